@@ -1,0 +1,1 @@
+"""Standing: interactive fiction about scoring societies."""

@@ -1,0 +1,81 @@
+"""``check``: load stories and report every problem, one line each."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TextIO
+
+from game.errors import StoryErrors
+from game.story.catalog import find_stories
+from game.story.loader import load_story
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding, for people (one line) and for editors (JSON)."""
+
+    file: str
+    line: int
+    column: int
+    severity: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        level = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.file}:{self.line}:{self.column}: {level}{self.message}"
+
+
+def check_path(path: Path) -> tuple[int, list[Diagnostic]]:
+    """Check every story under a path: (stories checked, diagnostics)."""
+    stories = find_stories(path)
+    found: list[Diagnostic] = []
+    for story_path in stories:
+        try:
+            story = load_story(story_path)
+        except StoryErrors as exc:
+            for error in exc.errors:
+                loc = error.location
+                found.append(Diagnostic(loc.file if loc else str(story_path), loc.line if loc else 1,
+                                        loc.column if loc else 1, "error", "story-error",
+                                        error.message))
+            continue
+        found.extend(lint(story))
+    return len(stories), found
+
+
+def lint(story) -> list[Diagnostic]:
+    """Warnings about a story that loads (filled in by the lint module when present)."""
+    try:
+        from game.authoring.lint import lint_story
+    except ImportError:
+        return []
+    return lint_story(story)
+
+
+def run_check(paths: list[Path], out: TextIO, fmt: str = "text", strict: bool = False) -> int:
+    """Print diagnostics and a summary; 0 clean, 1 warnings under --strict, 2 errors."""
+    total = 0
+    found: list[Diagnostic] = []
+    for path in paths:
+        count, diagnostics = check_path(path)
+        total += count
+        found.extend(diagnostics)
+    errors = sum(1 for d in found if d.severity == "error")
+    warnings = len(found) - errors
+    if fmt == "json":
+        out.write(json.dumps({"stories": total, "errors": errors, "warnings": warnings,
+                              "diagnostics": [asdict(d) for d in found]}, indent=1) + "\n")
+    else:
+        for diagnostic in found:
+            out.write(f"{diagnostic}\n")
+        noun = "story" if total == 1 else "stories"
+        out.write(f"checked {total} {noun}: {errors} error{'s' * (errors != 1)}, "
+                  f"{warnings} warning{'s' * (warnings != 1)}\n")
+    if errors:
+        return 2
+    if strict and warnings:
+        return 1
+    return 0

@@ -1,0 +1,466 @@
+"""The one engine API every front end drives: start, view, choose, undo, replay.
+
+A game is its story, its seed and its path (the (scene id, choice id) pairs
+taken). Everything else is derived by playing that path, which is how undo,
+saves and "go back to a decision" all work: deterministically, by replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from game.engine import events as ev
+from game.engine.events import Event, LedgerEntry
+from game.engine.state import State, clamp, next_random, tidy
+from game.engine.view import ChoiceView, EndingView, ServiceView, View
+from game.errors import ChoiceError, StoryRuntimeError
+from game.story import model as m
+
+CONTINUE = "continue"
+"""The choice id recorded on the path for a scene that goes on by itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    """How far a recorded path could be replayed on the current story."""
+
+    applied: int
+    total: int
+    problem: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True when every recorded step was replayed."""
+        return self.problem is None
+
+
+class Engine:
+    """Plays one story: the single API for the TUI, plain mode, ``run`` and tests."""
+
+    def __init__(self, story: m.Story, seed: int = 0) -> None:
+        self.story = story
+        self.seed = seed
+        self.state: State = self._fresh()
+        self._view: View | None = None
+        self.opening: list[Event] = []
+        """The events of entering the first scene."""
+        self.opening = self._enter_start()
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def _fresh(self) -> State:
+        story = self.story
+        rating = story.rating
+        st = State(story=story, scene=story.start, vars=dict(story.vars))
+        st.rng = next_random(self.seed & ((1 << 64) - 1))[1]
+        if rating is not None:
+            st.score = rating.start
+            if rating.model == "peer":
+                weight = rating.start if rating.weight == "rater" else 1
+                st.received.append((rating.start, weight))
+        for pid, person in story.people.items():
+            if person.rating is not None:
+                st.people[pid] = [(person.rating, person.rating
+                                   if rating and rating.weight == "rater" else 1)]
+        return st
+
+    def _enter_start(self) -> list[Event]:
+        events: list[Event] = []
+        try:
+            self._enter(self.story.start, events)
+        except StoryRuntimeError as exc:
+            exc.scene = exc.scene or self.state.scene
+            raise
+        self.state.history.append(self.state.score)
+        return events
+
+    def restart(self) -> list[Event]:
+        """Start again from the beginning with the same seed."""
+        self.state = self._fresh()
+        self._view = None
+        self.opening = self._enter_start()
+        return list(self.opening)
+
+    # -- queries -------------------------------------------------------------------
+
+    @property
+    def scene(self) -> m.Scene:
+        """The current scene."""
+        return self.story.scenes[self.state.scene]
+
+    @property
+    def ended(self) -> bool:
+        """True at an ending."""
+        return self.state.ending is not None
+
+    @property
+    def ledger(self) -> list[LedgerEntry]:
+        """Everything the system recorded, in order."""
+        return self.state.ledger
+
+    @property
+    def path(self) -> list[tuple[str, str]]:
+        """The (scene id, choice id) pairs taken so far."""
+        return self.state.path
+
+    @property
+    def step(self) -> int:
+        """How many decisions (and Continues) were taken."""
+        return len(self.state.path)
+
+    def view(self) -> View:
+        """The current moment: text, choices, HUD facts (cached until the next step)."""
+        if self._view is None:
+            try:
+                self._view = self._build_view()
+            except StoryRuntimeError as exc:
+                exc.scene = exc.scene or self.state.scene
+                raise
+        return self._view
+
+    def _build_view(self) -> View:
+        st, scene, story = self.state, self.scene, self.story
+        rating = story.rating
+        paragraphs = tuple(
+            block.text.render(st)
+            for block in scene.text
+            if block.condition is None or block.condition.test(st)
+        )
+        choices = tuple(self._choice_views(scene))
+        ending = None
+        if scene.ending is not None:
+            ending = EndingView(scene.id, scene.ending.title.render(st), scene.ending.kind)
+        chapters = story.chapters
+        services = tuple(
+            ServiceView(s.id, s.label, st.can(s.id))
+            for s in (rating.services.values() if rating else ())
+        )
+        tier = st.tier
+        return View(
+            scene=scene.id,
+            chapter=st.chapter,
+            chapter_index=(chapters.index(st.chapter) + 1) if st.chapter in chapters else 0,
+            chapter_count=len(chapters),
+            paragraphs=paragraphs,
+            choices=choices,
+            continues=scene.goto is not None,
+            ending=ending,
+            score=tidy(st.score) if rating else None,
+            tier=tier.id if tier else None,
+            tier_label=tier.label if tier else None,
+            day=st.day,
+            lists=tuple(st.lists),
+            list_labels=tuple(st.list_label(i) for i in st.lists),
+            services=services,
+            step=len(st.path),
+        )
+
+    def _choice_views(self, scene: m.Scene):
+        st = self.state
+        number = 0
+        for choice in scene.choices:
+            if choice.condition is not None and not choice.condition.test(st):
+                continue
+            if choice.once and (scene.id, choice.id) in st.taken:
+                continue
+            number += 1
+            locked, gaps = self._lock(choice)
+            yield ChoiceView(number, choice.id, choice.text.render(st), locked,
+                             tuple(gaps), choice.tags)
+
+    def _lock(self, choice: m.Choice) -> tuple[str | None, list[str]]:
+        st = self.state
+        if choice.service is not None and not st.can(choice.service):
+            service = self.story.rating.services[choice.service]
+            reason = (service.refusal.render(st) if service.refusal
+                      else f"{service.label} is closed to you.")
+            return reason, service.requires.unmet(st) if service.requires else []
+        if choice.requires is not None and not choice.requires.test(st):
+            reason = choice.locked.render(st) if choice.locked else "You cannot do this now."
+            return reason, choice.requires.unmet(st)
+        return None, []
+
+    # -- acting ----------------------------------------------------------------------
+
+    def choose(self, number: int) -> list[Event]:
+        """Take the choice numbered as the player sees it (locked ones count)."""
+        view = self.view()
+        if view.continues:
+            raise ChoiceError("this scene has no choices; it continues by itself")
+        if not 1 <= number <= len(view.choices):
+            raise ChoiceError(
+                f"there is no choice {number} (choose 1 to {len(view.choices)})"
+                if view.choices else "there are no choices here")
+        return self.take(view.choices[number - 1].id)
+
+    def proceed(self) -> list[Event]:
+        """Continue from a scene that goes on by itself."""
+        return self.take(CONTINUE)
+
+    def take(self, choice_id: str) -> list[Event]:
+        """Take a choice by id (or CONTINUE); raise ChoiceError if it cannot be taken."""
+        if self.ended:
+            raise ChoiceError("the story has ended")
+        scene = self.scene
+        if scene.goto is not None:
+            if choice_id != CONTINUE:
+                raise ChoiceError("this scene has no choices; it continues by itself")
+            return self._step(scene, None, scene.goto)
+        for view in self.view().choices:
+            if view.id == choice_id:
+                if view.locked is not None:
+                    gaps = f" ({'; '.join(view.gaps)})" if view.gaps else ""
+                    raise ChoiceError(f"'{view.text}' is locked: {view.locked}{gaps}")
+                choice = scene.choice(choice_id)
+                assert choice is not None
+                return self._step(scene, choice, choice.goto)
+        raise ChoiceError(f"scene '{scene.id}' offers no choice '{choice_id}' now")
+
+    def _step(self, scene: m.Scene, choice: m.Choice | None, goto: str) -> list[Event]:
+        st = self.state
+        before = list(st.path)
+        events: list[Event] = []
+        cid = choice.id if choice else CONTINUE
+        st.path.append((scene.id, cid))
+        self._view = None
+        try:
+            if choice is not None:
+                events.append(ev.ChoiceTaken(scene.id, cid, choice.text.render(st),
+                                             choice.tags, len(st.path)))
+                if choice.once:
+                    st.taken.add((scene.id, cid))
+                for effect in choice.effects:
+                    self._apply(effect, events)
+            self._enter(goto, events)
+        except StoryRuntimeError as exc:
+            exc.scene = exc.scene or st.scene
+            self._rebuild(before)
+            raise
+        st.history.append(st.score)
+        return events
+
+    def undo(self, steps: int = 1) -> None:
+        """Take back the last ``steps`` steps (by replaying the shorter path)."""
+        if steps < 1:
+            return
+        if not self.state.path:
+            raise ChoiceError("there is nothing to undo")
+        self._rebuild(self.state.path[: max(0, len(self.state.path) - steps)])
+
+    def rewind(self, step: int) -> None:
+        """Go back to the moment before decision ``step`` (0 = the start)."""
+        self._rebuild(self.state.path[: max(0, step)])
+
+    def _rebuild(self, path: list[tuple[str, str]]) -> None:
+        self.restart()
+        for _scene_id, choice_id in path:
+            self.take(choice_id)
+
+    def replay(self, path: list[tuple[str, str]]) -> ReplayReport:
+        """Play a recorded path from the start, following renamed scenes.
+
+        Stops at the first step the current story no longer allows, and says
+        which and why; never picks another choice in its place.
+        """
+        self.restart()
+        for index, (scene_id, choice_id) in enumerate(path):
+            here = self.state.scene
+            resolved = self.story.resolve(scene_id)
+            if self.ended:
+                return ReplayReport(index, len(path), "the story now ends earlier")
+            if resolved != here:
+                return ReplayReport(
+                    index, len(path),
+                    f"step {index + 1}: the save was in scene '{scene_id}' but the story "
+                    f"now leads to '{here}'")
+            try:
+                self.take(choice_id)
+            except ChoiceError:
+                what = "Continue" if choice_id == CONTINUE else f"choice '{choice_id}'"
+                return ReplayReport(
+                    index, len(path),
+                    f"step {index + 1}: {what} in scene '{here}' no longer exists or "
+                    "cannot be taken; resuming at that decision")
+        return ReplayReport(len(path), len(path))
+
+    # -- effects ----------------------------------------------------------------------
+
+    def _enter(self, scene_id: str, events: list[Event]) -> None:
+        st = self.state
+        scene = self.story.scenes[scene_id]
+        st.scene = scene_id
+        st.visit_counts[scene_id] = st.visit_counts.get(scene_id, 0) + 1
+        if scene.chapter:
+            st.chapter = scene.chapter
+        events.append(ev.SceneEntered(scene_id, scene.chapter, st.visit_counts[scene_id]))
+        for effect in scene.effects:
+            self._apply(effect, events)
+        if scene.ending is not None:
+            st.ending = scene_id
+            events.append(ev.Ended(scene_id, scene.ending.title.render(st), scene.ending.kind))
+
+    def _apply(self, effect: m.Effect, events: list[Event]) -> None:
+        st = self.state
+        kind = type(effect)
+        if kind is m.SetVars:
+            for var, expr in effect.values:
+                st.vars[var] = expr.evaluate(st)
+        elif kind is m.AddVars:
+            for var, expr in effect.values:
+                amount, current = expr.evaluate(st), st.vars.get(var, 0)
+                if not _is_number(amount) or not _is_number(current):
+                    raise StoryRuntimeError(
+                        f"add: {var} needs numbers (it is {current!r}, adding {amount!r})",
+                        effect.location, expression=expr.source)
+                st.vars[var] = tidy(current + amount) if isinstance(
+                    current + amount, float) else current + amount
+        elif kind is m.Record:
+            self._record(effect, events)
+        elif kind is m.ListChange:
+            self._list(effect, events)
+        elif kind is m.Rate:
+            for pid, expr in effect.stars:
+                self._rate(pid, self._stars(expr, effect.location), events)
+        elif kind is m.Rated:
+            self._rated(effect.by, self._stars(effect.stars, effect.location), events)
+        elif kind is m.Notify:
+            events.append(ev.Notified(effect.text.render(st)))
+        elif kind is m.Advance:
+            days = effect.days.evaluate(st)
+            if not _is_number(days) or days != int(days) or days < 0:
+                raise StoryRuntimeError(
+                    f"advance: days should be a whole number of days, 0 or more, not {days!r}",
+                    effect.location, expression=effect.days.source)
+            st.day += int(days)
+            events.append(ev.DayAdvanced(int(days), st.day))
+
+    def _stars(self, expr, location) -> float:
+        value = expr.evaluate(self.state)
+        rating = self.story.rating
+        low, high = (rating.min, rating.max) if rating and rating.model == "peer" else (1, 5)
+        if not _is_number(value) or (low is not None and value < low) or (
+                high is not None and value > high):
+            raise StoryRuntimeError(
+                f"stars should be a number from {low} to {high}, not {value!r}",
+                location, expression=expr.source)
+        return value
+
+    def _entry(self, kind, subject, label, asked, applied, source=None, explained=False,
+               note=None) -> LedgerEntry:
+        st = self.state
+        rating = self.story.rating
+        entry = LedgerEntry(
+            step=len(st.path), day=st.day, scene=st.scene, kind=kind, subject=subject,
+            label=label, asked=tidy(asked), applied=tidy(applied),
+            score=tidy(st.score) if rating else 0, source=source,
+            source_label=rating.sources.get(source) if rating and source else None,
+            explained=explained, note=note)
+        st.ledger.append(entry)
+        return entry
+
+    def _move_score(self, new: float, events: list[Event], make_entry) -> None:
+        st = self.state
+        old, old_tier = st.score, st.tier
+        st.score = new
+        entry = make_entry(new - old)
+        events.append(ev.ScoreChanged(tidy(old), tidy(new), entry))
+        new_tier = st.tier
+        if new_tier is not None and new_tier != old_tier:
+            rating = self.story.rating
+            up = old_tier is None or rating.tier_rank(new_tier.id) > rating.tier_rank(old_tier.id)
+            events.append(ev.TierChanged(old_tier.id if old_tier else None, new_tier.id,
+                                         old_tier.label if old_tier else None, new_tier.label, up))
+
+    def _record(self, effect: m.Record, events: list[Event]) -> None:
+        st = self.state
+        rating = self.story.rating
+        rule = rating.rules[effect.rule]
+        note = effect.note.render(st) if effect.note else None
+        if rating.model == "peer":
+            st.bonus += rule.change
+            new = st.peer_score()
+        else:
+            new = clamp(st.score + rule.change, rating.min, rating.max)
+        self._move_score(new, events, lambda applied: self._entry(
+            "rule", rule.id, rule.label, rule.change, applied, rule.source, rule.explain, note))
+
+    def _list(self, effect: m.ListChange, events: list[Event]) -> None:
+        st = self.state
+        rating = self.story.rating
+        if effect.on == (effect.list in st.lists):
+            return
+        if effect.on:
+            st.lists[effect.list] = None
+        else:
+            del st.lists[effect.list]
+        label = rating.lists[effect.list].label
+        entry = self._entry("list" if effect.on else "unlist", effect.list, label, 0, 0,
+                            explained=rating.explain)
+        events.append(ev.ListChanged(effect.list, label, effect.on, entry))
+
+    def _rate(self, pid: str, stars: float, events: list[Event]) -> None:
+        st = self.state
+        rating = self.story.rating
+        weight = st.score if rating and rating.model == "peer" and rating.weight == "rater" else 1
+        old = st.rating_of(pid)
+        st.people.setdefault(pid, []).append((stars, weight))
+        new = st.rating_of(pid)
+        name = st.person_name(pid)
+        entry = self._entry("rate", pid, name, stars, new - old, explained=True)
+        events.append(ev.PersonRated(pid, name, tidy(stars), old, new, entry))
+
+    def _rated(self, pid: str, stars: float, events: list[Event]) -> None:
+        st = self.state
+        rating = self.story.rating
+        name = st.person_name(pid)
+        if rating.model != "peer":
+            entry = self._entry("rated", pid, name, stars, 0, explained=rating.explain)
+            events.append(ev.RatedByPerson(pid, name, tidy(stars), entry))
+            return
+        weight = st.rating_of(pid) if rating.weight == "rater" else 1
+        if rating.weight == "rater" and pid not in st.people:
+            weight = rating.start
+        st.received.append((stars, weight))
+        holder: list[LedgerEntry] = []
+
+        def make(applied: float) -> LedgerEntry:
+            holder.append(self._entry("rated", pid, name, stars, applied,
+                                      explained=rating.explain))
+            return holder[0]
+
+        self._move_score(st.peer_score(), events, make)
+        events.append(ev.RatedByPerson(pid, name, tidy(stars), holder[0]))
+
+    # -- the debrief's raw material -------------------------------------------------------
+
+    def reflections(self) -> list[tuple[str, str, str]]:
+        """(scene, choice text, question) for each ``reflect`` of a choice the player took."""
+        out = []
+        for scene_id, choice_id in self.state.path:
+            choice = self.story.scenes[scene_id].choice(choice_id)
+            if choice is not None and choice.reflect:
+                out.append((scene_id, choice.text.source, choice.reflect))
+        return out
+
+    def result(self) -> dict:
+        """A JSON-ready summary of the game now (the ``run --json`` document)."""
+        st = self.state
+        view = self.view()
+        data = {
+            "story": self.story.id,
+            "seed": self.seed,
+            "step": len(st.path),
+            **st.snapshot(),
+            "ending": st.ending,
+            "ending_title": view.ending.title if view.ending else None,
+            "ending_kind": view.ending.kind if view.ending else None,
+            "ledger": [e.to_json() for e in st.ledger],
+            "choices": [c.to_json() for c in view.choices],
+            "continues": view.continues,
+            "path": [list(p) for p in st.path],
+        }
+        return data
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

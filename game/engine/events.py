@@ -1,0 +1,155 @@
+"""The ledger and the typed events the engine emits for each step.
+
+Every front end (terminal player, plain player, headless run, classroom
+records) consumes these same events; none of them recomputes a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal, Union
+
+LedgerKind = Literal["rule", "list", "unlist", "rated", "rate"]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One thing the system recorded about the player, and why."""
+
+    step: int
+    """The number of decisions taken before this entry (0 = before the first)."""
+    day: int
+    scene: str
+    kind: LedgerKind
+    """rule: a behaviour was recorded; list/unlist: a blacklist changed;
+    rated: someone rated the player; rate: the player rated someone."""
+    subject: str
+    """The rule id, list id, or person id (rater for ``rated``, rated person for ``rate``)."""
+    label: str
+    """The rule's or list's label, or the person's name."""
+    asked: float
+    """The change the rule asked for (or the stars given)."""
+    applied: float
+    """How much the score (or the person's rating) actually moved, after clamping."""
+    score: float
+    """The player's score after this entry."""
+    source: str | None
+    """Which linked database reported it (a source id), if any."""
+    source_label: str | None
+    explained: bool
+    """Whether the player was shown the reason at the time."""
+    note: str | None = None
+
+    @property
+    def rule(self) -> str | None:
+        """The rule id for ``rule`` entries."""
+        return self.subject if self.kind == "rule" else None
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict (the ``run --json`` and class-record shape)."""
+        data = asdict(self)
+        data["rule"] = self.rule
+        data["change"] = self.applied
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreChanged:
+    """The player's score moved; ``entry`` says why."""
+
+    old: float
+    new: float
+    entry: LedgerEntry
+
+
+@dataclass(frozen=True, slots=True)
+class TierChanged:
+    """The score crossed a tier line."""
+
+    old: str | None
+    new: str
+    old_label: str | None
+    new_label: str
+    up: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ListChanged:
+    """The player was put on, or taken off, a list."""
+
+    list: str
+    label: str
+    on: bool
+    entry: LedgerEntry
+
+
+@dataclass(frozen=True, slots=True)
+class RatedByPerson:
+    """A person rated the player."""
+
+    person: str
+    name: str
+    stars: float
+    entry: LedgerEntry
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRated:
+    """The player rated a person; their rating moved."""
+
+    person: str
+    name: str
+    stars: float
+    old: float
+    new: float
+    entry: LedgerEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Notified:
+    """A phone notification."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayAdvanced:
+    """Time passed."""
+
+    days: int
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class SceneEntered:
+    """The player arrived in a scene (``chapter`` set when one starts here)."""
+
+    scene: str
+    chapter: str | None
+    visits: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """The story reached an ending."""
+
+    scene: str
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceTaken:
+    """The player took a choice (what the class records keep)."""
+
+    scene: str
+    choice: str
+    text: str
+    tags: tuple[str, ...]
+    step: int
+
+
+Event = Union[
+    ScoreChanged, TierChanged, ListChanged, RatedByPerson, PersonRated, Notified,
+    DayAdvanced, SceneEntered, Ended, ChoiceTaken,
+]

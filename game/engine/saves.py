@@ -1,0 +1,225 @@
+"""Saves that survive story edits: a save is the path, replayed on load.
+
+A save document records the story's id, version and content hash, the seed
+and the path as (scene id, choice id) pairs. Files are written atomically
+(temp file, fsync, rename); a corrupt file is reported, moved aside and never
+overwritten unread; an unwritable folder warns once and play goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from game.engine.engine import Engine, ReplayReport
+from game.errors import SaveError
+from game.story.model import Story
+
+SAVE_FORMAT = "standing-save"
+SAVE_VERSION = 1
+AUTOSAVE = "autosave"
+SLOT = re.compile(r"[a-z0-9_]{1,32}")
+
+
+def save_document(engine: Engine) -> dict:
+    """The JSON document of a save."""
+    story = engine.story
+    return {
+        "format": SAVE_FORMAT,
+        "format_version": SAVE_VERSION,
+        "story": story.id,
+        "story_title": story.title,
+        "story_version": story.version,
+        "content_hash": story.content_hash,
+        "seed": engine.seed,
+        "path": [[scene, choice] for scene, choice in engine.path],
+        "scene": engine.state.scene,
+        "score": engine.view().score,
+        "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def parse_save(text: str, where: str) -> dict:
+    """Check a save document's shape; raise SaveError naming the problem."""
+    if not text.strip():
+        raise SaveError(f"{where}: the save file is empty")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SaveError(
+            f"{where}:{exc.lineno}:{exc.colno}: the save file is damaged (not valid JSON: "
+            f"{exc.msg})") from None
+    if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
+        raise SaveError(f"{where}: not a Standing save file")
+    version = data.get("format_version")
+    if not isinstance(version, int):
+        raise SaveError(f"{where}: the save file has no format version")
+    if version > SAVE_VERSION:
+        raise SaveError(
+            f"{where}: the save was made by a newer Standing (save format {version}, "
+            f"this one reads {SAVE_VERSION}); update Standing to load it")
+    path = data.get("path")
+    if not isinstance(path, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+        for p in path
+    ):
+        raise SaveError(f"{where}: the save file's path is damaged")
+    if not isinstance(data.get("seed"), int) or not isinstance(data.get("story"), str):
+        raise SaveError(f"{where}: the save file is missing its seed or story")
+    return data
+
+
+def restore(story: Story, data: dict, where: str = "save") -> tuple[Engine, ReplayReport]:
+    """Rebuild a game from a save document by replaying its path."""
+    if data["story"] != story.id:
+        raise SaveError(
+            f"{where}: this save is for the story '{data['story']}', not '{story.id}'")
+    engine = Engine(story, seed=data["seed"])
+    report = engine.replay([(s, c) for s, c in data["path"]])
+    return engine, report
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that a crash leaves either the old or the new content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+@dataclass(frozen=True, slots=True)
+class SlotInfo:
+    """A save slot as the Save/Load screen lists it."""
+
+    slot: str
+    path: Path
+    scene: str | None
+    score: float | None
+    steps: int
+    saved: str | None
+    problem: str | None = None
+
+
+class SaveStore:
+    """The saves of one story in a folder: the autosave plus named slots."""
+
+    def __init__(self, folder: Path, story: Story) -> None:
+        self.folder = folder
+        self.story = story
+        self.warnings: list[str] = []
+        """Messages a front end should show the player once (then clear)."""
+        self._write_failed = False
+        self._checked: set[str] = set()
+
+    def file(self, slot: str) -> Path:
+        """The file of a slot."""
+        if not SLOT.fullmatch(slot):
+            raise SaveError(f"'{slot}' is not a slot name: use letters, digits and _")
+        return self.folder / f"{self.story.id}.{slot}.json"
+
+    def read(self, slot: str = AUTOSAVE) -> dict | None:
+        """A slot's document, None if there is none; a corrupt file is moved aside."""
+        path = self.file(slot)
+        self._checked.add(slot)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._aside(path, SaveError(f"{path}: cannot read the save: {exc}"))
+        try:
+            return parse_save(text, str(path))
+        except SaveError as exc:
+            return self._aside(path, exc)
+
+    def _aside(self, path: Path, exc: SaveError) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        try:
+            os.replace(path, target)
+            self.warnings.append(f"{exc} — it was moved aside to {target.name}")
+        except OSError:
+            self.warnings.append(f"{exc} — it could not be moved aside")
+        return None
+
+    def load(self, slot: str = AUTOSAVE) -> tuple[Engine, ReplayReport] | None:
+        """Restore a slot's game, or None when the slot is empty or unusable."""
+        data = self.read(slot)
+        if data is None:
+            return None
+        try:
+            return restore(self.story, data, str(self.file(slot)))
+        except SaveError as exc:
+            self.warnings.append(str(exc))
+            return None
+
+    def save(self, engine: Engine, slot: str = AUTOSAVE) -> bool:
+        """Write a slot atomically; on failure warn once and return False."""
+        path = self.file(slot)
+        if slot not in self._checked and path.exists():
+            self.read(slot)  # never overwrite a file unread: a corrupt one goes aside
+        try:
+            write_atomic(path, json.dumps(save_document(engine), indent=1))
+        except OSError as exc:
+            if not self._write_failed:
+                self._write_failed = True
+                self.warnings.append(
+                    f"cannot save to {self.folder} ({exc.strerror or exc}); "
+                    "play goes on, but progress will not be kept")
+            return False
+        self._checked.add(slot)
+        return True
+
+    def slots(self) -> list[SlotInfo]:
+        """Every slot of this story in the folder, the autosave first."""
+        out = []
+        if not self.folder.is_dir():
+            return out
+        prefix = f"{self.story.id}."
+        for path in sorted(self.folder.glob(f"{self.story.id}.*.json")):
+            slot = path.name[len(prefix):-len(".json")]
+            if not SLOT.fullmatch(slot):
+                continue
+            try:
+                data = parse_save(path.read_text(encoding="utf-8"), str(path))
+                out.append(SlotInfo(slot, path, data.get("scene"), data.get("score"),
+                                    len(data["path"]), data.get("saved")))
+            except (SaveError, OSError, UnicodeDecodeError) as exc:
+                out.append(SlotInfo(slot, path, None, None, 0, None, str(exc)))
+        out.sort(key=lambda s: (s.slot != AUTOSAVE, s.slot))
+        return out
+
+
+def default_folder() -> Path:
+    """Where saves live: $STANDING_DATA_DIR/saves, else the user data directory."""
+    base = os.environ.get("STANDING_DATA_DIR")
+    if base:
+        return Path(base) / "saves"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("standing", appauthor=False)) / "saves"

@@ -1,0 +1,201 @@
+"""The one mutable state object of a game, and the rating models' arithmetic.
+
+``State`` is also the evaluation context of the expression language: compiled
+expressions read ``vars``, ``score``, ``tier_rank`` ... straight from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from game.errors import StoryRuntimeError
+from game.story.expressions import Value
+from game.story.model import Rating, Story, Tier
+
+MASK64 = (1 << 64) - 1
+
+
+def next_random(seed: int) -> tuple[int, int]:
+    """One step of splitmix64: (new state, 64-bit output). Small state, easy to save."""
+    seed = (seed + 0x9E3779B97F4A7C15) & MASK64
+    z = seed
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return seed, z ^ (z >> 31)
+
+
+def weighted_mean(ratings: list[tuple[float, float]], memory: int) -> float:
+    """The weighted mean of the last ``memory`` (stars, weight) pairs."""
+    recent = ratings[-memory:]
+    total = sum(w for _, w in recent)
+    if total <= 0:
+        return sum(s for s, _ in recent) / len(recent)
+    return sum(s * w for s, w in recent) / total
+
+
+def clamp(value: float, low: float | None, high: float | None) -> float:
+    """``value`` kept within low..high (either may be open)."""
+    if low is not None and value < low:
+        return low
+    if high is not None and value > high:
+        return high
+    return value
+
+
+def tidy(value: float) -> float | int:
+    """Whole floats as ints, others rounded to hide float noise (4.300000001 -> 4.3)."""
+    rounded = round(value, 6)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+@dataclass(slots=True)
+class State:
+    """Everything that changes while a story is played."""
+
+    story: Story
+    scene: str
+    vars: dict[str, Value]
+    score: float = 0
+    received: list[tuple[float, float]] = field(default_factory=list)
+    """Peer model: the ratings the player received, as (stars, weight)."""
+    bonus: float = 0
+    """Peer model: the sum of rule changes applied on top of the mean."""
+    people: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    lists: dict[str, None] = field(default_factory=dict)
+    """The lists the player is on, in the order they were put on them."""
+    day: int = 1
+    visit_counts: dict[str, int] = field(default_factory=dict)
+    taken: set[tuple[str, str]] = field(default_factory=set)
+    rng: int = 0
+    ledger: list = field(default_factory=list)
+    path: list[tuple[str, str]] = field(default_factory=list)
+    history: list[float] = field(default_factory=list)
+    """The score after each step, starting with the score at the start."""
+    ending: str | None = None
+    chapter: str | None = None
+    """The last chapter started on the path."""
+
+    # -- the expression language's context ------------------------------------
+
+    @property
+    def rating(self) -> Rating | None:
+        """The story's rating system."""
+        return self.story.rating
+
+    @property
+    def tier(self) -> Tier | None:
+        """The current tier."""
+        rating = self.story.rating
+        return rating.tier_for(self.score) if rating else None
+
+    @property
+    def tier_id(self) -> str:
+        """The current tier's id ('' without tiers)."""
+        tier = self.tier
+        return tier.id if tier else ""
+
+    @property
+    def tier_label(self) -> str:
+        """The current tier's label."""
+        tier = self.tier
+        return tier.label if tier else ""
+
+    @property
+    def tier_rank(self) -> int:
+        """The current tier's rank: higher is better."""
+        rating = self.story.rating
+        if not rating or not rating.tiers:
+            return 0
+        for index, tier in enumerate(rating.tiers):
+            if self.score >= tier.min:
+                return len(rating.tiers) - index
+        return 1
+
+    @property
+    def score_name(self) -> str:
+        """What the story calls its score."""
+        return self.story.rating.name if self.story.rating else "score"
+
+    def is_listed(self, list_id: str) -> bool:
+        """Whether the player is on a list."""
+        return list_id in self.lists
+
+    def visits(self, scene_id: str) -> int:
+        """How many times the player entered a scene (the current visit counts)."""
+        return self.visit_counts.get(scene_id, 0)
+
+    def rating_of(self, person_id: str) -> float:
+        """A person's current rating."""
+        ratings = self.people.get(person_id)
+        if not ratings:
+            return 0
+        memory = self.story.rating.memory if self.story.rating else 20
+        return tidy(weighted_mean(ratings, memory))
+
+    def can(self, service_id: str) -> bool:
+        """Whether a service is open to the player now."""
+        rating = self.story.rating
+        service = rating.services.get(service_id) if rating else None
+        if service is None or service.requires is None:
+            return True
+        return service.requires.test(self)
+
+    def random(self, a: int, b: int) -> int:
+        """A whole number from a to b inclusive, from the seeded generator."""
+        if isinstance(a, bool) or isinstance(b, bool) or not all(
+            isinstance(v, (int, float)) and v == int(v) for v in (a, b)
+        ):
+            raise StoryRuntimeError("random(a, b) needs two whole numbers")
+        a, b = int(a), int(b)
+        if a > b:
+            raise StoryRuntimeError(f"random({a}, {b}) needs a <= b")
+        self.rng, out = next_random(self.rng)
+        return a + out % (b - a + 1)
+
+    def tier_label_of(self, tier_id: str) -> str:
+        """The label of any tier."""
+        rating = self.story.rating
+        for tier in rating.tiers if rating else ():
+            if tier.id == tier_id:
+                return tier.label
+        return tier_id
+
+    def list_label(self, list_id: str) -> str:
+        """The label of a list."""
+        rating = self.story.rating
+        found = rating.lists.get(list_id) if rating else None
+        return found.label if found else list_id
+
+    def service_label(self, service_id: str) -> str:
+        """The label of a service."""
+        rating = self.story.rating
+        found = rating.services.get(service_id) if rating else None
+        return found.label if found else service_id
+
+    def person_name(self, person_id: str) -> str:
+        """A person's name."""
+        person = self.story.people.get(person_id)
+        return person.name if person else person_id
+
+    # -- rating arithmetic ----------------------------------------------------
+
+    def peer_score(self) -> float:
+        """The peer model's score: weighted mean of recent ratings plus rule changes."""
+        rating = self.story.rating
+        assert rating is not None
+        return tidy(clamp(weighted_mean(self.received, rating.memory) + self.bonus,
+                          rating.min, rating.max))
+
+    def snapshot(self) -> dict:
+        """A JSON-ready summary of the state (what ``run --json`` prints)."""
+        return {
+            "scene": self.scene,
+            "score": tidy(self.score) if self.story.rating else None,
+            "tier": self.tier_id or None,
+            "tier_label": self.tier_label or None,
+            "vars": dict(self.vars),
+            "lists": list(self.lists),
+            "day": self.day,
+            "people": {pid: self.rating_of(pid) for pid in self.people},
+            "visits": dict(self.visit_counts),
+        }

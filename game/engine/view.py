@@ -1,0 +1,79 @@
+"""What a front end shows for the current moment: text, choices, HUD facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    """One choice as the player sees it."""
+
+    number: int
+    """1-based position among the visible choices (locked ones included)."""
+    id: str
+    text: str
+    locked: str | None
+    """Why the choice cannot be taken, or None when it can."""
+    gaps: tuple[str, ...]
+    """What the player lacks, e.g. "needs tier B (Adequate), you are C (Warning)"."""
+    tags: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        """The ``run --json`` shape: locked is the reason or false."""
+        reason: str | bool = False
+        if self.locked is not None:
+            reason = self.locked + (f" ({'; '.join(self.gaps)})" if self.gaps else "")
+        return {"number": self.number, "id": self.id, "text": self.text, "locked": reason}
+
+
+@dataclass(frozen=True, slots=True)
+class EndingView:
+    """The ending reached."""
+
+    scene: str
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    """A service and whether it is open to the player."""
+
+    id: str
+    label: str
+    open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The current moment of the story."""
+
+    scene: str
+    chapter: str | None
+    """The chapter the scene belongs to (the last chapter started on the path)."""
+    chapter_index: int
+    chapter_count: int
+    paragraphs: tuple[str, ...]
+    choices: tuple[ChoiceView, ...]
+    continues: bool
+    """True when the scene goes on by itself (a single Continue)."""
+    ending: EndingView | None
+    score: float | None
+    tier: str | None
+    tier_label: str | None
+    day: int
+    lists: tuple[str, ...]
+    list_labels: tuple[str, ...]
+    services: tuple[ServiceView, ...]
+    step: int
+
+    @property
+    def closed_services(self) -> tuple[ServiceView, ...]:
+        """Services the rating currently closes to the player."""
+        return tuple(s for s in self.services if not s.open)
+
+    @property
+    def open_choices(self) -> tuple[ChoiceView, ...]:
+        """Choices that can be taken now."""
+        return tuple(c for c in self.choices if c.locked is None)

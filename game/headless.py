@@ -1,0 +1,100 @@
+"""Headless play: ``run STORY --choices 1,2,1`` for authors' tests and checks."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from game.engine.engine import Engine
+from game.errors import ChoiceError
+from game.plain import debrief_text, event_lines, hud_line
+from game.engine.debrief import build_debrief
+from game.engine.emphasis import plain
+
+MAX_CONTINUES = 10_000
+
+
+def parse_choices(text: str | None) -> list[int]:
+    """'1,2,1' -> [1, 2, 1]; raise ChoiceError on anything else."""
+    if not text or not text.strip():
+        return []
+    out = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit():
+            raise ChoiceError(f"--choices: '{part}' is not a choice number (write e.g. 1,2,1)")
+        out.append(int(part))
+    return out
+
+
+def settle(engine: Engine, events: list, step: int) -> None:
+    """Continue through scenes that go on by themselves, refusing endless loops."""
+    count = 0
+    while not engine.ended and engine.view().continues:
+        events.extend(engine.proceed())
+        count += 1
+        if count > MAX_CONTINUES:
+            raise ChoiceError(
+                f"step {step}: scenes go on by themselves forever (goto loop at "
+                f"'{engine.state.scene}')")
+
+
+def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
+    """Play the numbered choices and print the result; return the exit code."""
+    transcript: list[str] = []
+
+    def show() -> None:
+        view = engine.view()
+        transcript.extend(plain(p) for p in view.paragraphs)
+        hud = hud_line(engine, view)
+        if hud:
+            transcript.append(f"[{hud}]")
+        for choice in view.choices:
+            mark = f" [locked: {choice.locked}]" if choice.locked else ""
+            transcript.append(f"  {choice.number}. {plain(choice.text)}{mark}")
+
+    events = list(engine.opening)
+    transcript.extend(event_lines(engine, events))
+    events = []
+    shown_scene = None
+    settle_with_transcript(engine, transcript, show, 0)
+    for index, number in enumerate(numbers, start=1):
+        if engine.ended:
+            break
+        view = engine.view()
+        if not 1 <= number <= len(view.choices):
+            raise ChoiceError(
+                f"step {index}: there is no choice {number} in scene '{view.scene}' "
+                f"(it offers 1 to {len(view.choices)})")
+        choice = view.choices[number - 1]
+        if choice.locked is not None:
+            gaps = f" ({'; '.join(choice.gaps)})" if choice.gaps else ""
+            raise ChoiceError(
+                f"step {index}: choice {number} in scene '{view.scene}' is locked: "
+                f"{choice.locked}{gaps}")
+        transcript.append(f"> {number}. {plain(choice.text)}")
+        step_events = engine.choose(number)
+        transcript.extend(event_lines(engine, step_events))
+        settle_with_transcript(engine, transcript, show, index)
+    del shown_scene, events
+    if as_json:
+        out.write(json.dumps(engine.result(), indent=1, ensure_ascii=False) + "\n")
+    else:
+        out.write("\n".join(transcript) + "\n")
+        if engine.ended:
+            out.write(debrief_text(build_debrief(engine)) + "\n")
+    return 0
+
+
+def settle_with_transcript(engine: Engine, transcript: list[str], show, step: int) -> None:
+    """Show the scene, then continue through goto scenes, showing each."""
+    count = 0
+    show()
+    while not engine.ended and engine.view().continues:
+        transcript.extend(event_lines(engine, engine.proceed()))
+        show()
+        count += 1
+        if count > MAX_CONTINUES:
+            raise ChoiceError(
+                f"step {step}: scenes go on by themselves forever (goto loop at "
+                f"'{engine.state.scene}')")

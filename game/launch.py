@@ -1,0 +1,118 @@
+"""Starting play: pick the front end, resume the autosave, wire the saves.
+
+The CLI calls these; they hold the wiring (which player, which save folder)
+so that the CLI holds none.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from game.engine.engine import Engine
+from game.engine.saves import AUTOSAVE, SaveStore, default_folder
+from game.errors import SaveError
+from game.story.catalog import catalog
+from game.story.loader import load_story
+from game.story.model import Story
+
+
+def list_stories(folders: list[Path], out: TextIO) -> int:
+    """Print the stories found, with their errors for broken ones."""
+    entries = catalog(folders)
+    for entry in entries:
+        story = entry.story
+        if story is None:
+            first = entry.errors.errors[0] if entry.errors else "?"
+            out.write(f"{entry.path}: does not load ({first})\n")
+            continue
+        minutes = f", {story.minutes:g} min" if story.minutes else ""
+        notes = f" [content: {', '.join(story.content_notes)}]" if story.content_notes else ""
+        out.write(f"{story.id}: {story.title} ({story.language}{minutes}){notes}\n")
+        if story.summary:
+            out.write(f"    {story.summary}\n")
+    if not entries:
+        out.write("no stories found\n")
+    return 0
+
+
+def open_game(story: Story, seed: int, new: bool, slot: str | None,
+              store: SaveStore) -> tuple[Engine, str | None]:
+    """A fresh game, or the saved one resumed (with a message saying so)."""
+    if slot is not None:
+        loaded = store.load(slot)
+        if loaded is None:
+            problems = "; ".join(store.warnings) or f"there is no save in slot '{slot}'"
+            raise SaveError(problems)
+        engine, report = loaded
+        return engine, _resumed(report, slot)
+    if not new:
+        loaded = store.load(AUTOSAVE)
+        if loaded is not None and not loaded[0].ended:
+            engine, report = loaded
+            return engine, _resumed(report, "autosave")
+    return Engine(story, seed=seed), None
+
+
+def _resumed(report, slot: str) -> str:
+    where = "your saved game" if slot == AUTOSAVE else f"slot '{slot}'"
+    if report.complete:
+        return f"Resumed {where} after {report.applied} steps. (Start over with --new.)"
+    return (f"Resumed {where}, but the story has changed: {report.problem}. "
+            f"{report.applied} of {report.total} steps were replayed.")
+
+
+def play(path: Path, seed: int, plain: bool, new: bool = False, slot: str | None = None,
+         inp: TextIO | None = None, out: TextIO | None = None) -> int:
+    """Play one story in the terminal player, or the plain one."""
+    story = load_story(path)
+    store = SaveStore(default_folder(), story)
+    engine, resumed = open_game(story, seed, new, slot, store)
+    if not plain:
+        try:
+            from game.ui.app import run_app
+        except ImportError:
+            run_app = None
+        if run_app is not None:
+            return run_app(engine=engine, store=store, resumed=resumed)
+    from game.plain import play_plain
+
+    return play_plain(engine, store, inp or sys.stdin, out or sys.stdout, resumed)
+
+
+def title(folders: list[Path], seed: int, plain: bool,
+          inp: TextIO | None = None, out: TextIO | None = None) -> int:
+    """The title screen: pick a story (the terminal player's, or a numbered list)."""
+    if not plain:
+        try:
+            from game.ui.app import run_title
+        except ImportError:
+            run_title = None
+        if run_title is not None:
+            return run_title(folders=folders, seed=seed)
+    inp, out = inp or sys.stdin, out or sys.stdout
+    entries = [e for e in catalog(folders) if e.story is not None]
+    out.write("Standing: interactive fiction about scoring societies.\n\nStories:\n")
+    for number, entry in enumerate(entries, 1):
+        story = entry.story
+        minutes = f", about {story.minutes:g} minutes" if story.minutes else ""
+        out.write(f"{number}. {story.title}{minutes}\n")
+        if story.summary:
+            out.write(f"   {story.summary}\n")
+        if story.content_notes:
+            out.write(f"   Content: {', '.join(story.content_notes)}\n")
+    if not entries:
+        out.write("no stories found\n")
+        return 0
+    while True:
+        out.write("Choose a story by number (q to quit): ")
+        out.flush()
+        line = inp.readline()
+        if not line or line.strip().lower() == "q":
+            out.write("\n")
+            return 0
+        if line.strip().isdigit() and 1 <= int(line) <= len(entries):
+            break
+        out.write(f"Type a number from 1 to {len(entries)}.\n")
+    return play(entries[int(line) - 1].path, seed, plain=True, inp=inp, out=out)

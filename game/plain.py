@@ -1,0 +1,276 @@
+"""The line-mode player, for screen readers, pipes and dumb terminals.
+
+Text comes in reading order with no escape codes unless the output is a
+terminal and NO_COLOR is unset; choices are numbered; one letter per command.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from game.engine import events as ev
+from game.engine.debrief import Debrief, build_debrief, describe, record_lines, signed
+from game.engine.emphasis import plain
+from game.engine.engine import Engine
+from game.engine.saves import SaveStore
+from game.engine.view import View
+from game.errors import ChoiceError, SaveError, StandingError
+from game.story.expressions import format_value
+
+HELP = """Commands:
+  1, 2, 3 ...  take that choice
+  Enter        continue (when the scene goes on by itself)
+  u            undo the last step
+  r            your record: what the system lets you see
+  s [NAME]     save (to the slot NAME, default 'manual')
+  h            this help
+  q            save and quit (end of input does the same)"""
+
+
+def use_color(out: TextIO) -> bool:
+    """Bold headings only on a real terminal without NO_COLOR."""
+    return (
+        hasattr(out, "isatty") and out.isatty() and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM") != "dumb"
+    )
+
+
+def hud_line(engine: Engine, view: View) -> str | None:
+    """The rating as the story shows it, in words."""
+    rating = engine.story.rating
+    if rating is None:
+        return None
+    parts = []
+    if rating.show == "number":
+        parts.append(f"{rating.name}: {format_value(view.score)}")
+    elif rating.show == "stars":
+        parts.append(f"{rating.name}: {format_value(view.score)} stars")
+    if rating.show != "hidden" and view.tier_label:
+        parts.append(f"tier {view.tier_label}" + (f" ({view.tier})" if view.tier != view.tier_label else ""))
+    parts.append(f"day {view.day}")
+    if view.list_labels:
+        parts.append("listed: " + ", ".join(view.list_labels))
+    closed = [s.label for s in view.closed_services]
+    if closed:
+        parts.append("closed to you: " + ", ".join(closed))
+    return " | ".join(parts)
+
+
+def event_lines(engine: Engine, events: list[ev.Event]) -> list[str]:
+    """What the player notices of a step's events."""
+    rating = engine.story.rating
+    show = rating.show if rating else "hidden"
+    out = []
+    for event in events:
+        if isinstance(event, ev.ScoreChanged) and event.entry.kind == "rule":
+            if show in ("number", "stars"):
+                reason = f" ({event.entry.label})" if event.entry.explained else ""
+                out.append(f"{rating.name} {signed(event.new - event.old)}{reason}")
+        elif isinstance(event, ev.TierChanged) and show != "hidden":
+            way = "up" if event.up else "down"
+            out.append(f"Your tier went {way}: {event.new_label}.")
+        elif isinstance(event, ev.ListChanged):
+            if event.on:
+                out.append(f"Notice: you have been put on the list: {event.label}.")
+            else:
+                out.append(f"Notice: you have been taken off the list: {event.label}.")
+        elif isinstance(event, ev.RatedByPerson):
+            who = event.name if event.entry.explained or show == "stars" else "Someone"
+            out.append(f"{who} rated you {format_value(event.stars)} stars.")
+        elif isinstance(event, ev.PersonRated):
+            out.append(f"You rated {event.name} {format_value(event.stars)} stars. "
+                       f"{event.name} is now {format_value(event.new)}.")
+        elif isinstance(event, ev.Notified):
+            out.append(f"[Phone] {plain(event.text)}")
+        elif isinstance(event, ev.DayAdvanced):
+            out.append(f"Day {event.day}.")
+    return out
+
+
+def debrief_text(debrief: Debrief) -> str:
+    """The whole debrief as plain text."""
+    lines = ["", "=== Debrief ==="]
+    if debrief.ending_title:
+        lines.append(f"Ending: {plain(debrief.ending_title)} ({debrief.ending_kind})")
+    if debrief.score is not None:
+        tier = f", tier {debrief.tier_label}" if debrief.tier_label else ""
+        lines.append(f"Final {debrief.score_name}: {format_value(debrief.score)}{tier}")
+        lines.append("Score over the story: " + ", ".join(format_value(s) for s in debrief.history))
+    if debrief.lists:
+        lines.append("You ended on: " + ", ".join(debrief.lists))
+    lines.append("")
+    lines.append("What the system recorded (every reason and source revealed):")
+    if not debrief.ledger:
+        lines.append("  nothing")
+    for entry in debrief.ledger:
+        hidden = "" if entry.explained else "  [you were not told]"
+        lines.append(f"  day {entry.day}, {entry.scene}: {describe(entry, reveal=True)}{hidden}")
+    if debrief.by_source:
+        lines.append("")
+        lines.append("Who reported you:")
+        lines.extend(f"  {label}: {n} ({signed(total)})" for label, n, total in debrief.by_source)
+    if debrief.by_rule:
+        lines.append("By rule:")
+        lines.extend(f"  {label}: {n} ({signed(total)})" for label, n, total in debrief.by_rule)
+    if debrief.hidden_rules:
+        lines.append("Rules you were never shown: " + ", ".join(debrief.hidden_rules))
+    if debrief.reflections:
+        lines.append("")
+        lines.append("Think back on your choices:")
+        for text, question in debrief.reflections:
+            lines.append(f"  You chose \"{plain(text)}\". {question}")
+    if debrief.questions:
+        lines.append("")
+        lines.append("Questions to discuss:")
+        lines.extend(f"  {i}. {q}" for i, q in enumerate(debrief.questions, 1))
+    return "\n".join(lines)
+
+
+class PlainPlayer:
+    """Plays a story line by line on text streams."""
+
+    def __init__(self, engine: Engine, store: SaveStore | None, inp: TextIO, out: TextIO) -> None:
+        self.engine = engine
+        self.store = store
+        self.inp = inp
+        self.out = out
+        self.color = use_color(out)
+
+    def say(self, text: str = "") -> None:
+        """Print a line."""
+        self.out.write(text + "\n")
+
+    def heading(self, text: str) -> None:
+        """Print a heading (bold on a colour terminal)."""
+        self.say(f"\x1b[1m{text}\x1b[0m" if self.color else text)
+
+    def run(self, opening: list[ev.Event] | None = None, resumed: str | None = None) -> int:
+        """Play until an ending, quit or end of input; return the exit code."""
+        engine = self.engine
+        self.heading(f"{engine.story.title}")
+        self.say("Type h for help. Choose by number.")
+        if resumed:
+            self.say(resumed)
+        self._warnings()
+        for line in event_lines(engine, opening or []):
+            self.say(line)
+        chapter = None
+        while True:
+            view = engine.view()
+            if view.chapter and view.chapter != chapter:
+                chapter = view.chapter
+                self.say("")
+                self.heading(f"== {chapter} ==")
+            self.show(view)
+            if view.ending:
+                self.say("")
+                self.heading(f"THE END: {plain(view.ending.title)} ({view.ending.kind})")
+                self.say(debrief_text(build_debrief(engine)))
+                return 0
+            events = self.ask(view)
+            if events is None:
+                return 0
+            self.say("")
+            for line in event_lines(engine, events):
+                self.say(line)
+
+    def show(self, view: View) -> None:
+        """Print the scene's text, the HUD line and the choices."""
+        self.say("")
+        for paragraph in view.paragraphs:
+            self.say(plain(paragraph).rstrip("\n"))
+            self.say("")
+        hud = hud_line(self.engine, view)
+        if hud:
+            self.say(f"[{hud}]")
+        if view.continues:
+            self.say("(Press Enter to continue.)")
+        for choice in view.choices:
+            if choice.locked is None:
+                self.say(f"{choice.number}. {plain(choice.text)}")
+            else:
+                gaps = f" ({'; '.join(choice.gaps)})" if choice.gaps else ""
+                self.say(f"{choice.number}. [locked] {plain(choice.text)} — {choice.locked}{gaps}")
+
+    def ask(self, view: View) -> list[ev.Event] | None:
+        """Read commands until one moves the story; None means quit."""
+        engine = self.engine
+        while True:
+            self.out.write("> ")
+            self.out.flush()
+            line = self.inp.readline()
+            if not line:
+                self.say("")
+                self._autosave()
+                self.say("End of input: your game is saved. Bye.")
+                return None
+            if not (hasattr(self.inp, "isatty") and self.inp.isatty()):
+                self.say(line.rstrip("\n"))  # echo piped input so transcripts read in order
+            command = line.strip().lower()
+            try:
+                if command == "" and view.continues:
+                    return self._moved(engine.proceed())
+                if command in ("c", "continue") and view.continues:
+                    return self._moved(engine.proceed())
+                if command.isdigit():
+                    if view.continues:
+                        self.say("This scene goes on by itself: press Enter.")
+                        continue
+                    return self._moved(engine.choose(int(command)))
+                if command == "u":
+                    engine.undo()
+                    self._autosave()
+                    self.say("Undone.")
+                    return []
+                if command == "r":
+                    self.say("Your record (what the system lets you see):")
+                    lines = record_lines(engine)
+                    for entry in lines or ["nothing recorded yet"]:
+                        self.say(f"  {entry}")
+                    continue
+                if command == "s" or command.startswith("s "):
+                    slot = command[2:].strip() or "manual"
+                    if self.store and self.store.save(engine, slot):
+                        self.say(f"Saved to slot '{slot}'.")
+                    self._warnings()
+                    continue
+                if command == "h" or command == "?":
+                    self.say(HELP)
+                    continue
+                if command == "q":
+                    self._autosave()
+                    self.say("Your game is saved. Bye.")
+                    return None
+            except (ChoiceError, SaveError) as exc:
+                self.say(f"{exc}")
+                continue
+            count = len(view.choices)
+            hint = "press Enter" if view.continues else f"type a number from 1 to {count}"
+            self.say(f"I did not understand that: {hint}, or h for help.")
+
+    def _moved(self, events: list[ev.Event]) -> list[ev.Event]:
+        self._autosave()
+        return events
+
+    def _autosave(self) -> None:
+        if self.store is not None:
+            self.store.save(self.engine)
+            self._warnings()
+
+    def _warnings(self) -> None:
+        if self.store is not None:
+            for warning in self.store.warnings:
+                self.say(f"Warning: {warning}")
+            self.store.warnings.clear()
+
+
+def play_plain(engine: Engine, store: SaveStore | None, inp: TextIO, out: TextIO,
+               resumed: str | None = None) -> int:
+    """Run the plain player; a story runtime error is one line, exit 2."""
+    player = PlainPlayer(engine, store, inp, out)
+    try:
+        return player.run(engine.opening, resumed)
+    except StandingError as exc:
+        player.say(f"error: {exc}")
+        return 2

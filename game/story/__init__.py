@@ -1,0 +1,1 @@
+"""The story: YAML in, a validated, immutable model and its expression language out."""

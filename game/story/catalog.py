@@ -1,0 +1,57 @@
+"""Finding stories on disk: the bundled ones and any folder an author names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from game.errors import StoryErrors
+from game.story.loader import load_story
+from game.story.model import Story
+
+
+def bundled_folder() -> Path:
+    """The bundled stories: inside an installed wheel, or the checkout's stories/."""
+    package = Path(__file__).resolve().parent.parent
+    inside = package / "_bundled_stories"
+    return inside if inside.is_dir() else package.parent / "stories"
+
+
+def find_stories(path: Path) -> list[Path]:
+    """Story paths under ``path``: a file, a folder with story.yaml, or a folder of them."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        return [path]  # let the loader report it missing
+    if (path / "story.yaml").is_file():
+        return [path]
+    found: list[Path] = []
+    for child in sorted(path.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if child.is_file() and child.suffix in (".yaml", ".yml"):
+            found.append(child)
+        elif child.is_dir():
+            found.extend(p for p in find_stories(child) if p != child or (child / "story.yaml").is_file())
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A story as the picker lists it: loaded, or broken with its errors."""
+
+    path: Path
+    story: Story | None
+    errors: StoryErrors | None
+
+
+def catalog(folders: list[Path]) -> list[Entry]:
+    """Load every story in the folders, keeping broken ones with their errors."""
+    entries = []
+    for folder in folders:
+        for path in find_stories(folder):
+            try:
+                entries.append(Entry(path, load_story(path), None))
+            except StoryErrors as exc:
+                entries.append(Entry(path, None, exc))
+    return entries

@@ -1,0 +1,744 @@
+"""Load a story file (or folder) into the validated, immutable story model.
+
+Two passes over the composed YAML: the first collects every id the story
+declares (scenes from all included files, vars, lists, services, people,
+tiers), so the second can compile each expression once, against the whole
+story, and report every problem of the file at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from game.errors import Location, StoryError, StoryErrors
+from game.story import model as m
+from game.story.expressions import (
+    Expr,
+    Scope,
+    Text,
+    compile_expr,
+    compile_text,
+)
+from game.story.yamlread import (
+    MAX_ERRORS,
+    NULL,
+    Reader,
+    Source,
+    kind_of,
+    read_file,
+    suggest,
+)
+
+BUILTIN_NAMES = frozenset({
+    "score", "tier", "tier_label", "day", "listed", "visited", "visits", "rating",
+    "can", "random", "min", "max", "abs", "round", "true", "false", "and", "or",
+    "not", "in", "is", "if", "else", "None", "True", "False",
+})
+ID = re.compile(r"[a-z][a-z0-9_]*")
+TIER_ID = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*")
+LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+TOP_KEYS = (
+    "title", "id", "author", "language", "version", "summary", "minutes",
+    "content_notes", "audience", "start", "rating", "vars", "people", "scenes",
+    "debrief", "include", "renamed",
+)
+INCLUDED_KEYS = ("scenes", "people", "vars")
+RATING_KEYS = (
+    "name", "model", "min", "max", "start", "show", "explain", "memory", "weight",
+    "tiers", "sources", "rules", "lists", "services",
+)
+SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll")
+CHOICE_KEYS = (
+    "text", "goto", "id", "if", "requires", "locked", "service", "do", "once",
+    "reflect", "tags",
+)
+EFFECTS = ("set", "add", "record", "list", "unlist", "rate", "rated", "notify", "advance")
+MODELS = ("points", "peer")
+SHOWS = ("number", "stars", "tier", "hidden")
+WEIGHTS = ("equal", "rater")
+ENDING_KINDS = ("good", "bad", "mixed")
+
+
+def story_file(path: Path) -> Path:
+    """The YAML file for a story path: the file itself or a folder's story.yaml."""
+    return path / "story.yaml" if path.is_dir() else path
+
+
+def load_story(path: str | os.PathLike[str]) -> m.Story:
+    """Load and validate a story; raise StoryErrors listing every problem found."""
+    return _Loader(Path(path)).load()
+
+
+def slug(text: str) -> str:
+    """The default id of a choice: its text in lowercase words joined by _."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    out = "_".join(words)[:48].rstrip("_") or "choice"
+    return out if out[0].isalpha() else "c_" + out
+
+
+@dataclass
+class _File:
+    source: Source
+    root: MappingNode
+    keys: dict[str, tuple[Node, Node]]
+    reader: Reader
+
+
+@dataclass
+class _Names:
+    """Every id the story declares, gathered in the first pass."""
+
+    scenes: dict[str, tuple[_File, Node, Node]] = field(default_factory=dict)
+    vars: dict[str, tuple[_File, Node, Node]] = field(default_factory=dict)
+    people: dict[str, tuple[_File, Node, Node]] = field(default_factory=dict)
+
+
+class _Loader:
+    def __init__(self, path: Path) -> None:
+        self.given = path
+        self.file = story_file(path)
+        self.root_dir = self.file.resolve().parent
+        self.errors: list[StoryError] = []
+        self.files: list[_File] = []
+        self.hash = hashlib.sha256()
+
+    # -- driving -------------------------------------------------------------
+
+    def load(self) -> m.Story:
+        main = self._open(self.file, str(self.file))
+        top = main.reader.mapping(main.root, "the story", TOP_KEYS, required=("title", "scenes"))
+        if top is None:
+            self._fail()
+        main.keys = top
+        if "include" in top:
+            self._includes(main, top["include"][1])
+        names = self._collect(self.files)
+        rating_node = top.get("rating")
+        scope = self._scope(main, names, rating_node[1] if rating_node else None)
+        story = self._build(main, names, scope)
+        if self.errors:
+            self._fail()
+        assert story is not None
+        return story
+
+    def _fail(self) -> None:
+        raise StoryErrors(self.errors[:MAX_ERRORS])
+
+    def _open(self, path: Path, display: str) -> _File:
+        try:
+            source, root, data = read_file(path, display)
+        except StoryError as exc:
+            self.errors.append(exc)
+            self._fail()
+        self.hash.update(data)
+        file = _File(source, root, {}, Reader(source, self.errors))
+        self.files.append(file)
+        return file
+
+    def _includes(self, main: _File, node: Node) -> None:
+        r = main.reader
+        items = [node] if isinstance(node, ScalarNode) else r.sequence(node, "include")
+        for item in items or []:
+            name = r.text(item, "an include")
+            if name is None:
+                continue
+            target = (self.file.parent / name)
+            resolved = target.resolve()
+            if not resolved.is_relative_to(self.root_dir) or os.path.isabs(name):
+                r.error(f"include '{name}' is outside the story's folder", item)
+                continue
+            if not resolved.is_file():
+                r.error(f"include '{name}': no such file{self._near(target)}", item)
+                continue
+            if any(Path(f.source.display).resolve() == resolved for f in self.files):
+                r.error(f"include '{name}' is included twice", item)
+                continue
+            display = os.path.normpath(os.path.join(os.path.dirname(main.source.display), name))
+            try:
+                source, root, data = read_file(resolved, display)
+            except StoryError as exc:
+                self.errors.append(exc)
+                continue
+            self.hash.update(data)
+            inc = _File(source, root, {}, Reader(source, self.errors))
+            keys = inc.reader.mapping(root, f"included file {name}", INCLUDED_KEYS)
+            if keys is None:
+                continue
+            inc.keys = keys
+            self.files.append(inc)
+
+    @staticmethod
+    def _near(target: Path) -> str:
+        folder = target.parent
+        if not folder.is_dir():
+            return ""
+        return suggest(target.name, [p.name for p in folder.iterdir()])
+
+    # -- pass 1: names ---------------------------------------------------------
+
+    def _collect(self, files: list[_File]) -> _Names:
+        names = _Names()
+        for file in files:
+            for section, table in (("scenes", names.scenes), ("vars", names.vars),
+                                   ("people", names.people)):
+                if section not in file.keys:
+                    continue
+                node = file.keys[section][1]
+                entries = file.reader.mapping(node, section)
+                for name, (knode, vnode) in (entries or {}).items():
+                    if not ID.fullmatch(name):
+                        file.reader.error(
+                            f"'{name}' is not a valid id in {section}: use lowercase "
+                            "letters, digits and _, starting with a letter", knode)
+                        continue
+                    if name in table:
+                        first = table[name]
+                        file.reader.error(
+                            f"duplicate {section[:-1] if section != 'people' else 'person'} "
+                            f"'{name}' (first at {first[0].source.at(first[1])})", knode)
+                        continue
+                    table[name] = (file, knode, vnode)
+        main = files[0]
+        if "scenes" in main.keys and not names.scenes and not any(
+            e.location and e.location.file == main.source.display for e in self.errors
+        ):
+            main.reader.error("the story has no scenes", main.keys["scenes"][0])
+        for name, (file, knode, _) in names.vars.items():
+            if name in BUILTIN_NAMES:
+                file.reader.error(
+                    f"'{name}' is a built-in name of the expression language; "
+                    "choose another name for this var", knode)
+        return names
+
+    def _scope(self, main: _File, names: _Names, rating: Node | None) -> Scope:
+        r = main.reader
+        lists, services, tiers = frozenset(), frozenset(), ()
+        if rating is not None and isinstance(rating, MappingNode):
+            keys = {k.value: v for k, v in rating.value if isinstance(k, ScalarNode)}
+            lists = self._keys_of(keys.get("lists"))
+            services = self._keys_of(keys.get("services"))
+            tier_node = keys.get("tiers")
+            if tier_node is not None and not isinstance(tier_node, ScalarNode):
+                found = []
+                for item in tier_node.value if isinstance(tier_node.value, list) else []:
+                    if isinstance(item, MappingNode):
+                        for k, v in item.value:
+                            if k.value == "id" and isinstance(v, ScalarNode):
+                                found.append(v.value)
+                tiers = tuple(found)
+        return Scope(
+            vars=frozenset(names.vars),
+            scenes=frozenset(names.scenes),
+            lists=lists,
+            people=frozenset(names.people),
+            services=services,
+            tiers=tiers,
+            has_rating=rating is not None and rating.tag != NULL,
+        )
+
+    @staticmethod
+    def _keys_of(node: Node | None) -> frozenset[str]:
+        if isinstance(node, MappingNode):
+            return frozenset(k.value for k, _ in node.value if isinstance(k, ScalarNode))
+        return frozenset()
+
+    # -- pass 2: build -----------------------------------------------------------
+
+    def _build(self, main: _File, names: _Names, scope: Scope) -> m.Story | None:
+        r = main.reader
+        top = main.keys
+        self.scope = scope
+        title = self._opt(r, top, "title", r.text, "title")
+        sid = self._opt(r, top, "id", lambda n, w: r.ident(n, w, ID), "story id")
+        if sid is None:
+            sid = slug(self.file.parent.name if self.file.name == "story.yaml" else self.file.stem)
+        language = self._opt(r, top, "language", r.text, "language") or "en"
+        if "language" in top and not LANGUAGE.fullmatch(language):
+            r.error(f"language '{language}' is not a language tag like en, fr or pt-BR",
+                    top["language"][1])
+        minutes = self._opt(r, top, "minutes", r.number, "minutes")
+        notes = self._strings(r, top.get("content_notes"), "content_notes")
+        debrief = self._strings(r, top.get("debrief"), "debrief")
+        rating = self._rating(r, top["rating"][1]) if "rating" in top else None
+        if "rating" in top and top["rating"][1].tag == NULL:
+            rating = None
+        variables = self._vars(names)
+        people = self._people(names, rating)
+        scenes = {}
+        for name, (file, _knode, vnode) in names.scenes.items():
+            scene = self._scene(file, name, vnode, rating, names)
+            if scene is not None:
+                scenes[name] = scene
+        start = next(iter(names.scenes), None)
+        if "start" in top:
+            node = top["start"][1]
+            wanted = r.text(node, "start")
+            if wanted is not None and wanted not in names.scenes:
+                r.error(f"start names no scene: '{wanted}'{suggest(wanted, names.scenes)}", node)
+            elif wanted is not None:
+                start = wanted
+        renamed = {}
+        if "renamed" in top:
+            for old, (knode, vnode) in (r.mapping(top["renamed"][1], "renamed") or {}).items():
+                new = r.text(vnode, "renamed")
+                if new is None:
+                    continue
+                if old in names.scenes:
+                    r.error(f"renamed: '{old}' is still a scene; list only old ids", knode)
+                elif new not in names.scenes:
+                    r.error(f"renamed: '{new}' names no scene{suggest(new, names.scenes)}", vnode)
+                else:
+                    renamed[old] = new
+        if self.errors or start is None or title is None:
+            return None
+        return m.Story(
+            id=sid,
+            title=title,
+            path=str(self.given),
+            content_hash=self.hash.hexdigest(),
+            start=start,
+            scenes=m.frozen_map(scenes),
+            rating=rating,
+            vars=m.frozen_map(variables),
+            people=m.frozen_map(people),
+            debrief=debrief,
+            renamed=m.frozen_map(renamed),
+            author=self._opt(r, top, "author", r.text, "author"),
+            language=language,
+            version=self._opt(r, top, "version", r.text, "version"),
+            summary=self._opt(r, top, "summary", r.text, "summary"),
+            minutes=minutes,
+            content_notes=notes,
+            audience=self._opt(r, top, "audience", r.text, "audience"),
+            files=tuple(f.source.display for f in self.files),
+        )
+
+    @staticmethod
+    def _opt(r: Reader, keys: dict, key: str, read: Callable, what: str):
+        return read(keys[key][1], what) if key in keys else None
+
+    @staticmethod
+    def _strings(r: Reader, entry: tuple[Node, Node] | None, what: str) -> tuple[str, ...]:
+        if entry is None:
+            return ()
+        node = entry[1]
+        if isinstance(node, ScalarNode):
+            one = r.text(node, what)
+            return (one,) if one is not None else ()
+        items = r.sequence(node, what) or []
+        return tuple(t for t in (r.text(i, f"an item of {what}") for i in items) if t is not None)
+
+    # -- compile helpers ---------------------------------------------------------
+
+    def _expr(self, r: Reader, node: Node, what: str) -> Expr | None:
+        if not isinstance(node, ScalarNode) or node.tag == NULL:
+            r.error(f"{what} should be an expression, not {kind_of(node)}", node)
+            return None
+        return self._compile(r, node, compile_expr)
+
+    def _text(self, r: Reader, node: Node, what: str) -> Text | None:
+        if not isinstance(node, ScalarNode) or node.tag == NULL:
+            r.error(f"{what} should be text, not {kind_of(node)}", node)
+            return None
+        return self._compile(r, node, compile_text)
+
+    def _compile(self, r: Reader, node: ScalarNode, compiler: Callable):
+        try:
+            return compiler(node.value, self.scope, r.source.locator(node))
+        except StoryError as exc:
+            if len(self.errors) < MAX_ERRORS:
+                self.errors.append(exc)
+            return None
+
+    # -- rating ------------------------------------------------------------------
+
+    def _rating(self, r: Reader, node: Node) -> m.Rating | None:
+        if node.tag == NULL:
+            return None
+        keys = r.mapping(node, "rating", RATING_KEYS, required=("start",))
+        if keys is None:
+            return None
+
+        def get(key, read, what, default=None):
+            return read(keys[key][1], what) if key in keys else default
+
+        model = get("model", r.text, "rating model", "points")
+        if model not in MODELS:
+            r.error(f"rating model '{model}' is unknown; use points or peer{suggest(model, MODELS)}",
+                    keys["model"][1])
+            model = "points"
+        default_min, default_max = (1, 5) if model == "peer" else (None, None)
+        low = get("min", r.number, "rating min", default_min)
+        high = get("max", r.number, "rating max", default_max)
+        start = get("start", r.number, "rating start", 0)
+        if low is not None and high is not None and low > high:
+            r.error(f"rating min ({low}) is above max ({high})", keys["min"][1])
+        elif start is not None and ((low is not None and start < low) or
+                                    (high is not None and start > high)):
+            r.error(f"rating start ({start}) is outside min..max", keys["start"][1])
+        show = get("show", r.text, "rating show", "number")
+        if show not in SHOWS:
+            r.error(f"show '{show}' is unknown; use one of {', '.join(SHOWS)}{suggest(show, SHOWS)}",
+                    keys["show"][1])
+            show = "number"
+        weight = get("weight", r.text, "rating weight", "equal")
+        if weight not in WEIGHTS:
+            r.error(f"weight '{weight}' is unknown; use equal or rater", keys["weight"][1])
+            weight = "equal"
+        memory = get("memory", r.number, "rating memory", 20)
+        if memory is not None and (memory != int(memory) or memory < 1):
+            r.error("memory should be a whole number of ratings, 1 or more", keys["memory"][1])
+            memory = 20
+        explain = get("explain", r.boolean, "rating explain", False)
+        tiers = self._tiers(r, keys.get("tiers"))
+        sources = {}
+        if "sources" in keys:
+            for sid, (knode, vnode) in (r.mapping(keys["sources"][1], "sources") or {}).items():
+                if not ID.fullmatch(sid):
+                    r.error(f"'{sid}' is not a valid source id", knode)
+                label = r.text(vnode, f"source '{sid}'")
+                sources[sid] = label or sid
+        rules = {}
+        if "rules" in keys:
+            for rid, (knode, vnode) in (r.mapping(keys["rules"][1], "rules") or {}).items():
+                rule = self._rule(r, rid, knode, vnode, sources, bool(explain))
+                if rule is not None:
+                    rules[rid] = rule
+        lists = {}
+        if "lists" in keys:
+            for lid, (knode, vnode) in (r.mapping(keys["lists"][1], "lists") or {}).items():
+                if not ID.fullmatch(lid):
+                    r.error(f"'{lid}' is not a valid list id", knode)
+                if isinstance(vnode, ScalarNode):
+                    label = r.text(vnode, f"list '{lid}'")
+                else:
+                    sub = r.mapping(vnode, f"list '{lid}'", ("label",)) or {}
+                    label = r.text(sub["label"][1], "label") if "label" in sub else None
+                lists[lid] = m.ListDef(lid, label or _humane(lid))
+        services = {}
+        if "services" in keys:
+            for vid, (knode, vnode) in (r.mapping(keys["services"][1], "services") or {}).items():
+                if not ID.fullmatch(vid):
+                    r.error(f"'{vid}' is not a valid service id", knode)
+                sub = r.mapping(vnode, f"service '{vid}'", ("label", "requires", "refusal"))
+                if sub is None:
+                    continue
+                label = r.text(sub["label"][1], "label") if "label" in sub else None
+                requires = self._expr(r, sub["requires"][1], "requires") if "requires" in sub else None
+                refusal = self._text(r, sub["refusal"][1], "refusal") if "refusal" in sub else None
+                services[vid] = m.Service(vid, label or _humane(vid), requires, refusal)
+        return m.Rating(
+            name=get("name", r.text, "rating name", "Score") or "Score",
+            model=model,
+            min=low,
+            max=high,
+            start=start if start is not None else 0,
+            show=show,
+            explain=bool(explain),
+            memory=int(memory or 20),
+            weight=weight,
+            tiers=tiers,
+            sources=m.frozen_map(sources),
+            rules=m.frozen_map(rules),
+            lists=m.frozen_map(lists),
+            services=m.frozen_map(services),
+        )
+
+    def _tiers(self, r: Reader, entry: tuple[Node, Node] | None) -> tuple[m.Tier, ...]:
+        if entry is None:
+            return ()
+        tiers: list[m.Tier] = []
+        seen: set[str] = set()
+        for item in r.sequence(entry[1], "tiers") or []:
+            sub = r.mapping(item, "a tier", ("id", "label", "min"), required=("id", "min"))
+            if not sub or "id" not in sub or "min" not in sub:
+                continue
+            tid = r.ident(sub["id"][1], "tier id", TIER_ID)
+            low = r.number(sub["min"][1], "tier min")
+            label = r.text(sub["label"][1], "tier label") if "label" in sub else tid
+            if tid is None or low is None:
+                continue
+            if tid in seen:
+                r.error(f"duplicate tier '{tid}'", sub["id"][1])
+                continue
+            if tiers and low >= tiers[-1].min:
+                r.error(
+                    f"tiers must be listed highest first: '{tid}' (min {low}) comes after "
+                    f"'{tiers[-1].id}' (min {tiers[-1].min})", sub["min"][1])
+                continue
+            seen.add(tid)
+            tiers.append(m.Tier(tid, label or tid, low))
+        return tuple(tiers)
+
+    def _rule(self, r: Reader, rid: str, knode: Node, vnode: Node, sources: dict,
+              explain: bool) -> m.Rule | None:
+        if not ID.fullmatch(rid):
+            r.error(f"'{rid}' is not a valid rule id", knode)
+        sub = r.mapping(vnode, f"rule '{rid}'", ("change", "source", "label", "explain"),
+                        required=("change",))
+        if sub is None or "change" not in sub:
+            return None
+        change = r.number(sub["change"][1], "change")
+        source = None
+        if "source" in sub:
+            source = r.text(sub["source"][1], "source")
+            if source is not None and source not in sources:
+                r.error(f"unknown source '{source}'{suggest(source, sources)}", sub["source"][1])
+        label = r.text(sub["label"][1], "label") if "label" in sub else None
+        own = r.boolean(sub["explain"][1], "explain") if "explain" in sub else None
+        if change is None:
+            return None
+        return m.Rule(rid, change, label or _humane(rid), source,
+                      explain if own is None else own, r.at(knode))
+
+    # -- vars and people ---------------------------------------------------------
+
+    def _vars(self, names: _Names) -> dict:
+        out = {}
+        for name, (file, _k, vnode) in names.vars.items():
+            value = file.reader.value(vnode, f"var '{name}'")
+            if value is not None:
+                out[name] = value
+        return out
+
+    def _people(self, names: _Names, rating: m.Rating | None) -> dict:
+        out = {}
+        for pid, (file, _k, vnode) in names.people.items():
+            r = file.reader
+            sub = r.mapping(vnode, f"person '{pid}'", ("name", "rating"), required=("name",))
+            if sub is None or "name" not in sub:
+                continue
+            name = r.text(sub["name"][1], "name")
+            stars = r.number(sub["rating"][1], "rating") if "rating" in sub else None
+            if stars is not None and rating is not None and rating.model == "peer" and (
+                stars < (rating.min or 0) or (rating.max is not None and stars > rating.max)
+            ):
+                r.error(f"{pid}'s rating {stars} is outside the range "
+                        f"{rating.min}..{rating.max}", sub["rating"][1])
+            if name is not None:
+                out[pid] = m.Person(pid, name, stars)
+        return out
+
+    # -- scenes --------------------------------------------------------------------
+
+    def _scene(self, file: _File, sid: str, node: Node, rating: m.Rating | None,
+               names: _Names) -> m.Scene | None:
+        r = file.reader
+        keys = r.mapping(node, f"scene '{sid}'", SCENE_KEYS)
+        if keys is None:
+            return None
+        ways = [k for k in ("choices", "goto", "ending") if k in keys]
+        if len(ways) != 1:
+            what = "none" if not ways else " and ".join(ways)
+            r.error(f"scene '{sid}' needs exactly one of choices, goto or ending (it has {what})",
+                    node)
+        blocks = self._blocks(r, keys["text"][1]) if "text" in keys else ()
+        effects = self._effects(r, keys["do"][1], rating, names) if "do" in keys else ()
+        chapter = r.text(keys["chapter"][1], "chapter") if "chapter" in keys else None
+        goto = None
+        if "goto" in keys:
+            goto = self._goto(r, keys["goto"][1], names)
+        ending = None
+        if "ending" in keys:
+            sub = r.mapping(keys["ending"][1], "ending", ("title", "kind"), required=("title", "kind"))
+            if sub and "title" in sub and "kind" in sub:
+                title = self._text(r, sub["title"][1], "ending title")
+                kind = r.text(sub["kind"][1], "ending kind")
+                if kind not in ENDING_KINDS:
+                    r.error(f"ending kind '{kind}' is unknown; use good, bad or mixed"
+                            f"{suggest(kind or '', ENDING_KINDS)}", sub["kind"][1])
+                elif title is not None:
+                    ending = m.Ending(title, kind)
+        choices: list[m.Choice] = []
+        if "choices" in keys:
+            items = r.sequence(keys["choices"][1], "choices")
+            if items is not None and not items:
+                r.error(f"scene '{sid}' has an empty choices list", keys["choices"][1])
+            ids: dict[str, Node] = {}
+            for item in items or []:
+                choice = self._choice(r, item, rating, names)
+                if choice is None:
+                    continue
+                if choice.id in ids:
+                    r.error(
+                        f"two choices in scene '{sid}' have the id '{choice.id}'; "
+                        "give one of them its own id:", item)
+                    continue
+                ids[choice.id] = item
+                choices.append(choice)
+        poll = self._poll(r, keys["poll"][1]) if "poll" in keys else None
+        return m.Scene(sid, blocks, effects, tuple(choices), goto, ending, chapter,
+                       r.at(node), poll)
+
+    def _goto(self, r: Reader, node: Node, names: _Names) -> str | None:
+        target = r.text(node, "goto")
+        if target is not None and target not in names.scenes:
+            r.error(f"goto names no scene: '{target}'{suggest(target, names.scenes)}", node)
+            return None
+        return target
+
+    def _blocks(self, r: Reader, node: Node) -> tuple[m.TextBlock, ...]:
+        if isinstance(node, ScalarNode):
+            text = self._text(r, node, "text")
+            return (m.TextBlock(text),) if text is not None else ()
+        blocks = []
+        for item in r.sequence(node, "text") or []:
+            if isinstance(item, MappingNode):
+                sub = r.mapping(item, "a text block", ("if", "text"), required=("if", "text"))
+                if not sub or "if" not in sub or "text" not in sub:
+                    continue
+                cond = self._expr(r, sub["if"][1], "if")
+                text = self._text(r, sub["text"][1], "text")
+                if cond is not None and text is not None:
+                    blocks.append(m.TextBlock(text, cond))
+            else:
+                text = self._text(r, item, "a paragraph of text")
+                if text is not None:
+                    blocks.append(m.TextBlock(text))
+        return tuple(blocks)
+
+    def _choice(self, r: Reader, node: Node, rating: m.Rating | None,
+                names: _Names) -> m.Choice | None:
+        keys = r.mapping(node, "a choice", CHOICE_KEYS, required=("text", "goto"))
+        if keys is None or "text" not in keys:
+            return None
+        text = self._text(r, keys["text"][1], "choice text")
+        raw = keys["text"][1].value if isinstance(keys["text"][1], ScalarNode) else ""
+        cid = r.ident(keys["id"][1], "choice id", ID) if "id" in keys else slug(str(raw))
+        goto = self._goto(r, keys["goto"][1], names) if "goto" in keys else None
+        cond = self._expr(r, keys["if"][1], "if") if "if" in keys else None
+        requires = self._expr(r, keys["requires"][1], "requires") if "requires" in keys else None
+        locked = self._text(r, keys["locked"][1], "locked") if "locked" in keys else None
+        service = None
+        if "service" in keys:
+            service = r.text(keys["service"][1], "service")
+            known = rating.services if rating else {}
+            if service is not None and service not in known:
+                r.error(f"unknown service '{service}'{suggest(service, known)}", keys["service"][1])
+                service = None
+        effects = self._effects(r, keys["do"][1], rating, names) if "do" in keys else ()
+        once = r.boolean(keys["once"][1], "once") if "once" in keys else False
+        reflect = r.text(keys["reflect"][1], "reflect") if "reflect" in keys else None
+        tags: tuple[str, ...] = ()
+        if "tags" in keys:
+            tag_nodes = r.sequence(keys["tags"][1], "tags") or []
+            tags = tuple(t for t in (r.ident(t, "tag", ID) for t in tag_nodes) if t)
+        if text is None or goto is None or cid is None:
+            return None
+        return m.Choice(cid, text, goto, cond, requires, locked, service, effects,
+                        bool(once), reflect, tags, r.at(node))
+
+    def _poll(self, r: Reader, node: Node) -> m.Poll | None:
+        sub = r.mapping(node, "poll", ("question", "options"), required=("question", "options"))
+        if not sub or "question" not in sub or "options" not in sub:
+            return None
+        question = r.text(sub["question"][1], "poll question")
+        items = r.sequence(sub["options"][1], "poll options") or []
+        options = tuple(o for o in (r.text(i, "a poll option") for i in items) if o is not None)
+        if len(options) < 2:
+            r.error("a poll needs at least two options", sub["options"][1])
+            return None
+        return m.Poll(question, options) if question is not None else None
+
+    # -- effects -------------------------------------------------------------------
+
+    def _effects(self, r: Reader, node: Node, rating: m.Rating | None,
+                 names: _Names) -> tuple[m.Effect, ...]:
+        out: list[m.Effect] = []
+        for item in r.sequence(node, "do") or []:
+            if not isinstance(item, MappingNode) or len(item.value) != 1:
+                r.error("each effect in do: is a one-key mapping, like '- record: jaywalking'",
+                        item)
+                continue
+            knode, vnode = item.value[0]
+            kind = knode.value
+            if kind not in EFFECTS:
+                r.error(f"unknown effect '{kind}'{suggest(str(kind), EFFECTS)}", knode)
+                continue
+            effect = self._effect(r, kind, knode, vnode, rating, names)
+            if effect is not None:
+                out.append(effect)
+        return tuple(out)
+
+    def _effect(self, r: Reader, kind: str, knode: Node, vnode: Node,
+                rating: m.Rating | None, names: _Names) -> m.Effect | None:
+        at = r.at(knode)
+        if kind in ("set", "add"):
+            values = []
+            for var, (vk, vv) in (r.mapping(vnode, kind) or {}).items():
+                if var not in names.vars:
+                    r.error(f"unknown var '{var}' (declare it under vars:){suggest(var, names.vars)}",
+                            vk)
+                    continue
+                expr = self._expr(r, vv, f"{kind} {var}")
+                if expr is not None:
+                    values.append((var, expr))
+            return (m.SetVars if kind == "set" else m.AddVars)(tuple(values), at)
+        if kind == "record":
+            if isinstance(vnode, ScalarNode):
+                rule, note = r.text(vnode, "record"), None
+                rule_node = vnode
+            else:
+                sub = r.mapping(vnode, "record", ("rule", "note"), required=("rule",))
+                if not sub or "rule" not in sub:
+                    return None
+                rule_node = sub["rule"][1]
+                rule = r.text(rule_node, "rule")
+                note = self._text(r, sub["note"][1], "note") if "note" in sub else None
+            known = rating.rules if rating else {}
+            if rule is not None and rule not in known:
+                hint = "" if rating else " (the story has no rating:)"
+                r.error(f"unknown rule '{rule}'{suggest(rule, known)}{hint}", rule_node)
+                return None
+            return m.Record(rule, note, at) if rule else None
+        if kind in ("list", "unlist"):
+            lid = r.text(vnode, kind)
+            known = rating.lists if rating else {}
+            if lid is not None and lid not in known:
+                r.error(f"unknown list '{lid}'{suggest(lid, known)}", vnode)
+                return None
+            return m.ListChange(lid, kind == "list", at) if lid else None
+        if kind == "rate":
+            stars = []
+            for pid, (pk, pv) in (r.mapping(vnode, "rate") or {}).items():
+                if pid not in names.people:
+                    r.error(f"unknown person '{pid}'{suggest(pid, names.people)}", pk)
+                    continue
+                expr = self._expr(r, pv, "stars")
+                if expr is not None:
+                    stars.append((pid, expr))
+            return m.Rate(tuple(stars), at)
+        if kind == "rated":
+            sub = r.mapping(vnode, "rated", ("by", "stars"), required=("by", "stars"))
+            if not sub or "by" not in sub or "stars" not in sub:
+                return None
+            by = r.text(sub["by"][1], "by")
+            if by is not None and by not in names.people:
+                r.error(f"unknown person '{by}'{suggest(by, names.people)}", sub["by"][1])
+                return None
+            expr = self._expr(r, sub["stars"][1], "stars")
+            if rating is None:
+                r.error("rated: needs a rating: in the story", knode)
+                return None
+            return m.Rated(by, expr, at) if by and expr else None
+        if kind == "notify":
+            text = self._text(r, vnode, "notify")
+            return m.Notify(text, at) if text else None
+        # advance
+        sub = r.mapping(vnode, "advance", ("days",), required=("days",))
+        if not sub or "days" not in sub:
+            return None
+        days = self._expr(r, sub["days"][1], "days")
+        return m.Advance(days, at) if days else None
+
+
+def _humane(ident: str) -> str:
+    return ident.replace("_", " ").capitalize()

@@ -1,0 +1,283 @@
+"""The immutable story model: what the loader produces and the engine plays.
+
+Every class is a frozen dataclass; mappings are read-only views. Nothing
+after the loader sees raw YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal, Mapping, Union
+
+from game.errors import Location
+from game.story.expressions import Expr, Text, Value
+
+EMPTY: Mapping = MappingProxyType({})
+
+
+def frozen_map(items: Mapping | None = None) -> Mapping:
+    """A read-only copy of ``items``."""
+    return MappingProxyType(dict(items or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """A band of the score; a score belongs to the first tier whose ``min`` it reaches."""
+
+    id: str
+    label: str
+    min: float
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A behaviour the system registers, and what it costs or earns."""
+
+    id: str
+    change: float
+    label: str
+    source: str | None
+    explain: bool
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ListDef:
+    """A blacklist (or red list) a player can be put on."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """Something the rating opens or closes: a train ticket, a loan, a flat."""
+
+    id: str
+    label: str
+    requires: Expr | None
+    refusal: Text | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """The rating system the player lives under."""
+
+    name: str
+    model: Literal["points", "peer"]
+    min: float | None
+    max: float | None
+    start: float
+    show: Literal["number", "stars", "tier", "hidden"]
+    explain: bool
+    memory: int
+    weight: Literal["equal", "rater"]
+    tiers: tuple[Tier, ...]
+    sources: Mapping[str, str]
+    rules: Mapping[str, Rule]
+    lists: Mapping[str, ListDef]
+    services: Mapping[str, Service]
+
+    def tier_for(self, score: float) -> Tier | None:
+        """The tier a score belongs to (tiers are highest first)."""
+        for tier in self.tiers:
+            if score >= tier.min:
+                return tier
+        return self.tiers[-1] if self.tiers else None
+
+    def tier_rank(self, tier_id: str) -> int:
+        """Rank of a tier: higher is better, the lowest tier is 1."""
+        for index, tier in enumerate(self.tiers):
+            if tier.id == tier_id:
+                return len(self.tiers) - index
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A character with a rating of their own."""
+
+    id: str
+    name: str
+    rating: float | None
+
+
+# --- effects -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SetVars:
+    """``set:`` assign expressions to vars."""
+
+    values: tuple[tuple[str, Expr], ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class AddVars:
+    """``add:`` add expressions to vars."""
+
+    values: tuple[tuple[str, Expr], ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """``record:`` the system registers a behaviour under a rule."""
+
+    rule: str
+    note: Text | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ListChange:
+    """``list:`` / ``unlist:`` put on or take off a blacklist."""
+
+    list: str
+    on: bool
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """``rate:`` the player rates people."""
+
+    stars: tuple[tuple[str, Expr], ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """``rated:`` a person rates the player."""
+
+    by: str
+    stars: Expr
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Notify:
+    """``notify:`` a phone notification."""
+
+    text: Text
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Advance:
+    """``advance:`` time passes."""
+
+    days: Expr
+    location: Location
+
+
+Effect = Union[SetVars, AddVars, Record, ListChange, Rate, Rated, Notify, Advance]
+
+
+# --- scenes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    """One paragraph of scene text, shown when its condition holds."""
+
+    text: Text
+    condition: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An option offered to the player in a scene."""
+
+    id: str
+    text: Text
+    goto: str
+    condition: Expr | None
+    requires: Expr | None
+    locked: Text | None
+    service: str | None
+    effects: tuple[Effect, ...]
+    once: bool
+    reflect: str | None
+    tags: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """How a story ends in a scene."""
+
+    title: Text
+    kind: Literal["good", "bad", "mixed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """A question asked without effect on the rating."""
+
+    question: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """A place in the story: text, effects on entry, and how it goes on."""
+
+    id: str
+    text: tuple[TextBlock, ...]
+    effects: tuple[Effect, ...]
+    choices: tuple[Choice, ...]
+    goto: str | None
+    ending: Ending | None
+    chapter: str | None
+    location: Location
+    poll: Poll | None = None
+
+    def choice(self, choice_id: str) -> Choice | None:
+        """The choice with this id, if the scene has it."""
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A whole, validated story."""
+
+    id: str
+    title: str
+    path: str
+    content_hash: str
+    start: str
+    scenes: Mapping[str, Scene]
+    rating: Rating | None = None
+    vars: Mapping[str, Value] = field(default_factory=lambda: EMPTY)
+    people: Mapping[str, Person] = field(default_factory=lambda: EMPTY)
+    debrief: tuple[str, ...] = ()
+    renamed: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    author: str | None = None
+    language: str = "en"
+    version: str | None = None
+    summary: str | None = None
+    minutes: float | None = None
+    content_notes: tuple[str, ...] = ()
+    audience: str | None = None
+    files: tuple[str, ...] = ()
+
+    @property
+    def chapters(self) -> tuple[str, ...]:
+        """Chapter titles in file order."""
+        return tuple(s.chapter for s in self.scenes.values() if s.chapter)
+
+    def resolve(self, scene_id: str) -> str | None:
+        """A scene id, following ``renamed:`` (for saves made before a rename)."""
+        seen = set()
+        while scene_id not in self.scenes and scene_id in self.renamed:
+            if scene_id in seen:
+                return None
+            seen.add(scene_id)
+            scene_id = self.renamed[scene_id]
+        return scene_id if scene_id in self.scenes else None

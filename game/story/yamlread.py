@@ -1,0 +1,347 @@
+"""Safe YAML reading that keeps every value's line and column.
+
+The file is composed into PyYAML nodes (libyaml's C parser when present), then
+inspected before anything else looks at it: unknown tags (``!!python/...``),
+a mapping or list reached twice through aliases (the "billion laughs" bomb),
+and nesting deeper than any story needs are refused. Values are converted on
+demand by :class:`Reader`, which collects errors instead of stopping at the
+first one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Callable, Iterable
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from game.errors import Location, StoryError
+
+try:  # the PyPI wheel ships libyaml; fall back to pure Python without it
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_ERRORS = 50
+
+TAG = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = TAG + "str", TAG + "int", TAG + "float", TAG + "bool", TAG + "null"
+SCALAR_TAGS = {STR, INT, FLOAT, BOOL, NULL, TAG + "timestamp"}
+CONTAINER_TAGS = {TAG + "map", TAG + "seq"}
+
+_constructor = SafeConstructor()
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """A "did you mean" suffix for an unknown word, or ''."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def kind_of(node: Node) -> str:
+    """How an author would name what a node holds."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == NULL:
+        return "nothing"
+    if node.tag in (INT, FLOAT):
+        return "a number"
+    if node.tag == BOOL:
+        return "true/false"
+    return "text"
+
+
+class Source:
+    """One story file's text, for turning offsets and marks into locations."""
+
+    def __init__(self, display: str, text: str) -> None:
+        self.display = display
+        self.text = text
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, split once on first use."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def at(self, node: Node) -> Location:
+        """The location where a node starts."""
+        mark = node.start_mark
+        return Location(self.display, mark.line + 1, mark.column + 1)
+
+    def locator(self, node: Node) -> Callable[[int], Location]:
+        """Map a character offset inside a scalar's value to a file location."""
+        mark = node.start_mark
+        line, column = mark.line + 1, mark.column + 1
+        style = getattr(node, "style", None)
+        display = self.display
+        if style in ("|", ">"):
+            indent = self._block_indent(mark.line + 1)
+
+            def locate_block(offset: int) -> Location:
+                value = node.value
+                row = value.count("\n", 0, offset) if style == "|" else 0
+                col = offset - (value.rfind("\n", 0, offset) + 1) if style == "|" else 0
+                return Location(display, line + 1 + row, indent + 1 + col)
+
+            return locate_block
+        shift = 1 if style in ("'", '"') else 0
+
+        def locate_inline(offset: int) -> Location:
+            return Location(display, line, column + shift + offset)
+
+        return locate_inline
+
+    def _block_indent(self, first: int) -> int:
+        for text in self.lines[first:]:
+            if text.strip():
+                return len(text) - len(text.lstrip(" "))
+        return 0
+
+
+def read_file(path: Path, display: str) -> tuple[Source, MappingNode, bytes]:
+    """Read, decode, parse and inspect one story file; raise StoryError."""
+    start = Location(display, 1, 1)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise StoryError(
+                f"the file is {size // (1024 * 1024)} MB; stories may be at most "
+                f"{MAX_BYTES // (1024 * 1024)} MB (split it with include:)",
+                start,
+            )
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise StoryError("is a folder without a story.yaml in it", start) from None
+    except FileNotFoundError:
+        raise StoryError("no such file", start) from None
+    except OSError as exc:
+        raise StoryError(f"cannot read the file: {exc.strerror or exc}", start) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise StoryError(
+            "the file is not UTF-8 text; save it as UTF-8 in your editor",
+            Location(display, line, column),
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    source = Source(display, text)
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in source.lines
+    ):
+        raise StoryError("the file is empty", start)
+    root = _compose(source)
+    inspect(source, root)
+    if not isinstance(root, MappingNode):
+        raise StoryError(
+            f"a story file must be a mapping of keys (title:, scenes:, ...), not {kind_of(root)}",
+            source.at(root),
+        )
+    return source, root, data
+
+
+def _compose(source: Source) -> Node:
+    try:
+        node = yaml.compose(source.text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        tab = _tab_indent(source, mark.line + 1 if mark else len(source.lines))
+        if tab is not None:
+            raise StoryError(
+                "a tab is used for indentation; YAML needs spaces", tab
+            ) from None
+        where = (
+            Location(source.display, mark.line + 1, mark.column + 1)
+            if mark
+            else Location(source.display, 1, 1)
+        )
+        problem = exc.problem or exc.context or "malformed YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        raise StoryError(f"malformed YAML: {problem}{context}", where) from None
+    except yaml.YAMLError as exc:
+        raise StoryError(f"malformed YAML: {exc}", Location(source.display, 1, 1)) from None
+    except RecursionError:
+        raise StoryError(
+            f"the file is nested too deeply (more than {MAX_DEPTH} levels)",
+            Location(source.display, 1, 1),
+        ) from None
+    if node is None:
+        raise StoryError("the file is empty", Location(source.display, 1, 1))
+    return node
+
+
+def _tab_indent(source: Source, up_to: int) -> Location | None:
+    for number, text in enumerate(source.lines[: up_to + 1], start=1):
+        indent = text[: len(text) - len(text.lstrip(" \t"))]
+        if "\t" in indent:
+            return Location(source.display, number, indent.index("\t") + 1)
+    return None
+
+
+def inspect(source: Source, root: Node) -> None:
+    """Refuse tags, aliased containers and deep nesting before anything walks the tree."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ScalarNode):
+            if node.tag not in SCALAR_TAGS:
+                raise StoryError(_tag_message(node.tag), source.at(node))
+            continue
+        if node.tag not in CONTAINER_TAGS:
+            raise StoryError(_tag_message(node.tag), source.at(node))
+        if id(node) in seen:
+            raise StoryError(
+                "a YAML alias repeats a mapping or list; anchors (&) and aliases (*) "
+                "may only repeat plain values",
+                source.at(node),
+            )
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise StoryError(
+                f"nested too deeply (more than {MAX_DEPTH} levels)", source.at(node)
+            )
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if key.tag == TAG + "merge":
+                    raise StoryError("merge keys (<<) are not supported", source.at(key))
+                stack.append((value, depth + 1))
+                stack.append((key, depth + 1))
+        else:
+            stack.extend((item, depth + 1) for item in node.value)
+
+
+def _tag_message(tag: str) -> str:
+    short = "!!" + tag[len(TAG):] if tag.startswith(TAG) else tag
+    return f"the YAML tag {short} is not allowed in a story"
+
+
+class Reader:
+    """Converts inspected nodes to Python values, collecting errors as it goes."""
+
+    def __init__(self, source: Source, errors: list[StoryError]) -> None:
+        self.source = source
+        self.errors = errors
+
+    def error(self, message: str, node: Node | Location) -> None:
+        """Record an error (up to the cap)."""
+        if len(self.errors) < MAX_ERRORS:
+            at = node if isinstance(node, Location) else self.source.at(node)
+            self.errors.append(StoryError(message, at))
+
+    def at(self, node: Node) -> Location:
+        """Where a node starts."""
+        return self.source.at(node)
+
+    def mapping(
+        self,
+        node: Node,
+        what: str,
+        allowed: Iterable[str] | None = None,
+        required: Iterable[str] = (),
+    ) -> dict[str, tuple[Node, Node]] | None:
+        """Keys of a mapping node -> (key node, value node); None on error."""
+        if not isinstance(node, MappingNode):
+            if node.tag == NULL and not required:
+                return {}
+            self.error(f"{what} should be a mapping (key: value), not {kind_of(node)}", node)
+            return None
+        allowed_set = set(allowed) if allowed is not None else None
+        out: dict[str, tuple[Node, Node]] = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode) or key.tag == NULL:
+                self.error(f"a key in {what} must be a plain name", key)
+                continue
+            name = key.value
+            if name in out:
+                first = out[name][0].start_mark.line + 1
+                self.error(f"duplicate key '{name}' in {what} (first at line {first})", key)
+                continue
+            if allowed_set is not None and name not in allowed_set:
+                self.error(
+                    f"unknown key '{name}' in {what}{suggest(name, allowed_set)}", key
+                )
+                continue
+            out[name] = (key, value)
+        missing = [k for k in required if k not in out]
+        for name in missing:
+            self.error(f"{what} needs '{name}:'", node)
+        return out
+
+    def sequence(self, node: Node, what: str) -> list[Node] | None:
+        """Items of a list node; None on error."""
+        if not isinstance(node, SequenceNode):
+            self.error(f"{what} should be a list, not {kind_of(node)}", node)
+            return None
+        return list(node.value)
+
+    def text(self, node: Node, what: str) -> str | None:
+        """A scalar as text (numbers and yes/no keep their spelling)."""
+        if not isinstance(node, ScalarNode) or node.tag == NULL:
+            self.error(f"{what} should be text, not {kind_of(node)}", node)
+            return None
+        return node.value
+
+    def number(self, node: Node, what: str) -> float | int | None:
+        """A number scalar."""
+        if isinstance(node, ScalarNode) and node.tag in (INT, FLOAT):
+            build = (
+                _constructor.construct_yaml_int
+                if node.tag == INT
+                else _constructor.construct_yaml_float
+            )
+            try:
+                value = build(node)
+            except (ValueError, yaml.YAMLError):
+                value = None
+            if isinstance(value, (int, float)) and value == value and abs(value) < 2**53:
+                return value
+        self.error(f"{what} should be a number, not {kind_of(node)}", node)
+        return None
+
+    def boolean(self, node: Node, what: str) -> bool | None:
+        """A true/false scalar."""
+        if isinstance(node, ScalarNode) and node.tag == BOOL:
+            return bool(_constructor.construct_yaml_bool(node))
+        self.error(f"{what} should be true or false, not {kind_of(node)}", node)
+        return None
+
+    def value(self, node: Node, what: str) -> int | float | str | bool | None:
+        """A plain value: number, text or true/false."""
+        if isinstance(node, ScalarNode):
+            if node.tag in (INT, FLOAT):
+                return self.number(node, what)
+            if node.tag == BOOL:
+                return self.boolean(node, what)
+            if node.tag != NULL:
+                return node.value
+        self.error(f"{what} should be a number, text or true/false, not {kind_of(node)}", node)
+        return None
+
+    def ident(self, node: Node, what: str, pattern: re.Pattern[str]) -> str | None:
+        """An id matching the format's id pattern."""
+        name = self.text(node, what)
+        if name is None:
+            return None
+        if not pattern.fullmatch(name):
+            self.error(
+                f"'{name}' is not a valid {what}: use lowercase letters, digits and _, "
+                "starting with a letter",
+                node,
+            )
+            return None
+        return name
