@@ -136,8 +136,33 @@ def format_value(value: Value) -> str:
 # compiling: source -> checked tree
 
 
-def compile_expr(source: str, scope: Scope, locate: Locate) -> Expr:
+class Memo:
+    """Compiled expressions of one load, by source: a repeated condition is checked once.
+
+    Only successes are kept, so every mistake is still reported where it is.
+    Valid for one scope only (one story load).
+    """
+
+    __slots__ = ("_compiled",)
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, Expr] = {}
+
+    def expr(self, source: str, scope: Scope, locate: Locate) -> Expr:
+        """Like compile_expr, reusing the tree and closures of an earlier identical source."""
+        done = self._compiled.get(source)
+        if done is not None:
+            return done.moved(locate(0))
+        tree = _Compiler(source, scope, locate).compile()
+        made = Expr(source, locate(0), tree)
+        self._compiled[source] = made
+        return made
+
+
+def compile_expr(source: str, scope: Scope, locate: Locate, memo: Memo | None = None) -> Expr:
     """Parse and check one expression; raise one StoryError at the mistake."""
+    if memo is not None:
+        return memo.expr(source, scope, locate)
     tree = _Compiler(source, scope, locate).compile()
     return Expr(source, locate(0), tree)
 
@@ -145,9 +170,11 @@ def compile_expr(source: str, scope: Scope, locate: Locate) -> Expr:
 _BRACE = re.compile(r"[{}]")
 
 
-def compile_text(source: str, scope: Scope, locate: Locate) -> Text:
+def compile_text(source: str, scope: Scope, locate: Locate, memo: Memo | None = None) -> Text:
     """Compile text with ``{EXPR}`` interpolation; ``{{`` and ``}}`` are literal braces."""
     base = locate(0)
+    if "{" not in source and "}" not in source:
+        return Text(source, base, (source,))
     parts: list[str | Expr] = []
     buf: list[str] = []
     pos = 0
@@ -176,12 +203,16 @@ def compile_text(source: str, scope: Scope, locate: Locate) -> Text:
                 locate(i),
             )
         start = i + 1
-        tree = _Compiler(inner, scope, lambda off, s=start: locate(s + off)).compile()
+        inner_locate = lambda off, s=start: locate(s + off)  # noqa: E731
+        if memo is not None:
+            made = memo.expr(inner, scope, inner_locate)
+        else:
+            made = Expr(inner, locate(start), _Compiler(inner, scope, inner_locate).compile())
         literal = "".join(buf)
         buf.clear()
         if literal:
             parts.append(literal)
-        parts.append(Expr(inner, locate(start), tree))
+        parts.append(made)
         pos = end + 1
     buf.append(source[pos:])
     tail = "".join(buf)
@@ -1262,6 +1293,17 @@ class Expr:
     def to_json(self) -> object:
         """The compiled form as nested lists of strings and numbers."""
         return _to_json(self._tree)
+
+    def moved(self, location: Location) -> Expr:
+        """The same compiled expression, found at another place in the story."""
+        if location == self.location:
+            return self
+        twin = object.__new__(Expr)
+        setter = object.__setattr__
+        for slot in Expr.__slots__:
+            setter(twin, slot, getattr(self, slot))
+        setter(twin, "location", location)
+        return twin
 
     @classmethod
     def from_json(cls, data: Any, source: str, location: Location) -> Expr:

@@ -8,6 +8,7 @@ story, and report every problem of the file at once.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -20,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from game.errors import Location, StoryError, StoryErrors
 from game.story import model as m
 from game.story.expressions import (
+    Memo,
     Expr,
     Scope,
     Text,
@@ -73,8 +75,19 @@ def story_file(path: Path) -> Path:
 
 
 def load_story(path: str | os.PathLike[str]) -> m.Story:
-    """Load and validate a story; raise StoryErrors listing every problem found."""
-    return _Loader(Path(path)).load()
+    """Load and validate a story; raise StoryErrors listing every problem found.
+
+    The garbage collector is paused during the load: composing a large file
+    makes millions of objects that are all still alive, and the collector's
+    repeated scans of them cost more than the parse itself.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _Loader(Path(path)).load()
+    finally:
+        if paused:
+            gc.enable()
 
 
 def slug(text: str) -> str:
@@ -109,6 +122,7 @@ class _Loader:
         self.errors: list[StoryError] = []
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
+        self.memo = Memo()
 
     # -- driving -------------------------------------------------------------
 
@@ -352,7 +366,7 @@ class _Loader:
 
     def _compile(self, r: Reader, node: ScalarNode, compiler: Callable):
         try:
-            return compiler(node.value, self.scope, r.source.locator(node))
+            return compiler(node.value, self.scope, r.source.locator(node), self.memo)
         except StoryError as exc:
             if len(self.errors) < MAX_ERRORS:
                 self.errors.append(exc)
