@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_story import generate  # noqa: E402
 
+from game.story.cache import load_story_cached  # noqa: E402
 from game.story.loader import load_story  # noqa: E402
 
 
@@ -52,8 +53,8 @@ def peak_mb(fn) -> float:
 
 
 def main(sizes: list[int]) -> None:
-    print("| scenes | MB | load+validate s | MB/s | bare yaml s | ratio | json.loads s | peak MB (load) | peak MB (bare) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| scenes | MB | load+validate s | MB/s | bare yaml s (floor) | load/floor | cached load s | json.loads s (floor) | cached/floor | peak MB load | peak MB bare |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"s{size}.yaml"
@@ -66,10 +67,14 @@ def main(sizes: list[int]) -> None:
             bare = timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader), repeat)
             load = timed(lambda: load_story(path), repeat)
             jl = timed(lambda: json.loads(as_json), repeat)
+            cache = Path(tmp) / "cache"
+            load_story_cached(path, cache)
+            cached = timed(lambda: load_story_cached(path, cache), repeat)
             peak_load = peak_mb(lambda: load_story(path)) if size <= 10000 else float("nan")
             peak_bare = peak_mb(lambda: yaml.load(text, Loader=yaml.CSafeLoader)) if size <= 10000 else float("nan")
             print(f"| {size} | {mb:.1f} | {load:.3f} | {mb / load:.1f} | {bare:.3f} | "
-                  f"{load / bare:.2f} | {jl:.3f} | {peak_load:.0f} | {peak_bare:.0f} |")
+                  f"{load / bare:.2f} | {cached:.3f} | {jl:.3f} | {cached / jl:.2f} | "
+                  f"{peak_load:.0f} | {peak_bare:.0f} |")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,95 @@
+"""The compiled cache gives the same story as the YAML, and any bad cache is a miss."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from game.engine.engine import Engine
+from game.story.cache import load_story_cached
+from game.story.loader import load_story
+
+ROOT = Path(__file__).resolve().parents[2]
+STORIES = [ROOT / "tests" / "fixtures" / "contract_example.yaml", ROOT / "stories" / "demo"]
+
+
+def playthrough(story, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    engine = Engine(story, seed=seed)
+    results = [engine.result()]
+    for _ in range(60):
+        if engine.ended:
+            break
+        view = engine.view()
+        if view.continues:
+            engine.proceed()
+        else:
+            engine.take(rng.choice(view.open_choices).id)
+        results.append(engine.result())
+    return results
+
+
+@pytest.mark.parametrize("path", STORIES, ids=lambda p: p.name)
+def test_cached_story_plays_like_the_yaml(tmp_path: Path, path: Path) -> None:
+    fresh = load_story(path)
+    first = load_story_cached(path, tmp_path)  # a miss: loads YAML, writes the cache
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    second = load_story_cached(path, tmp_path)  # a hit
+    assert second.content_hash == fresh.content_hash
+    assert list(second.scenes) == list(fresh.scenes)
+    for scene_id in fresh.scenes:
+        a, b = fresh.scenes[scene_id], second.scenes[scene_id]
+        assert a.location == b.location
+        assert [c.id for c in a.choices] == [c.id for c in b.choices]
+        for ca, cb in zip(a.choices, b.choices):
+            assert ca.text.source == cb.text.source
+            assert (ca.requires and ca.requires.location) == (cb.requires and cb.requires.location)
+    for seed in range(8):
+        assert playthrough(second, seed) == playthrough(fresh, seed) == playthrough(first, seed)
+
+
+def test_edit_of_the_file_is_a_miss(tmp_path: Path) -> None:
+    story_path = tmp_path / "s.yaml"
+    text = (ROOT / "tests" / "fixtures" / "contract_example.yaml").read_text()
+    story_path.write_text(text)
+    cache = tmp_path / "cache"
+    load_story_cached(story_path, cache)
+    story_path.write_text(text.replace("title: Green Channel", "title: Red Channel"))
+    assert load_story_cached(story_path, cache).title == "Red Channel"
+
+
+def test_edit_of_an_included_file_is_a_miss(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "demo"
+    shutil.copytree(ROOT / "stories" / "demo", folder)
+    cache = tmp_path / "cache"
+    load_story_cached(folder, cache)
+    extra = folder / "upstairs.yaml"
+    extra.write_text(extra.read_text().replace("The lift for everyone", "Lift for all"))
+    story = load_story_cached(folder, cache)
+    assert story.scenes["free_lift"].ending.title.source == "Lift for all"
+
+
+@pytest.mark.parametrize("damage", ["", "{", "[]", '{"engine": "0/0"}', "not json at all"])
+def test_damaged_cache_is_a_miss(tmp_path: Path, damage: str) -> None:
+    path = STORIES[0]
+    load_story_cached(path, tmp_path)
+    entry = next(tmp_path.glob("*.json"))
+    entry.write_text(damage)
+    assert load_story_cached(path, tmp_path).title == "Green Channel"
+    assert json.loads(entry.read_text())["engine"]  # rewritten
+
+
+def test_tampered_tree_is_a_miss(tmp_path: Path) -> None:
+    path = STORIES[0]
+    load_story_cached(path, tmp_path)
+    entry = next(tmp_path.glob("*.json"))
+    doc = json.loads(entry.read_text())
+    doc["exprs"][0][1] = ["no-such-node", "__import__"]
+    entry.write_text(json.dumps(doc))
+    story = load_story_cached(path, tmp_path)
+    assert playthrough(story, 1) == playthrough(load_story(path), 1)
