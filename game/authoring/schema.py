@@ -1,0 +1,330 @@
+"""``schema``: a JSON Schema of the story format, for editors and CI.
+
+The schema is built from the loader's own tables (its keys, enums and id
+patterns): a key the loader learns without a description here stops the build,
+and the tests run valid and invalid stories through both. It is written for
+draft 7, the newest draft every YAML editor understands, and for the YAML 1.1
+data model the engine reads (``yes`` is true, ``+5`` is a number).
+
+What JSON Schema cannot say is left to ``check``: whether a ``goto`` names a
+scene that exists, whether an expression compiles, whether two choices have
+the same id, whether tiers are listed highest first.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from game.errors import StandingError
+from game.story.loader import (
+    BUILTIN_NAMES,
+    CHOICE_KEYS,
+    EFFECTS,
+    ENDING_KINDS,
+    ID,
+    INCLUDED_KEYS,
+    LANGUAGE,
+    LIST_KEYS,
+    MODELS,
+    POLL_KEYS,
+    RATING_KEYS,
+    RECORD_KEYS,
+    SCENE_KEYS,
+    SHOWS,
+    TIER_ID,
+    TOP_KEYS,
+    WEIGHTS,
+)
+
+Schema = dict[str, Any]
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/definitions/{name}"}
+
+
+def _anchored(pattern: str) -> str:
+    return f"^{pattern}$"
+
+
+def _in_step(keys: tuple[str, ...], properties: dict[str, Schema]) -> dict[str, Schema]:
+    """The properties in the loader's order; a key only one side knows is our bug."""
+    if set(keys) != set(properties):
+        raise RuntimeError(f"schema and loader disagree on keys: {set(keys) ^ set(properties)}")
+    return {key: properties[key] for key in keys}
+
+
+def _closed(properties: dict[str, Schema], description: str,
+            required: tuple[str, ...] = ()) -> Schema:
+    """A mapping with only these keys: unknown keys are errors, as in the loader."""
+    out: Schema = {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if required:
+        out["required"] = list(required)
+    return out
+
+
+def _map_of(value: Schema, description: str, names: Schema | None = None) -> Schema:
+    """A mapping from ids to values; empty (nothing after the colon) is allowed."""
+    return {
+        "type": ["object", "null"],
+        "description": description,
+        "propertyNames": names or _ref("id"),
+        "additionalProperties": value,
+    }
+
+
+def _described(ref: str, description: str) -> Schema:
+    # draft 7 ignores keywords beside $ref, so the description wraps it
+    return {"allOf": [_ref(ref)], "description": description}
+
+
+def _list_change(description: str) -> Schema:
+    return {
+        "description": description,
+        "anyOf": [
+            _ref("id"),
+            _closed(_in_step(LIST_KEYS, {
+                "list": _ref("id"),
+                "source": _described("id", "Which source reports it."),
+                "note": _ref("text"),
+                "mistake": {"type": "boolean",
+                            "description": "The system's mistake: the class report shows it as one."},
+            }), "A list change with its source and a note for the ledger.", ("list",)),
+        ],
+    }
+
+
+def _definitions() -> dict[str, Schema]:
+    text = {
+        # The loader reads any plain value as text (a title of 1984 is text), but never
+        # an empty one.
+        "type": ["string", "number", "boolean"],
+        "description": "Text. {EXPR} shows a value; write {{ and }} for a literal brace.",
+    }
+    expression = {
+        "type": ["string", "number", "boolean"],
+        "description": "An expression, e.g. score < 1000 and not listed('debtors').",
+    }
+    texts = {"anyOf": [_ref("text"), {"type": "array", "items": _ref("text")}]}
+    effect_properties: dict[str, Schema] = {
+        "set": _map_of(_ref("expression"), "Assign vars: {var: EXPR}. Text is written \"'Li'\".",
+                       _ref("id")),
+        "add": _map_of(_ref("expression"), "Add to vars (negative to subtract): {var: EXPR}."),
+        "record": {
+            "description": "The system registers a behaviour: apply the rule, write the ledger.",
+            "anyOf": [
+                _ref("id"),
+                _closed(_in_step(RECORD_KEYS, {
+                    "rule": _ref("id"),
+                    "note": _ref("text"),
+                    "mistake": {"type": "boolean",
+                                "description": "The system's mistake: the class report shows it as one."},
+                }), "A rule with a note for the ledger.", ("rule",)),
+            ],
+        },
+        "list": _list_change("Put the player on a list."),
+        "unlist": _list_change("Take the player off a list."),
+        "rate": _map_of(_ref("expression"), "The player rates people: {person: STARS}."),
+        "rated": _closed({"by": _ref("id"), "stars": _ref("expression")},
+                         "A person rates the player.", ("by", "stars")),
+        "notify": _described("text", "A phone notification."),
+        "advance": _closed({"days": _ref("expression")}, "Time passes.", ("days",)),
+    }
+    effect = {
+        "type": "object",
+        "description": "One effect: a mapping with exactly one key, like record: jaywalking.",
+        "minProperties": 1,
+        "maxProperties": 1,
+        "properties": _in_step(EFFECTS, effect_properties),
+        "additionalProperties": False,
+    }
+    choice_properties: dict[str, Schema] = {
+        "text": _described("text", "What the player chooses. Required."),
+        "goto": _described("id", "The next scene. Required."),
+        "id": _described("id", "Defaults to a slug of the text; unique within the scene."),
+        "if": _described("expression", "The choice is shown only when this holds."),
+        "requires": _described("expression", "Shown always, selectable only when this holds."),
+        "locked": _described("text", "Why the choice is locked when requires fails."),
+        "service": _described("id", "Requires this service; locked with its refusal."),
+        "do": _ref("effects"),
+        "once": {"type": "boolean", "description": "The choice disappears once taken."},
+        "reflect": _described("text", "A debrief question for players who took this choice."),
+        "tags": {"type": "array", "items": _ref("id"),
+                 "description": "Labels for the class report: comply, resist, ..."},
+    }
+    block = {
+        "anyOf": [
+            _ref("text"),
+            _closed({"if": _ref("expression"), "text": _ref("text")},
+                    "A paragraph shown only when the condition holds.", ("if", "text")),
+        ]
+    }
+    scene_properties: dict[str, Schema] = {
+        "text": {
+            "description": "What the player reads: text, or a list of paragraphs.",
+            "anyOf": [_ref("text"), {"type": "array", "items": block}],
+        },
+        "do": _ref("effects"),
+        "choices": {"type": "array", "minItems": 1, "items": _ref("choice"),
+                    "description": "The choices offered."},
+        "goto": _described("id", "The next scene when there are no choices (one Continue)."),
+        "ending": _closed(
+            {"title": _ref("text"),
+             "kind": {"enum": list(ENDING_KINDS), "description": "good, bad or mixed."}},
+            "The story ends here.", ("title", "kind")),
+        "chapter": _described("text", "A chapter title starting at this scene."),
+        "poll": _closed(
+            _in_step(POLL_KEYS, {
+                "id": _described("id", "Polls sharing an id are one question asked again."),
+                "question": _ref("text"),
+                "options": {"type": "array", "minItems": 2, "items": _ref("text")},
+            }),
+            "A classroom question with no effect on the rating.", ("question", "options")),
+    }
+    scene = _closed(_in_step(SCENE_KEYS, scene_properties),
+                    "A scene: exactly one of choices, goto or ending.")
+    scene["oneOf"] = [{"required": [way]} for way in ("choices", "goto", "ending")]
+    tier = _closed(
+        {"id": {"type": "string", "pattern": _anchored(TIER_ID.pattern),
+                "description": "Tier id; capitals allowed: AAA, B."},
+         "label": _ref("text"),
+         "min": {"type": "number"}},
+        "A band of the score.", ("id", "min"))
+    rule = _closed(
+        {"change": {"type": "number", "description": "Added to the score (negative to take)."},
+         "source": _described("id", "Which source reports it."),
+         "label": _ref("text"),
+         "explain": {"type": "boolean", "description": "Overrides the rating's explain."}},
+        "A behaviour the system registers.", ("change",))
+    service = _closed(
+        {"label": _ref("text"), "requires": _ref("expression"), "refusal": _ref("text")},
+        "Something the rating opens or closes.")
+    service["type"] = ["object", "null"]
+    rating_properties: dict[str, Schema] = {
+        "name": _ref("text"),
+        "model": {"enum": list(MODELS), "description": "points or peer (stars)."},
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+        "start": {"type": "number", "description": "The starting score. Required."},
+        "show": {"enum": list(SHOWS), "description": "What the HUD shows."},
+        "explain": {"type": "boolean",
+                    "description": "Whether the player sees the reasons for changes."},
+        "memory": {"type": "integer", "minimum": 1,
+                   "description": "Peer model: how many ratings count (default 20)."},
+        "weight": {"enum": list(WEIGHTS),
+                   "description": "Peer model: weight ratings equally or by the rater's rating."},
+        "tiers": {"type": "array", "items": tier, "description": "Highest first."},
+        "sources": _map_of(_ref("text"), "Who reports behaviour: {id: label}."),
+        "rules": _map_of(rule, "The algorithm: behaviour -> change."),
+        "lists": _map_of(
+            {"anyOf": [_ref("text"), _closed({"label": _ref("text")}, "A list.")]},
+            "Blacklists."),
+        "services": _map_of(service, "What the rating opens and closes."),
+    }
+    person = _closed({"name": _ref("text"), "rating": {"type": "number"}},
+                     "A character with a rating of their own.", ("name",))
+    value = {"type": ["string", "number", "boolean"]}
+    var_name = {
+        "allOf": [_ref("id")],
+        "not": {"enum": sorted(n for n in BUILTIN_NAMES if ID.fullmatch(n))},
+    }
+    return {
+        "id": {"type": "string", "pattern": _anchored(ID.pattern),
+               "description": "An id: lowercase letters, digits and _, starting with a letter."},
+        "text": text,
+        "expression": expression,
+        "texts": texts,
+        "effect": effect,
+        "effects": {"type": "array", "items": _ref("effect"),
+                    "description": "Effects, applied in order."},
+        "choice": _closed(_in_step(CHOICE_KEYS, choice_properties), "A choice.",
+                          ("text", "goto")),
+        "scene": scene,
+        "scenes": _map_of(_ref("scene"), "The scenes, by id."),
+        "rating": {**_closed(_in_step(RATING_KEYS, rating_properties),
+                             "The rating system the player lives under.", ("start",)),
+                   "type": ["object", "null"]},
+        "vars": _map_of(value, "Starting values: numbers, text, true/false.", var_name),
+        "people": _map_of(person, "Characters with ratings of their own."),
+        "included_file": _closed(
+            _in_step(INCLUDED_KEYS, {"scenes": _ref("scenes"), "vars": _ref("vars"),
+                                     "people": _ref("people")}),
+            "A file named under include: in a story.yaml."),
+    }
+
+
+def _top_properties() -> dict[str, Schema]:
+    return {
+        "title": _described("text", "Shown in the picker and the title bar. Required."),
+        "id": _described("id", "Defaults to the file (or folder) name."),
+        "author": _ref("text"),
+        "language": {
+            # YAML 1.1 reads `no` (Norwegian) as false; the engine keeps the spelling.
+            "type": ["string", "boolean"],
+            "pattern": _anchored(LANGUAGE.pattern),
+            "description": "A language tag: en, fr, pt-BR.",
+        },
+        "version": _ref("text"),
+        "summary": _ref("text"),
+        "minutes": {"type": "number", "description": "How long one playthrough takes."},
+        "content_notes": _ref("texts"),
+        "audience": _ref("text"),
+        "start": _described("id", "The first scene; defaults to the first in the file."),
+        "rating": _ref("rating"),
+        "vars": _ref("vars"),
+        "people": _ref("people"),
+        "scenes": _ref("scenes"),
+        "debrief": _ref("texts"),
+        "include": _ref("texts"),
+        "renamed": _map_of(_ref("id"), "{old_scene_id: new_scene_id}.",
+                           {"type": "string"}),
+    }
+
+
+def build_schema(part: str = "story") -> Schema:
+    """The JSON Schema of a story file (``part="story"``) or of an included file."""
+    definitions = _definitions()
+    if part == "included":
+        root: Schema = dict(definitions["included_file"])
+        title = "Standing story: included file"
+    elif part == "story":
+        root = _closed(_in_step(TOP_KEYS, _top_properties()), "A Standing story.",
+                       ("title", "scenes"))
+        # Without include: the scenes are all here, so there must be some.
+        root["if"] = {"not": {"required": ["include"]}}
+        root["then"] = {"properties": {"scenes": {"type": "object", "minProperties": 1}}}
+        title = "Standing story"
+    else:
+        raise ValueError(f"unknown schema part {part!r}")
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": title,
+        **root,
+        "definitions": definitions,
+    }
+
+
+def schema_text(part: str = "story") -> str:
+    """The schema as pretty-printed JSON, ending with a newline."""
+    return json.dumps(build_schema(part), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schema(out: TextIO, output: Path | None = None, included: bool = False) -> int:
+    """Print the schema, or write it to ``output``; return the exit code."""
+    text = schema_text("included" if included else "story")
+    if output is None:
+        out.write(text)
+        return 0
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise StandingError(f"cannot write {output}: {exc.strerror or exc}") from None
+    out.write(f"wrote {output}\n")
+    return 0
