@@ -43,8 +43,75 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, default=None)
     play.add_argument("--new", action="store_true", help="start over, ignoring the autosave")
     play.add_argument("--slot", default=None, help="load this save slot")
+    play.add_argument("--class", dest="class_code", metavar="CODE", default=None,
+                      help="play as part of a class: record this session under a codename")
+    play.add_argument("--records", type=Path, metavar="DIR", default=None,
+                      help="keep class records in DIR/CODE (e.g. a shared drive) instead of "
+                           "the user data folder")
+
+    classes = sub.add_parser("class", help="classroom: manage a class's records")
+    class_sub = classes.add_subparsers(dest="class_command", metavar="ACTION", required=True)
+    wipe = class_sub.add_parser("wipe", help="delete every record of a class")
+    wipe.add_argument("code", metavar="CODE")
+    wipe.add_argument("--records", type=Path, metavar="DIR", default=None,
+                      help="the folder given to play --records")
+    wipe.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    retention = class_sub.add_parser(
+        "retention", help="show or set how many days a class's records are kept")
+    retention.add_argument("code", metavar="CODE")
+    retention.add_argument("days", type=int, nargs="?", default=None, metavar="DAYS",
+                           help="days after a session's last line (0: keep until wiped)")
+    retention.add_argument("--records", type=Path, metavar="DIR", default=None,
+                           help="the folder given to play --records")
+
+    report = sub.add_parser("report", help="write a class report from a class folder")
+    report.add_argument("folder", type=Path, metavar="CLASS_DIR")
+    report.add_argument("--out", "-o", type=Path, required=True, metavar="FILE",
+                        help="report.html, report.md or report.csv")
+    report.add_argument("--story", default=None, metavar="STORY",
+                        help="the story played (a path or id; default: found by its id)")
+    report.add_argument("--per-player", action="store_true",
+                        help="add a table with one row per codename")
+    report.add_argument("--show-small", action="store_true",
+                        help="show counts under 3 (hidden by default)")
 
     sub.add_parser("list", help="list the available stories")
+
+    test = sub.add_parser("test", help="play a story automatically: coverage, balance, errors")
+    test.add_argument("story", metavar="STORY")
+    test.add_argument("--runs", type=int, default=1000, help="random playthroughs per persona")
+    test.add_argument("--seed", type=int, default=0)
+    test.add_argument("--persona", action="append", default=[], metavar="SPEC",
+                      help="prefer choices by tag: comply, resist, or comply=3,report=2 "
+                           "(repeatable; default: random)")
+    test.add_argument("--exhaustive", action="store_true",
+                      help="also explore every distinct state (small stories)")
+    test.add_argument("--max-states", type=int, default=50_000,
+                      help="stop exploring after this many states")
+    test.add_argument("--max-steps", type=int, default=2_000,
+                      help="stop a playthrough after this many steps")
+    test.add_argument("--json", action="store_true", help="print one JSON object")
+
+    graph = sub.add_parser("graph", help="draw a story's scenes and choices")
+    graph.add_argument("story", metavar="STORY")
+    graph.add_argument("--format", choices=("mermaid", "dot", "svg"), default="mermaid")
+    graph.add_argument("--output", "-o", type=Path, default=None, help="write it to this file")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the story format")
+    schema.add_argument("--output", "-o", type=Path, default=None, help="write it to this file")
+    schema.add_argument("--included", action="store_true",
+                        help="the schema of a file named under include:")
+
+    new = sub.add_parser("new", help="start a story from a commented template")
+    new.add_argument("name", metavar="NAME", help="writes NAME.yaml in the current folder")
+    new.add_argument("--folder", action="store_true",
+                     help="a folder story: NAME/story.yaml and NAME/scenes.yaml")
+
+    twee = sub.add_parser("import", help="convert a Twee 3 (Twine) file to a story")
+    twee.add_argument("file", type=Path, metavar="FILE.twee")
+    twee.add_argument("--output", "-o", type=Path, default=None,
+                      help="where to write the story (default: FILE.yaml; - for stdout)")
+    twee.add_argument("--force", action="store_true", help="replace an existing output file")
     return parser
 
 
@@ -65,6 +132,14 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`standing play STORY | head`): stop quietly. Point
+        # stdout at /dev/null so the interpreter's final flush cannot fail again.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 1
 
 
 def wants_plain(flag: bool) -> bool:
@@ -91,6 +166,30 @@ def dispatch(args: argparse.Namespace) -> int:
         numbers = parse_choices(args.choices)
         story = load_story(resolve_story(args.story, args.stories))
         return run(Engine(story, seed=args.seed), numbers, sys.stdout, args.json)
+    if args.command == "schema":
+        from game.authoring.schema import write_schema
+
+        return write_schema(sys.stdout, args.output, args.included)
+    if args.command == "new":
+        from game.authoring.scaffold import new_story
+
+        return new_story(args.name, sys.stdout, folder=args.folder)
+    if args.command == "import":
+        from game.authoring.twee import import_twee
+
+        return import_twee(args.file, sys.stdout, args.output, args.force)
+    if args.command == "test":
+        from game.authoring.playtest import run_test
+
+        return run_test(resolve_story(args.story, args.stories), args.story, sys.stdout,
+                        runs=args.runs, seed=args.seed, personas=args.persona,
+                        exhaustive=args.exhaustive, max_states=args.max_states,
+                        max_steps=args.max_steps, as_json=args.json)
+    if args.command == "graph":
+        from game.authoring.graph import run_graph
+
+        return run_graph(resolve_story(args.story, args.stories), sys.stdout, args.format,
+                         args.output)
     if args.command == "list":
         from game.launch import list_stories
 
@@ -101,7 +200,20 @@ def dispatch(args: argparse.Namespace) -> int:
         path = resolve_story(args.story, args.stories)
         seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
         plain = wants_plain(args.plain or args.play_plain)
-        return play(path, seed=seed, plain=plain, new=args.new, slot=args.slot)
+        return play(path, seed=seed, plain=plain, new=args.new, slot=args.slot,
+                    class_code=args.class_code, records=args.records)
+    if args.command == "class" and args.class_command in ("wipe", "retention"):
+        from game.classroom.privacy import run_retention, run_wipe
+
+        if args.class_command == "wipe":
+            return run_wipe(args.code, args.records, args.yes, sys.stdin, sys.stdout)
+        return run_retention(args.code, args.records, args.days, sys.stdout)
+    if args.command == "report":
+        from game.classroom.render import run_report
+
+        story = resolve_story(args.story, args.stories) if args.story else None
+        return run_report(args.folder, args.out, folders(args.stories), story, sys.stdout,
+                          show_small=args.show_small, per_player=args.per_player)
     from game.launch import title
 
     seed = secrets.randbelow(2**31)

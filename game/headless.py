@@ -7,7 +7,7 @@ from typing import TextIO
 
 from game.engine.engine import Engine
 from game.errors import ChoiceError
-from game.plain import debrief_text, event_lines, hud_line
+from game.plain import clean, debrief_text, event_lines, hud_line
 from game.engine.debrief import build_debrief
 from game.engine.emphasis import plain
 
@@ -21,8 +21,8 @@ def parse_choices(text: str | None) -> list[int]:
     out = []
     for part in text.split(","):
         part = part.strip()
-        if not part.isdigit():
-            raise ChoiceError(f"--choices: '{part}' is not a choice number (write e.g. 1,2,1)")
+        if not (part.isdecimal() and len(part) <= 9):  # int() refuses '²' and huge numbers
+            raise ChoiceError(f"--choices: '{part[:20]}' is not a choice number (write e.g. 1,2,1)")
         out.append(int(part))
     return out
 
@@ -45,12 +45,12 @@ def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
 
     def show() -> None:
         view = engine.view()
-        transcript.extend(plain(p) for p in view.paragraphs)
+        transcript.extend(plain(p).rstrip("\n") for p in view.paragraphs)
         hud = hud_line(engine, view)
         if hud:
             transcript.append(f"[{hud}]")
         for choice in view.choices:
-            mark = f" [locked: {choice.locked}]" if choice.locked else ""
+            mark = f" [locked: {choice.to_json()['locked']}]" if choice.locked else ""
             transcript.append(f"  {choice.number}. {plain(choice.text)}{mark}")
 
     events = list(engine.opening)
@@ -80,9 +80,9 @@ def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
     if as_json:
         out.write(json.dumps(engine.result(), indent=1, ensure_ascii=False) + "\n")
     else:
-        out.write("\n".join(transcript) + "\n")
+        out.write(clean("\n".join(transcript)) + "\n")
         if engine.ended:
-            out.write(debrief_text(build_debrief(engine)) + "\n")
+            out.write(clean(debrief_text(build_debrief(engine))) + "\n")
     return 0
 
 

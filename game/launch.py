@@ -20,6 +20,8 @@ from game.story.model import Story
 
 def list_stories(folders: list[Path], out: TextIO) -> int:
     """Print the stories found, with their errors for broken ones."""
+    from game.plain import clean  # a story's title must not send escape codes
+
     entries = catalog(folders)
     for entry in entries:
         story = entry.story
@@ -29,9 +31,9 @@ def list_stories(folders: list[Path], out: TextIO) -> int:
             continue
         minutes = f", {story.minutes:g} min" if story.minutes else ""
         notes = f" [content: {', '.join(story.content_notes)}]" if story.content_notes else ""
-        out.write(f"{story.id}: {story.title} ({story.language}{minutes}){notes}\n")
+        out.write(clean(f"{story.id}: {story.title} ({story.language}{minutes}){notes}") + "\n")
         if story.summary:
-            out.write(f"    {story.summary}\n")
+            out.write(clean(f"    {story.summary}") + "\n")
     if not entries:
         out.write("no stories found\n")
     return 0
@@ -64,21 +66,37 @@ def _resumed(report, slot: str) -> str:
 
 
 def play(path: Path, seed: int, plain: bool, new: bool = False, slot: str | None = None,
-         inp: TextIO | None = None, out: TextIO | None = None) -> int:
-    """Play one story in the terminal player, or the plain one."""
+         inp: TextIO | None = None, out: TextIO | None = None, class_code: str | None = None,
+         records: Path | None = None) -> int:
+    """Play one story in the terminal player, or the plain one.
+
+    With ``class_code`` the session is recorded for the class: the player is
+    asked for a codename on the terminal first, and the record writer listens
+    to the engine's events (its warnings reach the player with the save warnings).
+    """
     story = load_story(path)
     store = SaveStore(default_folder(), story)
     engine, resumed = open_game(story, seed, new, slot, store)
-    if not plain:
-        try:
-            from game.ui.app import run_app
-        except ImportError:
-            run_app = None
-        if run_app is not None:
-            return run_app(engine=engine, store=store, resumed=resumed)
-    from game.plain import play_plain
+    inp, out = inp or sys.stdin, out or sys.stdout
+    writer = None
+    if class_code is not None:
+        from game.classroom.join import join_class
 
-    return play_plain(engine, store, inp or sys.stdin, out or sys.stdout, resumed)
+        writer = join_class(class_code, records, engine, inp, out, warn=store.warnings.append)
+    try:
+        if not plain:
+            try:
+                from game.ui.app import run_app
+            except ImportError:
+                run_app = None
+            if run_app is not None:
+                return run_app(engine=engine, store=store, resumed=resumed)
+        from game.plain import play_plain
+
+        return play_plain(engine, store, inp, out, resumed)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def title(folders: list[Path], seed: int, plain: bool,
@@ -91,17 +109,19 @@ def title(folders: list[Path], seed: int, plain: bool,
             run_title = None
         if run_title is not None:
             return run_title(folders=folders, seed=seed)
+    from game.plain import clean  # a story's title must not send escape codes
+
     inp, out = inp or sys.stdin, out or sys.stdout
     entries = [e for e in catalog(folders) if e.story is not None]
     out.write("Standing: interactive fiction about scoring societies.\n\nStories:\n")
     for number, entry in enumerate(entries, 1):
         story = entry.story
         minutes = f", about {story.minutes:g} minutes" if story.minutes else ""
-        out.write(f"{number}. {story.title}{minutes}\n")
+        out.write(clean(f"{number}. {story.title}{minutes}") + "\n")
         if story.summary:
-            out.write(f"   {story.summary}\n")
+            out.write(clean(f"   {story.summary}") + "\n")
         if story.content_notes:
-            out.write(f"   Content: {', '.join(story.content_notes)}\n")
+            out.write(clean(f"   Content: {', '.join(story.content_notes)}") + "\n")
     if not entries:
         out.write("no stories found\n")
         return 0
@@ -112,7 +132,8 @@ def title(folders: list[Path], seed: int, plain: bool,
         if not line or line.strip().lower() == "q":
             out.write("\n")
             return 0
-        if line.strip().isdigit() and 1 <= int(line) <= len(entries):
+        choice = line.strip()
+        if choice.isdecimal() and len(choice) <= 9 and 1 <= int(choice) <= len(entries):
             break
         out.write(f"Type a number from 1 to {len(entries)}.\n")
-    return play(entries[int(line) - 1].path, seed, plain=True, inp=inp, out=out)
+    return play(entries[int(choice) - 1].path, seed, plain=True, inp=inp, out=out)

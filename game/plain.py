@@ -7,6 +7,7 @@ terminal and NO_COLOR is unset; choices are numbered; one letter per command.
 from __future__ import annotations
 
 import os
+import re
 from typing import TextIO
 
 from game.engine import events as ev
@@ -26,6 +27,24 @@ HELP = """Commands:
   s [NAME]     save (to the slot NAME, default 'manual')
   h            this help
   q            save and quit (end of input does the same)"""
+
+
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"            # CSI sequences: colours, cursor moves, clears
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC sequences: window titles, links
+    r"|\x1b[@-_]?"                         # any other escape
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"      # other control characters (tab, newline stay)
+)
+
+
+def clean(text: str) -> str:
+    """Text without escape codes or control characters (a story's YAML can hold them)."""
+    return _CONTROL.sub("", text)
+
+
+def choice_number(command: str) -> int | None:
+    """The number typed, or None when it is not one (``int`` would refuse '²' or 5000 digits)."""
+    return int(command) if command.isdecimal() and len(command) <= 9 else None
 
 
 def use_color(out: TextIO) -> bool:
@@ -138,12 +157,15 @@ class PlainPlayer:
         self.color = use_color(out)
 
     def say(self, text: str = "") -> None:
-        """Print a line."""
-        self.out.write(text + "\n")
+        """Print a line (never an escape code from the story)."""
+        self.out.write(clean(text) + "\n")
 
     def heading(self, text: str) -> None:
         """Print a heading (bold on a colour terminal)."""
-        self.say(f"\x1b[1m{text}\x1b[0m" if self.color else text)
+        if self.color:
+            self.out.write(f"\x1b[1m{clean(text)}\x1b[0m\n")
+        else:
+            self.say(text)
 
     def run(self, opening: list[ev.Event] | None = None, resumed: str | None = None) -> int:
         """Play until an ending, quit or end of input; return the exit code."""
@@ -184,6 +206,8 @@ class PlainPlayer:
         hud = hud_line(self.engine, view)
         if hud:
             self.say(f"[{hud}]")
+        if view.poll is not None and view.poll.answer is None:
+            self.ask_poll(view)
         if view.continues:
             self.say("(Press Enter to continue.)")
         for choice in view.choices:
@@ -192,6 +216,30 @@ class PlainPlayer:
             else:
                 gaps = f" ({'; '.join(choice.gaps)})" if choice.gaps else ""
                 self.say(f"{choice.number}. [locked] {plain(choice.text)} — {choice.locked}{gaps}")
+
+    def ask_poll(self, view: View) -> None:
+        """Ask the scene's poll once; Enter (or end of input) skips it."""
+        poll = view.poll
+        assert poll is not None
+        self.say(f"Poll: {poll.question}")
+        for number, option in enumerate(poll.options, 1):
+            self.say(f"  {number}. {option}")
+        while True:
+            self.out.write(f"Your answer (1 to {len(poll.options)}; Enter to skip): ")
+            self.out.flush()
+            line = self.inp.readline()
+            if line and not (hasattr(self.inp, "isatty") and self.inp.isatty()):
+                self.say(line.rstrip("\n"))  # echo piped input so transcripts read in order
+            answer = line.strip()
+            if not answer:
+                self.say("(Skipped.)")
+                return
+            number = choice_number(answer)
+            if number is not None and 1 <= number <= len(poll.options):
+                self.engine.answer_poll(number - 1)
+                self.say("Answer noted. It has no effect on your score.")
+                return
+            self.say(f"Type a number from 1 to {len(poll.options)}, or press Enter to skip.")
 
     def ask(self, view: View) -> list[ev.Event] | None:
         """Read commands until one moves the story; None means quit."""
@@ -213,11 +261,12 @@ class PlainPlayer:
                     return self._moved(engine.proceed())
                 if command in ("c", "continue") and view.continues:
                     return self._moved(engine.proceed())
-                if command.isdigit():
+                number = choice_number(command)
+                if number is not None:
                     if view.continues:
                         self.say("This scene goes on by itself: press Enter.")
                         continue
-                    return self._moved(engine.choose(int(command)))
+                    return self._moved(engine.choose(number))
                 if command == "u":
                     engine.undo()
                     self._autosave()

@@ -30,10 +30,14 @@ def describe(entry: LedgerEntry, reveal: bool) -> str:
         reason = entry.label if shown else "reason not disclosed"
         who = f" — reported by {entry.source_label}" if shown and entry.source_label else ""
         note = f": {entry.note}" if shown and entry.note else ""
-        return f"{signed(entry.applied)}{clamp}  {reason}{note}{who}"
+        wrong = " (the system's mistake)" if reveal and entry.mistake else ""
+        return f"{signed(entry.applied)}{clamp}  {reason}{note}{who}{wrong}"
     if entry.kind in ("list", "unlist"):
         verb = "Put on the list" if entry.kind == "list" else "Taken off the list"
-        return f"{verb}: {entry.label}"
+        note = f": {entry.note}" if shown and entry.note else ""
+        who = f" — reported by {entry.source_label}" if shown and entry.source_label else ""
+        wrong = " (the system's mistake)" if reveal and entry.mistake else ""
+        return f"{verb}: {entry.label}{note}{who}{wrong}"
     if entry.kind == "rated":
         who = entry.label if shown else "someone"
         stars = format_value(entry.asked)

@@ -8,11 +8,12 @@ saves and "go back to a decision" all work: deterministically, by replay.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from game.engine import events as ev
 from game.engine.events import Event, LedgerEntry
 from game.engine.state import State, clamp, next_random, tidy
-from game.engine.view import ChoiceView, EndingView, ServiceView, View
+from game.engine.view import ChoiceView, EndingView, Option, PollView, ServiceView, View
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
 
@@ -34,14 +35,23 @@ class ReplayReport:
         return self.problem is None
 
 
+Listener = Callable[[list[Event]], None]
+"""Called with the events of each step, poll answer and undo (see ``Engine.subscribe``)."""
+
+
 class Engine:
     """Plays one story: the single API for the TUI, plain mode, ``run`` and tests."""
+
+    _listeners: tuple[Listener, ...] = ()
+    """Who hears each step's events (copied on write, so a ``fork`` hears nothing)."""
 
     def __init__(self, story: m.Story, seed: int = 0) -> None:
         self.story = story
         self.seed = seed
         self.state: State = self._fresh()
         self._view: View | None = None
+        self._now: tuple | None = None
+        self._chapter_cache: tuple | None = None
         self.opening: list[Event] = []
         """The events of entering the first scene."""
         self.opening = self._enter_start()
@@ -68,6 +78,9 @@ class Engine:
         events: list[Event] = []
         try:
             self._enter(self.story.start, events)
+            # Evaluate the moment now, not when a front end first looks: text may
+            # draw random numbers, and a replay (undo, saves) must draw the same.
+            self._moment()
         except StoryRuntimeError as exc:
             exc.scene = exc.scene or self.state.scene
             raise
@@ -75,11 +88,53 @@ class Engine:
         return events
 
     def restart(self) -> list[Event]:
-        """Start again from the beginning with the same seed."""
+        """Start again from the beginning with the same seed.
+
+        Returns the opening events; listeners hear one ``Rewound(0)`` (with the same
+        seed the opening is the same as the first time).
+        """
+        events = self._restart()
+        self._emit([ev.Rewound(0)])
+        return events
+
+    def _restart(self) -> list[Event]:
         self.state = self._fresh()
-        self._view = None
+        self._view = self._now = None
         self.opening = self._enter_start()
         return list(self.opening)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with the events of every step, poll answer and undo.
+
+        This is how the launcher attaches observers such as the class-record
+        writer without the engine knowing about them. An undo, rewind or restart
+        is reported as one ``Rewound`` event, never as the replay behind it;
+        ``replay`` (loading a save) reports nothing. Returns a function that
+        unsubscribes.
+        """
+        self._listeners = (*self._listeners, listener)
+
+        def unsubscribe() -> None:
+            self._listeners = tuple(x for x in self._listeners if x is not listener)
+
+        return unsubscribe
+
+    def _emit(self, events: list[Event]) -> list[Event]:
+        for listener in self._listeners:
+            listener(events)
+        return events
+
+    def fork(self) -> Engine:
+        """An independent copy of this game at this moment, to explore another choice.
+
+        The current moment is shared, not evaluated again, so the copy draws the
+        same random numbers a player continuing from here would.
+        """
+        twin = Engine.__new__(Engine)
+        twin.story, twin.seed, twin.opening = self.story, self.seed, self.opening
+        twin.state = self.state.copy()
+        twin._view, twin._now, twin._chapter_cache = self._view, self._now, self._chapter_cache
+        return twin
 
     # -- queries -------------------------------------------------------------------
 
@@ -111,29 +166,65 @@ class Engine:
     def view(self) -> View:
         """The current moment: text, choices, HUD facts (cached until the next step)."""
         if self._view is None:
+            self._view = self._build_view(self._moment())
+        return self._view
+
+    def options(self) -> tuple[Option, ...]:
+        """The choices the player sees now, in their numbering, without building the view.
+
+        Evaluates exactly what ``view()`` evaluates, once per moment and in the same
+        order (so random draws and runtime errors are the same); bots and playtests
+        use it to step quickly.
+        """
+        return self._moment()[1]
+
+    def _moment(self) -> tuple:
+        """Evaluate the current moment once: (paragraphs, options, ending title, services open)."""
+        moment = self._now
+        if moment is None:
             try:
-                self._view = self._build_view()
+                moment = self._now = self._evaluate()
             except StoryRuntimeError as exc:
                 exc.scene = exc.scene or self.state.scene
                 raise
-        return self._view
+        return moment
 
-    def _build_view(self) -> View:
-        st, scene, story = self.state, self.scene, self.story
-        rating = story.rating
-        paragraphs = tuple(
+    def _evaluate(self) -> tuple:
+        st, scene = self.state, self.scene
+        rating = self.story.rating
+        paragraphs = tuple([
             block.text.render(st)
             for block in scene.text
             if block.condition is None or block.condition.test(st)
-        )
-        choices = tuple(self._choice_views(scene))
+        ])
+        options = []
+        taken = st.taken
+        for choice in scene.choices:
+            if choice.condition is not None and not choice.condition.test(st):
+                continue
+            if choice.once and (scene.id, choice.id) in taken:
+                continue
+            if choice.service is None and choice.requires is None:
+                locked, gaps = None, ()
+            else:
+                locked, gaps = self._lock(choice)
+            options.append(Option(choice.id, choice.text.render(st), locked, tuple(gaps),
+                                  choice.tags))
+        title = scene.ending.title.render(st) if scene.ending is not None else None
+        services = tuple([st.can(s) for s in rating.services]) if rating else ()
+        return paragraphs, tuple(options), title, services
+
+    def _build_view(self, moment: tuple) -> View:
+        st, scene, story = self.state, self.scene, self.story
+        rating = story.rating
+        paragraphs, options, title, services_open = moment
         ending = None
         if scene.ending is not None:
-            ending = EndingView(scene.id, scene.ending.title.render(st), scene.ending.kind)
-        chapters = story.chapters
+            ending = EndingView(scene.id, title, scene.ending.kind)
+        chapters = self._chapters()
         services = tuple(
-            ServiceView(s.id, s.label, st.can(s.id))
-            for s in (rating.services.values() if rating else ())
+            ServiceView(s.id, s.label, is_open)
+            for s, is_open in zip(rating.services.values() if rating else (), services_open)
         )
         tier = st.tier
         return View(
@@ -142,7 +233,8 @@ class Engine:
             chapter_index=(chapters.index(st.chapter) + 1) if st.chapter in chapters else 0,
             chapter_count=len(chapters),
             paragraphs=paragraphs,
-            choices=choices,
+            choices=tuple(ChoiceView(number, *option)
+                          for number, option in enumerate(options, start=1)),
             continues=scene.goto is not None,
             ending=ending,
             score=tidy(st.score) if rating else None,
@@ -153,20 +245,21 @@ class Engine:
             list_labels=tuple(st.list_label(i) for i in st.lists),
             services=services,
             step=len(st.path),
+            poll=self._poll_view(scene),
         )
 
-    def _choice_views(self, scene: m.Scene):
-        st = self.state
-        number = 0
-        for choice in scene.choices:
-            if choice.condition is not None and not choice.condition.test(st):
-                continue
-            if choice.once and (scene.id, choice.id) in st.taken:
-                continue
-            number += 1
-            locked, gaps = self._lock(choice)
-            yield ChoiceView(number, choice.id, choice.text.render(st), locked,
-                             tuple(gaps), choice.tags)
+    def _poll_view(self, scene: m.Scene) -> PollView | None:
+        poll = scene.poll
+        if poll is None:
+            return None
+        return PollView(poll.id or scene.id, poll.question, poll.options, self.poll_answer())
+
+    def _chapters(self) -> tuple[str, ...]:
+        """The story's chapter titles (computed once per story: it walks every scene)."""
+        cached = self._chapter_cache
+        if cached is None or cached[0] is not self.story:
+            cached = self._chapter_cache = (self.story, self.story.chapters)
+        return cached[1]
 
     def _lock(self, choice: m.Choice) -> tuple[str | None, list[str]]:
         st = self.state
@@ -184,14 +277,14 @@ class Engine:
 
     def choose(self, number: int) -> list[Event]:
         """Take the choice numbered as the player sees it (locked ones count)."""
-        view = self.view()
-        if view.continues:
+        options = self.options()
+        if self.scene.goto is not None:
             raise ChoiceError("this scene has no choices; it continues by itself")
-        if not 1 <= number <= len(view.choices):
+        if not 1 <= number <= len(options):
             raise ChoiceError(
-                f"there is no choice {number} (choose 1 to {len(view.choices)})"
-                if view.choices else "there are no choices here")
-        return self.take(view.choices[number - 1].id)
+                f"there is no choice {number} (choose 1 to {len(options)})"
+                if options else "there are no choices here")
+        return self.take(options[number - 1].id)
 
     def proceed(self) -> list[Event]:
         """Continue from a scene that goes on by itself."""
@@ -199,6 +292,9 @@ class Engine:
 
     def take(self, choice_id: str) -> list[Event]:
         """Take a choice by id (or CONTINUE); raise ChoiceError if it cannot be taken."""
+        return self._emit(self._take(choice_id))
+
+    def _take(self, choice_id: str) -> list[Event]:
         if self.ended:
             raise ChoiceError("the story has ended")
         scene = self.scene
@@ -206,11 +302,11 @@ class Engine:
             if choice_id != CONTINUE:
                 raise ChoiceError("this scene has no choices; it continues by itself")
             return self._step(scene, None, scene.goto)
-        for view in self.view().choices:
-            if view.id == choice_id:
-                if view.locked is not None:
-                    gaps = f" ({'; '.join(view.gaps)})" if view.gaps else ""
-                    raise ChoiceError(f"'{view.text}' is locked: {view.locked}{gaps}")
+        for option in self.options():
+            if option.id == choice_id:
+                if option.locked is not None:
+                    gaps = f" ({'; '.join(option.gaps)})" if option.gaps else ""
+                    raise ChoiceError(f"'{option.text}' is locked: {option.locked}{gaps}")
                 choice = scene.choice(choice_id)
                 assert choice is not None
                 return self._step(scene, choice, choice.goto)
@@ -218,11 +314,10 @@ class Engine:
 
     def _step(self, scene: m.Scene, choice: m.Choice | None, goto: str) -> list[Event]:
         st = self.state
-        before = list(st.path)
         events: list[Event] = []
         cid = choice.id if choice else CONTINUE
         st.path.append((scene.id, cid))
-        self._view = None
+        self._view = self._now = None
         try:
             if choice is not None:
                 events.append(ev.ChoiceTaken(scene.id, cid, choice.text.render(st),
@@ -232,9 +327,13 @@ class Engine:
                 for effect in choice.effects:
                     self._apply(effect, events)
             self._enter(goto, events)
+            # Part of the step: the next moment's text and choices draw random
+            # numbers in the same order on every replay, and an error in them
+            # takes the step back like an error in an effect.
+            self._moment()
         except StoryRuntimeError as exc:
             exc.scene = exc.scene or st.scene
-            self._rebuild(before)
+            self._rebuild(st.path[:-1])
             raise
         st.history.append(st.score)
         return events
@@ -246,23 +345,30 @@ class Engine:
         if not self.state.path:
             raise ChoiceError("there is nothing to undo")
         self._rebuild(self.state.path[: max(0, len(self.state.path) - steps)])
+        self._emit([ev.Rewound(len(self.state.path))])
 
     def rewind(self, step: int) -> None:
         """Go back to the moment before decision ``step`` (0 = the start)."""
         self._rebuild(self.state.path[: max(0, step)])
+        self._emit([ev.Rewound(len(self.state.path))])
 
     def _rebuild(self, path: list[tuple[str, str]]) -> None:
-        self.restart()
+        # Poll answers are not on the path: those given at the moments kept
+        # (the one returned to included) survive; later ones go with their moments.
+        answers = [a for a in self.state.answers if a[0] <= len(path)]
+        self._restart()
         for _scene_id, choice_id in path:
-            self.take(choice_id)
+            self._take(choice_id)
+        self.state.answers = answers
 
     def replay(self, path: list[tuple[str, str]]) -> ReplayReport:
         """Play a recorded path from the start, following renamed scenes.
 
         Stops at the first step the current story no longer allows, and says
-        which and why; never picks another choice in its place.
+        which and why; never picks another choice in its place. Listeners hear
+        nothing of it: whoever loads a game reports the game it loaded.
         """
-        self.restart()
+        self._restart()
         for index, (scene_id, choice_id) in enumerate(path):
             here = self.state.scene
             resolved = self.story.resolve(scene_id)
@@ -274,7 +380,7 @@ class Engine:
                     f"step {index + 1}: the save was in scene '{scene_id}' but the story "
                     f"now leads to '{here}'")
             try:
-                self.take(choice_id)
+                self._take(choice_id)
             except ChoiceError:
                 what = "Continue" if choice_id == CONTINUE else f"choice '{choice_id}'"
                 return ReplayReport(
@@ -282,6 +388,80 @@ class Engine:
                     f"step {index + 1}: {what} in scene '{here}' no longer exists or "
                     "cannot be taken; resuming at that decision")
         return ReplayReport(len(path), len(path))
+
+    # -- polls -----------------------------------------------------------------------
+    #
+    # A poll is an opinion, not a step: answering it leaves the rating, the path
+    # and the random numbers alone. An answer belongs to the moment it was given
+    # (``step`` = steps taken before it): answering again there replaces it; an
+    # undo that goes back past that moment takes it back with the moment, one
+    # that returns to it keeps it; a save carries the answers and restores those
+    # whose moment was replayed (``restore_answers``).
+
+    def poll_answer(self) -> int | None:
+        """The option (from 0) chosen in the current moment's poll, or None."""
+        step = len(self.state.path)
+        for at, _poll, _scene, option in self.state.answers:
+            if at == step:
+                return option
+        return None
+
+    def answer_poll(self, option: int) -> list[Event]:
+        """Answer the current scene's poll with an option counted from 0.
+
+        No effect on the rating or the path; raises ChoiceError when there is no
+        poll here or no such option.
+        """
+        st, scene = self.state, self.scene
+        poll = scene.poll
+        if poll is None:
+            raise ChoiceError("there is no poll here")
+        if isinstance(option, bool) or not isinstance(option, int) or not (
+                0 <= option < len(poll.options)):
+            raise ChoiceError(
+                f"the poll has no option {option!r} (options are 0 to {len(poll.options) - 1})")
+        step = len(st.path)
+        poll_id = poll.id or scene.id
+        st.answers = [a for a in st.answers if a[0] != step]
+        st.answers.append((step, poll_id, scene.id, option))
+        self._view = None  # the moment itself (text, choices, random draws) is unchanged
+        return self._emit([ev.PollAnswered(poll_id, scene.id, option, poll.options[option],
+                                           step)])
+
+    @property
+    def answers(self) -> list[tuple[int, str, str, int]]:
+        """Poll answers on the current path: (step, poll id, scene id, option)."""
+        return list(self.state.answers)
+
+    def restore_answers(self, answers: list) -> int:
+        """Put back saved poll answers whose moment is on the replayed path; return how many.
+
+        An answer is kept only where the same scene is reached at the same step
+        (old scene ids followed through ``renamed``) and it still asks that poll
+        with that option. Listeners hear nothing.
+        """
+        st = self.state
+        path = st.path
+        kept: dict[int, tuple[int, str, str, int]] = {}
+        for item in answers:
+            try:
+                step, poll_id, scene_id, option = item
+            except (TypeError, ValueError):
+                continue
+            if not isinstance(step, int) or not isinstance(option, int) or not (
+                    0 <= step <= len(path)):
+                continue
+            here = path[step][0] if step < len(path) else st.scene
+            if self.story.resolve(str(scene_id)) != here:
+                continue
+            poll = self.story.scenes[here].poll
+            if poll is None or (poll.id or here) != poll_id or not (
+                    0 <= option < len(poll.options)):
+                continue
+            kept[step] = (step, poll_id, here, option)
+        st.answers = [kept[step] for step in sorted(kept)]
+        self._view = None
+        return len(kept)
 
     # -- effects ----------------------------------------------------------------------
 
@@ -346,7 +526,7 @@ class Engine:
         return value
 
     def _entry(self, kind, subject, label, asked, applied, source=None, explained=False,
-               note=None) -> LedgerEntry:
+               note=None, mistake=False) -> LedgerEntry:
         st = self.state
         rating = self.story.rating
         entry = LedgerEntry(
@@ -354,7 +534,7 @@ class Engine:
             label=label, asked=tidy(asked), applied=tidy(applied),
             score=tidy(st.score) if rating else 0, source=source,
             source_label=rating.sources.get(source) if rating and source else None,
-            explained=explained, note=note)
+            explained=explained, note=note, mistake=mistake)
         st.ledger.append(entry)
         return entry
 
@@ -382,7 +562,8 @@ class Engine:
         else:
             new = clamp(st.score + rule.change, rating.min, rating.max)
         self._move_score(new, events, lambda applied: self._entry(
-            "rule", rule.id, rule.label, rule.change, applied, rule.source, rule.explain, note))
+            "rule", rule.id, rule.label, rule.change, applied, rule.source, rule.explain, note,
+            effect.mistake))
 
     def _list(self, effect: m.ListChange, events: list[Event]) -> None:
         st = self.state
@@ -394,8 +575,9 @@ class Engine:
         else:
             del st.lists[effect.list]
         label = rating.lists[effect.list].label
+        note = effect.note.render(st) if effect.note else None
         entry = self._entry("list" if effect.on else "unlist", effect.list, label, 0, 0,
-                            explained=rating.explain)
+                            effect.source, rating.explain, note, effect.mistake)
         events.append(ev.ListChanged(effect.list, label, effect.on, entry))
 
     def _rate(self, pid: str, stars: float, events: list[Event]) -> None:

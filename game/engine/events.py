@@ -39,6 +39,8 @@ class LedgerEntry:
     explained: bool
     """Whether the player was shown the reason at the time."""
     note: str | None = None
+    mistake: bool = False
+    """The story marks this entry as the system's mistake (a wrong listing, a misread camera)."""
 
     @property
     def rule(self) -> str | None:
@@ -149,7 +151,32 @@ class ChoiceTaken:
     step: int
 
 
+@dataclass(frozen=True, slots=True)
+class PollAnswered:
+    """The player answered the current scene's poll (no effect on the rating)."""
+
+    poll: str
+    """The poll's id (the scene id unless the story names it)."""
+    scene: str
+    option: int
+    """The option chosen, counted from 0 in the story's order."""
+    text: str
+    step: int
+    """The moment it was asked: the number of steps taken before it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rewound:
+    """The game went back to the moment after ``step`` steps (undo, rewind, restart).
+
+    Everything that happened after that moment is taken back; poll answers given
+    at that moment are kept.
+    """
+
+    step: int
+
+
 Event = Union[
     ScoreChanged, TierChanged, ListChanged, RatedByPerson, PersonRated, Notified,
-    DayAdvanced, SceneEntered, Ended, ChoiceTaken,
+    DayAdvanced, SceneEntered, Ended, ChoiceTaken, PollAnswered, Rewound,
 ]

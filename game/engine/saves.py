@@ -38,6 +38,8 @@ def save_document(engine: Engine) -> dict:
         "content_hash": story.content_hash,
         "seed": engine.seed,
         "path": [[scene, choice] for scene, choice in engine.path],
+        # Poll answers are not steps; each names the moment it was given.
+        "polls": [list(answer) for answer in engine.answers],
         "scene": engine.state.scene,
         "score": engine.view().score,
         "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -81,6 +83,9 @@ def restore(story: Story, data: dict, where: str = "save") -> tuple[Engine, Repl
             f"{where}: this save is for the story '{data['story']}', not '{story.id}'")
     engine = Engine(story, seed=data["seed"])
     report = engine.replay([(s, c) for s, c in data["path"]])
+    polls = data.get("polls")
+    if isinstance(polls, list):
+        engine.restore_answers(polls)
     return engine, report
 
 
@@ -135,6 +140,9 @@ class SaveStore:
         """Messages a front end should show the player once (then clear)."""
         self._write_failed = False
         self._checked: set[str] = set()
+        """Slots whose file was read (or absent, or moved aside): safe to overwrite."""
+        self._kept: set[str] = set()
+        """Slots whose unusable file could not be moved aside: never written."""
 
     def file(self, slot: str) -> Path:
         """The file of a slot."""
@@ -143,28 +151,41 @@ class SaveStore:
         return self.folder / f"{self.story.id}.{slot}.json"
 
     def read(self, slot: str = AUTOSAVE) -> dict | None:
-        """A slot's document, None if there is none; a corrupt file is moved aside."""
+        """A slot's document, None if there is none; an unusable file is moved aside."""
         path = self.file(slot)
-        self._checked.add(slot)
         try:
             text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
+            self._checked.add(slot)  # no save (a folder under a file holds none)
             return None
         except (OSError, UnicodeDecodeError) as exc:
-            return self._aside(path, SaveError(f"{path}: cannot read the save: {exc}"))
+            return self._aside(slot, path, SaveError(f"{path}: cannot read the save: {exc}"))
         try:
-            return parse_save(text, str(path))
+            data = parse_save(text, str(path))
         except SaveError as exc:
-            return self._aside(path, exc)
+            return self._aside(slot, path, exc)
+        if data["story"] != self.story.id:
+            return self._aside(slot, path, SaveError(
+                f"{path}: this save is for the story '{data['story']}', not '{self.story.id}'"))
+        self._checked.add(slot)
+        return data
 
-    def _aside(self, path: Path, exc: SaveError) -> None:
+    def _aside(self, slot: str, path: Path, exc: SaveError) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        number = 1
+        while target.exists():  # two bad files within a second: keep both
+            number += 1
+            target = path.with_name(f"{path.name}.corrupt-{stamp}-{number}")
         try:
             os.replace(path, target)
-            self.warnings.append(f"{exc} — it was moved aside to {target.name}")
         except OSError:
-            self.warnings.append(f"{exc} — it could not be moved aside")
+            self._kept.add(slot)
+            self.warnings.append(f"{exc} — it could not be moved aside, so it will not be "
+                                 "overwritten")
+            return None
+        self._checked.add(slot)
+        self.warnings.append(f"{exc} — it was moved aside to {target.name}")
         return None
 
     def load(self, slot: str = AUTOSAVE) -> tuple[Engine, ReplayReport] | None:
@@ -180,11 +201,17 @@ class SaveStore:
 
     def save(self, engine: Engine, slot: str = AUTOSAVE) -> bool:
         """Write a slot atomically; on failure warn once and return False."""
+        return self.write(save_document(engine), slot)
+
+    def write(self, document: dict, slot: str = AUTOSAVE) -> bool:
+        """Write a ``save_document`` to a slot (lets a front end write off its UI thread)."""
         path = self.file(slot)
-        if slot not in self._checked and path.exists():
+        if slot not in self._checked and slot not in self._kept and path.exists():
             self.read(slot)  # never overwrite a file unread: a corrupt one goes aside
+        if slot in self._kept:
+            return False  # unusable and stuck in place: never overwrite it
         try:
-            write_atomic(path, json.dumps(save_document(engine), indent=1))
+            write_atomic(path, json.dumps(document, indent=1))
         except OSError as exc:
             if not self._write_failed:
                 self._write_failed = True

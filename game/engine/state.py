@@ -74,6 +74,22 @@ class State:
     ending: str | None = None
     chapter: str | None = None
     """The last chapter started on the path."""
+    answers: list[tuple[int, str, str, int]] = field(default_factory=list)
+    """Poll answers as (step, poll id, scene id, option), one per moment: an answer
+    belongs to the moment it was given and is taken back with it."""
+
+    def copy(self) -> State:
+        """A copy that shares nothing mutable with this state (for exploring branches)."""
+        twin = State.__new__(State)
+        for name in State.__slots__:  # type: ignore[attr-defined]
+            value = getattr(self, name)
+            kind = type(value)
+            if kind is list or kind is set:
+                value = kind(value)
+            elif kind is dict:
+                value = {k: list(v) if type(v) is list else v for k, v in value.items()}
+            object.__setattr__(twin, name, value)
+        return twin
 
     # -- the expression language's context ------------------------------------
 

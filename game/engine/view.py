@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,17 @@ class ServiceView:
 
 
 @dataclass(frozen=True, slots=True)
+class PollView:
+    """The current scene's poll: a question with no effect on the rating."""
+
+    id: str
+    question: str
+    options: tuple[str, ...]
+    answer: int | None
+    """The option (from 0) the player chose at this moment, or None."""
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     """The current moment of the story."""
 
@@ -67,6 +79,8 @@ class View:
     list_labels: tuple[str, ...]
     services: tuple[ServiceView, ...]
     step: int
+    poll: PollView | None = None
+    """The scene's poll, asked before its choices (and at an ending, before the debrief)."""
 
     @property
     def closed_services(self) -> tuple[ServiceView, ...]:
@@ -77,3 +91,14 @@ class View:
     def open_choices(self) -> tuple[ChoiceView, ...]:
         """Choices that can be taken now."""
         return tuple(c for c in self.choices if c.locked is None)
+
+
+class Option(NamedTuple):
+    """A visible choice, lean: what ``Engine.options()`` returns for bots and playtests."""
+
+    id: str
+    text: str
+    locked: str | None
+    """Why the choice cannot be taken, or None when it can."""
+    gaps: tuple[str, ...]
+    tags: tuple[str, ...]

@@ -1,0 +1,71 @@
+"""The debrief and the player's record: what was hidden, who reported it, what was asked."""
+
+from __future__ import annotations
+
+from engine_helpers import engine
+from game.engine.debrief import build_debrief, describe, record_lines, signed
+
+
+def test_record_hides_reasons_the_story_does_not_explain():
+    eng = engine("city", 0, "jaywalk", "donate", "default", "rated", "rate_mei", "fraud")
+    assert record_lines(eng) == [
+        "Day 1: -10  reason not disclosed",
+        "Day 1: +40  Charitable donation: gave 10 yuan — reported by People's Bank",
+        "Day 1: Put on the list: Dishonest debtors",
+        "Day 1: 0  rated 5 stars by someone",
+        "Day 1: You rated Mei 2 stars (-1)",
+        "Day 1: -80 (asked -200)  reason not disclosed",
+    ]
+
+
+def test_debrief_reveals_everything_and_counts_by_source_and_rule():
+    eng = engine("city", 0, "jaywalk", "donate", "default", "fraud", "home")
+    debrief = build_debrief(eng)
+    assert (debrief.ending_title, debrief.ending_kind) == ("Home", "mixed")
+    assert (debrief.score_name, debrief.score, debrief.tier, debrief.tier_label) == (
+        "Civic Score", 0, "D", "Untrusted")
+    assert debrief.history == (50, 40, 80, 80, 0, 0)
+    assert [e.subject for e in debrief.hidden] == ["jaywalk", "debtors", "fraud"]
+    assert debrief.hidden_rules == ("Crossed against the light", "Fraud")
+    assert debrief.by_source == (("People's Bank", 2, -40), ("Traffic cameras", 1, -10))
+    assert debrief.by_rule == (("Crossed against the light", 1, -10),
+                               ("Charitable donation", 1, 40), ("Fraud", 1, -80))
+    assert debrief.lists == ("Dishonest debtors",)
+    assert debrief.questions == ("Who decided what a jaywalk costs?",)
+    revealed = [describe(e, reveal=True) for e in debrief.ledger]
+    assert revealed[0] == "-10  Crossed against the light — reported by Traffic cameras"
+    assert revealed[-1] == "-80 (asked -200)  Fraud — reported by People's Bank"
+
+
+def test_reflections_come_only_from_choices_taken():
+    eng = engine("contract", 0, "wait_for_the_green_light", "continue",
+                 "spend_the_weekend_at_the_community_centre")
+    debrief = build_debrief(eng)
+    assert debrief.reflections == ((
+        "Spend the weekend at the community centre",
+        "Did you volunteer because you wanted to, or for the points?"),)
+    assert build_debrief(engine("contract", 0, "run_across_the_road_to_catch_the_bus")
+                         ).reflections == ()
+
+
+def test_peer_debrief_names_raters():
+    eng = engine("stars", 0, "mei5", "rude")
+    lines = [describe(e, reveal=True) for e in eng.ledger]
+    assert lines == ["+1.2  rated 5 stars by Mei", "-0.5  Rude to staff"]
+    assert build_debrief(eng).by_source == (("people who rated you", 1, 1.2),
+                                            ("no named source", 1, -0.5))
+
+
+def test_signed():
+    assert [signed(v) for v in (5, -10, 0, 1.25, -0.333333)] == ["+5", "-10", "0", "+1.25",
+                                                                  "-0.33"]
+
+
+def test_a_story_without_a_rating_plays_as_plain_fiction():
+    eng = engine("escape")
+    view = eng.view()
+    assert view.score is None and view.tier is None and view.services == ()
+    eng.choose(1)
+    result = eng.result()
+    assert (result["score"], result["tier"], result["ending"]) == (None, None, "end")
+    assert build_debrief(eng).score is None and eng.ledger == []

@@ -1,0 +1,127 @@
+"""The peer model: weighted means of recent ratings, rules on top, people's own ratings.
+
+Every expected value is worked out by hand in a comment beside it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine_helpers import engine
+from game.engine import events as ev
+
+
+def of(events, kind):
+    return [e for e in events if isinstance(e, kind)]
+
+
+def test_start_counts_as_the_first_rating():
+    eng = engine("stars")
+    assert eng.view().score == 3 and eng.view().tier == "low"
+    assert eng.state.received == [(3, 3)]  # weight: rater, the start weighs its own value
+
+
+def test_weight_rater_weighted_mean():
+    eng = engine("stars")
+    events = eng.take("mei5")
+    # (3*3 + 5*4.5) / (3 + 4.5) = 31.5 / 7.5 = 4.2
+    assert eng.view().score == 4.2
+    (rated,) = of(events, ev.RatedByPerson)
+    assert (rated.person, rated.name, rated.stars) == ("mei", "Mei", 5)
+    entry = rated.entry
+    assert (entry.kind, entry.subject, entry.asked, entry.applied, entry.score) == (
+        "rated", "mei", 5, 1.2, 4.2)
+    assert entry.explained is True  # the rating's explain: true
+    (changed,) = of(events, ev.ScoreChanged)
+    assert changed.entry is entry and (changed.old, changed.new) == (3, 4.2)
+    assert of(events, ev.TierChanged) == [ev.TierChanged("low", "fine", "Low", "Fine", up=True)]
+
+    eng.take("bob1")
+    # (9 + 22.5 + 1*2) / (3 + 4.5 + 2) = 33.5 / 9.5 = 3.5263157...
+    assert eng.view().score == 3.526316
+    assert eng.view().paragraphs[0].startswith("Your rating is 3.53.")
+    assert eng.ledger[-1].applied == pytest.approx(3.526316 - 4.2)
+
+
+def test_memory_keeps_only_the_last_ratings_start_included():
+    eng = engine("stars", 0, "mei5", "bob1", "mei5")
+    # memory 3: the start rating has dropped out.
+    # (5*4.5 + 1*2 + 5*4.5) / (4.5 + 2 + 4.5) = 47 / 11 = 4.272727...
+    assert eng.view().score == 4.272727
+    assert eng.view().tier == "fine"
+
+
+def test_a_rater_without_a_rating_weighs_like_the_start():
+    eng = engine("stars", 0, "ann4")
+    # Ann has no rating of her own: weight 3 (the start). (3*3 + 4*3) / 6 = 3.5
+    assert eng.view().score == 3.5
+
+
+def test_rules_apply_on_top_of_the_mean_and_are_clamped():
+    eng = engine("stars")
+    eng.take("charm")  # 3 + 1 = 4
+    assert eng.view().score == 4
+    entry = eng.ledger[-1]
+    assert (entry.kind, entry.subject, entry.asked, entry.applied) == ("rule", "charm", 1, 1)
+    assert entry.explained is True
+    eng.take("mei5")  # mean 4.2, plus the rule's 1 = 5.2, clamped to the max 5
+    assert eng.view().score == 5
+    assert (eng.ledger[-1].asked, eng.ledger[-1].applied) == (5, 1)
+    events = eng.take("rude")  # 4.2 + 1 - 0.5 = 4.7
+    assert eng.view().score == 4.7 and eng.view().tier == "prime"
+    entry = eng.ledger[-1]
+    assert (entry.asked, entry.applied, entry.explained) == (-0.5, -0.3, False)
+    assert of(events, ev.TierChanged) == []  # 5 -> 4.7: prime both
+
+
+def test_tier_requirement_in_peer_stars():
+    eng = engine("stars")
+    club = next(c for c in eng.view().choices if c.id == "club")
+    assert club.locked == "Members only."
+    assert club.gaps == ("needs tier prime (Prime), you are low (Low)",)
+    eng.take("charm")
+    eng.take("mei5")  # 5: prime
+    assert next(c for c in eng.view().choices if c.id == "club").locked is None
+
+
+def test_player_rates_a_person_weighted_by_the_players_score():
+    eng = engine("stars")
+    events = eng.take("rate_bob")
+    # Bob: (2*2 + 5*3) / (2 + 3) = 19 / 5 = 3.8 (his own rating weighs his first)
+    (rated,) = of(events, ev.PersonRated)
+    assert (rated.person, rated.stars, rated.old, rated.new) == ("bob", 5, 2, 3.8)
+    assert (rated.entry.kind, rated.entry.asked, rated.entry.applied) == ("rate", 5, 1.8)
+    assert eng.view().score == 3  # the player's own score does not move
+    assert "Bob is 3.8." in eng.view().paragraphs[0]
+    eng.take("bob1")
+    # Bob's rating is now 3.8 and weighs his rating of you: (3*3 + 1*3.8) / 6.8 = 1.882352...
+    assert eng.view().score == 1.882353
+
+
+def test_weight_equal_and_a_short_memory():
+    eng = engine("equal")
+    assert eng.view().score == 4 and eng.view().tier == "high"
+    eng.take("mei5")  # (4 + 5) / 2 = 4.5
+    assert eng.view().score == 4.5
+    events = eng.take("bob1")  # memory 2: (5 + 1) / 2 = 3
+    assert eng.view().score == 3
+    assert eng.ledger[-1].applied == -1.5
+    assert of(events, ev.TierChanged) == [ev.TierChanged("high", "low", "high", "low", up=False)]
+    eng.take("rate_bob")  # equal weights: (2 + 5) / 2 = 3.5
+    assert eng.state.rating_of("bob") == 3.5
+
+
+def test_peer_result_reports_people():
+    eng = engine("equal", 0, "rate_bob")
+    result = eng.result()
+    assert result["people"] == {"mei": 5, "bob": 3.5}
+    assert result["score"] == 4
+
+
+def test_a_rating_announces_itself_after_the_score_change_it_caused():
+    """Front ends pair the two (the terminal player's notices rely on this order)."""
+    events = engine("stars").take("mei5")
+    names = [type(e).__name__ for e in events]
+    assert names == ["ChoiceTaken", "ScoreChanged", "TierChanged", "RatedByPerson",
+                     "SceneEntered"]
+    assert events[1].entry is events[3].entry
