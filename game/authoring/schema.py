@@ -228,7 +228,9 @@ def _definitions() -> dict[str, Schema]:
             "Blacklists."),
         "services": _map_of(service, "What the rating opens and closes."),
     }
-    person = _closed({"name": _ref("text"), "rating": {"type": "number"}},
+    person = _closed({"name": _ref("text"), "rating": {"type": "number"},
+                      "ratings": {"type": "integer", "minimum": 1,
+                                  "description": "How many ratings the starting rating stands for."}},
                      "A character with a rating of their own.", ("name",))
     value = {"type": ["string", "number", "boolean"]}
     var_name = {

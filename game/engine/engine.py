@@ -12,7 +12,7 @@ from typing import Callable
 
 from game.engine import events as ev
 from game.engine.events import Event, LedgerEntry
-from game.engine.state import State, clamp, next_random, tidy
+from game.engine.state import State, clamp, next_random, tidy, weighted_mean
 from game.engine.view import ChoiceView, EndingView, Option, PollView, ServiceView, View
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
@@ -70,8 +70,9 @@ class Engine:
                 st.received.append((rating.start, weight))
         for pid, person in story.people.items():
             if person.rating is not None:
-                st.people[pid] = [(person.rating, person.rating
-                                   if rating and rating.weight == "rater" else 1)]
+                weight = person.rating if rating and rating.weight == "rater" else 1
+                memory = rating.memory if rating else 20
+                st.people[pid] = [(person.rating, weight)] * min(person.ratings, memory)
         return st
 
     def _enter_start(self) -> list[Event]:
@@ -558,6 +559,11 @@ class Engine:
         note = effect.note.render(st) if effect.note else None
         if rating.model == "peer":
             st.bonus += rule.change
+            mean = weighted_mean(st.received, rating.memory)
+            if mean + st.bonus != clamp(mean + st.bonus, rating.min, rating.max):
+                # A change cut short at min/max is not banked for later: the
+                # ledger shows what was applied, and that is all that happened.
+                st.bonus = clamp(mean + st.bonus, rating.min, rating.max) - mean
             new = st.peer_score()
         else:
             new = clamp(st.score + rule.change, rating.min, rating.max)

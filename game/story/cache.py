@@ -131,7 +131,7 @@ class _Dumper:
             "story": {
                 "id": s.id, "title": s.title, "path": s.path, "hash": s.content_hash,
                 "start": s.start, "rating": self.rating(s.rating), "vars": dict(s.vars),
-                "people": [[p.id, p.name, p.rating] for p in s.people.values()],
+                "people": [[p.id, p.name, p.rating, p.ratings] for p in s.people.values()],
                 "debrief": list(s.debrief), "renamed": dict(s.renamed), "author": s.author,
                 "language": s.language, "version": s.version, "summary": s.summary,
                 "minutes": s.minutes, "content_notes": list(s.content_notes),

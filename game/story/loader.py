@@ -63,6 +63,9 @@ CHOICE_KEYS = (
     "reflect", "tags",
 )
 EFFECTS = ("set", "add", "record", "list", "unlist", "rate", "rated", "notify", "advance")
+POLL_KEYS = ("id", "question", "options")
+RECORD_KEYS = ("rule", "note", "mistake")
+LIST_KEYS = ("list", "source", "note", "mistake")
 MODELS = ("points", "peer")
 SHOWS = ("number", "stars", "tier", "hidden")
 WEIGHTS = ("equal", "rater")
@@ -123,12 +126,14 @@ class _Loader:
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
         self.memo = Memo()
+        self._polls: dict[str, tuple[tuple[str, ...], str]] = {}
+        """Each poll id's options and the first scene that asks it."""
 
     # -- driving -------------------------------------------------------------
 
     def load(self) -> m.Story:
         main = self._open(self.file, str(self.file))
-        top = main.reader.mapping(main.root, "the story", TOP_KEYS, required=("title", "scenes"))
+        top = main.reader.mapping(main.root, "the story", TOP_KEYS, required=("title",))
         if top is None:
             self._fail()
         main.keys = top
@@ -221,10 +226,10 @@ class _Loader:
                         continue
                     table[name] = (file, knode, vnode)
         main = files[0]
-        if "scenes" in main.keys and not names.scenes and not any(
-            e.location and e.location.file == main.source.display for e in self.errors
-        ):
-            main.reader.error("the story has no scenes", main.keys["scenes"][0])
+        if not names.scenes and not self.errors:
+            where = main.keys["scenes"][0] if "scenes" in main.keys else main.root
+            hint = "" if "scenes" in main.keys else " (add scenes:, or include: files that have them)"
+            main.reader.error(f"the story has no scenes{hint}", where)
         for name, (file, knode, _) in names.vars.items():
             if name in BUILTIN_NAMES:
                 file.reader.error(
@@ -527,7 +532,8 @@ class _Loader:
         out = {}
         for pid, (file, _k, vnode) in names.people.items():
             r = file.reader
-            sub = r.mapping(vnode, f"person '{pid}'", ("name", "rating"), required=("name",))
+            sub = r.mapping(vnode, f"person '{pid}'", ("name", "rating", "ratings"),
+                            required=("name",))
             if sub is None or "name" not in sub:
                 continue
             name = r.text(sub["name"][1], "name")
@@ -537,8 +543,15 @@ class _Loader:
             ):
                 r.error(f"{pid}'s rating {stars} is outside the range "
                         f"{rating.min}..{rating.max}", sub["rating"][1])
+            count = r.number(sub["ratings"][1], "ratings") if "ratings" in sub else 1
+            if count is not None and (count != int(count) or count < 1):
+                r.error("ratings should be a whole number of ratings, 1 or more",
+                        sub["ratings"][1])
+                count = 1
+            if "ratings" in sub and "rating" not in sub:
+                r.error(f"person '{pid}' has ratings: but no rating:", sub["ratings"][0])
             if name is not None:
-                out[pid] = m.Person(pid, name, stars)
+                out[pid] = m.Person(pid, name, stars, int(count or 1))
         return out
 
     # -- scenes --------------------------------------------------------------------
@@ -588,7 +601,7 @@ class _Loader:
                     continue
                 ids[choice.id] = item
                 choices.append(choice)
-        poll = self._poll(r, keys["poll"][1]) if "poll" in keys else None
+        poll = self._poll(r, keys["poll"][1], sid) if "poll" in keys else None
         return m.Scene(sid, blocks, effects, tuple(choices), goto, ending, chapter,
                        r.at(node), poll)
 
@@ -650,17 +663,28 @@ class _Loader:
         return m.Choice(cid, text, goto, cond, requires, locked, service, effects,
                         bool(once), reflect, tags, r.at(node))
 
-    def _poll(self, r: Reader, node: Node) -> m.Poll | None:
-        sub = r.mapping(node, "poll", ("question", "options"), required=("question", "options"))
+    def _poll(self, r: Reader, node: Node, sid: str) -> m.Poll | None:
+        sub = r.mapping(node, "poll", POLL_KEYS, required=("question", "options"))
         if not sub or "question" not in sub or "options" not in sub:
             return None
         question = r.text(sub["question"][1], "poll question")
+        pid = r.ident(sub["id"][1], "poll id", ID) if "id" in sub else sid
         items = r.sequence(sub["options"][1], "poll options") or []
         options = tuple(o for o in (r.text(i, "a poll option") for i in items) if o is not None)
         if len(options) < 2:
             r.error("a poll needs at least two options", sub["options"][1])
             return None
-        return m.Poll(question, options) if question is not None else None
+        if question is None or pid is None:
+            return None
+        # Polls that share an id are one question asked at several moments (before
+        # and after): the class report compares their answers option by option.
+        first = self._polls.setdefault(pid, (options, sid))
+        if first[0] != options:
+            r.error(f"the poll '{pid}' is also asked in scene '{first[1]}' with other options; "
+                    "polls that share an id must offer the same options in the same order",
+                    sub["options"][1])
+            return None
+        return m.Poll(question, options, pid)
 
     # -- effects -------------------------------------------------------------------
 
@@ -697,29 +721,50 @@ class _Loader:
                     values.append((var, expr))
             return (m.SetVars if kind == "set" else m.AddVars)(tuple(values), at)
         if kind == "record":
+            mistake = False
             if isinstance(vnode, ScalarNode):
                 rule, note = r.text(vnode, "record"), None
                 rule_node = vnode
             else:
-                sub = r.mapping(vnode, "record", ("rule", "note"), required=("rule",))
+                sub = r.mapping(vnode, "record", RECORD_KEYS, required=("rule",))
                 if not sub or "rule" not in sub:
                     return None
                 rule_node = sub["rule"][1]
                 rule = r.text(rule_node, "rule")
                 note = self._text(r, sub["note"][1], "note") if "note" in sub else None
+                mistake = bool(r.boolean(sub["mistake"][1], "mistake")) if "mistake" in sub \
+                    else False
             known = rating.rules if rating else {}
             if rule is not None and rule not in known:
                 hint = "" if rating else " (the story has no rating:)"
                 r.error(f"unknown rule '{rule}'{suggest(rule, known)}{hint}", rule_node)
                 return None
-            return m.Record(rule, note, at) if rule else None
+            return m.Record(rule, note, at, mistake) if rule else None
         if kind in ("list", "unlist"):
-            lid = r.text(vnode, kind)
+            source, note, mistake, list_node = None, None, False, vnode
+            if isinstance(vnode, ScalarNode):
+                lid = r.text(vnode, kind)
+            else:
+                sub = r.mapping(vnode, kind, LIST_KEYS, required=("list",))
+                if not sub or "list" not in sub:
+                    return None
+                list_node = sub["list"][1]
+                lid = r.text(list_node, "list")
+                if "source" in sub:
+                    source = r.text(sub["source"][1], "source")
+                    sources = rating.sources if rating else {}
+                    if source is not None and source not in sources:
+                        r.error(f"unknown source '{source}'{suggest(source, sources)}",
+                                sub["source"][1])
+                        source = None
+                note = self._text(r, sub["note"][1], "note") if "note" in sub else None
+                mistake = bool(r.boolean(sub["mistake"][1], "mistake")) if "mistake" in sub \
+                    else False
             known = rating.lists if rating else {}
             if lid is not None and lid not in known:
-                r.error(f"unknown list '{lid}'{suggest(lid, known)}", vnode)
+                r.error(f"unknown list '{lid}'{suggest(lid, known)}", list_node)
                 return None
-            return m.ListChange(lid, kind == "list", at) if lid else None
+            return m.ListChange(lid, kind == "list", at, source, note, mistake) if lid else None
         if kind == "rate":
             stars = []
             for pid, (pk, pv) in (r.mapping(vnode, "rate") or {}).items():

@@ -101,6 +101,9 @@ class Person:
     id: str
     name: str
     rating: float | None
+    ratings: int = 1
+    """How many ratings the starting ``rating`` stands for (a history: one new
+    rating moves a person rated 4.6 from 40 ratings far less than from one)."""
 
 
 # --- effects -----------------------------------------------------------------
@@ -129,6 +132,8 @@ class Record:
     rule: str
     note: Text | None
     location: Location
+    mistake: bool = False
+    """The story says this record is the system's mistake (shown as such in the class report)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,11 @@ class ListChange:
     list: str
     on: bool
     location: Location
+    source: str | None = None
+    """Which linked database put the player on (or took them off) the list, if the story says."""
+    note: Text | None = None
+    mistake: bool = False
+    """The story says this listing is the system's mistake (shown as such in the class report)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +229,9 @@ class Poll:
 
     question: str
     options: tuple[str, ...]
+    id: str = ""
+    """Names the question in records and the report; defaults to the scene id. Two
+    scenes whose polls share an id ask the same question (before and after)."""
 
 
 @dataclass(frozen=True, slots=True)
