@@ -1210,7 +1210,7 @@ _SAFETY_NET = (ArithmeticError, TypeError, ValueError, RecursionError, MemoryErr
 class Expr:
     """One compiled expression: immutable, evaluated many times."""
 
-    __slots__ = ("source", "location", "names", "_tree", "_fn")
+    __slots__ = ("source", "location", "names", "_tree", "_fn", "_conjunct_exprs")
 
     source: str
     """The expression as the author wrote it."""
@@ -1228,6 +1228,7 @@ class Expr:
         setter(self, "names", frozenset(names))
         setter(self, "_tree", tree)
         setter(self, "_fn", fn)
+        setter(self, "_conjunct_exprs", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Expr is immutable (cannot set {name!r})")
@@ -1268,17 +1269,26 @@ class Expr:
     def _error(self, message: str) -> StoryRuntimeError:
         return StoryRuntimeError(message, self.location, expression=self.source)
 
-    def _run(self, tree: Node, ctx: Context) -> Any:
-        """Evaluate a subtree (for unmet), with the same error handling."""
-        return Expr(self.source, self.location, tree).evaluate(ctx)
-
     def unmet(self, ctx: Context) -> list[str]:
         """Player-facing reasons a condition is false, one per failed conjunct; [] if true."""
         if self.test(ctx):
             return []
+        parts = self._conjunct_exprs
+        if parts is None:  # built once: a locked choice is asked on every view
+            parts = tuple(
+                (tree, Expr(self.source, self.location, tree), span)
+                for tree, span in self._conjuncts(self._tree, (0, len(self.source))))
+            object.__setattr__(self, "_conjunct_exprs", parts)
         reasons: list[str] = []
-        for tree, (start, end) in self._conjuncts(self._tree, (0, len(self.source))):
-            if not self._run(tree, ctx):
+        for tree, part, (start, end) in parts:
+            try:
+                holds = part.evaluate(ctx)
+            except StoryRuntimeError:
+                # Only a conjunct after a false one can fail here (the whole was
+                # evaluated without error): its guard is false, as in
+                # ``x != 0 and 10 / x > 2``; the false guard is the reason.
+                continue
+            if not holds:
                 phrase = _phrase(tree, ctx)
                 reasons.append(phrase or f"needs: {self.source[start:end].strip()}")
         return reasons or [f"needs: {self.source.strip()}"]
@@ -1369,10 +1379,10 @@ class Text:
         """The text with every expression's value formatted in place."""
         if self.is_static:
             return self._static  # type: ignore[no-any-return]
-        return "".join(
+        return "".join([
             part if type(part) is str else format_value(part.evaluate(ctx))  # type: ignore[union-attr]
             for part in self.parts
-        )
+        ])
 
     def to_json(self) -> object:
         """Literal parts as strings; each expression as [source, line delta, column, tree]."""

@@ -1,0 +1,1 @@
+"""The classroom: session records, the class report and privacy controls."""

@@ -1,0 +1,112 @@
+"""The story's debrief questions, each beside the class numbers that feed it.
+
+A question is matched to topics by its words ("source", "listed", "score",
+"chose", "poll"...), and each topic brings one or two sentences of class data;
+a question that matches nothing gets the closest split of any decision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from game.classroom.summary import SMALL, ClassReport, DebriefItem
+from game.story.model import Story
+
+_TOPICS = (
+    ("sources", re.compile(r"\b(source|sources|report(ed|s)?|watch\w*|data|camera\w*)\b", re.I)),
+    ("lists", re.compile(r"\b(list|lists|listed|blacklist\w*|mistake\w*|wrong\w*|appeal\w*)\b",
+                         re.I)),
+    ("scores", re.compile(r"\b(score\w*|points?|tier\w*|rating\w*|stars?|number|unequal\w*)\b",
+                          re.I)),
+    ("endings", re.compile(r"\b(end|ended|ending\w*|where did)\b", re.I)),
+    ("choices", re.compile(r"\b(chose|choose|choice\w*|decid\w*|compl\w*|resist\w*|conform\w*|"
+                           r"right thing)\b", re.I)),
+    ("polls", re.compile(r"\b(poll\w*|predict\w*|opinion\w*|think|thought|fair\w*)\b", re.I)),
+    ("rules", re.compile(r"\b(rule|rules|algorithm|decided|who wrote)\b", re.I)),
+)
+
+
+def debrief_items(report: ClassReport, story: Story | None) -> tuple[DebriefItem, ...]:
+    """The story's debrief questions, each with the facts of its topics."""
+    if story is None:
+        return ()
+    facts = _facts(report)
+    items = []
+    for question in story.debrief:
+        found: list[str] = []
+        for topic, pattern in _TOPICS:
+            if pattern.search(question):
+                found.extend(f for f in facts.get(topic, ()) if f not in found)
+        if not found:
+            found = list(facts.get("choices", ()))[:1] or ["See the class data above."]
+        items.append(DebriefItem(question, tuple(found)))
+    return tuple(items)
+
+
+def _share(report: ClassReport, count: int, n: int) -> str:
+    if report.hidden(count):
+        return "fewer than 3"
+    return f"{count} of {n}, {round(100 * count / n) if n else 0} %"
+
+
+def _facts(report: ClassReport) -> dict[str, list[str]]:
+    facts: dict[str, list[str]] = defaultdict(list)
+    if report.sources:
+        top = report.sources[0]
+        facts["sources"].append(
+            f"Most entries came from {top.label} ({top.detail}; it recorded something about "
+            f"{_share(report, top.count, top.n)} players).")
+    hidden = [r for r in report.rules if r.hidden]
+    if hidden:
+        facts["rules"].append(f"{len(hidden)} of {len(report.rules)} rules fired without "
+                              "telling players why.")
+    if report.rules:
+        r = report.rules[0]
+        facts["rules"].append(f"The rule applied most often: {r.label} ({r.source}), "
+                              f"{r.times} times.")
+    for count in report.listed:
+        facts["lists"].append(f"{count.label}: {_share(report, count.count, count.n)} players "
+                              f"were listed ({count.detail}).")
+    wrong = sum(lst.players for lst in report.listings if lst.mistake)
+    if wrong:
+        facts["lists"].append(f"Listed by the system's mistake: "
+                              f"{'fewer than 3' if report.hidden(wrong) else wrong} players.")
+    elif report.listed:
+        facts["lists"].append("No listing in this story is marked as a mistake.")
+    scores = report.scores
+    if scores and scores.values:
+        gini_text = f", inequality (Gini) {scores.gini:.2f}" if scores.gini is not None else ""
+        facts["scores"].append(
+            f"Final {scores.name}: median {scores.median:g}, from {scores.low:g} to "
+            f"{scores.high:g}{gini_text}.")
+        top = max(scores.tiers, key=lambda t: t.count, default=None)
+        if top is not None and top.count:
+            facts["scores"].append(f"Most common final tier: {top.label} "
+                                   f"({_share(report, top.count, top.n)}).")
+    done = [e for e in report.endings if e.key and e.count]
+    if done:
+        top = max(done, key=lambda e: e.count)
+        facts["endings"].append(f"{len(done)} different endings reached; the most common: "
+                                f"{top.label} ({_share(report, top.count, top.n)}).")
+    close = sorted((d for d in report.decisions if d.n >= SMALL and len(d.options) > 1),
+                   key=lambda d: -d.balance)
+    if close:
+        d = close[0]
+        split = " / ".join(f"{o.label}: {'<3' if report.hidden(o.count) else o.count}"
+                           for o in d.options if o.count)
+        facts["choices"].append(f"Closest split ({d.scene}): {split} (n = {d.n}).")
+    for tag in report.tags[:3]:
+        facts["choices"].append(f"Took a '{tag.label}' choice at least once: "
+                                f"{_share(report, tag.count, tag.n)} players.")
+    for poll in report.polls:
+        if len(poll.asks) > 1 and poll.both:
+            facts["polls"].append(
+                f"Poll '{poll.id}': {_share(report, poll.changed, poll.both)} players changed "
+                "their answer between the first and the last time it was asked.")
+        elif poll.asks:
+            ask = poll.asks[0]
+            top = max(ask.options, key=lambda o: o.count)
+            facts["polls"].append(f"Poll '{poll.id}': the most common answer was "
+                                  f"{top.label} ({_share(report, top.count, ask.n)}).")
+    return facts

@@ -1,0 +1,74 @@
+"""Joining a class from a terminal: the notice, a codename, and the record writer.
+
+Used by the launcher for ``play STORY --class CODE`` (the plain and the
+full-screen player alike: it asks on the terminal before the game starts).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from game.classroom.codenames import CodenameError, normalise_codename, random_codename
+from game.classroom.privacy import expire, notice, remember, remembered
+from game.classroom.records import (
+    CodenameTaken,
+    RecordWriter,
+    Warn,
+    class_folder,
+    session_file,
+    taken_codenames,
+)
+from game.engine.engine import Engine
+
+
+def join_class(code: str, base: Path | None, engine: Engine, inp: TextIO, out: TextIO,
+               warn: Warn | None = None) -> RecordWriter:
+    """Join class ``code`` with this game: ask for a codename and start recording.
+
+    A player whose computer already has a codename in this class for this story
+    continues that session (the record restates their game as it is now).
+    Otherwise the notice is shown and a codename asked for, a random one offered;
+    one already taken in the class is refused and another asked for.
+    """
+    folder = class_folder(code, base)
+    code = folder.name
+    expire(folder)
+    story = engine.story
+    name = remembered(code, story.id)
+    if name is not None and session_file(folder, name).exists():
+        out.write(f"Continuing in class {code} as {name}.\n")
+        writer = RecordWriter.reopen(folder, name, code, warn)
+        writer.attach(engine, resumed=True)
+        return writer
+    out.write(notice(folder, code) + "\n")
+    taken = taken_codenames(folder)
+    echo = not (hasattr(inp, "isatty") and inp.isatty())
+    while True:
+        offer = random_codename(taken=taken)
+        out.write("Choose a codename for this class (not your real name). "
+                  f"Press Enter for {offer}, or type one: ")
+        out.flush()
+        line = inp.readline()
+        if echo and line:
+            out.write(line if line.endswith("\n") else line + "\n")
+        text = line.strip()
+        try:
+            name = normalise_codename(text) if text else offer
+            writer = RecordWriter.create(folder, name, code, warn)
+        except CodenameTaken as exc:
+            taken.add(name)
+            out.write(f"Sorry: {exc}.\n")
+            if not line:
+                raise
+            continue
+        except CodenameError as exc:
+            out.write(f"{exc}.\n")
+            if not line:
+                raise
+            continue
+        break
+    remember(code, story.id, name)
+    writer.attach(engine)
+    out.write(f"You are {name} in class {code}.\n")
+    return writer

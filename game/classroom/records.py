@@ -1,0 +1,354 @@
+"""Class records: one JSON Lines file per player session, written as play happens.
+
+The writer listens to the engine's events (the launcher subscribes it; the
+engine knows nothing of records) and appends one line per thing worth
+keeping, each written and fsynced at once, so a closed laptop loses at most
+the line in flight. A folder that fills up or stops being writable never
+stops play: the writer warns once, keeps trying, and when a line can be
+written again it writes the whole game so far as a fresh block, so the
+report is right again. The shape of every line is documented, and versioned,
+in docs/classroom-records.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Callable, Iterable
+
+from game.classroom.codenames import normalise_class_code
+from game.engine import events as ev
+from game.engine.engine import CONTINUE, Engine
+from game.errors import StandingError
+
+FORMAT = "standing-record"
+SCHEMA = 1
+"""The record schema version this Standing writes (and the newest it reads)."""
+
+SUFFIX = ".jsonl"
+
+
+class RecordError(StandingError):
+    """A class record problem the user must act on (not a full disk: that only warns)."""
+
+
+class CodenameTaken(RecordError):
+    """Another player in the class already has this codename."""
+
+
+def default_base() -> Path:
+    """Where class folders live: $STANDING_DATA_DIR/classes, else the user data directory."""
+    base = os.environ.get("STANDING_DATA_DIR")
+    if base:
+        return Path(base) / "classes"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("standing", appauthor=False)) / "classes"
+
+
+def class_folder(code: str, base: Path | None = None) -> Path:
+    """The folder of a class: BASE/CODE (``--records DIR`` gives BASE)."""
+    return (base if base is not None else default_base()) / normalise_class_code(code)
+
+
+def session_file(folder: Path, codename: str) -> Path:
+    """The record file of one player's session."""
+    return folder / f"{codename}{SUFFIX}"
+
+
+def taken_codenames(folder: Path) -> set[str]:
+    """The codenames already used in a class folder (empty if it cannot be read)."""
+    try:
+        return {p.name[: -len(SUFFIX)] for p in folder.iterdir() if p.name.endswith(SUFFIX)}
+    except OSError:
+        return set()
+
+
+Warn = Callable[[str], None]
+
+
+class RecordWriter:
+    """Appends one player's session to its record file, a line per event."""
+
+    def __init__(self, path: Path, codename: str, class_code: str,
+                 warn: Warn | None = None) -> None:
+        self.path = path
+        self.codename = codename
+        self.class_code = class_code
+        self.warnings: list[str] = []
+        """Warnings for the player or teacher (when no ``warn`` callback was given)."""
+        self._warn_to = warn or self.warnings.append
+        self._fd: int | None = None
+        self._seq = 0
+        self._claimed = False
+        """True once this writer created (or reopened) its file: it may append to it."""
+        self._behind = False
+        """A line could not be written: the next success rewrites the whole game."""
+        self._warned = False
+        self._cut = False
+        """The file may end in a line cut short: the next line starts with a newline."""
+        self._engine: Engine | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+
+    # -- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, folder: Path, codename: str, class_code: str,
+               warn: Warn | None = None) -> RecordWriter:
+        """Claim a codename by creating its file; CodenameTaken if it exists.
+
+        A folder that cannot be written is not an error: the writer warns and
+        keeps trying while the game goes on.
+        """
+        writer = cls(session_file(folder, codename), codename, class_code, warn)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            writer._open(exclusive=True)
+        except FileExistsError:
+            raise CodenameTaken(
+                f"the codename '{codename}' is already taken in class {class_code}: "
+                "choose another one") from None
+        except OSError as exc:
+            writer._failed(exc)
+        return writer
+
+    @classmethod
+    def reopen(cls, folder: Path, codename: str, class_code: str,
+               warn: Warn | None = None) -> RecordWriter:
+        """Continue a session's existing file (the same player coming back)."""
+        writer = cls(session_file(folder, codename), codename, class_code, warn)
+        writer._claimed = True
+        try:
+            writer._seq, writer._cut = _next_seq(writer.path)
+            writer._open(exclusive=False)
+        except OSError as exc:
+            writer._failed(exc)
+        return writer
+
+    def _open(self, exclusive: bool) -> None:
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | (os.O_EXCL if exclusive else 0)
+        # 0o666 less the umask, like any file the user makes: on a shared drive the
+        # teacher's account must be able to read what a student's account wrote.
+        self._fd = os.open(self.path, flags, 0o666)
+        self._claimed = True
+        _sync_folder(self.path.parent)
+
+    # -- wiring -------------------------------------------------------------------------
+
+    def attach(self, engine: Engine, resumed: bool = False) -> None:
+        """Write a block restating the game (``joined``, or ``resumed``), then listen.
+
+        From then on every step, poll answer and undo of ``engine`` is recorded.
+        """
+        self._engine = engine
+        if not self._snapshot("resumed" if resumed else "joined"):
+            self._behind = True
+        self._unsubscribe = engine.subscribe(self.on_events)
+
+    def close(self) -> None:
+        """Stop listening and close the file."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self._fd is not None:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+            self._fd = None
+
+    def on_events(self, events: list[ev.Event]) -> None:
+        """Record a step's events (the engine calls this after each step)."""
+        if self._engine is None:
+            return
+        if self._behind:
+            # The listener runs after the step, so a fresh block already holds it.
+            if self._snapshot("resumed"):
+                self._behind = False
+                self._warn_to(f"class records are being written again to {self.path.parent}")
+                self._warned = False
+            return
+        for line in self._lines(events):
+            if not self._write(line):
+                self._behind = True
+                return
+
+    # -- lines ------------------------------------------------------------------------
+
+    def _header(self, kind: str) -> dict:
+        engine = self._engine
+        assert engine is not None
+        story = engine.story
+        header = {
+            "type": kind, "format": FORMAT, "schema": SCHEMA, "codename": self.codename,
+            "class": self.class_code, "story": story.id, "story_title": story.title,
+            "story_version": story.version, "content_hash": story.content_hash,
+        }
+        if kind == "resumed":
+            header["step"] = engine.step
+        return header
+
+    def _lines(self, events: Iterable[ev.Event]) -> Iterable[dict]:
+        engine = self._engine
+        assert engine is not None
+        entries: set[int] = set()
+        for event in events:
+            kind = type(event)
+            if kind is ev.ChoiceTaken:
+                yield {"type": "choice", "step": event.step, "scene": event.scene,
+                       "choice": event.choice, "text": event.text, "tags": list(event.tags)}
+            elif kind in (ev.ScoreChanged, ev.ListChanged, ev.RatedByPerson, ev.PersonRated):
+                if id(event.entry) not in entries:  # a peer rating comes with two events
+                    entries.add(id(event.entry))
+                    yield ledger_line(event.entry)
+            elif kind is ev.PollAnswered:
+                yield {"type": "poll", "step": event.step, "poll": event.poll,
+                       "scene": event.scene, "option": event.option, "text": event.text}
+            elif kind is ev.SceneEntered and event.chapter:
+                yield {"type": "chapter", "step": engine.step, "scene": event.scene,
+                       "chapter": event.chapter}
+            elif kind is ev.Rewound:
+                yield {"type": "undo", "to": event.step}
+            elif kind is ev.Ended:
+                yield self._ending(event.scene, event.title, event.kind)
+
+    def _ending(self, scene: str, title: str, kind: str) -> dict:
+        engine = self._engine
+        assert engine is not None
+        view = engine.view()
+        return {"type": "ended", "step": engine.step, "scene": scene, "title": title,
+                "kind": kind, "score": view.score, "tier": view.tier,
+                "tier_label": view.tier_label, "lists": list(view.lists)}
+
+    def _snapshot(self, kind: str) -> bool:
+        """Write a header and the whole game so far (its final path, nothing undone)."""
+        engine = self._engine
+        assert engine is not None
+        story, path = engine.story, engine.path
+        lines = [self._header(kind)]
+        scenes = [scene for scene, _ in path] + [engine.state.scene]
+        for step, scene_id in enumerate(scenes):
+            chapter = story.scenes[scene_id].chapter if scene_id in story.scenes else None
+            if chapter:
+                lines.append({"type": "chapter", "step": step, "scene": scene_id,
+                              "chapter": chapter})
+        for step, (scene_id, choice_id) in enumerate(path, start=1):
+            if choice_id == CONTINUE:
+                continue
+            choice = story.scenes[scene_id].choice(choice_id)
+            lines.append({"type": "choice", "step": step, "scene": scene_id,
+                          "choice": choice_id, "text": choice.text.source if choice else None,
+                          "tags": list(choice.tags) if choice else []})
+        lines.extend(ledger_line(entry) for entry in engine.ledger)
+        for step, poll, scene_id, option in engine.answers:
+            options = story.scenes[scene_id].poll.options
+            lines.append({"type": "poll", "step": step, "poll": poll, "scene": scene_id,
+                          "option": option, "text": options[option]})
+        if engine.ended:
+            view = engine.view()
+            lines.append(self._ending(view.scene, view.ending.title, view.ending.kind))
+        return all(self._write(line) for line in lines)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _write(self, record: dict) -> bool:
+        """Append one line, written and fsynced; False (and a warning) if it could not be."""
+        seq = self._seq
+        self._seq += 1
+        data = json.dumps({"seq": seq, **record}, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8") + b"\n"
+        try:
+            if self._fd is None:
+                # Never parents=True here: an unmounted shared drive must not be
+                # recreated as empty folders on the local disk.
+                self.path.parent.mkdir(exist_ok=True)
+                self._open(exclusive=not self._claimed)
+            if self._cut:
+                data = b"\n" + data  # end the line a failed write (or a crash) cut short
+            view = memoryview(data)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            os.fsync(self._fd)
+            self._cut = False
+        except FileExistsError:
+            self._lost_claim()
+            return False
+        except (OSError, ValueError) as exc:
+            self._failed(exc)
+            return False
+        return True
+
+    def _failed(self, exc: Exception) -> None:
+        self._cut = self._claimed
+        if self._fd is not None:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+            self._fd = None
+        if not self._warned:
+            self._warned = True
+            reason = getattr(exc, "strerror", None) or str(exc)
+            self._warn_to(
+                f"cannot write class records to {self.path.parent} ({reason}); play goes "
+                "on, and the records catch up when the folder can be written again")
+
+    def _lost_claim(self) -> None:
+        self._claimed = True  # never try to claim again: this file is someone else's
+        self._fd = None
+        self._engine = None
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._warn_to(
+            f"the codename '{self.codename}' was taken in class {self.class_code} while its "
+            "folder could not be written; this session is not recorded")
+
+
+def ledger_line(entry: ev.LedgerEntry) -> dict:
+    """A ledger entry as a record line."""
+    return {
+        "type": "ledger", "step": entry.step, "day": entry.day, "scene": entry.scene,
+        "kind": entry.kind, "subject": entry.subject, "label": entry.label,
+        "asked": entry.asked, "applied": entry.applied, "score": entry.score,
+        "source": entry.source, "source_label": entry.source_label,
+        "explained": entry.explained, "note": entry.note, "mistake": entry.mistake,
+    }
+
+
+def _next_seq(path: Path) -> tuple[int, bool]:
+    """The sequence number after the last whole line of a record file (0 if none),
+    and whether the file ends in a line cut short."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 65536))
+            tail = handle.read()
+    except FileNotFoundError:
+        return 0, False
+    cut = bool(tail) and not tail.endswith(b"\n")
+    for raw in reversed(tail.split(b"\n")):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("seq"), int):
+            return data["seq"] + 1, cut
+    return 0, cut
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync a folder so a file just created in it survives a crash (where supported)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

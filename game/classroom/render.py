@@ -1,0 +1,233 @@
+"""The class report written out: self-contained HTML, Markdown, or CSV.
+
+Every format hides counts under 3 in the same cells (``ClassReport.hidden``).
+``write_report`` reads a class folder and writes the format its file name asks for.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Callable, TextIO
+
+from game.classroom import charts
+from game.classroom.formatting import (
+    about_lines,
+    count_text,
+    decision_caption,
+    number_text,
+    share_text,
+)
+from game.classroom.report_html import to_html
+from game.classroom.summary import ClassReport
+
+__all__ = ["FORMATS", "run_report", "to_csv", "to_html", "to_markdown", "write_report"]
+
+
+# -- Markdown -----------------------------------------------------------------------------
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(h) for h in head) + " |",
+             "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def to_markdown(report: ClassReport) -> str:
+    """The report as Markdown (tables, no charts)."""
+    out = [f"# Class report: {report.story_title}", "",
+           f"Class {report.class_name} · story `{report.story_id}` · aggregates only", ""]
+    out += [f"- {line}" for line in about_lines(report)] + [""]
+    out += ["## Debrief questions and their numbers", ""]
+    for i, item in enumerate(report.debrief, 1):
+        out.append(f"{i}. **{item.question}**")
+        out += [f"   - {fact}" for fact in item.facts]
+    if not report.debrief:
+        out.append("The story has no debrief questions (or was not found).")
+    out += ["", "## How the class chose", ""]
+    for d in report.decisions:
+        where = f"{d.chapter} · " if d.chapter else ""
+        out += [f"### {where}{d.scene}", ""]
+        if d.prompt:
+            out += [f"> {d.prompt}", ""]
+        out += [_md_table(["Option", "Players", "Share"],
+                          [[o.label, count_text(report, o.count), share_text(report, o.count, d.n)]
+                           for o in d.options]), "", decision_caption(report, d), ""]
+    if report.tags:
+        out += [_md_table(["Tag", "Players", "Share", "Times"],
+                          [[t.label, count_text(report, t.count), share_text(report, t.count, t.n), t.detail]
+                           for t in report.tags]), ""]
+    out += ["## Endings", "", _md_table(["Ending", "Kind", "Players", "Share"], [
+        [c.label, c.detail, count_text(report, c.count), share_text(report, c.count, c.n)]
+        for c in report.endings]), ""]
+    s = report.scores
+    if s is not None and s.values:
+        out += ["## Final scores and tiers", "", _md_table(
+            ["Players", "Mean", "Median", "Lowest", "Highest", "Inequality (Gini)"],
+            [[str(len(s.values)), number_text(s.mean), number_text(s.median), number_text(s.low), number_text(s.high),
+              "–" if s.gini is None else f"{s.gini:.2f}"]]), ""]
+        out += [_md_table(["Tier", "Players", "Share"], [
+            [t.label, count_text(report, t.count), share_text(report, t.count, t.n)] for t in s.tiers]), ""]
+    out += ["## Who was listed, by which rule and source", ""]
+    if report.listed:
+        out += [_md_table(["List", "Players listed", "Share", "At the end"], [
+            [c.label, count_text(report, c.count), share_text(report, c.count, c.n), c.detail]
+            for c in report.listed]), ""]
+        out += [_md_table(["List", "Where", "After the rule", "Source", "A mistake", "Players"], [
+            [x.list_label, x.scene, x.rules, x.source, "yes" if x.mistake else "",
+             count_text(report, x.players)] for x in report.listings]), ""]
+    else:
+        out += ["Nobody was put on a list.", ""]
+    out += ["## What the system recorded", ""]
+    if report.rules:
+        out += [_md_table(["Rule", "Source", "Players", "Times", "Total change", "Mistakes",
+                           "Reason hidden"], [
+            [r.label, r.source, count_text(report, r.players), str(r.times), number_text(r.total),
+             str(r.mistakes) if r.mistakes else "", "yes" if r.hidden else ""]
+            for r in report.rules]), ""]
+    out += ["## Polls", ""]
+    for poll in report.polls:
+        out += [f"### {poll.asks[0].question}", ""]
+        head = ["Answer"] + [f"{a.scene} (n = {a.n})" for a in poll.asks]
+        rows = [[o.label] + [f"{count_text(report, a.options[i].count)} "
+                             f"{share_text(report, a.options[i].count, a.n)}".strip()
+                             for a in poll.asks]
+                for i, o in enumerate(poll.asks[0].options)]
+        out += [_md_table(head, rows), ""]
+        if len(poll.asks) > 1:
+            out += [f"{count_text(report, poll.changed)} of {poll.both} players who answered both times "
+                    "changed their answer.", ""]
+    if not report.polls:
+        out += ["No poll answers recorded.", ""]
+    if report.players is not None:
+        out += ["## Per codename", "", _md_table(
+            ["Codename", "Ending", "Score", "Tier", "Lists", "Choices"],
+            [[p.codename, p.ending or "not finished", number_text(p.score), p.tier or "",
+              ", ".join(p.lists), str(p.choices)] for p in report.players]), ""]
+    return "\n".join(out)
+
+
+# -- CSV ----------------------------------------------------------------------------------
+
+CSV_HEAD = ("section", "where", "item", "label", "count", "n", "share")
+
+
+def to_csv(report: ClassReport) -> str:
+    """The report as one long table: a row per number, for spreadsheets."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_HEAD)
+
+    def row(section: str, where: str, item: str, label: str, count: int | str, n: int | str):
+        if isinstance(count, int) and isinstance(n, int):
+            share = "" if report.hidden(count) or not n else f"{count / n:.3f}"
+            w.writerow((section, where, item, label, count_text(report, count), n, share))
+        else:
+            w.writerow((section, where, item, label, count, n, ""))
+
+    row("summary", "", "sessions", "sessions of this story", report.sessions, "")
+    row("summary", "", "finished", "reached an ending", report.finished, report.sessions)
+    row("summary", "", "skipped_lines", "damaged record lines skipped", report.skipped_lines, "")
+    for d in report.decisions:
+        for o in d.options:
+            row("decision", d.scene, o.key, o.label, o.count, d.n)
+    for t in report.tags:
+        row("tag", "", t.key, t.detail, t.count, t.n)
+    for c in report.endings:
+        row("ending", c.detail, c.key, c.label, c.count, c.n)
+    s = report.scores
+    if s is not None:
+        for key, value in (("mean", s.mean), ("median", s.median), ("lowest", s.low),
+                           ("highest", s.high), ("gini", s.gini)):
+            row("score", "", key, s.name, "" if value is None else number_text(value), len(s.values))
+        for t in s.tiers:
+            row("tier", "", t.key, t.label, t.count, t.n)
+    for c in report.listed:
+        row("listed", "", c.key, c.detail, c.count, c.n)
+    for x in report.listings:
+        row("listing", x.scene, x.list_label,
+            f"{x.rules} / {x.source}" + (" / mistake" if x.mistake else ""), x.players,
+            report.sessions)
+    for r in report.rules:
+        row("rule", r.source, r.label, f"{r.times} times, total {number_text(r.total)}"
+            + (f", {r.mistakes} mistakes" if r.mistakes else ""), r.players, report.sessions)
+    for poll in report.polls:
+        for a in poll.asks:
+            for o in a.options:
+                row("poll", f"{poll.id}@{a.scene}", o.key, o.label, o.count, a.n)
+        if len(poll.asks) > 1:
+            row("poll_changed", poll.id, "changed", "changed their answer", poll.changed,
+                poll.both)
+    for p in report.players or ():
+        for item, value in (("ending", p.ending or "not finished"), ("score", number_text(p.score)),
+                            ("tier", p.tier or ""), ("lists", ", ".join(p.lists)),
+                            ("choices", str(p.choices))):
+            w.writerow(("player", p.codename, item, value, "", "", ""))
+    return buf.getvalue()
+
+
+FORMATS: dict[str, Callable[[ClassReport], str]] = {
+    ".html": to_html, ".htm": to_html, ".md": to_markdown, ".csv": to_csv,
+}
+
+
+def write_report(folder: Path, out: Path, story_folders: list[Path],
+                 story_path: Path | None = None, story_id: str | None = None,
+                 show_small: bool = False, per_player: bool = False) -> list[str]:
+    """Read a class folder and write its report; return the lines to tell the teacher.
+
+    The format follows ``out``'s suffix (.html, .md or .csv). Records past the
+    class's retention period are deleted first.
+    """
+    from game.classroom.privacy import expire
+    from game.classroom.records import RecordError
+    from game.classroom.report import build_report, find_story, pick_story
+    from game.classroom.sessions import read_class
+    from game.engine.saves import write_atomic
+    from game.story.loader import load_story
+
+    render = FORMATS.get(out.suffix.lower())
+    if render is None:
+        raise RecordError(f"{out}: write the report as .html, .md or .csv")
+    if not folder.is_dir():
+        raise RecordError(f"{folder}: no such class folder (class folders are named by "
+                          "their class code)")
+    if render is to_html:
+        charts.require()
+    said = []
+    gone = expire(folder)
+    if gone:
+        said.append(f"Deleted {len(gone)} session file{'s' * (len(gone) != 1)} older than the "
+                    "class's retention period.")
+    records = read_class(folder)
+    story = load_story(story_path) if story_path is not None else None
+    wanted = story.id if story is not None else story_id
+    chosen, notes = pick_story(records, wanted)
+    if chosen is None:
+        raise RecordError(f"{folder}: no session records in this folder yet")
+    if story is None:
+        story = find_story(chosen, story_folders)
+    report = build_report(records, story, chosen, notes, show_small, per_player)
+    try:
+        write_atomic(out, render(report))
+    except OSError as exc:
+        raise RecordError(f"cannot write {out}: {exc.strerror or exc}") from None
+    skipped = (f"; {records.skipped_lines} damaged record line"
+               f"{'s' * (records.skipped_lines != 1)} skipped") if records.skipped_lines else ""
+    said.append(f"Wrote {out}: {report.sessions} sessions, {report.finished} finished{skipped}.")
+    said.extend(report.notes)
+    return said
+
+
+def run_report(folder: Path, out: Path, story_folders: list[Path], story_path: Path | None,
+               say: TextIO, show_small: bool = False, per_player: bool = False) -> int:
+    """``report CLASS_DIR --out FILE``: write the report and say what was done."""
+    for line in write_report(folder, out, story_folders, story_path, show_small=show_small,
+                             per_player=per_player):
+        say.write(line + "\n")
+    return 0

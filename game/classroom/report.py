@@ -1,0 +1,87 @@
+"""The class report: what the class chose, where it ended, what the system did to it.
+
+``build_report`` turns the sessions of one story into plain numbers (the
+frozen dataclasses of ``summary.py``); ``render.py`` writes them as HTML,
+Markdown or CSV.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from game.classroom import sections
+from game.classroom.facts import debrief_items
+from game.classroom.sessions import ClassRecords
+from game.classroom.summary import SMALL, ClassReport, gini
+from game.errors import StoryErrors
+from game.story.model import Story
+
+__all__ = ["SMALL", "ClassReport", "build_report", "find_story", "gini", "pick_story"]
+
+
+def pick_story(records: ClassRecords, wanted: str | None = None) -> tuple[str | None, list[str]]:
+    """The story to report on (the one most sessions played, unless named) and notes."""
+    counts = Counter(s.story for s in records.sessions)
+    if not counts:
+        return wanted, []
+    story_id = wanted or counts.most_common(1)[0][0]
+    others = [f"{sid} ({n})" for sid, n in counts.most_common() if sid != story_id]
+    notes = []
+    if others:
+        notes.append("Sessions of other stories are not in this report: " + ", ".join(others)
+                     + ". Report on them with --story.")
+    return story_id, notes
+
+
+def find_story(story_id: str, folders: list[Path]) -> Story | None:
+    """Load the story with this id from the given folders (None if none has it)."""
+    from game.story.catalog import find_stories
+    from game.story.loader import load_story
+
+    candidates = [p for folder in folders for p in find_stories(folder)]
+    # Try the files named like the id first: loading every story is the slow path.
+    candidates.sort(key=lambda p: (p.stem if p.is_file() else p.name) != story_id)
+    for path in candidates:
+        try:
+            story = load_story(path)
+        except (StoryErrors, OSError):
+            continue
+        if story.id == story_id:
+            return story
+    return None
+
+
+def build_report(records: ClassRecords, story: Story | None, story_id: str,
+                 notes: list[str] | None = None, show_small: bool = False,
+                 per_player: bool = False) -> ClassReport:
+    """Aggregate the sessions of ``story_id`` (``story`` gives labels, order and debrief)."""
+    notes = list(notes or [])
+    sessions = [s for s in records.sessions if s.story == story_id]
+    resolve = (lambda sid: story.resolve(sid) or sid) if story else (lambda sid: sid)
+    if story is not None:
+        other = sum(1 for s in sessions if s.content_hash and s.content_hash != story.content_hash)
+        if other:
+            notes.append(f"{other} session{'s' * (other != 1)} were played on another version "
+                         "of the story; choices are matched by scene and choice id.")
+    else:
+        notes.append(f"The story '{story_id}' was not found, so choices are shown by id and "
+                     "its debrief questions are missing: give it with --story PATH.")
+    finished = [s for s in sessions if s.finished]
+    listings, listed = sections.listings(sessions)
+    rules, sources = sections.rules(sessions, story)
+    title = story.title if story else (sessions[0].story if sessions else story_id)
+    report = ClassReport(
+        class_name=records.folder.name, story_id=story_id, story_title=title,
+        sessions=len(sessions), finished=len(finished), files=records.files,
+        skipped_lines=records.skipped_lines, unreadable=records.unreadable,
+        notes=tuple(notes), decisions=sections.decisions(sessions, story, resolve),
+        tags=sections.tags(sessions),
+        endings=sections.endings(sessions, finished, story, resolve),
+        scores=sections.scores(finished, story), listings=listings, listed=listed,
+        rules=rules, sources=sources, polls=sections.polls(sessions, story, resolve),
+        debrief=(), players=sections.players(sessions) if per_player else None,
+        show_small=show_small)
+    # The debrief's facts are read from the finished numbers.
+    return replace(report, debrief=debrief_items(report, story))

@@ -1,0 +1,179 @@
+"""The class report's numbers: frozen dataclasses, true counts, and the Gini coefficient.
+
+Counts here are true counts: hiding counts under 3 is the renderers' job,
+through ``ClassReport.hidden``, so every format hides the same cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SMALL = 3
+"""Counts below this are hidden unless the teacher asks (``--show-small``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many of ``n`` did one thing."""
+
+    key: str
+    label: str
+    count: int
+    n: int
+    detail: str = ""
+
+    @property
+    def share(self) -> float:
+        """count / n (0 when n is 0)."""
+        return self.count / self.n if self.n else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One scene where players chose: the split, with n."""
+
+    scene: str
+    chapter: str | None
+    prompt: str
+    """The scene's first words, to recognise it by."""
+    options: tuple[Count, ...]
+    n: int
+    """Choices taken here (a player who came back counts again)."""
+    players: int
+
+    @property
+    def balance(self) -> float:
+        """How close the top two options are: 1 for a 50/50 split, 0 for unanimity."""
+        counts = sorted((o.count for o in self.options), reverse=True)
+        if len(counts) < 2 or not self.n:
+            return 0.0
+        return 1 - (counts[0] - counts[1]) / self.n
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """The distribution of final scores among players who reached an ending."""
+
+    name: str
+    values: tuple[float, ...]
+    mean: float | None
+    median: float | None
+    low: float | None
+    high: float | None
+    gini: float | None
+    """Inequality of final scores: 0 all equal, towards 1 very unequal (None if undefined)."""
+    tiers: tuple[Count, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Players put on a list in one way: where, after which rule, by which source."""
+
+    list_label: str
+    scene: str
+    rules: str
+    """The rules recorded in the same step, or a phrase saying there were none."""
+    source: str
+    mistake: bool
+    players: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    """What one rule (or one person's ratings) did across the class."""
+
+    label: str
+    source: str
+    players: int
+    times: int
+    total: float
+    mistakes: int
+    hidden: bool
+    """The rule's reason was not shown to players at the time."""
+
+
+@dataclass(frozen=True, slots=True)
+class PollAsk:
+    """One moment a poll was asked, and how the class answered."""
+
+    scene: str
+    question: str
+    options: tuple[Count, ...]
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """A poll, asked once or at several moments (before and after)."""
+
+    id: str
+    asks: tuple[PollAsk, ...]
+    both: int
+    """Players who answered both the first and the last time it was asked."""
+    changed: int
+    """Of those, how many gave a different answer the last time."""
+
+
+@dataclass(frozen=True, slots=True)
+class DebriefItem:
+    """A debrief question with the class numbers that feed it."""
+
+    question: str
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerRow:
+    """One codename's session (only with ``--per-player``)."""
+
+    codename: str
+    ending: str | None
+    score: float | None
+    tier: str | None
+    lists: tuple[str, ...]
+    choices: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassReport:
+    """Everything the class report shows."""
+
+    class_name: str
+    story_id: str
+    story_title: str
+    sessions: int
+    finished: int
+    files: int
+    skipped_lines: int
+    unreadable: tuple[str, ...]
+    notes: tuple[str, ...]
+    decisions: tuple[Decision, ...]
+    tags: tuple[Count, ...]
+    endings: tuple[Count, ...]
+    scores: Scores | None
+    listings: tuple[Listing, ...]
+    listed: tuple[Count, ...]
+    """Per list: players on it at some point (detail: still on it at the end)."""
+    rules: tuple[RuleRow, ...]
+    sources: tuple[Count, ...]
+    polls: tuple[PollResult, ...]
+    debrief: tuple[DebriefItem, ...]
+    players: tuple[PlayerRow, ...] | None
+    show_small: bool = False
+
+    def hidden(self, count: int) -> bool:
+        """Whether a count is too small to show (under 3, unless asked)."""
+        return not self.show_small and 0 < count < SMALL
+
+
+def gini(values: list[float] | tuple[float, ...]) -> float | None:
+    """The Gini coefficient of non-negative values (None if any is negative or none)."""
+    if not values or min(values) < 0:
+        return None
+    ordered = sorted(values)
+    total = sum(ordered)
+    n = len(ordered)
+    if total == 0:
+        return 0.0
+    weighted = sum(i * x for i, x in enumerate(ordered, start=1))
+    return round((2 * weighted) / (n * total) - (n + 1) / n, 4)

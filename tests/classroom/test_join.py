@@ -1,0 +1,95 @@
+"""Joining a class from the terminal: notice, codename, refusal, coming back."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from class_helpers import LESSON
+from game.classroom import privacy
+from game.classroom.records import class_folder
+from game.cli import main
+from game.launch import play
+
+
+def run_play(text: str, *, new: bool = False, records: Path | None = None,
+             class_code: str = "7b") -> str:
+    out = io.StringIO()
+    code = play(LESSON, seed=1, plain=True, new=new, inp=io.StringIO(text), out=out,
+                class_code=class_code, records=records)
+    assert code == 0
+    return out.getvalue()
+
+
+def record_types(path: Path) -> list[str]:
+    return [json.loads(line)["type"] for line in path.read_text().splitlines() if line]
+
+
+def test_a_new_player_reads_the_notice_and_gets_the_offered_codename() -> None:
+    # codename, poll before, Continue, poll at the bill, late, wait, poll after
+    text = run_play("\n1\n\n1\n1\n3\n2\n")
+    assert "records your codename" in text
+    offered = text.split("Press Enter for ", 1)[1].split(",", 1)[0]
+    assert f"You are {offered} in class 7b." in text
+    path = class_folder("7b") / f"{offered}.jsonl"
+    types = record_types(path)
+    assert types[0] == "joined" and "ended" in types and types.count("poll") == 3
+    assert text.index("records your codename") < text.index("Poll: Can a number")
+
+
+def test_a_typed_codename_is_checked_and_a_taken_one_refused() -> None:
+    run_play("amber-otter\n\n\nq\n")
+    privacy.forget("7b")  # another computer: it has no codename in this class
+    other = run_play("Dr. Who!\namber-otter\nBrave Heron\n\n\nq\n", new=True)
+    assert "'Dr. Who!' cannot be a codename" in other
+    assert "Sorry: the codename 'amber-otter' is already taken in class 7b" in other
+    assert "You are brave-heron in class 7b." in other
+
+
+def test_coming_back_continues_as_the_same_codename() -> None:
+    run_play("amber-otter\n\n\n1\nq\n")  # quits at the crossing
+    again = run_play("2\n3\n1\n")  # borrow, wait, answer the last poll
+    assert "Continuing in class 7b as amber-otter." in again
+    assert "records your codename" not in again  # the notice was read when joining
+    types = record_types(class_folder("7b") / "amber-otter.jsonl")
+    assert types.count("joined") == 1 and types.count("resumed") == 1
+    assert types[-2:] == ["ended", "poll"]
+
+
+def test_records_can_go_to_a_shared_folder(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    run_play("amber-otter\n\n\nq\n", records=share)
+    assert (share / "7b" / "amber-otter.jsonl").exists()
+    assert not class_folder("7b").exists()
+
+
+def test_an_unwritable_records_folder_warns_and_the_game_goes_on(tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("not a folder")
+    text = run_play("amber-otter\n\n\n\n1\n3\n\n", records=blocked)
+    assert "Warning: cannot write class records" in text
+    assert "THE END" in text
+
+
+def test_play_class_through_the_cli(monkeypatch, capsys) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("amber-otter\n\n\nq\n"))
+    assert main(["play", str(LESSON), "--plain", "--class", "7B", "--seed", "3"]) == 0
+    assert "You are amber-otter in class 7b." in capsys.readouterr().out
+    assert (class_folder("7b") / "amber-otter.jsonl").exists()
+
+
+def test_a_bad_class_code_is_one_line(monkeypatch, capsys) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["play", str(LESSON), "--plain", "--class", "7b/../x"]) == 2
+    assert "cannot be a class code" in capsys.readouterr().err
+
+
+def test_starting_over_replaces_the_earlier_game_in_the_record() -> None:
+    run_play("amber-otter\n\n\n1\n1\nq\n")  # late: listed
+    again = run_play("\n\n\n2\nq\n", new=True)  # a new game: borrow
+    assert "Continuing in class 7b as amber-otter." in again
+    from game.classroom.sessions import read_session
+
+    session, _, _ = read_session(class_folder("7b") / "amber-otter.jsonl")
+    assert [c.choice for c in session.choices] == ["borrow"] and session.ledger == ()

@@ -1,0 +1,235 @@
+"""The class report: the numbers, small counts hidden, and the three formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from class_helpers import FIXTURES, LESSON, lesson, play_session
+from game.classroom.render import to_csv, to_html, to_markdown, write_report
+from game.classroom.report import build_report, gini
+from game.classroom.sessions import read_class
+from game.cli import main
+
+# Nine players: who chose what, and their fair-poll answers before and after.
+CLASS = [
+    ("ant", "late", "cross", 0, 2), ("bee", "late", "cross", 0, 2),
+    ("cat", "late", "cross", 1, 1), ("dog", "late", "cross", 2, 2),
+    ("eel", "borrow", "help", 0, 0), ("fox", "borrow", "help", 0, 0),
+    ("gnu", "borrow", "help", 1, 0), ("hen", "borrow", "wait", 0, 1),
+    ("ibis", "late", None, 0, None),
+]
+
+
+@pytest.fixture(scope="module")
+def recorded_class(tmp_path_factory) -> Path:
+    """The class played once per module (each line is fsynced: it takes a moment)."""
+    folder = tmp_path_factory.mktemp("records") / "7b"
+    folder.mkdir()
+    for name, bill, street, before, after in CLASS:
+        play_session(folder, name, bill=bill, street=street, before=before, after=after)
+    return folder
+
+
+@pytest.fixture
+def lesson_class(recorded_class: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the recorded class for one test."""
+    folder = tmp_path / "copy" / "7b"
+    shutil.copytree(recorded_class, folder)
+    return folder
+
+
+def report_of(folder: Path, **options):
+    records = read_class(folder)
+    return build_report(records, lesson(), "lesson", **options)
+
+
+def test_gini() -> None:
+    assert gini([5, 5, 5]) == 0
+    assert gini([0, 0, 1]) == pytest.approx(0.6667, abs=1e-4)
+    assert gini([]) is None and gini([-1, 2]) is None and gini([0, 0]) == 0
+
+
+def test_each_decision_has_its_split_with_n(lesson_class: Path) -> None:
+    report = report_of(lesson_class)
+    assert report.sessions == 9 and report.finished == 8
+    bill, street = report.decisions
+    assert (bill.scene, bill.n, bill.players, bill.chapter) == ("bill", 9, 9, "Monday")
+    assert [(o.key, o.count) for o in bill.options] == [("late", 5), ("borrow", 4)]
+    assert bill.options[0].label == "Pay it late" and bill.options[0].detail == "resist"
+    assert bill.prompt == "A bill arrives the day before payday."
+    assert [(o.key, o.count) for o in street.options] == [("cross", 4), ("help", 3),
+                                                          ("wait", 1)]
+    assert street.n == 8 and street.chapter == "Tuesday"
+    assert {t.key: t.count for t in report.tags} == {"resist": 5, "comply": 4}
+
+
+def test_endings_scores_and_tiers(lesson_class: Path) -> None:
+    report = report_of(lesson_class)
+    assert [(e.label, e.count) for e in report.endings] == [("The week ends", 8),
+                                                            ("Not finished", 1)]
+    scores = report.scores
+    assert sorted(scores.values) == [20, 20, 20, 20, 100, 110, 110, 110]
+    assert scores.median == 60 and scores.low == 20 and scores.high == 110
+    assert scores.gini == gini([20, 20, 20, 20, 100, 110, 110, 110])
+    assert [(t.key, t.count) for t in scores.tiers] == [("A", 4), ("B", 0), ("C", 4)]
+
+
+def test_listings_name_the_rule_the_source_and_the_mistake(lesson_class: Path) -> None:
+    report = report_of(lesson_class)
+    (listing,) = report.listings
+    assert listing.list_label == "Debtors' list" and listing.scene == "bill"
+    assert listing.rules == "Paid a bill late" and listing.source == "Credit record"
+    assert listing.mistake and listing.players == 5
+    (listed,) = report.listed
+    assert listed.count == 5 and listed.detail == "5 still on it at the end"
+    rules = {r.label: r for r in report.rules}
+    assert rules["Crossed on red"].mistakes == 4 and rules["Crossed on red"].hidden
+    assert rules["Helped a neighbour"].players == 3 and not rules["Helped a neighbour"].hidden
+    assert rules["Paid a bill late"].total == -100
+    assert report.sources[0].label == "Credit record"
+
+
+def test_polls_before_and_after_with_changes(lesson_class: Path) -> None:
+    report = report_of(lesson_class)
+    (fair,) = report.polls
+    before, after = fair.asks
+    assert (before.scene, after.scene) == ("before", "after")
+    assert [o.count for o in before.options] == [6, 2, 1] and before.n == 9
+    assert [o.count for o in after.options] == [3, 2, 3] and after.n == 8
+    assert fair.both == 8
+    changed = sum(1 for _, _, _, b, a in CLASS if a is not None and a != b)
+    assert fair.changed == changed
+
+
+def test_debrief_questions_sit_beside_their_numbers(lesson_class: Path) -> None:
+    report = report_of(lesson_class)
+    source, mistake, crossing, opinion = report.debrief
+    assert any("Credit record" in f for f in source.facts)
+    assert any("by the system's mistake: 5" in f for f in mistake.facts)
+    assert any("Closest split" in f for f in crossing.facts)
+    assert any("changed their answer" in f for f in opinion.facts)
+
+
+def test_small_counts_are_hidden_unless_asked(lesson_class: Path) -> None:
+    report = report_of(lesson_class)
+    md = to_markdown(report)
+    assert "| Wait | <3 |" in md
+    assert "| Not finished | still playing or left | <3 |" in md
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    wait = next(r for r in rows if r["section"] == "decision" and r["item"] == "wait")
+    assert wait["count"] == "<3" and wait["share"] == ""
+    shown = report_of(lesson_class, show_small=True)
+    assert "| Wait | 1 | 12 % |" in to_markdown(shown)
+
+
+def test_codenames_appear_only_with_per_player(lesson_class: Path) -> None:
+    plain = report_of(lesson_class)
+    for text in (to_markdown(plain), to_csv(plain), to_html(plain)):
+        assert "ibis" not in text and "gnu" not in text
+    each = report_of(lesson_class, per_player=True)
+    assert {p.codename for p in each.players} == {c[0] for c in CLASS}
+    ibis = next(p for p in each.players if p.codename == "ibis")
+    assert ibis.ending is None and ibis.lists == ("Debtors' list",)
+    for text in (to_markdown(each), to_csv(each), to_html(each)):
+        assert "ibis" in text
+
+
+def test_the_html_is_self_contained_and_prints(lesson_class: Path) -> None:
+    html = to_html(report_of(lesson_class))
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") >= 4
+    assert "@media print" in html
+    lowered = html.lower()
+    for fetch in ("<script", "src=", "@import", "url(http", "url('http", '<link',
+                  'href="http', "xlink:href=\"http"):
+        assert fetch not in lowered
+    assert "The week ends" in html and "Debtors&#x27; list" in html
+
+
+def test_the_html_is_the_same_file_each_time(lesson_class: Path) -> None:
+    assert to_html(report_of(lesson_class)) == to_html(report_of(lesson_class))
+
+
+def test_damaged_records_are_counted_in_the_report(lesson_class: Path) -> None:
+    with (lesson_class / "ant.jsonl").open("a") as handle:
+        handle.write('{"seq": 99, "type": "cho')
+    (lesson_class / "zzz.jsonl").write_text("garbage\n")
+    report = report_of(lesson_class)
+    assert report.skipped_lines == 2 and report.sessions == 9
+    md = to_markdown(report)
+    assert "2 damaged or cut-short record lines were skipped." in md
+    assert "Not used: zzz.jsonl: holds no session." in md
+
+
+def test_without_the_story_the_report_still_works(lesson_class: Path) -> None:
+    records = read_class(lesson_class)
+    report = build_report(records, None, "lesson")
+    assert report.debrief == () and "was not found" in report.notes[0]
+    assert [(o.key, o.count) for o in report.decisions[0].options] == [("late", 5),
+                                                                       ("borrow", 4)]
+    assert report.polls[0].asks[0].options[0].label == "Yes"
+    to_markdown(report), to_csv(report), to_html(report)
+
+
+def test_an_empty_class_renders(tmp_path: Path) -> None:
+    empty = tmp_path / "7c"
+    empty.mkdir()
+    report = build_report(read_class(empty), lesson(), "lesson")
+    assert report.sessions == 0
+    for render in (to_markdown, to_csv, to_html):
+        assert render(report)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md", ".csv"])
+def test_the_report_command_writes_each_format(lesson_class: Path, tmp_path: Path,
+                                               suffix: str, capsys) -> None:
+    out = tmp_path / f"report{suffix}"
+    code = main(["--stories", str(FIXTURES), "report", str(lesson_class), "--out", str(out)])
+    assert code == 0 and out.stat().st_size > 500
+    said = capsys.readouterr().out
+    assert f"Wrote {out}: 9 sessions, 8 finished." in said
+
+
+def test_the_report_command_takes_the_story_by_path(lesson_class: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    assert main(["report", str(lesson_class), "--out", str(out), "--story", str(LESSON),
+                 "--per-player", "--show-small"]) == 0
+    text = out.read_text()
+    assert "## Per codename" in text and "Which source reported most about you?" in text
+
+
+def test_report_mistakes_are_one_line(lesson_class: Path, tmp_path: Path, capsys) -> None:
+    assert main(["report", str(lesson_class), "--out", str(tmp_path / "r.pdf")]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {tmp_path / 'r.pdf'}: write the report " \
+        "as .html, .md or .csv"
+    assert main(["report", str(tmp_path / "nope"), "--out", str(tmp_path / "r.md")]) == 2
+    assert "no such class folder" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["report", str(empty), "--out", str(tmp_path / "r.md")]) == 2
+    assert "no session records" in capsys.readouterr().err
+
+
+def test_without_matplotlib_the_html_report_names_the_install(lesson_class: Path,
+                                                              tmp_path: Path, monkeypatch,
+                                                              capsys) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert main(["report", str(lesson_class), "--out", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "pip install 'standing[report]'" in err and "\n" not in err
+    assert main(["--stories", str(FIXTURES), "report", str(lesson_class), "--out",
+                 str(tmp_path / "r.md")]) == 0  # Markdown and CSV need no matplotlib
+
+
+def test_a_folder_of_two_stories_reports_the_commoner(lesson_class: Path, tmp_path: Path) -> None:
+    other = lesson_class / "zed.jsonl"
+    other.write_text('{"seq":0,"type":"joined","format":"standing-record","schema":1,'
+                     '"codename":"zed","class":"7b","story":"other","story_title":"O",'
+                     '"story_version":null,"content_hash":null}\n')
+    lines = write_report(lesson_class, tmp_path / "r.md", [FIXTURES])
+    assert "Sessions of other stories are not in this report: other (1)." in " ".join(lines)
