@@ -89,7 +89,7 @@ def event_lines(engine: Engine, events: list[ev.Event]) -> list[str]:
         elif isinstance(event, ev.TierChanged) and show != "hidden":
             way = "up" if event.up else "down"
             out.append(f"Your tier went {way}: {event.new_label}.")
-        elif isinstance(event, ev.ListChanged):
+        elif isinstance(event, ev.ListChanged) and event.announced:
             if event.on:
                 out.append(f"Notice: you have been put on the list: {event.label}.")
             else:

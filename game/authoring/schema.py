@@ -224,7 +224,11 @@ def _definitions() -> dict[str, Schema]:
         "sources": _map_of(_ref("text"), "Who reports behaviour: {id: label}."),
         "rules": _map_of(rule, "The algorithm: behaviour -> change."),
         "lists": _map_of(
-            {"anyOf": [_ref("text"), _closed({"label": _ref("text")}, "A list.")]},
+            {"anyOf": [_ref("text"), _closed(
+                {"label": _ref("text"),
+                 "announce": {"type": "boolean",
+                              "description": "false: the player is not told when listed."}},
+                "A list.")]},
             "Blacklists."),
         "services": _map_of(service, "What the rating opens and closes."),
     }

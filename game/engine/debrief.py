@@ -106,7 +106,7 @@ def build_debrief(engine: Engine) -> Debrief:
         hidden_rules=hidden_rules,
         reflections=tuple((text, q) for _s, text, q in engine.reflections()),
         questions=engine.story.debrief,
-        lists=view.list_labels,
+        lists=tuple(st.list_label(i) for i in st.lists),
     )
 
 

@@ -243,7 +243,8 @@ class Engine:
             tier_label=tier.label if tier else None,
             day=st.day,
             lists=tuple(st.lists),
-            list_labels=tuple(st.list_label(i) for i in st.lists),
+            list_labels=tuple(rating.lists[i].label for i in st.lists
+                              if rating.lists[i].announce) if rating else (),
             services=services,
             step=len(st.path),
             poll=self._poll_view(scene),
@@ -580,11 +581,12 @@ class Engine:
             st.lists[effect.list] = None
         else:
             del st.lists[effect.list]
-        label = rating.lists[effect.list].label
+        found = rating.lists[effect.list]
         note = effect.note.render(st) if effect.note else None
-        entry = self._entry("list" if effect.on else "unlist", effect.list, label, 0, 0,
-                            effect.source, rating.explain, note, effect.mistake)
-        events.append(ev.ListChanged(effect.list, label, effect.on, entry))
+        entry = self._entry("list" if effect.on else "unlist", effect.list, found.label, 0, 0,
+                            effect.source, rating.explain and found.announce, note,
+                            effect.mistake)
+        events.append(ev.ListChanged(effect.list, found.label, effect.on, entry, found.announce))
 
     def _rate(self, pid: str, stars: float, events: list[Event]) -> None:
         st = self.state

@@ -83,6 +83,8 @@ class ListChanged:
     label: str
     on: bool
     entry: LedgerEntry
+    announced: bool = True
+    """False for a list that does not tell the player (``announce: false``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,7 +179,7 @@ class _Dumper:
             "sources": dict(r.sources),
             "rules": [[u.id, u.change, u.label, u.source, u.explain, *self.loc(u.location)]
                       for u in r.rules.values()],
-            "lists": [[x.id, x.label] for x in r.lists.values()],
+            "lists": [[x.id, x.label, x.announce] for x in r.lists.values()],
             "services": [[v.id, v.label, self.expr(v.requires), self.text(v.refusal)]
                          for v in r.services.values()],
         }

@@ -436,12 +436,15 @@ class _Loader:
             for lid, (knode, vnode) in (r.mapping(keys["lists"][1], "lists") or {}).items():
                 if not ID.fullmatch(lid):
                     r.error(f"'{lid}' is not a valid list id", knode)
+                announce = True
                 if isinstance(vnode, ScalarNode):
                     label = r.text(vnode, f"list '{lid}'")
                 else:
-                    sub = r.mapping(vnode, f"list '{lid}'", ("label",)) or {}
+                    sub = r.mapping(vnode, f"list '{lid}'", ("label", "announce")) or {}
                     label = r.text(sub["label"][1], "label") if "label" in sub else None
-                lists[lid] = m.ListDef(lid, label or _humane(lid))
+                    if "announce" in sub:
+                        announce = r.boolean(sub["announce"][1], "announce") is not False
+                lists[lid] = m.ListDef(lid, label or _humane(lid), announce)
         services = {}
         if "services" in keys:
             for vid, (knode, vnode) in (r.mapping(keys["services"][1], "services") or {}).items():

@@ -48,6 +48,9 @@ class ListDef:
 
     id: str
     label: str
+    announce: bool = True
+    """False: the player is not told when put on it; they find out when a door
+    stays shut (as people on real blacklists often did), and the debrief reveals it."""
 
 
 @dataclass(frozen=True, slots=True)

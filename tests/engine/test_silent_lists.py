@@ -1,0 +1,68 @@
+"""A list with ``announce: false`` is kept from the player until the debrief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from game.engine import events as ev
+from game.engine.debrief import build_debrief
+from game.engine.engine import Engine
+from game.plain import event_lines
+from game.story.loader import load_story
+
+STORY = """\
+title: Silent
+rating:
+  start: 100
+  lists:
+    court: {label: Court list, announce: false}
+    loud: {label: Loud list}
+  services:
+    rail: {label: Rail, requires: "not listed('court')", refusal: Ticket refused.}
+scenes:
+  home:
+    choices:
+      - text: Miss a payment
+        do: [list: court]
+        goto: station
+      - text: Shout
+        do: [list: loud]
+        goto: station
+  station:
+    choices:
+      - text: Buy a ticket
+        service: rail
+        goto: end
+      - text: Walk
+        goto: end
+  end:
+    ending: {title: End, kind: mixed}
+"""
+
+
+def engine(tmp_path: Path) -> Engine:
+    path = tmp_path / "silent.yaml"
+    path.write_text(STORY, encoding="utf-8")
+    return Engine(load_story(path), seed=1)
+
+
+def test_silent_listing_is_not_announced_but_closes_doors(tmp_path: Path) -> None:
+    game = engine(tmp_path)
+    events = game.take("miss_a_payment")
+    listed = [e for e in events if isinstance(e, ev.ListChanged)]
+    assert listed and listed[0].announced is False
+    assert listed[0].entry.explained is False
+    assert not any("list" in line for line in event_lines(game, events))
+    view = game.view()
+    assert view.list_labels == ()  # the HUD does not show it
+    assert view.lists == ("court",)  # the truth, for records and reports
+    assert view.choices[0].locked == "Ticket refused."
+    game.take("walk")
+    assert build_debrief(game).lists == ("Court list",)
+
+
+def test_announced_listing_is_told(tmp_path: Path) -> None:
+    game = engine(tmp_path)
+    events = game.take("shout")
+    assert any("put on the list: Loud list" in line for line in event_lines(game, events))
+    assert game.view().list_labels == ("Loud list",)
