@@ -86,6 +86,9 @@ def event_lines(engine: Engine, events: list[ev.Event]) -> list[str]:
             if show in ("number", "stars"):
                 reason = f" ({event.entry.label})" if event.entry.explained else ""
                 out.append(f"{rating.name} {signed(event.new - event.old)}{reason}")
+            elif show == "tier" and event.entry.explained:
+                way = "for" if event.new >= event.old else "against"
+                out.append(f"Recorded {way} you: {event.entry.label}")
         elif isinstance(event, ev.TierChanged) and show != "hidden":
             way = "up" if event.up else "down"
             out.append(f"Your tier went {way}: {event.new_label}.")

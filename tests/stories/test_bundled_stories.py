@@ -1,0 +1,128 @@
+"""The bundled stories: clean, long enough, every ending reachable, known paths land."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from game.authoring.check import check_path
+from game.cli import main
+from game.engine.engine import Engine
+from game.story.loader import load_story
+
+STORIES = Path(__file__).resolve().parents[2] / "stories"
+FULL = ["green_channel", "half_a_star.yaml", "good_citizen.yaml", "the_operator"]
+ALL = FULL + ["tutorial.yaml", "demo"]
+
+# (story, engine seed, choices as the player numbers them, ending, final score)
+PATHS = [
+    ("tutorial.yaml", 0, "1,1,2,1", "end_friend", 90),
+    ("tutorial.yaml", 0, "2,2,2,2", "end_top", 115),
+    ("demo", 0, "3,1,2", "free_lift", 15),
+    ("demo", 0, "1", "fourth_floor", 100),
+    ("green_channel", 1, "2,1,2,1,2,1,1,2,2,1,2,2,1,3,2,2,1,1", "end_flight", 980),
+    ("green_channel", 0, "2,2,2,2,2,1,3,3,1,1,3,2,1,3,1,1,1,1", "end_wrong_name", 960),
+    ("green_channel", 6, "2,2,1,1,2,1,1,3,1,1,1,2,1,1,2,1,1,1", "end_train", 975),
+    ("half_a_star.yaml", 0, "1,1,3,3,1,3,1,1,2,1,2,1,3,3,1,2,1,1", "end_polished", 4.756373),
+    ("half_a_star.yaml", 0, "2,1,3,3,2,3,1,1,2,1,2,3,3,2,1,2,3,2", "end_escorted", 3.85686),
+    ("good_citizen.yaml", 0, "2,2,2,1,3,1,3,1,2,2,1,2,1,1,1,1", "end_good_citizen", 1010),
+    ("good_citizen.yaml", 0, "2,2,1,2,1,3,1,1,2,2,1,1,2,1", "end_caught", 785),
+    ("the_operator", 0, "1,1,2,1,1,2,1,1,1,1,1,5,1,1,1", "end_architect", 88),
+    ("the_operator", 0, "2,2,2,2,2,1,1,1,1,1,1,3,1,1,3", "end_resign", 67),
+]
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9'’-]+", text))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_story_checks_clean(name: str) -> None:
+    count, diagnostics = check_path(STORIES / name)
+    assert count == 1
+    assert [str(d) for d in diagnostics] == []
+
+
+@pytest.mark.parametrize(("name", "seed", "choices", "ending", "score"), PATHS)
+def test_known_path_through_run(name: str, seed: int, choices: str, ending: str, score) -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["run", str(STORIES / name), "--choices", choices, "--seed", str(seed), "--json"])
+    assert code == 0
+    result = json.loads(out.getvalue())
+    assert result["ending"] == ending
+    assert result["score"] == pytest.approx(score, abs=1e-6)
+    assert result["choices"] == []
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_random_playthroughs_reach_every_ending(name: str) -> None:
+    story = load_story(STORIES / name)
+    endings = {s.id for s in story.scenes.values() if s.ending}
+    reached: set[str] = set()
+    for run in range(1500):
+        rng = random.Random(run)
+        engine = Engine(story, seed=run % 7)
+        while not engine.ended:
+            view = engine.view()
+            if view.continues:
+                engine.proceed()
+            else:
+                engine.take(rng.choice(view.open_choices).id)
+        reached.add(engine.state.ending)
+        if reached == endings:
+            break
+    assert reached == endings
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_full_story_meets_the_brief(name: str) -> None:
+    story = load_story(STORIES / name)
+    scenes = list(story.scenes.values())
+    kinds = {s.ending.kind for s in scenes if s.ending}
+    text = " ".join(
+        [b.text.source for s in scenes for b in s.text]
+        + [c.text.source for s in scenes for c in s.choices]
+    )
+    assert len(scenes) >= 30
+    assert sum(1 for s in scenes if s.ending) >= 4 and len(kinds) >= 2
+    assert words(text) >= 9000
+    assert len(story.chapters) >= 3
+    assert story.debrief and story.content_notes
+    assert any(c.reflect for s in scenes for c in s.choices)
+    assert any(c.tags for s in scenes for c in s.choices)
+    assert any(c.requires or c.service for s in scenes for c in s.choices)
+    decisions = [
+        s for s in scenes
+        if len({c.goto for c in s.choices}) > 1
+        and any(any(type(e).__name__ in ("Record", "Rated") for e in c.effects) for c in s.choices)
+    ]
+    assert len(decisions) >= 12
+
+
+def test_the_four_stories_use_every_part_of_the_format() -> None:
+    stories = [load_story(STORIES / name) for name in FULL]
+    ratings = [s.rating for s in stories]
+    assert {r.model for r in ratings} == {"points", "peer"}
+    assert len({r.show for r in ratings}) >= 3
+    explains = {rule.explain for r in ratings for rule in r.rules.values()}
+    assert explains == {True, False}
+    assert all(r.lists or r.services for r in ratings)
+    assert any(s.people for s in stories)
+    assert any(len(s.files) > 1 for s in stories)  # include
+    kinds = {type(e).__name__ for s in stories for sc in s.scenes.values()
+             for e in (*sc.effects, *(e for c in sc.choices for e in c.effects))}
+    assert {"Advance", "Record", "ListChange", "Rate", "Rated", "Notify", "SetVars", "AddVars"} <= kinds
+    sources = " ".join(c.requires.source for s in stories for sc in s.scenes.values()
+                       for c in sc.choices if c.requires)
+    texts = " ".join(b.text.source for s in stories for sc in s.scenes.values() for b in sc.text)
+    assert "random(" in sources + texts + " ".join(
+        x.source for s in stories for sc in s.scenes.values() for c in sc.choices
+        for e in c.effects if hasattr(e, "values") for _, x in e.values)
+    assert any(c.once for s in stories for sc in s.scenes.values() for c in sc.choices)
