@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="stop exploring after this many states")
     test.add_argument("--max-steps", type=int, default=2_000,
                       help="stop a playthrough after this many steps")
+    test.add_argument("--jobs", type=int, default=None,
+                      help="processes for random runs (default: the machine's cores)")
     test.add_argument("--json", action="store_true", help="print one JSON object")
 
     graph = sub.add_parser("graph", help="draw a story's scenes and choices")
@@ -184,7 +186,7 @@ def dispatch(args: argparse.Namespace) -> int:
         return run_test(resolve_story(args.story, args.stories), args.story, sys.stdout,
                         runs=args.runs, seed=args.seed, personas=args.persona,
                         exhaustive=args.exhaustive, max_states=args.max_states,
-                        max_steps=args.max_steps, as_json=args.json)
+                        max_steps=args.max_steps, as_json=args.json, jobs=args.jobs)
     if args.command == "graph":
         from game.authoring.graph import run_graph
 

@@ -1,0 +1,708 @@
+"""``test``: play a story automatically and report coverage, balance and errors.
+
+Two ways of playing, both on the engine API (never the UI):
+
+- **random playthroughs** by persona bots: a persona weights the choices it
+  can take by their tags (``comply=3,report=2``); the plain ``random`` persona
+  weights every open choice alike;
+- **exhaustive exploration** (``--exhaustive``): breadth first over game
+  states, each state visited once (its key is everything that can change what
+  happens next), up to ``--max-states``.
+
+Every runtime error is reported once, with the shortest ``run --choices``
+command found that reproduces it. The same seed always gives the same report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shlex
+import statistics
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from game.engine.engine import Engine
+from game.errors import ChoiceError, StoryRuntimeError
+from game.story import model as m
+
+DEFAULT_RUNS = 1000
+DEFAULT_MAX_STATES = 50_000
+DEFAULT_MAX_STEPS = 2_000
+PARALLEL_MIN = 1_000
+"""Fewest runs per process worth forking for (a fork costs a few milliseconds)."""
+
+
+def default_jobs() -> int:
+    """Processes for random runs: the machine's cores, at most 8."""
+    return max(1, min(8, os.cpu_count() or 1))
+PERSONA_WEIGHT = 10.0
+"""What a bare tag in ``--persona comply`` weighs: ten times an untagged choice."""
+
+
+# --- personas ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    """A bot that prefers choices by tag; with no weights, it picks uniformly."""
+
+    name: str
+    weights: tuple[tuple[str, float], ...] = ()
+
+    def weight(self, tags: tuple[str, ...]) -> float:
+        """How much this persona likes a choice with these tags (1 when none is named)."""
+        total = 1.0
+        for tag, weight in self.weights:
+            if tag in tags:
+                total *= weight
+        return total
+
+
+RANDOM = Persona("random")
+
+
+def parse_persona(spec: str) -> Persona:
+    """``comply`` (= comply=10), ``comply=3,report=2`` or ``random``; raise ValueError."""
+    spec = spec.strip()
+    if spec in ("", "random"):
+        return RANDOM
+    weights: list[tuple[str, float]] = []
+    for part in spec.split(","):
+        tag, eq, value = part.strip().partition("=")
+        tag = tag.strip()
+        if not tag or not all(c.isalnum() or c == "_" for c in tag):
+            raise ValueError(f"--persona: '{part.strip()}' is not a tag (write e.g. comply=3,report=2)")
+        if not eq:
+            weights.append((tag, PERSONA_WEIGHT))
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"--persona: '{value.strip()}' is not a number (in '{part.strip()}')") from None
+        if number < 0 or number != number or number == float("inf"):
+            raise ValueError(f"--persona: the weight of '{tag}' must be 0 or more")
+        weights.append((tag, number))
+    return Persona(spec, tuple(weights))
+
+
+# --- what one run found -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Problem:
+    """A runtime error, a dead end or a goto loop, with how to reproduce it."""
+
+    kind: str
+    """'error', 'dead-end' or 'loop'."""
+    message: str
+    location: str | None
+    scene: str
+    numbers: tuple[int, ...]
+    seed: int
+    count: int = 1
+
+    def repro(self, story_arg: str) -> str:
+        """The ``run`` command that plays to the problem."""
+        choices = ",".join(str(n) for n in self.numbers)
+        return (f"python -m game run {shlex.quote(story_arg)} --choices {choices} "
+                f"--seed {self.seed} --json")
+
+    def to_json(self, story_arg: str) -> dict:
+        """JSON for ``--json``."""
+        return {"kind": self.kind, "message": self.message, "location": self.location,
+                "scene": self.scene, "count": self.count, "choices": list(self.numbers),
+                "seed": self.seed, "repro": self.repro(story_arg)}
+
+
+@dataclass(slots=True)
+class Tally:
+    """What a set of runs (one persona) did."""
+
+    persona: Persona
+    runs: int = 0
+    steps: int = 0
+    endings: Counter = field(default_factory=Counter)
+    unfinished: int = 0
+    stopped: int = 0
+    """Runs stopped by a runtime error, a dead end or a loop."""
+    scores: list = field(default_factory=list)
+    tiers: Counter = field(default_factory=Counter)
+    lists: Counter = field(default_factory=Counter)
+
+    def to_json(self) -> dict:
+        """JSON for ``--json``."""
+        return {
+            "persona": self.persona.name, "weights": dict(self.persona.weights),
+            "runs": self.runs, "steps": self.steps, "endings": dict(sorted(self.endings.items())),
+            "unfinished": self.unfinished, "stopped": self.stopped,
+            "score": _score_summary(self.scores), "tiers": dict(sorted(self.tiers.items())),
+            "lists": dict(sorted(self.lists.items())),
+        }
+
+
+def _score_summary(scores: list) -> dict | None:
+    if not scores:
+        return None
+    ordered = sorted(scores)
+    return {"min": _num(ordered[0]), "median": _num(statistics.median(ordered)),
+            "mean": _num(round(statistics.fmean(ordered), 2)), "max": _num(ordered[-1])}
+
+
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything ``test`` found about one story."""
+
+    story: m.Story
+    story_arg: str
+    seed: int
+    tallies: list[Tally] = field(default_factory=list)
+    scene_counts: Counter = field(default_factory=Counter)
+    choice_counts: Counter = field(default_factory=Counter)
+    problems: dict = field(default_factory=dict)
+    exploration: dict | None = None
+    explored_scenes: set = field(default_factory=set)
+    explored_choices: set = field(default_factory=set)
+
+    # -- facts
+
+    @property
+    def endings(self) -> list[str]:
+        """Every ending scene of the story, in file order."""
+        return [sid for sid, s in self.story.scenes.items() if s.ending is not None]
+
+    @property
+    def all_choices(self) -> list[tuple[str, str]]:
+        """Every (scene, choice id) of the story, in file order."""
+        return [(sid, c.id) for sid, s in self.story.scenes.items() for c in s.choices]
+
+    def never_reached(self) -> dict[str, list[str]]:
+        """Scenes, choices and endings no run and no explored state reached."""
+        seen = {sid for sid in self.story.scenes
+                if self.scene_counts[sid] or sid in self.explored_scenes}
+        return {
+            "scenes": [sid for sid in self.story.scenes if sid not in seen],
+            "endings": [sid for sid in self.endings if sid not in seen],
+            "choices": [f"{sid}:{cid}" for sid, cid in self.all_choices
+                        if not self.choice_counts[(sid, cid)]
+                        and (sid, cid) not in self.explored_choices],
+        }
+
+    @property
+    def failed(self) -> bool:
+        """Runtime errors, dead ends, goto loops, or an ending never reached."""
+        return bool(self.problems) or bool(self.never_reached()["endings"])
+
+    def add_problem(self, problem: Problem) -> None:
+        """Keep one problem per kind and place: the one with the shortest repro."""
+        key = (problem.kind, problem.location, problem.message)
+        known = self.problems.get(key)
+        if known is None:
+            self.problems[key] = problem
+            return
+        known.count += problem.count
+        if len(problem.numbers) < len(known.numbers):
+            known.numbers, known.seed = problem.numbers, problem.seed
+
+    # -- output
+
+    def to_json(self) -> dict:
+        """The ``--json`` document."""
+        story = self.story
+        never = self.never_reached()
+        return {
+            "story": story.id, "title": story.title, "seed": self.seed,
+            "ok": not self.failed,
+            "coverage": {
+                "scenes": {"reached": len(story.scenes) - len(never["scenes"]),
+                           "total": len(story.scenes),
+                           "counts": {sid: self.scene_counts[sid] for sid in story.scenes}},
+                "choices": {"reached": len(self.all_choices) - len(never["choices"]),
+                            "total": len(self.all_choices),
+                            "counts": {f"{s}:{c}": self.choice_counts[(s, c)]
+                                       for s, c in self.all_choices}},
+                "endings": {"reached": len(self.endings) - len(never["endings"]),
+                            "total": len(self.endings),
+                            "counts": {sid: self.scene_counts[sid] for sid in self.endings}},
+            },
+            "never_reached": never,
+            "personas": [t.to_json() for t in self.tallies],
+            "exploration": self.exploration,
+            "problems": [p.to_json(self.story_arg) for p in self._sorted_problems()],
+        }
+
+    def _sorted_problems(self) -> list[Problem]:
+        return sorted(self.problems.values(), key=lambda p: (p.kind, p.location or "", p.message))
+
+    def write_text(self, out: TextIO) -> None:
+        """The report for people."""
+        story = self.story
+        never = self.never_reached()
+        w = out.write
+        modes = []
+        if self.tallies:
+            runs = self.tallies[0].runs
+            modes.append(f"{runs} run{'s' * (runs != 1)} per persona")
+        if self.exploration is not None:
+            modes.append("exhaustive exploration")
+        w(f"{story.title} ({story.id}): {' and '.join(modes)}, seed {self.seed}\n")
+        choices = len(self.all_choices)
+        w(f"coverage: scenes {len(story.scenes) - len(never['scenes'])}/{len(story.scenes)}, "
+          f"choices {choices - len(never['choices'])}/{choices}, "
+          f"endings {len(self.endings) - len(never['endings'])}/{len(self.endings)}\n")
+        for what in ("endings", "scenes", "choices"):
+            if never[what]:
+                w(f"  never reached ({what}): {_listing(never[what])}\n")
+        rare = sorted((n, sid) for sid in story.scenes if (n := self.scene_counts[sid]))
+        if rare and self.tallies:
+            w("  rarest scenes: " + ", ".join(f"{sid} {n}" for n, sid in rare[:8]) + "\n")
+        if self.exploration is not None:
+            x = self.exploration
+            cap = (f"stopped at the cap of {x['max_states']} states: not every state was seen"
+                   if not x["complete"] else "every state seen")
+            w(f"exploration: {x['states']} states, {x['transitions']} steps ({cap})\n")
+            w("  endings reached in: " + (", ".join(
+                f"{k} {v}" for k, v in x["endings"].items()) or "none") + " states\n")
+        for tally in self.tallies:
+            self._write_tally(out, tally)
+        problems = self._sorted_problems()
+        if problems:
+            w(f"problems: {len(problems)}\n")
+            for p in problems:
+                where = f"{p.location}: " if p.location else ""
+                w(f"  {p.kind}: {where}{p.message} ({p.count} time{'s' * (p.count != 1)})\n")
+                w(f"    repro: {p.repro(self.story_arg)}\n")
+        reasons = []
+        if problems:
+            reasons.append(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+        if never["endings"]:
+            n = len(never["endings"])
+            reasons.append(f"{n} ending{'s' * (n != 1)} never reached")
+            if self.exploration is not None and not self.exploration["complete"]:
+                reasons.append("exploration stopped at its cap: raise --max-states, or "
+                               "play more --runs")
+        w(f"result: {'FAIL (' + ', '.join(reasons) + ')' if reasons else 'ok'}\n")
+
+    def _write_tally(self, out: TextIO, tally: Tally) -> None:
+        w = out.write
+        runs = max(tally.runs, 1)
+        w(f"persona {tally.persona.name}: {tally.runs} runs, {tally.steps} steps\n")
+        ends = sorted(tally.endings.items(), key=lambda kv: (-kv[1], kv[0]))
+        w("  endings: " + (", ".join(f"{k} {v} ({_pct(v, runs)})" for k, v in ends) or "none")
+          + "\n")
+        if tally.unfinished or tally.stopped:
+            w(f"  unfinished: {tally.unfinished} (step cap), stopped by problems: {tally.stopped}\n")
+        summary = _score_summary(tally.scores)
+        if summary:
+            w(f"  score: min {summary['min']}, median {summary['median']}, "
+              f"mean {summary['mean']}, max {summary['max']}\n")
+        if tally.tiers:
+            order = [t.id for t in self.story.rating.tiers] if self.story.rating else []
+            tiers = sorted(tally.tiers.items(), key=lambda kv: order.index(kv[0])
+                           if kv[0] in order else len(order))
+            w("  tiers: " + ", ".join(f"{k} {v} ({_pct(v, runs)})" for k, v in tiers) + "\n")
+        if self.story.rating and self.story.rating.lists:
+            w("  ended on lists: " + ", ".join(
+                f"{lid} {tally.lists[lid]} ({_pct(tally.lists[lid], runs)})"
+                for lid in self.story.rating.lists) + "\n")
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "0%"
+
+
+def _listing(items: list[str], limit: int = 12) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+# --- random playthroughs --------------------------------------------------------------------
+
+
+def _location(exc: StoryRuntimeError) -> str | None:
+    return str(exc.location) if exc.location else None
+
+
+def _error(exc: StoryRuntimeError, scene: str, numbers: tuple[int, ...], seed: int) -> Problem:
+    """A runtime error as a problem (its message without the location, shown apart)."""
+    scene = exc.scene or scene
+    expr = f" (in `{exc.expression}`)" if exc.expression else ""
+    return Problem("error", f"{exc.message} in scene '{scene}'{expr}", _location(exc), scene,
+                   numbers, seed)
+
+
+def _run_seed(seed: int, persona: str, index: int) -> int:
+    """The seed of one run's choice picker: runs are independent, so any split of them
+    between processes plays the same games."""
+    digest = hashlib.blake2b(f"{seed}:{persona}:{index}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+@dataclass(slots=True)
+class _Partial:
+    """What a range of runs found, to merge into a report in order."""
+
+    tally: Tally
+    scene_counts: Counter = field(default_factory=Counter)
+    choice_counts: Counter = field(default_factory=Counter)
+    problems: dict = field(default_factory=dict)
+
+    def add_problem(self, problem: Problem) -> None:
+        """Like Report.add_problem."""
+        Report.add_problem(self, problem)  # type: ignore[arg-type]
+
+
+def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: int,
+                max_steps: int) -> _Partial:
+    """Play runs ``start`` to ``stop - 1`` of a persona."""
+    found = _Partial(Tally(persona))
+    tally = found.tally
+    scene_counts, choice_counts = found.scene_counts, found.choice_counts
+    scenes = story.scenes
+    weigh = persona.weight if persona.weights else None
+    rating = story.rating
+    goto_limit = len(scenes)
+    for index in range(start, stop):
+        picker = random.Random(_run_seed(seed, persona.name, index))
+        engine_seed = picker.getrandbits(31)
+        numbers: list[int] = []
+        tally.runs += 1
+        try:
+            engine = Engine(story, seed=engine_seed)
+        except StoryRuntimeError as exc:
+            found.add_problem(_error(exc, story.start, (), engine_seed))
+            tally.stopped += 1
+            continue
+        state = engine.state
+        steps = 0
+        streak = 0
+        outcome = None
+        try:
+            while True:
+                options = engine.options()
+                if state.ending is not None:
+                    outcome = "ended"
+                    break
+                if steps >= max_steps:
+                    outcome = "unfinished"
+                    break
+                steps += 1
+                if scenes[state.scene].goto is not None:
+                    # Gotos are unconditional: more of them in a row than there are
+                    # scenes means a cycle the player can never leave.
+                    streak += 1
+                    if streak > goto_limit:
+                        outcome = "loop"
+                        break
+                    engine.proceed()
+                    continue
+                streak = 0
+                open_ = [n for n, option in enumerate(options) if option.locked is None]
+                if not open_:
+                    outcome = "dead-end"
+                    break
+                if weigh is None or len(open_) == 1:
+                    pick = open_[picker.randrange(len(open_))] if len(open_) > 1 else open_[0]
+                else:
+                    weights = [weigh(options[n].tags) for n in open_]
+                    total = sum(weights)
+                    if total <= 0:
+                        pick = open_[picker.randrange(len(open_))]
+                    else:
+                        pick = picker.choices(open_, weights, k=1)[0]
+                numbers.append(pick + 1)
+                engine.take(options[pick].id)
+                state = engine.state
+        except StoryRuntimeError as exc:
+            found.add_problem(_error(exc, engine.state.scene, tuple(numbers), engine_seed))
+            outcome = "error"
+        state = engine.state
+        tally.steps += steps
+        for sid in state.visit_counts:
+            scene_counts[sid] += 1
+        for pair in set(state.path):
+            choice_counts[pair] += 1
+        if outcome == "ended":
+            tally.endings[state.ending] += 1
+            if rating is not None:
+                tally.scores.append(state.score)
+                tier = state.tier
+                if tier is not None:
+                    tally.tiers[tier.id] += 1
+            for lid in state.lists:
+                tally.lists[lid] += 1
+        elif outcome == "unfinished":
+            tally.unfinished += 1
+        else:
+            tally.stopped += 1
+            if outcome == "dead-end":
+                found.add_problem(Problem(
+                    "dead-end", f"no choice can be taken in scene '{state.scene}' (every "
+                    "choice is hidden or locked)", str(scenes[state.scene].location),
+                    state.scene, tuple(numbers), engine_seed))
+            elif outcome == "loop":
+                found.add_problem(Problem(
+                    "loop", f"the story goes on by itself forever from scene '{state.scene}' "
+                    "(a loop of gotos)", str(scenes[state.scene].location), state.scene,
+                    tuple(numbers), engine_seed))
+    return found
+
+
+
+_FORKED: m.Story | None = None
+"""The story a forked worker plays (inherited from the parent: a story cannot be pickled)."""
+
+
+def _play_forked(persona: Persona, seed: int, start: int, stop: int, max_steps: int) -> _Partial:
+    assert _FORKED is not None
+    return _play_range(_FORKED, persona, seed, start, stop, max_steps)
+
+
+def play_runs(story: m.Story, report: Report, persona: Persona, runs: int, seed: int,
+              max_steps: int = DEFAULT_MAX_STEPS, jobs: int = 1) -> Tally:
+    """Play ``runs`` random playthroughs as ``persona``; add what they found to ``report``.
+
+    With ``jobs`` > 1 the runs are shared between forked processes; every run has
+    its own seeds, and the parts are merged in run order, so the report is the
+    same for any number of jobs.
+    """
+    global _FORKED
+    parts: list[_Partial]
+    if jobs > 1 and runs >= 2 * PARALLEL_MIN and _can_fork():
+        import concurrent.futures
+        import multiprocessing
+
+        bounds = [runs * k // jobs for k in range(jobs + 1)]
+        _FORKED = story
+        try:
+            with concurrent.futures.ProcessPoolExecutor(
+                    jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_play_forked, persona, seed, a, b, max_steps)
+                           for a, b in zip(bounds, bounds[1:])]
+                parts = [f.result() for f in futures]
+        finally:
+            _FORKED = None
+    else:
+        parts = [_play_range(story, persona, seed, 0, runs, max_steps)]
+    tally = Tally(persona)
+    for part in parts:
+        done = part.tally
+        tally.runs += done.runs
+        tally.steps += done.steps
+        tally.endings.update(done.endings)
+        tally.unfinished += done.unfinished
+        tally.stopped += done.stopped
+        tally.scores.extend(done.scores)
+        tally.tiers.update(done.tiers)
+        tally.lists.update(done.lists)
+        report.scene_counts.update(part.scene_counts)
+        report.choice_counts.update(part.choice_counts)
+        for problem in part.problems.values():
+            report.add_problem(problem)
+    return tally
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# --- exhaustive exploration -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPlan:
+    """Which parts of a state can change what happens next in one story.
+
+    Only what some expression reads can change which choices are shown, open,
+    or how text reads: a var nobody reads is kept by its kind only (an ``add``
+    on text fails), the score only when score or tier is read (or drives the
+    weights of ratings that are read), the day, lists, people and the random
+    generator only when read or drawn from. States that differ in nothing else
+    are the same state for exploration.
+    """
+
+    counted: tuple[str, ...]
+    read_vars: frozenset[str]
+    score: bool
+    day: bool
+    lists: bool
+    people: bool
+    rng: bool
+    memory: int
+
+    @classmethod
+    def of(cls, story: m.Story) -> KeyPlan:
+        """The plan for a story, from what its expressions read."""
+        from game.authoring.facts import expressions, reads, tree_of, walk
+
+        found = reads(story)
+        tags = {node[0] if node[0] != "call" else f"call:{node[1]}"
+                for expr in expressions(story) for node in walk(tree_of(expr.to_json()))}
+        rating = story.rating
+        people = bool(found.get("rating"))
+        peer_weights = bool(rating and rating.model == "peer" and rating.weight == "rater")
+        return cls(
+            counted=tuple(sorted(found.get("visits", set()) | found.get("visited", set()))),
+            read_vars=frozenset(found["vars"]),
+            score=bool(found["score"]) or (people and peer_weights),
+            day="day" in tags,
+            lists=bool(found.get("listed")),
+            people=people,
+            rng="call:random" in tags,
+            memory=rating.memory if rating else 20,
+        )
+
+
+def state_key(state, plan: KeyPlan) -> tuple:
+    """What decides everything that can happen next from a state."""
+    visits = state.visit_counts
+    memory = plan.memory
+    read = plan.read_vars
+    return (
+        state.scene, state.ending,
+        tuple(sorted((k, v if k in read else type(v).__name__) for k, v in state.vars.items())),
+        (state.score, state.bonus, tuple(state.received[-memory:])) if plan.score else None,
+        state.day if plan.day else None,
+        tuple(state.lists) if plan.lists else None,
+        tuple((p, tuple(r[-memory:])) for p, r in sorted(state.people.items()))
+        if plan.people else None,
+        state.rng if plan.rng else None,
+        tuple(visits.get(s, 0) for s in plan.counted),
+        frozenset(state.taken) if state.taken else None,
+    )
+
+
+def explore(story: m.Story, report: Report, seed: int,
+            max_states: int = DEFAULT_MAX_STATES) -> dict:
+    """Visit every distinct state breadth first (up to ``max_states``); return a summary."""
+    plan = KeyPlan.of(story)
+    endings: Counter = Counter()
+    transitions = 0
+    try:
+        root = Engine(story, seed=seed)
+    except StoryRuntimeError as exc:
+        report.add_problem(_error(exc, story.start, (), seed))
+        return {"states": 0, "transitions": 0, "complete": True, "max_states": max_states,
+                "seed": seed, "endings": {}}
+    seen = {state_key(root.state, plan)}
+    queue: deque = deque([(root, (), frozenset())])
+    complete = True
+    scene_seen: set[str] = set()
+    choice_seen: set[tuple[str, str]] = set()
+    while queue:
+        engine, numbers, streak = queue.popleft()
+        state = engine.state
+        scene_seen.add(state.scene)
+        try:
+            options = engine.options()
+        except StoryRuntimeError as exc:
+            report.add_problem(_error(exc, state.scene, numbers, seed))
+            continue
+        if state.ending is not None:
+            endings[state.ending] += 1
+            continue
+        scene = story.scenes[state.scene]
+        if scene.goto is not None:
+            moves = [(None, None)]
+        else:
+            moves = [(n + 1, o.id) for n, o in enumerate(options) if o.locked is None]
+            if not moves:
+                report.add_problem(Problem(
+                    "dead-end", f"no choice can be taken in scene '{state.scene}' (every "
+                    "choice is hidden or locked)", str(scene.location), state.scene,
+                    numbers, seed))
+                continue
+        for number, choice_id in moves:
+            child = engine.fork()
+            transitions += 1
+            path = numbers if number is None else numbers + (number,)
+            try:
+                if choice_id is None:
+                    child.proceed()
+                else:
+                    choice_seen.add((state.scene, choice_id))
+                    child.take(choice_id)
+            except StoryRuntimeError as exc:
+                report.add_problem(_error(exc, state.scene, path, seed))
+                continue
+            key = state_key(child.state, plan)
+            # Gotos are unconditional: coming back to a state by gotos alone is a
+            # loop the player can never leave.
+            chain = frozenset() if choice_id is not None else streak | {state_key(
+                state, plan)}
+            if choice_id is None and key in chain:
+                report.add_problem(Problem(
+                    "loop", f"the story goes on by itself forever from scene "
+                    f"'{child.state.scene}' (a loop of gotos)",
+                    str(story.scenes[child.state.scene].location), child.state.scene,
+                    path, seed))
+                continue
+            if key in seen:
+                continue
+            if len(seen) >= max_states:
+                complete = False
+                continue
+            seen.add(key)
+            queue.append((child, path, chain))
+    report.explored_scenes |= scene_seen
+    report.explored_choices |= choice_seen
+    return {"states": len(seen), "transitions": transitions, "complete": complete,
+            "max_states": max_states, "seed": seed,
+            "endings": dict(sorted(endings.items()))}
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def playtest(story: m.Story, story_arg: str, *, runs: int = DEFAULT_RUNS, seed: int = 0,
+             personas: list[Persona] | None = None, exhaustive: bool = False,
+             max_states: int = DEFAULT_MAX_STATES,
+             max_steps: int = DEFAULT_MAX_STEPS, jobs: int = 1) -> Report:
+    """Play a story every way asked and gather one report (the same for any ``jobs``)."""
+    report = Report(story, story_arg, seed)
+    if exhaustive:
+        report.exploration = explore(story, report, seed, max_states)
+    for persona in personas or ([RANDOM] if runs else []):
+        if runs:
+            report.tallies.append(play_runs(story, report, persona, runs, seed, max_steps,
+                                            jobs))
+    return report
+
+
+def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAULT_RUNS,
+             seed: int = 0, personas: list[str] | None = None, exhaustive: bool = False,
+             max_states: int = DEFAULT_MAX_STATES, max_steps: int = DEFAULT_MAX_STEPS,
+             as_json: bool = False, jobs: int | None = None) -> int:
+    """``python -m game test``: 0 when all is well, 1 on problems or unreached endings.
+
+    Raises StoryErrors for a story that does not load (the CLI prints them, exit 2).
+    """
+    from game.story.loader import load_story
+
+    try:
+        parsed = [parse_persona(p) for p in personas or []]
+    except ValueError as exc:
+        raise ChoiceError(str(exc)) from None
+    if runs < 0 or max_states < 1 or max_steps < 1 or (jobs is not None and jobs < 1):
+        raise ChoiceError("--runs must be 0 or more; --max-states, --max-steps and --jobs "
+                          "1 or more")
+    story = load_story(story_path)
+    report = playtest(story, story_arg, runs=runs, seed=seed, personas=parsed or None,
+                      exhaustive=exhaustive, max_states=max_states, max_steps=max_steps,
+                      jobs=default_jobs() if jobs is None else jobs)
+    if as_json:
+        out.write(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
+    else:
+        report.write_text(out)
+    return 1 if report.failed else 0
+
