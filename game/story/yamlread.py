@@ -334,6 +334,11 @@ class Reader:
 
     def ident(self, node: Node, what: str, pattern: re.Pattern[str]) -> str | None:
         """An id matching the format's id pattern."""
+        if isinstance(node, ScalarNode) and node.tag == BOOL and node.style is None:
+            self.error(
+                f"'{node.value}' as a {what} is read as true/false by YAML; "
+                f"write it in quotes: \"{node.value}\"", node)
+            return None
         name = self.text(node, what)
         if name is None:
             return None

@@ -305,3 +305,10 @@ def test_check_cli_exit_codes(tmp_path: Path) -> None:
     good = subprocess.run([sys.executable, "-m", "game", "check", str(CONTRACT)],
                           capture_output=True, text=True, cwd=ROOT)
     assert good.returncode == 0 and "0 errors" in good.stdout
+
+
+def test_unquoted_yes_no_as_an_id_is_refused(tmp_path: Path) -> None:
+    text = replace(GOOD, "      - text: Go\n        goto: b", "      - text: Go\n        id: off\n        goto: b")
+    one_error(write(tmp_path, text), "'off' as a choice id is read as true/false by YAML", 24)
+    quoted = replace(GOOD, "      - text: Go\n        goto: b", '      - text: Go\n        id: "off"\n        goto: b')
+    assert load_story(write(tmp_path, quoted, "q.yaml")).scenes["a"].choices[0].id == "off"
