@@ -334,7 +334,7 @@ class Reader:
 
     def ident(self, node: Node, what: str, pattern: re.Pattern[str]) -> str | None:
         """An id matching the format's id pattern."""
-        if isinstance(node, ScalarNode) and node.tag == BOOL and node.style is None:
+        if isinstance(node, ScalarNode) and node.tag == BOOL and not node.style:
             self.error(
                 f"'{node.value}' as a {what} is read as true/false by YAML; "
                 f"write it in quotes: \"{node.value}\"", node)
