@@ -44,6 +44,8 @@ def clamp(value: float, low: float | None, high: float | None) -> float:
 
 def tidy(value: float) -> float | int:
     """Whole floats as ints, others rounded to hide float noise (4.300000001 -> 4.3)."""
+    if type(value) is int:
+        return value
     rounded = round(value, 6)
     return int(rounded) if rounded == int(rounded) else rounded
 
@@ -102,7 +104,13 @@ class State:
     def tier(self) -> Tier | None:
         """The current tier."""
         rating = self.story.rating
-        return rating.tier_for(self.score) if rating else None
+        if rating is None or not rating.tiers:
+            return None
+        score = self.score
+        for tier in rating.tiers:
+            if score >= tier.min:
+                return tier
+        return rating.tiers[-1]
 
     @property
     def tier_id(self) -> str:
