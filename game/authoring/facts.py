@@ -79,7 +79,7 @@ def can_end(story: m.Story, blocked: frozenset[int] = frozenset()) -> set[str]:
 
 
 def _texts_of_effects(effects: Iterable[m.Effect]) -> Iterator[Text]:
-    for effect in effects:
+    for effect in m.walk(tuple(effects)):
         if isinstance(effect, m.Record) and effect.note is not None:
             yield effect.note
         elif isinstance(effect, m.Notify):
@@ -87,7 +87,9 @@ def _texts_of_effects(effects: Iterable[m.Effect]) -> Iterator[Text]:
 
 
 def _exprs_of_effects(effects: Iterable[m.Effect]) -> Iterator[Expr]:
-    for effect in effects:
+    effects = tuple(effects)
+    yield from _branch_conditions(effects)
+    for effect in m.walk(effects):
         if isinstance(effect, (m.SetVars, m.AddVars, m.Rate)):
             yield from (expr for _, expr in (effect.values if not isinstance(effect, m.Rate)
                                               else effect.stars))
@@ -95,6 +97,14 @@ def _exprs_of_effects(effects: Iterable[m.Effect]) -> Iterator[Expr]:
             yield effect.stars
         elif isinstance(effect, m.Advance):
             yield effect.days
+
+
+def _branch_conditions(effects: tuple[m.Effect, ...]) -> Iterator[Expr]:
+    for effect in effects:
+        if isinstance(effect, m.Branch):
+            yield effect.condition
+            yield from _branch_conditions(effect.then)
+            yield from _branch_conditions(effect.otherwise)
 
 
 def expressions(story: m.Story) -> Iterator[Expr]:
@@ -326,10 +336,11 @@ class Facts:
         """(scene, choice or None, effects) for each effect list that can run."""
         for sid in self.live:
             scene = self.story.scenes[sid]
-            yield sid, None, scene.effects
+            # Both sides of a conditional effect count as possible (a safe widening).
+            yield sid, None, tuple(m.walk(scene.effects))
             for choice in scene.choices:
                 if id(choice) not in self.blocked:
-                    yield sid, choice, choice.effects
+                    yield sid, choice, tuple(m.walk(choice.effects))
 
     def _collect(self) -> None:
         story = self.story
@@ -367,12 +378,12 @@ class Facts:
         edges: dict[str, list[tuple[str, tuple[float, float]]]] = {}
         for sid in self.live:
             scene = story.scenes[sid]
-            node_w[sid] = weight(scene.effects)
+            node_w[sid] = weight(tuple(m.walk(scene.effects)))
             out = edges.setdefault(sid, [])
             for choice, target in successors(scene):
                 if choice is not None and id(choice) in self.blocked:
                     continue
-                out.append((target, weight(choice.effects) if choice else (0.0, 0.0)))
+                out.append((target, weight(tuple(m.walk(choice.effects))) if choice else (0.0, 0.0)))
         if all(w == (0.0, 0.0) for w in node_w.values()) and all(
                 w == (0.0, 0.0) for out in edges.values() for _, w in out):
             return 0.0, 0.0

@@ -101,9 +101,9 @@ def _diag(location: Location, code: str, message: str) -> Diagnostic:
 
 def _all_effects(story: m.Story) -> Iterator[m.Effect]:
     for scene in story.scenes.values():
-        yield from scene.effects
+        yield from m.walk(scene.effects)
         for choice in scene.choices:
-            yield from choice.effects
+            yield from m.walk(choice.effects)
 
 
 def _never_true(story: m.Story, facts: Facts) -> tuple[list[Diagnostic], set[int]]:

@@ -507,6 +507,9 @@ class Engine:
             self._rated(effect.by, self._stars(effect.stars, effect.location), events)
         elif kind is m.Notify:
             events.append(ev.Notified(effect.text.render(st)))
+        elif kind is m.Branch:
+            for inner in effect.then if effect.condition.test(st) else effect.otherwise:
+                self._apply(inner, events)
         elif kind is m.Advance:
             days = effect.days.evaluate(st)
             if not _is_number(days) or days != int(days) or days < 0:

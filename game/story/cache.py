@@ -200,6 +200,9 @@ class _Dumper:
             return ["rated", loc, e.by, self.expr(e.stars)]
         if kind is m.Notify:
             return ["notify", loc, self.text(e.text)]
+        if kind is m.Branch:
+            return ["if", loc, self.expr(e.condition), [self.effect(x) for x in e.then],
+                    [self.effect(x) for x in e.otherwise]]
         return ["advance", loc, self.expr(e.days)]
 
     def scene(self, s: m.Scene) -> list:
@@ -302,6 +305,9 @@ class _Restorer:
             return m.Rated(e[2], self.expr(e[3]), loc)
         if kind == "notify":
             return m.Notify(self.text(e[2]), loc)
+        if kind == "if":
+            return m.Branch(self.expr(e[2]), tuple(self.effect(x) for x in e[3]),
+                            tuple(self.effect(x) for x in e[4]), loc)
         return m.Advance(self.expr(e[2]), loc)
 
     def scene(self, sid: str, d: list) -> m.Scene:

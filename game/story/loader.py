@@ -695,6 +695,12 @@ class _Loader:
                  names: _Names) -> tuple[m.Effect, ...]:
         out: list[m.Effect] = []
         for item in r.sequence(node, "do") or []:
+            if isinstance(item, MappingNode) and any(
+                    isinstance(k, ScalarNode) and k.value == "if" for k, _ in item.value):
+                branch = self._branch(r, item, rating, names)
+                if branch is not None:
+                    out.append(branch)
+                continue
             if not isinstance(item, MappingNode) or len(item.value) != 1:
                 r.error("each effect in do: is a one-key mapping, like '- record: jaywalking'",
                         item)
@@ -708,6 +714,19 @@ class _Loader:
             if effect is not None:
                 out.append(effect)
         return tuple(out)
+
+    def _branch(self, r: Reader, node: MappingNode, rating: m.Rating | None,
+                names: _Names) -> m.Branch | None:
+        keys = r.mapping(node, "a conditional effect (if:)", ("if", "do", "else"),
+                         required=("if", "do"))
+        if not keys or "if" not in keys or "do" not in keys:
+            return None
+        condition = self._expr(r, keys["if"][1], "if")
+        then = self._effects(r, keys["do"][1], rating, names)
+        otherwise = self._effects(r, keys["else"][1], rating, names) if "else" in keys else ()
+        if condition is None:
+            return None
+        return m.Branch(condition, then, otherwise, r.at(keys["if"][0]))
 
     def _effect(self, r: Reader, kind: str, knode: Node, vnode: Node,
                 rating: m.Rating | None, names: _Names) -> m.Effect | None:

@@ -186,7 +186,27 @@ class Advance:
     location: Location
 
 
-Effect = Union[SetVars, AddVars, Record, ListChange, Rate, Rated, Notify, Advance]
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """``if:`` effects that apply only when a condition holds (``else:`` otherwise)."""
+
+    condition: Expr
+    then: tuple["Effect", ...]
+    otherwise: tuple["Effect", ...]
+    location: Location
+
+
+Effect = Union[SetVars, AddVars, Record, ListChange, Rate, Rated, Notify, Advance, Branch]
+
+
+def walk(effects: tuple[Effect, ...]):
+    """Every effect in a list, both sides of each branch included, in order."""
+    for effect in effects:
+        if type(effect) is Branch:
+            yield from walk(effect.then)
+            yield from walk(effect.otherwise)
+        else:
+            yield effect
 
 
 # --- scenes ------------------------------------------------------------------
