@@ -16,7 +16,7 @@ from game.engine.emphasis import plain
 from game.engine.engine import Engine
 from game.engine.saves import SaveStore
 from game.engine.view import View
-from game.errors import ChoiceError, SaveError, StandingError
+from game.errors import ChoiceError, SaveError, StandingError, StoryRuntimeError
 from game.story.expressions import format_value
 
 HELP = """Commands:
@@ -294,6 +294,11 @@ class PlainPlayer:
                     self._autosave()
                     self.say("Your game is saved. Bye.")
                     return None
+            except StoryRuntimeError as exc:
+                # The engine took the step back: the story is broken there, the game is not.
+                self.say(f"The story has an error here: {exc}")
+                self.say("Nothing happened; choose again, or q to quit.")
+                continue
             except (ChoiceError, SaveError) as exc:
                 self.say(f"{exc}")
                 continue

@@ -244,10 +244,10 @@ def test_save_folder_not_writable_warns_once_and_play_goes_on(monkeypatch, capsy
     assert "THE END: A model citizen" in out
 
 
-def test_a_runtime_error_is_one_line_and_exit_2(monkeypatch, capsys):
+def test_a_runtime_error_is_one_located_line_and_play_goes_on(monkeypatch, capsys):
     code, out, err = play(monkeypatch, capsys, FIXTURES / "faults.yaml", ["1"])
-    assert code == 2 and "Traceback" not in out + err
-    line = [x for x in out.splitlines() if x.startswith("error: ")]
+    assert code == 0 and "Traceback" not in out + err
+    line = [x for x in out.splitlines() if x.startswith("The story has an error here: ")]
     assert len(line) == 1
     assert "faults.yaml:22:22: division by zero in scene 'start' (in `10 / zero`)" in line[0]
 
@@ -352,3 +352,22 @@ def test_the_hud_and_changes_follow_show(tmp_path, show, hud, change):
         assert change in out
     else:
         assert "-10" not in out  # the change itself is not shown
+
+
+def test_a_story_error_in_plain_mode_is_reported_and_play_goes_on(tmp_path, monkeypatch) -> None:
+    """The engine rolls the step back, so the player can choose again instead of being thrown out."""
+    import io
+
+    from game.engine.engine import Engine
+    from game.plain import play_plain
+    from game.story.loader import load_story
+
+    fixture = Path(__file__).parent / "engine" / "fixtures" / "faults.yaml"
+    engine = Engine(load_story(fixture), seed=1)
+    out = io.StringIO()
+    code = play_plain(engine, None, io.StringIO("1\nq\n"), out)
+    text = out.getvalue()
+    assert code == 0
+    assert "The story has an error here:" in text and "division by zero" in text
+    assert "Nothing happened; choose again" in text
+    assert engine.state.path == []

@@ -389,6 +389,12 @@ class Engine:
                     index, len(path),
                     f"step {index + 1}: {what} in scene '{here}' no longer exists or "
                     "cannot be taken; resuming at that decision")
+            except StoryRuntimeError as exc:
+                # The step was rolled back: resume just before it, and say why.
+                return ReplayReport(
+                    index, len(path),
+                    f"step {index + 1}: the story now fails there ({exc}); "
+                    "resuming at that decision")
         return ReplayReport(len(path), len(path))
 
     # -- polls -----------------------------------------------------------------------
