@@ -17,7 +17,7 @@ from game.engine.events import LedgerEntry
 from game.story.expressions import format_value
 from game.story.model import Story
 
-NoticeKind = Literal["score", "tier", "list", "rated", "rate", "phone", "day"]
+NoticeKind = Literal["score", "record", "tier", "list", "rated", "rate", "phone", "day"]
 Severity = Literal["information", "warning", "error"]
 
 
@@ -74,9 +74,12 @@ def notices(story: Story, events: list[ev.Event]) -> list[Notice]:
     out: list[Notice] = []
     for event in events:
         if isinstance(event, ev.ScoreChanged):
+            change, entry = event.new - event.old, event.entry
+            if show == "tier" and entry.kind == "rule" and entry.explained:
+                way = "for" if change >= 0 else "against"
+                out.append(Notice("record", f"Recorded {way} you: {entry.label}"))
             if not numeric:
                 continue
-            change, entry = event.new - event.old, event.entry
             if entry.kind == "rated":
                 if id(entry) in announced:  # the rating came first: add the change to it
                     index = announced.pop(id(entry))

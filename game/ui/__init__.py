@@ -1,0 +1,1 @@
+"""The Textual terminal player: title, play, record, saves, settings and debrief screens."""

@@ -1,0 +1,206 @@
+"""The terminal player's App: built by constructor injection, run by the CLI's launcher.
+
+``StandingApp(engine=..., store=...)`` opens a story directly;
+``StandingApp(folders=[...])`` opens the title screen. Tests build it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from game.engine.engine import Engine
+from game.engine.saves import AUTOSAVE, SaveStore, default_folder
+from game.story.model import Story
+from game.ui.autosave import Saver
+from game.ui.screens.play import PlayScreen
+from game.ui.settings import (
+    HIGH_CONTRAST,
+    Settings,
+    load_settings,
+    motion_reduced,
+    save_settings,
+    settings_file,
+)
+from game.ui.themes import HIGH_CONTRAST_THEME, choose_theme, usable
+
+if TYPE_CHECKING:  # the other screens are imported when first needed: a faster start
+    from game.ui.screens.title import Shelf, TitleScreen
+
+StoreFactory = Callable[[Story], SaveStore]
+
+
+def default_store(story: Story) -> SaveStore:
+    """The saves of a story in the user's data folder ($STANDING_DATA_DIR honoured)."""
+    return SaveStore(default_folder(), story)
+
+
+def read_shelf(folders: list[Path], make_store: StoreFactory = default_store) -> Shelf:
+    """The stories in ``folders`` and their autosaves that have not ended (reads files)."""
+    from game.story.catalog import catalog
+    from game.ui.screens.title import InProgress, Shelf
+
+    entries = catalog(folders)
+    in_progress: dict[str, InProgress] = {}
+    for entry in entries:
+        story = entry.story
+        if story is None:
+            continue
+        for info in make_store(story).slots():
+            if info.slot != AUTOSAVE or info.problem or not info.steps:
+                continue
+            scene = story.scenes.get(story.resolve(info.scene or "") or "")
+            if scene is not None and scene.ending is None:
+                try:
+                    mtime = info.path.stat().st_mtime
+                except OSError:
+                    continue
+                in_progress[story.id] = InProgress(story, info.steps, mtime)
+    return Shelf(entries, in_progress)
+
+
+class StandingApp(App[int]):
+    """Standing in the terminal: title, play, record, saves, settings, debrief."""
+
+    CSS_PATH = "standing.tcss"
+    TITLE = "Standing"
+    ENABLE_COMMAND_PALETTE = False  # the palette could pick ansi-* themes under NO_COLOR
+
+    BINDINGS = [
+        Binding("question_mark,f1,h", "help", "Help"),
+        Binding("t", "settings", "Settings"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, engine: Engine | None = None, store: SaveStore | None = None, *,
+                 settings: Settings | None = None, settings_path: Path | None = None,
+                 folders: list[Path] | None = None, seed: int = 0,
+                 resumed: str | None = None, make_store: StoreFactory = default_store) -> None:
+        """Build the app.
+
+        Args:
+            engine: a game to open directly (``play STORY``); None opens the title screen.
+            store: the saves of ``engine``'s story (made with ``make_store`` when None).
+            settings: the player's settings; ``settings_path`` is where changes are kept
+                (None: not kept, as in tests).
+            folders: where the title screen looks for stories.
+            seed: the seed of games started from the title screen.
+            resumed: a message saying the game was resumed from a save.
+            make_store: makes the SaveStore of a story picked on the title screen.
+        """
+        super().__init__()
+        self.engine = engine
+        self.store = store
+        self.settings = settings or Settings()
+        self.settings_path = settings_path
+        self.folders = list(folders or [])
+        self.seed = seed
+        self.resumed = resumed
+        self.make_store = make_store
+        self.register_theme(HIGH_CONTRAST_THEME)
+        self.theme = choose_theme(self.settings.theme, self.available_themes, self.no_color)
+        if motion_reduced(self.settings):
+            self.animation_level = "none"
+
+    def on_mount(self) -> None:
+        if self.engine is not None:
+            store = self.store or self.make_store(self.engine.story)
+            self.push_screen(self._play(self.engine, store, self.resumed))
+        else:
+            from game.ui.screens.title import TitleScreen
+
+            self.push_screen(TitleScreen(self.folders,
+                                         lambda folders: read_shelf(folders, self.make_store)))
+
+    def _play(self, engine: Engine, store: SaveStore, resumed: str | None) -> PlayScreen:
+        return PlayScreen(engine, Saver(store), resumed, motion_reduced(self.settings))
+
+    # -- from the title screen ---------------------------------------------------------
+
+    def on_title_screen_open(self, message: TitleScreen.Open) -> None:
+        """The player picked a story on the title screen."""
+        self._start(message.story, message.resume)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _start(self, story: Story, resume: bool) -> None:
+        store = self.make_store(story)
+        engine, note = None, None
+        if resume:
+            loaded = store.load(AUTOSAVE)
+            if loaded is not None:
+                engine, report = loaded
+                note = (f"Resumed your game after {report.applied} steps." if report.complete
+                        else f"Resumed your game, but the story has changed: {report.problem}. "
+                             f"{report.applied} of {report.total} steps were replayed.")
+        if engine is None:
+            engine = Engine(story, seed=self.seed)
+        self.call_from_thread(self.push_screen, self._play(engine, store, note))
+
+    # -- everywhere ------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key."""
+        from game.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        """Change the theme or reduced motion."""
+        from game.ui.screens.settings import SettingsScreen
+
+        if isinstance(self.screen, SettingsScreen):
+            return
+        others = sorted(name for name in self.available_themes
+                        if usable(name, self.no_color) and name != HIGH_CONTRAST)
+        themes = [HIGH_CONTRAST, *others]
+        self.push_screen(SettingsScreen(self.settings, themes), self._apply_settings)
+
+    def _apply_settings(self, settings: Settings | None) -> None:
+        if settings is None:
+            return
+        self.settings = settings
+        self.theme = choose_theme(settings.theme, self.available_themes, self.no_color)
+        reduced = motion_reduced(settings)
+        self.animation_level = "none" if reduced else "full"
+        for screen in self.screen_stack:
+            if isinstance(screen, PlayScreen):
+                screen.set_reduced_motion(reduced)
+        self._keep_settings(settings)
+
+    @work(thread=True, group="settings")
+    def _keep_settings(self, settings: Settings) -> None:
+        problem = save_settings(self.settings_path, settings)
+        if problem:
+            self.call_from_thread(self.notify, problem, severity="warning", markup=False)
+
+    async def action_quit(self) -> None:
+        """Save every game open, then quit: quitting never loses progress."""
+        for screen in self.screen_stack:
+            if isinstance(screen, PlayScreen):
+                screen.save_now()
+        self.exit(0)
+
+
+def run_app(engine: Engine, store: SaveStore, resumed: str | None = None) -> int:
+    """Play one story in the terminal player (``python -m game play STORY``)."""
+    path = settings_file()
+    app = StandingApp(engine, store, settings=load_settings(path), settings_path=path,
+                      resumed=resumed)
+    app.run()
+    return app.return_code or 0
+
+
+def run_title(folders: list[Path], seed: int) -> int:
+    """The title screen with the story picker (``python -m game``)."""
+    path = settings_file()
+    app = StandingApp(settings=load_settings(path), settings_path=path, folders=folders,
+                      seed=seed)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,148 @@
+"""The debrief at every ending: what the system recorded, who reported it, and why.
+
+It reveals the whole ledger (every hidden reason, every source), counts by
+source and by rule, the reflect questions of the choices taken and the story's
+own questions; then "Play again" or "Go back to a decision".
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from game.engine.debrief import Debrief, describe, signed
+from game.story.expressions import format_value
+from game.ui.history import Decision
+from game.ui.notices import told
+from game.ui.screens.decisions import DecisionPicker
+from game.ui.text import joined, literal, story_text
+from game.ui.widgets.chart import ScoreChart
+
+AGAIN = "again"
+"""Dismissed with this to play again from the start; with an int to rewind to that step."""
+
+KIND_WORDS = {"good": "a good ending", "bad": "a bad ending", "mixed": "a mixed ending"}
+
+
+class DebriefScreen(Screen[int | str | None]):
+    """The ending, the score chart, the revealed ledger, the counts and the questions."""
+
+    BINDINGS = [
+        Binding("a", "again", "Again"),
+        Binding("b", "back", "Go back"),
+        Binding("escape", "close", "Story"),
+    ]
+
+    def __init__(self, debrief: Debrief, picks: list[Decision], title: str,
+                 show: str | None) -> None:
+        super().__init__()
+        self.debrief = debrief
+        self.picks = picks
+        """The decisions the player took, for "Go back to a decision"."""
+        self.story_title = title
+        self.show = show
+        """The story's rating ``show`` (None: the story has no rating)."""
+
+    def compose(self) -> ComposeResult:
+        d = self.debrief
+        with VerticalScroll(id="debrief-body"):
+            yield Static(joined(("Debrief  ·  ", "$text-muted"), literal(self.story_title)),
+                         classes="crumb")
+            ending = story_text(d.ending_title or "The end", "bold")
+            kind = KIND_WORDS.get(d.ending_kind or "", "")
+            yield Static(joined(ending, (f"  ({kind})" if kind else "", "$text-muted")),
+                         id="ending", classes=f"h1 -{d.ending_kind or 'none'}")
+            if self.show is not None and d.score is not None:
+                tier = f", tier {d.tier_label}" if d.tier_label else ""
+                yield Static(literal(f"Final {d.score_name}: {format_value(d.score)}{tier}"),
+                             classes="line")
+                yield Static("Your score over the story", classes="h2")
+                yield ScoreChart(d.history, d.score_name, id="chart")
+            if d.lists:
+                yield Static(literal("You ended on: " + ", ".join(d.lists)), classes="alert")
+            yield Static("What the system recorded — every reason and source revealed",
+                         classes="h2")
+            yield Static(self._ledger(), id="ledger")
+            if d.by_source:
+                yield Static("Who reported you", classes="h2")
+                yield Static(self._counts(d.by_source), id="by-source")
+            if d.by_rule:
+                yield Static("By rule", classes="h2")
+                yield Static(self._counts(d.by_rule), id="by-rule")
+            if d.hidden_rules:
+                yield Static(joined(("Rules you were never shown: ", "bold"),
+                                    literal(", ".join(d.hidden_rules))), classes="alert")
+            if d.reflections:
+                yield Static("Think back on your choices", classes="h2")
+                yield Static(self._reflections(), id="reflections")
+            if d.questions:
+                yield Static("Questions to discuss", classes="h2")
+                numbered = "\n".join(f"{i}. {q}" for i, q in enumerate(d.questions, 1))
+                yield Static(literal(numbered), id="questions")
+        with Horizontal(id="debrief-actions"):
+            yield Button("Play again", id="again", variant="primary", compact=True)
+            yield Button("Go back to a decision", id="back", disabled=not self.picks,
+                         compact=True)
+            yield Button("Back to the story", id="close", compact=True)
+        yield Footer()
+
+    def _ledger(self):
+        d = self.debrief
+        if not d.ledger:
+            return literal("Nothing. The system recorded nothing about you this time.")
+        parts: list = []
+        for entry in d.ledger:
+            if parts:
+                parts.append("\n")
+            parts.append((f"Day {entry.day}  ", "$text-muted"))
+            parts.append(literal(describe(entry, reveal=True)))
+            if not told(entry, self.show or "hidden"):
+                parts.append(("  — you were not told", "$text-error italic"))
+        return joined(*parts)
+
+    @staticmethod
+    def _counts(rows: tuple[tuple[str, int, float], ...]):
+        parts: list = []
+        for label, count, total in rows:
+            if parts:
+                parts.append("\n")
+            times = "once" if count == 1 else f"{count} times"
+            parts.append(literal(f"{label}: {times} ({signed(total)})"))
+        return joined(*parts)
+
+    def _reflections(self):
+        parts: list = []
+        for text, question in self.debrief.reflections:
+            if parts:
+                parts.append("\n")
+            parts.extend([("You chose “", "$text-muted"), story_text(text, "italic"),
+                          ("”. ", "$text-muted"), literal(question)])
+        return joined(*parts)
+
+    def on_mount(self) -> None:
+        self.app.clear_notifications()  # the story's toasts are old news here
+        self.query_one("#debrief-body").focus()  # arrows and PgUp/PgDn scroll it
+
+    @on(Button.Pressed, "#again")
+    def action_again(self) -> None:
+        """Start the story again from the beginning."""
+        self.dismiss(AGAIN)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        """Pick an earlier decision and play on from just before it."""
+        if self.picks:
+            self.app.push_screen(DecisionPicker(self.picks), self._picked)
+
+    def _picked(self, step: int | None) -> None:
+        if step is not None:
+            self.dismiss(step)
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        """Back to the ending's text."""
+        self.dismiss(None)

@@ -1,0 +1,391 @@
+"""The play screen: the story pane, the choices, the rating HUD; autosave after every step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from game.engine import events as ev
+from game.engine.engine import Engine
+from game.engine.saves import AUTOSAVE
+from game.engine.view import View
+from game.errors import ChoiceError, SaveError, StoryRuntimeError
+from game.ui.autosave import Saver
+from game.ui.history import decision, decisions, passage, replay
+from game.ui.notices import Notice, notices
+from game.ui.text import literal
+from game.ui.widgets.choices import ChoiceList
+from game.ui.widgets.hud import Hud
+from game.ui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from game.ui.screens.saves import SaveRequest
+
+TOAST_SECONDS = 6.0
+TOAST_LINES = 3
+SEVERITY_RANK = ["information", "warning", "error"]
+
+
+class PlayScreen(Screen[None]):
+    """One story being played: read, choose, feel the rating, undo, save."""
+
+    NARROW = 64
+    """Below this many columns the HUD moves above the story."""
+
+    BINDINGS = [
+        *[Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)],
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("r", "record", "Record"),
+        Binding("s", "saves", "Saves"),
+        Binding("escape", "leave", "Title", show=False),
+    ]
+
+    def __init__(self, engine: Engine, saver: Saver, resumed: str | None = None,
+                 reduced_motion: bool = False) -> None:
+        super().__init__()
+        self.engine = engine
+        """The game; the screen changes it only through the engine's public methods."""
+        self.saver = saver
+        self.resumed = resumed
+        self.reduced_motion = reduced_motion
+        """Set by the app from the settings: no flashes, no animated scrolling."""
+        self.view_now: View | None = None
+        """The moment on screen (None after a story error in the scene's text)."""
+        self._bar = ""
+        self._polled: set[tuple[int, str]] = set()
+        self._error: StoryRuntimeError | None = None
+        self._opening: list[Notice] = []
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        # Everything is built showing the current moment, so nothing restyles after mount.
+        engine = self.engine
+        try:
+            moments = replay(engine)
+            view: View | None = engine.view()
+        except StoryRuntimeError as exc:
+            moments, view, self._error = [], None, exc
+        self.view_now = view
+        opening = (notices(engine.story, engine.opening)
+                   if engine.step == 0 and not self.resumed else [])
+        self._bar = self._bar_text(view)
+        yield Static(literal(self._bar), id="bar", markup=False)
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield Transcript(moments, id="transcript")
+                yield ChoiceList(view, id="choices")
+            hud = Hud(engine.story.rating, view, list(engine.state.history), opening, id="hud")
+            hud.reduced_motion = self.reduced_motion
+            yield hud
+        yield Footer()
+        self._opening = opening
+
+    def on_mount(self) -> None:
+        if self._error is not None:
+            self._story_error(self._error)
+        self._toasts(self._opening)
+        if self.resumed:
+            self.notify(self.resumed, title="Welcome back", markup=False)
+        self._warnings()
+        if self.view_now is not None and self.view_now.poll is not None:
+            if self.view_now.poll.answer is None:
+                self._ask_poll(self.view_now)
+        self.query_one(ChoiceList).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A class only when narrow: a class on the screen restyles everything below it,
+        # which a start at the usual sizes then never pays for.
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+
+    def set_reduced_motion(self, reduced: bool) -> None:
+        """Apply the player's motion setting."""
+        self.reduced_motion = reduced
+        self.query_one(Hud).reduced_motion = reduced
+
+    # -- showing the moment ------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        """Redraw the whole transcript from the game's path (resume, undo, rewind)."""
+        try:
+            moments = replay(self.engine)
+        except StoryRuntimeError as exc:
+            moments = []
+            self.query_one(Transcript).error(str(exc))
+        self.query_one(Transcript).show(moments)
+        self.query_one(Hud).flash([])
+        self._show_moment()
+
+    def _show_moment(self) -> None:
+        engine = self.engine
+        try:
+            view = engine.view()
+        except StoryRuntimeError as exc:
+            self.view_now = None
+            self._story_error(exc)
+            self.query_one(ChoiceList).show_view(None)
+            return
+        self.view_now = view
+        self.query_one(Hud).show_view(view, list(engine.state.history))
+        self.query_one(ChoiceList).show_view(view)
+        if view.poll is not None and view.poll.answer is None:
+            self._ask_poll(view)
+        text = self._bar_text(view)
+        if text != self._bar:
+            self._bar = text
+            self.query_one("#bar", Static).update(literal(text))
+
+    def _ask_poll(self, view: View) -> None:
+        """Ask a scene's poll once per moment (Escape skips it)."""
+        moment = (view.step, view.scene)
+        if moment in self._polled:
+            return
+        self._polled.add(moment)
+        from game.ui.screens.poll import PollDialog
+
+        self.app.push_screen(PollDialog(view.poll), self._answered)
+
+    def _answered(self, option: int | None) -> None:
+        if option is None:
+            return
+        try:
+            self.engine.answer_poll(option)
+        except ChoiceError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.notify("Answer noted. It has no effect on your score.", markup=False, timeout=3)
+        self.autosave()
+
+    def _bar_text(self, view: View | None) -> str:
+        """Title, chapter and progress for the top bar."""
+        bar = [self.engine.story.title]
+        if view is not None and view.chapter:
+            progress = (f" ({view.chapter_index} of {view.chapter_count})"
+                        if view.chapter_count > 1 else "")
+            bar.append(f"{view.chapter}{progress}")
+        if view is not None:
+            bar.append("The end" if view.ending else f"step {view.step + 1}")
+        return "  ·  ".join(bar)
+
+    def _story_error(self, exc: StoryRuntimeError) -> None:
+        self.query_one(Transcript).error(str(exc))
+        self.notify(str(exc), title="Story error", severity="error", markup=False)
+
+    def _toasts(self, notices: list[Notice]) -> None:
+        """Buzz like a phone; the last step's toasts make way (the transcript keeps them).
+
+        Many notices of one kind (six ratings overnight) make one toast, not six.
+        """
+        self.app.clear_notifications()
+        groups: dict[str, list[Notice]] = {}
+        for notice in notices:
+            if notice.toast:
+                groups.setdefault(notice.toast, []).append(notice)
+        for title, group in groups.items():
+            lines = [n.text for n in group[:TOAST_LINES]]
+            if len(group) > TOAST_LINES:
+                lines.append(f"…and {len(group) - TOAST_LINES} more")
+            severity = max((n.severity for n in group), key=SEVERITY_RANK.index)
+            self.notify("\n".join(lines), title=title, severity=severity,
+                        timeout=TOAST_SECONDS, markup=False)
+
+    # -- acting ------------------------------------------------------------------------
+
+    def _act(self, step: Callable[[], list[ev.Event]]) -> None:
+        """Take one step through the engine and show what followed."""
+        before = self.view_now.chapter if self.view_now else None
+        try:
+            events = step()
+        except ChoiceError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        except StoryRuntimeError as exc:
+            self._story_error(exc)
+            return
+        engine = self.engine
+        made = decision(engine, engine.step, events)
+        moments: list = [made]
+        try:
+            moments.append(passage(engine.view(), before))
+        except StoryRuntimeError:
+            pass  # _show_moment reports it
+        with self.app.batch_update():
+            self.query_one(Transcript).append(moments, animate=not self.reduced_motion)
+            self.query_one(Hud).flash(list(made.notices))
+            self._toasts(list(made.notices))
+            self._show_moment()
+        self.autosave()
+
+    def action_choose(self, number: int) -> None:
+        """Take choice ``number`` (1 also continues; a locked one says why)."""
+        view = self.view_now
+        if view is None:
+            return
+        if view.ending is not None or view.continues:
+            if number == 1:
+                self._pick("debrief" if view.ending else "continue", 0)
+            return
+        if number > len(view.choices):
+            return
+        choice = view.choices[number - 1]
+        if choice.locked is not None:
+            self._refuse(choice.locked, choice.gaps)
+            return
+        self._pick("choose", number)
+
+    def _refuse(self, reason: str, gaps: tuple[str, ...]) -> None:
+        gap = f" ({'; '.join(gaps)})" if gaps else ""
+        self.notify(f"{reason}{gap}", title="Locked", severity="error", markup=False)
+
+    @on(ChoiceList.Picked)
+    def _picked(self, message: ChoiceList.Picked) -> None:
+        view = self.view_now
+        if (message.action == "choose" and view is not None
+                and 0 < message.number <= len(view.choices)):
+            choice = view.choices[message.number - 1]
+            if choice.locked is not None:
+                self._refuse(choice.locked, choice.gaps)
+                return
+        self._pick(message.action, message.number)
+
+    def _pick(self, action: str, number: int) -> None:
+        if action == "debrief":
+            self.action_debrief()
+        elif action == "continue":
+            self._act(self.engine.proceed)
+        else:
+            self._act(lambda: self.engine.choose(number))
+
+    def action_undo(self) -> None:
+        """Take back the last step."""
+        if self.engine.step == 0:
+            self.notify("There is nothing to undo.", markup=False)
+            return
+        try:
+            self.engine.undo()
+        except (ChoiceError, StoryRuntimeError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._rebuild()
+        self.autosave()
+        self.notify("Undone: you are back before your last step.", markup=False, timeout=3)
+
+    # -- other screens ---------------------------------------------------------------
+
+    def action_debrief(self) -> None:
+        """Open the debrief (at an ending)."""
+        if not self.engine.ended:
+            return
+        from game.engine.debrief import build_debrief
+        from game.ui.screens.debrief import DebriefScreen
+
+        debrief = build_debrief(self.engine)
+        picks = decisions(replay(self.engine))
+        rating = self.engine.story.rating
+        show = rating.show if rating is not None else None
+        self.app.push_screen(DebriefScreen(debrief, picks, self.engine.story.title, show),
+                             self._after_debrief)
+
+    def _after_debrief(self, result: int | str | None) -> None:
+        from game.ui.screens.debrief import AGAIN
+
+        if result == AGAIN:
+            self.engine.restart()
+        elif isinstance(result, int):
+            self.engine.rewind(result)
+        else:
+            return
+        self._rebuild()
+        self.autosave()
+
+    def action_record(self) -> None:
+        """Show what the system lets the player see of their record."""
+        from game.engine.debrief import record_lines
+        from game.ui.screens.record import RecordScreen
+
+        self.app.push_screen(RecordScreen(record_lines(self.engine), self.engine.story,
+                                          self.view_now))
+
+    def action_saves(self) -> None:
+        """Open the Save/Load dialog (slots are listed off the UI thread)."""
+        self._list_slots()
+
+    @work(thread=True, group="slots")
+    def _list_slots(self) -> None:
+        from game.ui.screens.saves import SavesScreen
+
+        slots = self.saver.store.slots()
+        self.app.call_from_thread(
+            self.app.push_screen, SavesScreen(slots), self._after_saves)
+
+    def _after_saves(self, request: SaveRequest | None) -> None:
+        if request is None:
+            return
+        try:
+            self.saver.store.file(request.slot)
+        except SaveError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if request.action == "save":
+            self._write(self.saver.snapshot(self.engine, request.slot), announce=True)
+        else:
+            self._load(request.slot)
+
+    @work(thread=True, group="load", exclusive=True)
+    def _load(self, slot: str) -> None:
+        loaded = self.saver.store.load(slot)
+        self.app.call_from_thread(self._loaded, slot, loaded)
+
+    def _loaded(self, slot: str, loaded) -> None:
+        if loaded is None:
+            self._warnings() or self.notify(f"There is no game in slot '{slot}'.",
+                                            severity="warning", markup=False)
+            return
+        engine, report = loaded
+        self.engine = engine
+        self._rebuild()
+        self.autosave()
+        where = "the autosave" if slot == AUTOSAVE else f"slot '{slot}'"
+        text = (f"Loaded {where}: {report.applied} steps." if report.complete else
+                f"Loaded {where}, but the story has changed: {report.problem}.")
+        self.notify(text, markup=False)
+
+    def action_leave(self) -> None:
+        """Save and go back to the title screen, when the game was opened from it."""
+        if len(self.app.screen_stack) > 2:
+            self.save_now()
+            self.dismiss(None)
+
+    # -- saving -------------------------------------------------------------------------
+
+    def autosave(self) -> None:
+        """Save the game as it is now, writing off the UI thread."""
+        self._write(self.saver.snapshot(self.engine))
+
+    def save_now(self) -> bool:
+        """Save at once, on this thread (quitting)."""
+        saved = self.saver.save_now(self.engine)
+        return saved
+
+    @work(thread=True, group="save")
+    def _write(self, job: tuple[int, str, dict], announce: bool = False) -> None:
+        saved = self.saver.write(job)
+        if announce and saved:
+            self.app.call_from_thread(self.notify, f"Saved to slot '{job[1]}'.", markup=False)
+        if self.saver.store.warnings:
+            self.app.call_from_thread(self._warnings)
+
+    def _warnings(self) -> bool:
+        store = self.saver.store
+        shown = bool(store.warnings)
+        for warning in store.warnings:
+            self.notify(warning, title="Saves", severity="warning", markup=False, timeout=10)
+        store.warnings.clear()
+        return shown

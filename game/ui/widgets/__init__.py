@@ -1,0 +1,1 @@
+"""Reusable widgets of the terminal player, each with its DEFAULT_CSS."""

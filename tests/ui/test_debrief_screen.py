@@ -1,0 +1,91 @@
+"""Pilot tests of the debrief: the revealed ledger, the counts, play again, go back."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from game.ui.screens.debrief import DebriefScreen
+from game.ui.screens.decisions import DecisionPicker
+from game.ui.screens.play import PlayScreen
+from ui_helpers import make_app
+
+
+def shown(screen, selector: str) -> str:
+    """The plain text of a Static on the screen."""
+    return str(screen.query_one(selector, Static).render())
+
+
+async def to_debrief(pilot) -> DebriefScreen:
+    """Jaywalk, skip the loan payment, go home, open the debrief."""
+    await pilot.press("1", "3", "1", "enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DebriefScreen)
+    return screen
+
+
+async def test_debrief_reveals_the_whole_ledger_and_who_reported_you() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        screen = await to_debrief(pilot)
+        ledger = shown(screen, "#ledger")
+        # The hidden reasons and sources, revealed, and marked as never told.
+        assert "-30  Crossed against the light — reported by Traffic cameras" in ledger
+        assert "you were not told" in ledger
+        assert "-20  Late repayment — reported by Credit record" in ledger
+        assert "Put on the list: Dishonest debtors" in ledger
+        assert "Traffic cameras: once (-30)" in shown(screen, "#by-source")
+        assert "Late repayment: once (-20)" in shown(screen, "#by-rule")
+        assert "Who decided that crossing the road" in shown(screen, "#questions")
+        assert "Home at last" in shown(screen, "#ending")
+        assert "mixed" in shown(screen, "#ending")
+        assert screen.query_one("#chart").history == [1000, 970, 950, 950]
+
+
+async def test_reflect_questions_of_the_choices_taken() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await pilot.press("2", "enter", "2", "1", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DebriefScreen)
+        reflections = shown(screen, "#reflections")
+        assert "Volunteer at the community centre" in reflections
+        assert "for the points?" in reflections
+
+
+async def test_play_again_starts_from_the_beginning() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await to_debrief(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        assert app.screen.engine.step == 0
+        assert app.screen.engine.state.score == 1000
+
+
+async def test_go_back_to_a_decision_and_take_the_other_path() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await to_debrief(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionPicker)
+        await pilot.press("up", "enter")  # the second decision: skip the loan payment
+        await pilot.pause()
+        play = app.screen
+        assert isinstance(play, PlayScreen)
+        assert play.engine.step == 1 and play.engine.state.scene == "office"
+        await pilot.press("2")  # volunteer instead
+        assert play.engine.state.scene == "tuesday"
+        assert not play.engine.state.lists
+
+
+async def test_escape_goes_back_to_the_ending() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await to_debrief(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.screen.engine.ended
