@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--plain", action="store_true", dest="play_plain")
     play.add_argument("--seed", type=int, default=None)
     play.add_argument("--new", action="store_true", help="start over, ignoring the autosave")
+    play.add_argument("--watch", action="store_true",
+                      help="reload the story when its files are saved (for authors)")
     play.add_argument("--slot", default=None, help="load this save slot")
     play.add_argument("--class", dest="class_code", metavar="CODE", default=None,
                       help="play as part of a class: record this session under a codename")
@@ -203,7 +205,7 @@ def dispatch(args: argparse.Namespace) -> int:
         seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
         plain = wants_plain(args.plain or args.play_plain)
         return play(path, seed=seed, plain=plain, new=args.new, slot=args.slot,
-                    class_code=args.class_code, records=args.records)
+                    class_code=args.class_code, records=args.records, watch=args.watch)
     if args.command == "class" and args.class_command in ("wipe", "retention"):
         from game.classroom.privacy import run_retention, run_wipe
 

@@ -67,7 +67,7 @@ def _resumed(report, slot: str) -> str:
 
 def play(path: Path, seed: int, plain: bool, new: bool = False, slot: str | None = None,
          inp: TextIO | None = None, out: TextIO | None = None, class_code: str | None = None,
-         records: Path | None = None) -> int:
+         records: Path | None = None, watch: bool = False) -> int:
     """Play one story in the terminal player, or the plain one.
 
     With ``class_code`` the session is recorded for the class: the player is
@@ -90,7 +90,10 @@ def play(path: Path, seed: int, plain: bool, new: bool = False, slot: str | None
             except ImportError:
                 run_app = None
             if run_app is not None:
-                return run_app(engine=engine, store=store, resumed=resumed)
+                return run_app(engine=engine, store=store, resumed=resumed,
+                               watch=path if watch else None)
+        if watch:
+            out.write("--watch needs the terminal player; playing without live reload.\n")
         from game.plain import play_plain
 
         return play_plain(engine, store, inp, out, resumed)

@@ -81,7 +81,8 @@ class StandingApp(App[int]):
     def __init__(self, engine: Engine | None = None, store: SaveStore | None = None, *,
                  settings: Settings | None = None, settings_path: Path | None = None,
                  folders: list[Path] | None = None, seed: int = 0,
-                 resumed: str | None = None, make_store: StoreFactory = default_store) -> None:
+                 resumed: str | None = None, make_store: StoreFactory = default_store,
+                 watch: Path | None = None) -> None:
         """Build the app.
 
         Args:
@@ -93,6 +94,7 @@ class StandingApp(App[int]):
             seed: the seed of games started from the title screen.
             resumed: a message saying the game was resumed from a save.
             make_store: makes the SaveStore of a story picked on the title screen.
+            watch: the story's path, to reload it when its files change (``--watch``).
         """
         super().__init__()
         self.engine = engine
@@ -103,12 +105,19 @@ class StandingApp(App[int]):
         self.seed = seed
         self.resumed = resumed
         self.make_store = make_store
+        self.watcher = None
+        if watch is not None and engine is not None:
+            from game.ui.watch import StoryWatcher
+
+            self.watcher = StoryWatcher(watch, engine.story)
         self.register_theme(HIGH_CONTRAST_THEME)
         self.theme = choose_theme(self.settings.theme, self.available_themes, self.no_color)
         if motion_reduced(self.settings):
             self.animation_level = "none"
 
     def on_mount(self) -> None:
+        if self.watcher is not None:
+            self.set_interval(0.5, self.check_story)
         if self.engine is not None:
             store = self.store or self.make_store(self.engine.story)
             self.push_screen(self._play(self.engine, store, self.resumed))
@@ -141,6 +150,33 @@ class StandingApp(App[int]):
         if engine is None:
             engine = Engine(story, seed=self.seed)
         self.call_from_thread(self.push_screen, self._play(engine, store, note))
+
+    # -- live reload (--watch) ---------------------------------------------------------------
+
+    def check_story(self) -> None:
+        """Reload the story if its files changed on disk (``--watch``)."""
+        if self.watcher is not None and self.watcher.changed():
+            screen = next((s for s in reversed(self.screen_stack)
+                           if isinstance(s, PlayScreen)), None)
+            if screen is not None:
+                self._reload(screen)
+
+    @work(thread=True, exclusive=True, group="watch")
+    def _reload(self, screen: PlayScreen) -> None:
+        result = self.watcher.reload(screen.engine)
+        self.call_from_thread(self._reloaded, screen, result)
+
+    def _reloaded(self, screen: PlayScreen, result) -> None:
+        from game.ui.watch import Broken
+
+        if isinstance(result, Broken):
+            self.notify(result.message, title="The story has errors", severity="error",
+                        timeout=12, markup=False)
+            return
+        screen.replace_engine(result.engine)
+        self.engine = result.engine
+        self.notify(result.message, title="Story reloaded", markup=False,
+                    severity="information" if result.report.complete else "warning")
 
     # -- everywhere ------------------------------------------------------------------------
 
@@ -188,11 +224,12 @@ class StandingApp(App[int]):
         self.exit(0)
 
 
-def run_app(engine: Engine, store: SaveStore, resumed: str | None = None) -> int:
-    """Play one story in the terminal player (``python -m game play STORY``)."""
+def run_app(engine: Engine, store: SaveStore, resumed: str | None = None,
+            watch: Path | None = None) -> int:
+    """Play one story in the terminal player (``python -m game play STORY [--watch]``)."""
     path = settings_file()
     app = StandingApp(engine, store, settings=load_settings(path), settings_path=path,
-                      resumed=resumed)
+                      resumed=resumed, watch=watch)
     app.run()
     return app.return_code or 0
 

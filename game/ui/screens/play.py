@@ -349,13 +349,18 @@ class PlayScreen(Screen[None]):
                                             severity="warning", markup=False)
             return
         engine, report = loaded
-        self.engine = engine
-        self._rebuild()
-        self.autosave()
+        self.replace_engine(engine)
         where = "the autosave" if slot == AUTOSAVE else f"slot '{slot}'"
         text = (f"Loaded {where}: {report.applied} steps." if report.complete else
                 f"Loaded {where}, but the story has changed: {report.problem}.")
         self.notify(text, markup=False)
+
+    def replace_engine(self, engine: Engine) -> None:
+        """Play another game from now on (a loaded save, a reloaded story); autosave it."""
+        self.engine = engine
+        self.saver.store.story = engine.story
+        self._rebuild()
+        self.autosave()
 
     def action_leave(self) -> None:
         """Save and go back to the title screen, when the game was opened from it."""
