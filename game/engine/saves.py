@@ -12,6 +12,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -117,6 +118,28 @@ def write_atomic(path: Path, text: str) -> None:
         os.close(dir_fd)
 
 
+STALE_SECONDS = 60.0
+"""A temporary save file older than this was left by a process killed mid-save."""
+
+
+def sweep_temporaries(path: Path) -> int:
+    """Delete the stale temporary files a killed save of ``path`` left behind."""
+    removed = 0
+    now = time.time()
+    try:
+        leftovers = list(path.parent.glob(f".{path.name}.*.tmp"))
+    except OSError:
+        return 0
+    for leftover in leftovers:
+        try:
+            if now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+                removed += 1
+        except OSError:
+            continue  # another process's save in flight, or already gone
+    return removed
+
+
 @dataclass(frozen=True, slots=True)
 class SlotInfo:
     """A save slot as the Save/Load screen lists it."""
@@ -210,6 +233,8 @@ class SaveStore:
             self.read(slot)  # never overwrite a file unread: a corrupt one goes aside
         if slot in self._kept:
             return False  # unusable and stuck in place: never overwrite it
+        if slot not in self._checked:
+            sweep_temporaries(path)
         try:
             write_atomic(path, json.dumps(document, indent=1))
         except OSError as exc:

@@ -425,3 +425,26 @@ def test_a_save_naming_a_scene_that_is_gone_stops_there():
     eng, report = restore(story("walk"), doc)
     assert (report.applied, report.complete) == (1, False)
     assert "'vanished'" in report.problem and eng.state.scene == "two"
+
+
+def test_stale_temporary_files_of_a_killed_save_are_swept(tmp_path):
+    """A process killed between write and rename leaves a temp file; the next save removes it."""
+    import os
+    import time
+
+    from game.engine.saves import SaveStore, sweep_temporaries
+    from game.story.loader import load_story
+    from game.engine.engine import Engine
+
+    story = load_story(Path(__file__).parents[1] / "fixtures" / "contract_example.yaml")
+    store = SaveStore(tmp_path, story)
+    target = store.file("autosave")
+    stale = tmp_path / f".{target.name}.abc123.tmp"
+    fresh = tmp_path / f".{target.name}.def456.tmp"
+    stale.write_text("half a save")
+    fresh.write_text("a save in flight")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    assert store.save(Engine(story, seed=1))
+    assert not stale.exists() and fresh.exists()
+    assert sweep_temporaries(target) == 0
