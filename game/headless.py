@@ -7,7 +7,7 @@ from typing import TextIO
 
 from game.engine.engine import Engine
 from game.errors import ChoiceError
-from game.plain import clean, debrief_text, event_lines, hud_line
+from game.engine.lines import clean, debrief_text, event_lines, hud_line
 from game.engine.debrief import build_debrief
 from game.engine.emphasis import plain
 
@@ -27,18 +27,6 @@ def parse_choices(text: str | None) -> list[int]:
     return out
 
 
-def settle(engine: Engine, events: list, step: int) -> None:
-    """Continue through scenes that go on by themselves, refusing endless loops."""
-    count = 0
-    while not engine.ended and engine.view().continues:
-        events.extend(engine.proceed())
-        count += 1
-        if count > MAX_CONTINUES:
-            raise ChoiceError(
-                f"step {step}: scenes go on by themselves forever (goto loop at "
-                f"'{engine.state.scene}')")
-
-
 def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
     """Play the numbered choices and print the result; return the exit code."""
     transcript: list[str] = []
@@ -53,10 +41,7 @@ def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
             mark = f" [locked: {choice.to_json()['locked']}]" if choice.locked else ""
             transcript.append(f"  {choice.number}. {plain(choice.text)}{mark}")
 
-    events = list(engine.opening)
-    transcript.extend(event_lines(engine, events))
-    events = []
-    shown_scene = None
+    transcript.extend(event_lines(engine, list(engine.opening)))
     settle_with_transcript(engine, transcript, show, 0)
     for index, number in enumerate(numbers, start=1):
         if engine.ended:
@@ -76,7 +61,6 @@ def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
         step_events = engine.choose(number)
         transcript.extend(event_lines(engine, step_events))
         settle_with_transcript(engine, transcript, show, index)
-    del shown_scene, events
     if as_json:
         out.write(json.dumps(engine.result(), indent=1, ensure_ascii=False) + "\n")
     else:

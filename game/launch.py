@@ -20,7 +20,7 @@ from game.story.model import Story
 
 def list_stories(folders: list[Path], out: TextIO) -> int:
     """Print the stories found, with their errors for broken ones."""
-    from game.plain import clean  # a story's title must not send escape codes
+    from game.engine.lines import clean  # a story's title must not send escape codes
 
     entries = catalog(folders)
     for entry in entries:
@@ -112,7 +112,7 @@ def title(folders: list[Path], seed: int, plain: bool,
             run_title = None
         if run_title is not None:
             return run_title(folders=folders, seed=seed)
-    from game.plain import clean  # a story's title must not send escape codes
+    from game.engine.lines import clean  # a story's title must not send escape codes
 
     inp, out = inp or sys.stdin, out or sys.stdout
     entries = [e for e in catalog(folders) if e.story is not None]
