@@ -35,6 +35,7 @@ from game.authoring.facts import (
     TOP, Facts, can_end, reachable, reads, tree_of, walk)
 from game.errors import Location, StoryError
 from game.story import model as m
+from game.story.expressions import Expr
 
 # --- where declarations are ----------------------------------------------------------------
 

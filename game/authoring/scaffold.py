@@ -24,7 +24,7 @@ _INCLUDE_BLOCK = f"""
 # whose scenes (and vars and people) belong to this story.
 include: [{INCLUDED_NAME}]
 """
-_INCLUDED_HEADER = f"""# More scenes of __TITLE__. The story starts in story.yaml, which names
+_INCLUDED_HEADER = """# More scenes of __TITLE__. The story starts in story.yaml, which names
 # this file under include:. An included file may hold scenes, vars and people.
 
 scenes:

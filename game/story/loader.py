@@ -18,7 +18,7 @@ from typing import Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from game.errors import Location, StoryError, StoryErrors
+from game.errors import StoryError, StoryErrors
 from game.story import model as m
 from game.story.expressions import (
     Memo,
@@ -238,7 +238,6 @@ class _Loader:
         return names
 
     def _scope(self, main: _File, names: _Names, rating: Node | None) -> Scope:
-        r = main.reader
         lists, services, tiers = frozenset(), frozenset(), ()
         if rating is not None and isinstance(rating, MappingNode):
             keys = {k.value: v for k, v in rating.value if isinstance(k, ScalarNode)}
