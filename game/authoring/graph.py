@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 from typing import TextIO
 
+from game.authoring.output import emit
 from game.errors import StandingError
 from game.story import model as m
 
@@ -194,13 +195,4 @@ def run_graph(story_path: Path, out: TextIO, fmt: str = "mermaid",
     from game.story.loader import load_story
 
     story = load_story(story_path)
-    text = RENDERERS[fmt](story)
-    if output is None:
-        out.write(text)
-        return 0
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise StandingError(f"cannot write {output}: {exc.strerror or exc}") from None
-    out.write(f"wrote {output}\n")
-    return 0
+    return emit(RENDERERS[fmt](story), out, output)

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from game.errors import StandingError
+from game.authoring.output import emit
 from game.story.loader import (
     BUILTIN_NAMES,
     CHOICE_KEYS,
@@ -332,13 +332,4 @@ def schema_text(part: str = "story") -> str:
 
 def write_schema(out: TextIO, output: Path | None = None, included: bool = False) -> int:
     """Print the schema, or write it to ``output``; return the exit code."""
-    text = schema_text("included" if included else "story")
-    if output is None:
-        out.write(text)
-        return 0
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise StandingError(f"cannot write {output}: {exc.strerror or exc}") from None
-    out.write(f"wrote {output}\n")
-    return 0
+    return emit(schema_text("included" if included else "story"), out, output)

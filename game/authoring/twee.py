@@ -25,7 +25,7 @@ import yaml
 from game.authoring.check import Diagnostic
 from game.errors import Location, StandingError, StoryError
 from game.story.loader import slug
-from game.story.yamlread import MAX_BYTES
+from game.story.yamlread import read_utf8
 
 ENDING_TAGS = ("good", "bad", "mixed")
 CODE_TAGS = ("script", "stylesheet")
@@ -90,26 +90,7 @@ class Result:
 
 def read_twee(path: Path, display: str | None = None) -> str:
     """The text of a Twee file; StoryError (one line) when it cannot be read."""
-    shown = display or str(path)
-    start = Location(shown, 1, 1)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise StoryError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", start)
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise StoryError("is a folder, not a Twee file", start) from None
-    except FileNotFoundError:
-        raise StoryError("no such file", start) from None
-    except OSError as exc:
-        raise StoryError(f"cannot read the file: {exc.strerror or exc}", start) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise StoryError("the file is not UTF-8 text; save it as UTF-8 in your editor",
-                         Location(shown, line, column)) from None
+    text, _data = read_utf8(path, display or str(path), "is a folder, not a Twee file")
     return text.removeprefix("\ufeff")
 
 

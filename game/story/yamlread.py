@@ -109,26 +109,33 @@ class Source:
         return 0
 
 
-def read_file(path: Path, display: str) -> tuple[Source, MappingNode, bytes]:
-    """Read, decode, parse and inspect one story file; raise StoryError."""
+def read_utf8(path: Path, display: str, folder: str, too_big: str = "") -> tuple[str, bytes]:
+    """A text file's text and bytes; StoryError (one line) when it cannot be read.
+
+    Args:
+        path: the file.
+        display: how errors name the file.
+        folder: the message when ``path`` is a folder.
+        too_big: added to the message for a file over the size cap.
+    """
     start = Location(display, 1, 1)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise StoryError(
-                f"the file is {size // (1024 * 1024)} MB; stories may be at most "
-                f"{MAX_BYTES // (1024 * 1024)} MB (split it with include:)",
+                f"the file is {size // (1024 * 1024)} MB; files may be at most "
+                f"{MAX_BYTES // (1024 * 1024)} MB{too_big}",
                 start,
             )
         data = path.read_bytes()
     except IsADirectoryError:
-        raise StoryError("is a folder without a story.yaml in it", start) from None
+        raise StoryError(folder, start) from None
     except FileNotFoundError:
         raise StoryError("no such file", start) from None
     except OSError as exc:
         raise StoryError(f"cannot read the file: {exc.strerror or exc}", start) from None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), data
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
@@ -137,6 +144,13 @@ def read_file(path: Path, display: str) -> tuple[Source, MappingNode, bytes]:
             "the file is not UTF-8 text; save it as UTF-8 in your editor",
             Location(display, line, column),
         ) from None
+
+
+def read_file(path: Path, display: str) -> tuple[Source, MappingNode, bytes]:
+    """Read, decode, parse and inspect one story file; raise StoryError."""
+    start = Location(display, 1, 1)
+    text, data = read_utf8(path, display, "is a folder without a story.yaml in it",
+                           " (split it with include:)")
     if text.startswith("\ufeff"):
         text = text[1:]
     source = Source(display, text)

@@ -202,7 +202,7 @@ def test_file_too_big(tmp_path: Path, monkeypatch) -> None:
 
     monkeypatch.setattr(yamlread, "MAX_BYTES", 100)
     path = write(tmp_path, GOOD)
-    one_error(path, "stories may be at most", 1)
+    one_error(path, "MB; files may be at most", 1)
 
 
 def test_not_utf8(tmp_path: Path) -> None:
