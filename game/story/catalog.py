@@ -45,11 +45,30 @@ class Entry:
     errors: StoryErrors | None
 
 
+ORDER_FILE = "order.txt"
+"""A folder's reading order: one story id (file or folder name) a line; others follow."""
+
+
+def in_order(folder: Path, paths: list[Path]) -> list[Path]:
+    """``paths`` sorted by the folder's order.txt when it has one."""
+    try:
+        wanted = (folder / ORDER_FILE).read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return paths
+    rank = {name: i for i, name in enumerate(wanted)}
+
+    def key(path: Path) -> tuple[int, str]:
+        name = path.name if path.is_dir() else path.stem
+        return rank.get(name, len(rank)), name
+
+    return sorted(paths, key=key)
+
+
 def catalog(folders: list[Path]) -> list[Entry]:
-    """Load every story in the folders, keeping broken ones with their errors."""
+    """Load every story in the folders (in each folder's order), keeping broken ones."""
     entries = []
     for folder in folders:
-        for path in find_stories(folder):
+        for path in in_order(folder, find_stories(folder)):
             try:
                 entries.append(Entry(path, load_story(path), None))
             except StoryErrors as exc:

@@ -312,3 +312,11 @@ def test_unquoted_yes_no_as_an_id_is_refused(tmp_path: Path) -> None:
     one_error(write(tmp_path, text), "'off' as a choice id is read as true/false by YAML", 24)
     quoted = replace(GOOD, "      - text: Go\n        goto: b", '      - text: Go\n        id: "off"\n        goto: b')
     assert load_story(write(tmp_path, quoted, "q.yaml")).scenes["a"].choices[0].id == "off"
+
+
+def test_bundled_stories_are_listed_in_the_unit_order() -> None:
+    from game.story.catalog import bundled_folder, catalog
+
+    ids = [entry.story.id for entry in catalog([bundled_folder()])]
+    assert ids[:5] == ["tutorial", "green_channel", "half_a_star", "good_citizen", "the_operator"]
+    assert ids[-1] == "demo"
