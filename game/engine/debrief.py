@@ -17,9 +17,18 @@ from game.story.expressions import format_value
 
 
 def signed(value: float) -> str:
-    """A change with its sign: +5, -10, 0."""
-    text = format_value(tidy(value))
+    """A change with its sign: +5, -10, 0; a tiny change is '+<0.01', never '+0'."""
+    value = tidy(value)
+    if value != 0 and abs(value) < 0.005:
+        return "+<0.01" if value > 0 else "-<0.01"
+    text = format_value(value)
     return text if text.startswith("-") or value == 0 else "+" + text
+
+
+def stars(value: float) -> str:
+    """'1 star', '4.5 stars'."""
+    text = format_value(value)
+    return f"{text} star" if text == "1" else f"{text} stars"
 
 
 def describe(entry: LedgerEntry, reveal: bool) -> str:
@@ -40,9 +49,8 @@ def describe(entry: LedgerEntry, reveal: bool) -> str:
         return f"{verb}: {entry.label}{note}{who}{wrong}"
     if entry.kind == "rated":
         who = entry.label if shown else "someone"
-        stars = format_value(entry.asked)
-        return f"{signed(entry.applied)}  rated {stars} stars by {who}"
-    return f"You rated {entry.label} {format_value(entry.asked)} stars ({signed(entry.applied)})"
+        return f"{signed(entry.applied)}  rated {stars(entry.asked)} by {who}"
+    return f"You rated {entry.label} {stars(entry.asked)} ({signed(entry.applied)})"
 
 
 @dataclass(frozen=True, slots=True)

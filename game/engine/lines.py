@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from game.engine import events as ev
-from game.engine.debrief import Debrief, describe, signed
+from game.engine.debrief import Debrief, describe, signed, stars
 from game.engine.emphasis import plain
 from game.engine.engine import Engine
 from game.engine.view import View
@@ -79,9 +79,9 @@ def event_lines(engine: Engine, events: list[ev.Event]) -> list[str]:
                 out.append(f"Notice: you have been taken off the list: {event.label}.")
         elif isinstance(event, ev.RatedByPerson):
             who = event.name if event.entry.explained or show == "stars" else "Someone"
-            out.append(f"{who} rated you {format_value(event.stars)} stars.")
+            out.append(f"{who} rated you {stars(event.stars)}.")
         elif isinstance(event, ev.PersonRated):
-            out.append(f"You rated {event.name} {format_value(event.stars)} stars. "
+            out.append(f"You rated {event.name} {stars(event.stars)}. "
                        f"{event.name} is now {format_value(event.new)}.")
         elif isinstance(event, ev.Notified):
             out.append(f"[Phone] {plain(event.text)}")

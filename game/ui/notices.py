@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from game.engine import events as ev
-from game.engine.debrief import signed
+from game.engine.debrief import signed, stars
 from game.engine.emphasis import plain
 from game.engine.events import LedgerEntry
 from game.story.expressions import format_value
@@ -101,9 +101,9 @@ def notices(story: Story, events: list[ev.Event]) -> list[Notice]:
                               toast="Notice", severity="error" if event.on else "information"))
         elif isinstance(event, ev.RatedByPerson):
             who = event.name if event.entry.explained or show == "stars" else "Someone"
-            stars = format_value(event.stars)
-            notice = Notice("rated", f"{who} rated you {stars} stars.", toast="Rating",
-                            reason=f"{stars}★ from {who}")
+            given = format_value(event.stars)
+            notice = Notice("rated", f"{who} rated you {stars(event.stars)}.", toast="Rating",
+                            reason=f"{given}★ from {who}")
             if id(event.entry) in moved:
                 notice = with_change(notice, name, moved.pop(id(event.entry)))
             elif numeric:
@@ -112,8 +112,8 @@ def notices(story: Story, events: list[ev.Event]) -> list[Notice]:
             out.extend(held)
             held.clear()
         elif isinstance(event, ev.PersonRated):
-            out.append(Notice("rate", f"You rated {event.name} {format_value(event.stars)} "
-                                      f"stars. {event.name} is now {format_value(event.new)}."))
+            out.append(Notice("rate", f"You rated {event.name} {stars(event.stars)}. "
+                                      f"{event.name} is now {format_value(event.new)}."))
         elif isinstance(event, ev.Notified):
             out.append(Notice("phone", plain(event.text), toast="Phone"))
         elif isinstance(event, ev.DayAdvanced):

@@ -69,3 +69,11 @@ def test_a_story_without_a_rating_plays_as_plain_fiction():
     result = eng.result()
     assert (result["score"], result["tier"], result["ending"]) == (None, None, "end")
     assert build_debrief(eng).score is None and eng.ledger == []
+
+
+def test_signed_and_stars_read_well() -> None:
+    from game.engine.debrief import signed, stars
+
+    assert [signed(v) for v in (5, -10, 0, 0.004, -0.001, 0.17)] == [
+        "+5", "-10", "0", "+<0.01", "-<0.01", "+0.17"]
+    assert [stars(v) for v in (1, 1.0, 4, 4.5)] == ["1 star", "1 star", "4 stars", "4.5 stars"]
