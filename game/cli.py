@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="keep class records in DIR/CODE (e.g. a shared drive) instead of "
                            "the user data folder")
 
-    classes = sub.add_parser("class", help="classroom: manage a class's records")
+    classes = sub.add_parser("class", help="classroom: serve a class, its dashboard, its records")
     class_sub = classes.add_subparsers(dest="class_command", metavar="ACTION", required=True)
     wipe = class_sub.add_parser("wipe", help="delete every record of a class")
     wipe.add_argument("code", metavar="CODE")
@@ -65,6 +65,30 @@ def build_parser() -> argparse.ArgumentParser:
                            help="days after a session's last line (0: keep until wiped)")
     retention.add_argument("--records", type=Path, metavar="DIR", default=None,
                            help="the folder given to play --records")
+    serve = class_sub.add_parser(
+        "serve", help="serve a story to the classroom's browsers from this computer")
+    serve.add_argument("story", metavar="STORY")
+    serve.add_argument("--class", dest="class_code", metavar="CODE", default=None,
+                       help="the class code naming the records folder (default: the story's id)")
+    serve.add_argument("--records", type=Path, metavar="DIR", default=None,
+                       help="keep the class folder in DIR instead of the user data folder")
+    serve.add_argument("--host", default=None,
+                       help="the address to listen on (default: this computer's LAN address)")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
+    serve.add_argument("--public-url", default=None, metavar="URL",
+                       help="the address browsers are told to use (default: http://HOST:PORT)")
+    dashboard = class_sub.add_parser(
+        "dashboard", help="the live class: who is where, the splits so far, pacing, reveal")
+    dashboard.add_argument("code", metavar="CODE")
+    dashboard.add_argument("--records", type=Path, metavar="DIR", default=None,
+                           help="the folder given to class serve --records")
+    dashboard.add_argument("--story", default=None, metavar="STORY",
+                           help="the story played (default: the one being served)")
+    # One browser's player, run by `class serve` (not listed in the help).
+    student = class_sub.add_parser("student")
+    student.add_argument("story", type=Path)
+    student.add_argument("--class", dest="class_code", required=True)
+    student.add_argument("--records", type=Path, default=None)
 
     report = sub.add_parser("report", help="write a class report from a class folder")
     report.add_argument("folder", type=Path, metavar="CLASS_DIR")
@@ -212,6 +236,20 @@ def dispatch(args: argparse.Namespace) -> int:
         if args.class_command == "wipe":
             return run_wipe(args.code, args.records, args.yes, sys.stdin, sys.stdout)
         return run_retention(args.code, args.records, args.days, sys.stdout)
+    if args.command == "class" and args.class_command == "serve":
+        from game.classroom.serve import run_serve
+
+        return run_serve(resolve_story(args.story, args.stories), args.class_code, args.records,
+                         args.host, args.port, args.public_url, sys.stdout)
+    if args.command == "class" and args.class_command == "dashboard":
+        from game.classroom.dashboard import run_dashboard
+
+        story = resolve_story(args.story, args.stories) if args.story else None
+        return run_dashboard(args.code, args.records, story, folders(args.stories))
+    if args.command == "class" and args.class_command == "student":
+        from game.launch import serve_student
+
+        return serve_student(args.story, args.class_code, args.records)
     if args.command == "report":
         from game.classroom.render import run_report
 

@@ -91,7 +91,8 @@ def play(path: Path, seed: int, plain: bool, new: bool = False, slot: str | None
                 run_app = None
             if run_app is not None:
                 return run_app(engine=engine, store=store, resumed=resumed,
-                               watch=path if watch else None)
+                               watch=path if watch else None,
+                               on_engine=writer.follow if writer is not None else None)
         if watch:
             out.write("--watch needs the terminal player; playing without live reload.\n")
         from game.plain import play_plain
@@ -140,3 +141,23 @@ def title(folders: list[Path], seed: int, plain: bool,
             break
         out.write(f"Type a number from 1 to {len(entries)}.\n")
     return play(entries[int(choice) - 1].path, seed, plain=True, inp=inp, out=out)
+
+
+def serve_student(path: Path, class_code: str, records: Path | None) -> int:
+    """One browser's player in ``class serve`` (run by the server, one process each).
+
+    Wires the classroom's seat (codename, resume code, records, pacing, reveal)
+    into the terminal player's class mode.
+    """
+    from game.classroom.records import class_folder
+    from game.classroom.seat import ClassSeat
+    from game.ui.classapp import ClassApp
+
+    story = load_story(path)
+    seat = ClassSeat(story, class_folder(class_code, records))
+    app = ClassApp(seat, story)
+    try:
+        app.run()
+    finally:
+        seat.leave()
+    return app.return_code or 0

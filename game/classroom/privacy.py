@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,10 @@ SETTINGS = "class.json"
 """The class folder's settings file (its retention period)."""
 DEFAULT_RETENTION_DAYS = 30
 """How long records are kept unless the teacher says otherwise (0: until wiped)."""
+STUDENTS = "students"
+"""In the class folder: each served player's saves and hashed resume code (``class serve``)."""
+CONTROL = "pacing.json"
+"""In the class folder: the dashboard's pacing and reveal controls."""
 MEMORY = "class-codenames.json"
 """Beside the class folders on a player's computer: the codename used per class and story."""
 DAY = 86400
@@ -96,11 +101,30 @@ def expire(folder: Path, now: float | None = None) -> list[Path]:
                 gone.append(path)
         except OSError:
             continue  # a file we cannot delete stays; wipe reports it
+    _expire_students(folder, limit)
     return gone
 
 
+def _expire_students(folder: Path, limit: float) -> None:
+    """Delete served players' saves whose record is gone and that are older than ``limit``."""
+    try:
+        students = [p for p in (folder / STUDENTS).iterdir() if p.is_dir()]
+    except OSError:
+        return
+    for student in students:
+        try:
+            if (folder / f"{student.name}{SUFFIX}").exists():
+                continue
+            if max((p.stat().st_mtime for p in student.iterdir()),
+                   default=student.stat().st_mtime) < limit:
+                shutil.rmtree(student)
+        except OSError:
+            continue
+
+
 def wipe(folder: Path, code: str) -> tuple[int, list[str]]:
-    """Delete a class's records and settings, and this computer's codename for it.
+    """Delete a class's records, settings, pacing, served players' saves and resume codes,
+    and this computer's codename for it.
 
     Returns (record files deleted, problems: files that could not be deleted).
     """
@@ -111,12 +135,19 @@ def wipe(folder: Path, code: str) -> tuple[int, list[str]]:
             deleted += 1
         except OSError as exc:
             problems.append(f"{path}: {exc.strerror or exc}")
+    for extra in (SETTINGS, CONTROL):
+        try:
+            (folder / extra).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            problems.append(f"{folder / extra}: {exc.strerror or exc}")
     try:
-        (folder / SETTINGS).unlink()
+        shutil.rmtree(folder / STUDENTS)  # served players' saves and resume codes
     except FileNotFoundError:
         pass
     except OSError as exc:
-        problems.append(f"{folder / SETTINGS}: {exc.strerror or exc}")
+        problems.append(f"{folder / STUDENTS}: {exc.strerror or exc}")
     try:
         folder.rmdir()  # only if nothing else is left in it
     except OSError:

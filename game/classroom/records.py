@@ -90,6 +90,8 @@ class RecordWriter:
         """The file may end in a line cut short: the next line starts with a newline."""
         self._engine: Engine | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._lost = False
+        """Another player claimed this codename: nothing more is recorded."""
 
     # -- opening ------------------------------------------------------------------------
 
@@ -145,6 +147,16 @@ class RecordWriter:
         if not self._snapshot("resumed" if resumed else "joined"):
             self._behind = True
         self._unsubscribe = engine.subscribe(self.on_events)
+
+    def follow(self, engine: Engine) -> None:
+        """Record another game from now on (a save slot was loaded): a ``resumed``
+        block restates it, so the record's last block is the game being played."""
+        if self._lost:
+            return
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.attach(engine, resumed=True)
 
     def close(self) -> None:
         """Stop listening and close the file."""
@@ -297,6 +309,7 @@ class RecordWriter:
 
     def _lost_claim(self) -> None:
         self._claimed = True  # never try to claim again: this file is someone else's
+        self._lost = True
         self._fd = None
         self._engine = None
         if self._unsubscribe is not None:

@@ -82,7 +82,8 @@ class StandingApp(App[int]):
                  settings: Settings | None = None, settings_path: Path | None = None,
                  folders: list[Path] | None = None, seed: int = 0,
                  resumed: str | None = None, make_store: StoreFactory = default_store,
-                 watch: Path | None = None) -> None:
+                 watch: Path | None = None,
+                 on_engine: Callable[[Engine], None] | None = None) -> None:
         """Build the app.
 
         Args:
@@ -95,6 +96,8 @@ class StandingApp(App[int]):
             resumed: a message saying the game was resumed from a save.
             make_store: makes the SaveStore of a story picked on the title screen.
             watch: the story's path, to reload it when its files change (``--watch``).
+            on_engine: told of each new game played in place of the first (a loaded
+                save, a reloaded story), so a class record writer can follow it.
         """
         super().__init__()
         self.engine = engine
@@ -105,6 +108,7 @@ class StandingApp(App[int]):
         self.seed = seed
         self.resumed = resumed
         self.make_store = make_store
+        self.on_engine = on_engine
         self.watcher = None
         if watch is not None and engine is not None:
             from game.ui.watch import StoryWatcher
@@ -150,6 +154,11 @@ class StandingApp(App[int]):
         if engine is None:
             engine = Engine(story, seed=self.seed)
         self.call_from_thread(self.push_screen, self._play(engine, store, note))
+
+    def on_play_screen_engine_changed(self, message: PlayScreen.EngineChanged) -> None:
+        """Another game is played from now on: the class record, if any, follows it."""
+        if self.on_engine is not None:
+            self.on_engine(message.engine)
 
     # -- live reload (--watch) ---------------------------------------------------------------
 
@@ -225,11 +234,12 @@ class StandingApp(App[int]):
 
 
 def run_app(engine: Engine, store: SaveStore, resumed: str | None = None,
-            watch: Path | None = None) -> int:
+            watch: Path | None = None,
+            on_engine: Callable[[Engine], None] | None = None) -> int:
     """Play one story in the terminal player (``python -m game play STORY [--watch]``)."""
     path = settings_file()
     app = StandingApp(engine, store, settings=load_settings(path), settings_path=path,
-                      resumed=resumed, watch=watch)
+                      resumed=resumed, watch=watch, on_engine=on_engine)
     app.run()
     return app.return_code or 0
 

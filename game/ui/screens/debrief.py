@@ -7,6 +7,8 @@ own questions; then "Play again" or "Go back to a decision".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +18,7 @@ from textual.widgets import Button, Footer, Static
 
 from game.engine.debrief import Debrief, describe, signed
 from game.story.expressions import format_value
+from game.ui.classmode import ClassSplit
 from game.ui.history import Decision
 from game.ui.notices import told
 from game.ui.screens.decisions import DecisionPicker
@@ -38,8 +41,14 @@ class DebriefScreen(Screen[int | str | None]):
     ]
 
     def __init__(self, debrief: Debrief, picks: list[Decision], title: str,
-                 show: str | None) -> None:
+                 show: str | None, *,
+                 reveal: Callable[[], dict[str, ClassSplit] | None] | None = None,
+                 mine: list[tuple[str, str]] | None = None) -> None:
         super().__init__()
+        self.reveal = reveal
+        """Class mode: reads how the class chose (None outside a served class)."""
+        self.mine = mine or []
+        """The player's own (scene, choice) pairs, for the reveal."""
         self.debrief = debrief
         self.picks = picks
         """The decisions the player took, for "Go back to a decision"."""
@@ -79,6 +88,11 @@ class DebriefScreen(Screen[int | str | None]):
             if d.reflections:
                 yield Static("Think back on your choices", classes="h2")
                 yield Static(self._reflections(), id="reflections")
+            if self.reveal is not None:
+                from game.ui.widgets.reveal import RevealPanel
+
+                yield Static("How your class chose", classes="h2")
+                yield RevealPanel(self.reveal, self.mine, id="reveal")
             if d.questions:
                 yield Static("Questions to discuss", classes="h2")
                 numbered = "\n".join(f"{i}. {q}" for i, q in enumerate(d.questions, 1))

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from game.engine import events as ev
-from game.engine.engine import Engine
+from game.engine.engine import CONTINUE, Engine
 from game.engine.saves import AUTOSAVE
 from game.engine.view import View
 from game.errors import ChoiceError, SaveError, StoryRuntimeError
 from game.ui.autosave import Saver
+from game.ui.classmode import ClassSplit, Pacing, waits
 from game.ui.history import decision, decisions, passage, replay
 from game.ui.notices import Notice, notices
 from game.ui.text import literal
@@ -47,6 +50,12 @@ class PlayScreen(Screen[None]):
         Binding("escape", "leave", "Title", show=False),
     ]
 
+    @dataclass
+    class EngineChanged(Message):
+        """Another game is played from now on (a loaded save): class records follow it."""
+
+        engine: Engine
+
     def __init__(self, engine: Engine, saver: Saver, resumed: str | None = None,
                  reduced_motion: bool = False) -> None:
         super().__init__()
@@ -62,6 +71,12 @@ class PlayScreen(Screen[None]):
         self._polled: set[tuple[int, str]] = set()
         self._error: StoryRuntimeError | None = None
         self._opening: list[Notice] = []
+        self.badge = ""
+        """Class mode: the codename (and resume code) at the end of the top bar."""
+        self.pacing: Pacing | None = None
+        """Class mode: the teacher's controls, kept up to date by the app."""
+        self.class_choices: Callable[[], dict[str, ClassSplit] | None] | None = None
+        """Class mode: reads how the class chose, for the debrief's reveal."""
 
     # -- layout --------------------------------------------------------------------
 
@@ -95,10 +110,12 @@ class PlayScreen(Screen[None]):
         if self.resumed:
             self.notify(self.resumed, title="Welcome back", markup=False)
         self._warnings()
+        self.query_one(ChoiceList).focus()
+        if self._wait_for_class():
+            return
         if self.view_now is not None and self.view_now.poll is not None:
             if self.view_now.poll.answer is None:
                 self._ask_poll(self.view_now)
-        self.query_one(ChoiceList).focus()
 
     def on_resize(self, event: events.Resize) -> None:
         # A class only when narrow: a class on the screen restyles everything below it,
@@ -135,12 +152,31 @@ class PlayScreen(Screen[None]):
         self.view_now = view
         self.query_one(Hud).show_view(view, list(engine.state.history))
         self.query_one(ChoiceList).show_view(view)
+        if self._wait_for_class():
+            return
         if view.poll is not None and view.poll.answer is None:
             self._ask_poll(view)
         text = self._bar_text(view)
         if text != self._bar:
             self._bar = text
             self.query_one("#bar", Static).update(literal(text))
+
+    def _wait_for_class(self) -> bool:
+        """Class mode: cover a chapter the teacher holds, until they release it."""
+        chapter = waits(self.engine, self.pacing)
+        if chapter is None:
+            return False
+        from game.ui.screens.waiting import WaitingScreen
+
+        if not any(isinstance(s, WaitingScreen) for s in self.app.screen_stack):
+            title = self.view_now.chapter if self.view_now is not None else None
+            self.app.push_screen(WaitingScreen(chapter, title), self._after_wait)
+        return True
+
+    def _after_wait(self, _: None = None) -> None:
+        view = self.view_now
+        if view is not None and view.poll is not None and view.poll.answer is None:
+            self._ask_poll(view)
 
     def _ask_poll(self, view: View) -> None:
         """Ask a scene's poll once per moment (Escape skips it)."""
@@ -172,6 +208,8 @@ class PlayScreen(Screen[None]):
             bar.append(f"{view.chapter}{progress}")
         if view is not None:
             bar.append("The end" if view.ending else f"step {view.step + 1}")
+        if self.badge:
+            bar.append(self.badge)
         return "  ·  ".join(bar)
 
     def _story_error(self, exc: StoryRuntimeError) -> None:
@@ -290,7 +328,9 @@ class PlayScreen(Screen[None]):
         picks = decisions(replay(self.engine))
         rating = self.engine.story.rating
         show = rating.show if rating is not None else None
-        self.app.push_screen(DebriefScreen(debrief, picks, self.engine.story.title, show),
+        mine = [(scene, choice) for scene, choice in self.engine.path if choice != CONTINUE]
+        self.app.push_screen(DebriefScreen(debrief, picks, self.engine.story.title, show,
+                                           reveal=self.class_choices, mine=mine),
                              self._after_debrief)
 
     def _after_debrief(self, result: int | str | None) -> None:
@@ -359,6 +399,7 @@ class PlayScreen(Screen[None]):
         """Play another game from now on (a loaded save, a reloaded story); autosave it."""
         self.engine = engine
         self.saver.store.story = engine.story
+        self.post_message(self.EngineChanged(engine))
         self._rebuild()
         self.autosave()
 
@@ -373,6 +414,11 @@ class PlayScreen(Screen[None]):
     def autosave(self) -> None:
         """Save the game as it is now, writing off the UI thread."""
         self._write(self.saver.snapshot(self.engine))
+
+    def on_unmount(self) -> None:
+        # The app is closing however it closes (a browser tab closed under class serve
+        # ends the app without action_quit): the last step must not wait on a worker.
+        self.save_now()
 
     def save_now(self) -> bool:
         """Save at once, on this thread (quitting)."""

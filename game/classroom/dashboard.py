@@ -1,0 +1,284 @@
+"""``class dashboard CODE``: the class live, for the teacher (and the projector).
+
+Who is at which chapter, the split at each decision so far, the endings and
+the listings, read from the class folder every second by a thread worker
+(``live.ClassWatch``: the report's reader, re-reading only changed files).
+The teacher paces the class from here: hold it before a chapter, open one
+more chapter, release it; and reveals the class's choices on every
+student's debrief. Those controls are the class folder's ``pacing.json``,
+written atomically; students' apps read it. Aggregates only: counts under 3
+are hidden unless the teacher shows them (``s``). Nothing listens anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, OptionList, Static
+
+from game.classroom.live import ClassWatch, LiveNumbers, live_numbers
+from game.classroom.pacing import Pacing, read_pacing, write_pacing
+from game.classroom.records import RecordError, class_folder
+from game.classroom.summary import Count
+from game.story.model import Story
+
+POLL_SECONDS = 1.0
+"""How often the class folder is read."""
+BAR = 24
+"""Columns of a 100 % bar."""
+
+
+def bar(count: int, n: int, hidden: bool) -> Content:
+    """One option's bar, share and count (or "<3" when hidden)."""
+    if hidden:
+        return Content.styled("<3", "$text-muted")
+    share = count / n if n else 0.0
+    blocks = "█" * max(1 if count else 0, round(share * BAR))
+    return Content.assemble((blocks, "$primary"), f" {round(100 * share)} % ({count})")
+
+
+def counts_text(rows: tuple[Count, ...], hidden, empty: str) -> Content:
+    """Rows of labelled bars (endings, listings)."""
+    if not rows:
+        return Content.styled(empty, "$text-muted")
+    parts: list = []
+    for row in rows:
+        if parts:
+            parts.append("\n")
+        parts.extend([Content(row.label), "  ", bar(row.count, row.n, hidden(row.count))])
+    return Content.assemble(*parts)
+
+
+def decisions_text(numbers: LiveNumbers) -> Content:
+    """Each decision so far: its first words, n, and the split."""
+    report = numbers.report
+    if not report.decisions:
+        return Content.styled("No decisions yet.", "$text-muted")
+    parts: list = []
+    for d in report.decisions:
+        if parts:
+            parts.append("\n\n")
+        where = f"{d.chapter} · " if d.chapter else ""
+        parts.append((f"{where}{d.prompt or d.scene}", "bold"))
+        parts.append((f"  n = {d.n}", "$text-muted"))
+        for option in d.options:
+            parts.extend(["\n  ", Content(option.label), "  ",
+                          bar(option.count, d.n, report.hidden(option.count))])
+    return Content.assemble(*parts)
+
+
+def chapter_prompt(number: int, title: str, players: int, pacing: Pacing,
+                   hidden: bool) -> Content:
+    """A chapter's line in the pacing list: who is there, and whether it is held."""
+    held = number > 0 and pacing.holds(number) and not pacing.holds(number - 1)
+    if held:
+        mark = ("■ held  ", "$text-warning bold")
+    elif number > 0 and pacing.holds(number):
+        mark = ("  closed", "$text-muted")
+    else:
+        mark = ("" if pacing.limit is None else "        ", "")
+    here = "<3" if hidden else str(players)
+    return Content.assemble(mark, (f"{number}. " if number else "", "$text-muted"),
+                            Content(title), (f"   {here} here", "$text-muted"))
+
+
+def pacing_text(pacing: Pacing, chapters: list[str]) -> Content:
+    """The pacing and reveal state in words."""
+    if pacing.limit is None:
+        hold = "The class plays freely (no hold)."
+    elif pacing.limit == 0:
+        hold = "Held before the first chapter: nobody starts until you open it (n)."
+    else:
+        after = chapters[pacing.limit - 1] if pacing.limit <= len(chapters) else pacing.limit
+        hold = (f"Held after “{after}”: students who finish it wait for the class. "
+                "n opens one more chapter, r releases everyone.")
+    reveal = ("Reveal ON: students' debriefs show how the class chose." if pacing.reveal
+              else "Reveal off: press v to show students how the class chose.")
+    small = ("Counts under 3 are SHOWN." if pacing.show_small
+             else "Counts under 3 are hidden (s shows them).")
+    return Content.assemble(hold, "\n", (reveal, "$text-accent" if pacing.reveal else ""),
+                            "\n", (small, "$text-warning" if pacing.show_small else
+                                   "$text-muted"))
+
+
+class DashboardApp(App[int]):
+    """The live class: progress, splits, endings, listings; pacing and reveal controls."""
+
+    CSS_PATH = "dashboard.tcss"
+    TITLE = "Standing: class dashboard"
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS = [
+        Binding("h", "hold", "Hold before chapter"),
+        Binding("n", "next_chapter", "Open next"),
+        Binding("r", "release", "Release"),
+        Binding("v", "reveal", "Reveal"),
+        Binding("s", "small", "Small counts"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, folder: Path, story: Story, poll_seconds: float = POLL_SECONDS) -> None:
+        super().__init__()
+        self.folder = folder
+        self.story = story
+        self.poll_seconds = poll_seconds
+        self.watch_folder = ClassWatch(folder)
+        self.pacing = Pacing()
+        """The controls as last read (or written)."""
+        self.numbers: LiveNumbers | None = None
+        self.chapters = list(dict.fromkeys(story.chapters))
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="head")
+        with Horizontal(id="dash-body"):
+            with Vertical(id="dash-left"):
+                yield Static("Chapters (↑ ↓, then h to hold before one)", classes="h2")
+                yield OptionList(id="chapters")
+                yield Static("", id="pacing")
+            with VerticalScroll(id="dash-right"):
+                yield Static("Decisions so far", classes="h2")
+                yield Static("", id="decisions")
+                yield Static("Endings", classes="h2")
+                yield Static("", id="endings")
+                yield Static("Listings", classes="h2")
+                yield Static("", id="listings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#head", Static).update(Content.assemble(
+            ("Class ", "bold"), (self.folder.name, "bold"), ("  ·  ", "$text-muted"),
+            Content(self.story.title), ("  ·  reading the class…", "$text-muted")))
+        self.query_one(OptionList).focus()
+        self.look()
+        self.set_interval(self.poll_seconds, self.look)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="read")
+    def look(self) -> None:
+        """Read the class folder and the controls (a thread: it reads files)."""
+        pacing = read_pacing(self.folder)
+        numbers = live_numbers(self.watch_folder.read(), self.story, self.story.id,
+                               show_small=pacing.show_small)
+        self.call_from_thread(self.show_numbers, numbers, pacing)
+
+    def show_numbers(self, numbers: LiveNumbers, pacing: Pacing) -> None:
+        """Draw the class as it is now."""
+        self.numbers, self.pacing = numbers, pacing
+        report = numbers.report
+        self.query_one("#head", Static).update(Content.assemble(
+            ("Class ", "bold"), (self.folder.name, "bold"), ("  ·  ", "$text-muted"),
+            Content(self.story.title), ("  ·  ", "$text-muted"),
+            f"{report.sessions} players: {numbers.playing} playing, "
+            f"{numbers.finished} at an ending"))
+        chapters = self.query_one(OptionList)
+        prompts = [chapter_prompt(c.number, c.title, c.players, pacing,
+                                  report.hidden(c.players)) for c in numbers.chapters]
+        if chapters.option_count != len(prompts):
+            chapters.set_options(prompts)
+            if prompts and chapters.highlighted is None:
+                chapters.highlighted = 0
+        else:
+            for index, prompt in enumerate(prompts):
+                chapters.replace_option_prompt_at_index(index, prompt)
+        self.query_one("#pacing", Static).update(pacing_text(pacing, self.chapters))
+        self.query_one("#decisions", Static).update(decisions_text(numbers))
+        self.query_one("#endings", Static).update(
+            counts_text(report.endings, report.hidden, "Nobody has finished yet."))
+        self.query_one("#listings", Static).update(
+            counts_text(report.listed, report.hidden, "Nobody has been listed."))
+
+    # -- controls --------------------------------------------------------------------------
+
+    def _selected(self) -> int | None:
+        """The chapter number under the cursor."""
+        index = self.query_one(OptionList).highlighted
+        if self.numbers is None or index is None or index >= len(self.numbers.chapters):
+            return None
+        return self.numbers.chapters[index].number or None
+
+    def action_hold(self) -> None:
+        """Hold the class before the chapter under the cursor."""
+        number = self._selected()
+        if number is not None:
+            self.control(self.pacing.held(number - 1))
+
+    @on(OptionList.OptionSelected)
+    def _hold_selected(self) -> None:
+        self.action_hold()
+
+    def action_next_chapter(self) -> None:
+        """Open one more chapter to the class."""
+        if self.pacing.limit is not None:
+            limit = self.pacing.limit + 1
+            self.control(self.pacing.held(None if limit >= len(self.story.chapters) else limit))
+
+    def action_release(self) -> None:
+        """Let everyone play on."""
+        self.control(self.pacing.held(None))
+
+    def action_reveal(self) -> None:
+        """Show (or hide) how the class chose on students' debriefs."""
+        self.control(replace(self.pacing, reveal=not self.pacing.reveal))
+
+    def action_small(self) -> None:
+        """Show (or hide) counts under 3, here and in the reveal."""
+        self.control(replace(self.pacing, show_small=not self.pacing.show_small))
+
+    @work(thread=True, exclusive=True, group="write")
+    def control(self, pacing: Pacing) -> None:
+        """Write the controls for the class (a thread: it writes and fsyncs a file)."""
+        try:
+            write_pacing(self.folder, pacing)
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"cannot write {self.folder}: "
+                                  f"{exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.pacing = pacing
+        self.look()
+
+
+def find_class_story(folder: Path, story_path: Path | None, folders: list[Path]) -> Story:
+    """The story a class plays: as given, as served, or as most sessions played."""
+    from game.classroom.report import find_story, pick_story
+    from game.classroom.sessions import read_class
+    from game.errors import StoryErrors
+    from game.story.loader import load_story
+
+    if story_path is not None:
+        return load_story(story_path)
+    pacing = read_pacing(folder)
+    if pacing.story_path:
+        try:
+            story = load_story(Path(pacing.story_path))
+            if pacing.story is None or story.id == pacing.story:
+                return story
+        except (StoryErrors, OSError):
+            pass
+    story_id = pacing.story or pick_story(read_class(folder))[0]
+    story = find_story(story_id, folders) if story_id else None
+    if story is None:
+        raise RecordError(f"cannot tell which story class {folder.name} plays: give it with "
+                          "--story STORY")
+    return story
+
+
+def run_dashboard(code: str, records: Path | None, story_path: Path | None,
+                  folders: list[Path]) -> int:
+    """``class dashboard CODE``: the class live, until q."""
+    folder = class_folder(code, records)
+    if not folder.is_dir():
+        where = f" --records {records}" if records else ""
+        raise RecordError(f"there is no class {folder.name} in {folder.parent} yet: start "
+                          f"`python -m game class serve STORY --class {folder.name}{where}` "
+                          "first, or give the --records folder it uses")
+    story = find_class_story(folder, story_path, folders)
+    app = DashboardApp(folder, story)
+    app.run()
+    return app.return_code or 0

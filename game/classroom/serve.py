@@ -1,0 +1,218 @@
+"""``class serve STORY``: the game in every browser of the classroom, from the teacher's laptop.
+
+textual-serve runs one player process per browser, on this computer, and
+streams its screen over a websocket; students install nothing, and nothing
+needs the internet. The server listens on one port of the LAN address only
+(found without sending anything: ``lan.py``), and tells browsers to connect
+back there (``public_url``). Each player process is the terminal player in
+class mode (``class student``, hidden), writing its records into the class
+folder here. While it serves, the command checks every few seconds that the
+class folder can still be written, and warns the teacher when it cannot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from game.classroom.codenames import CodenameError, normalise_class_code
+from game.classroom.lan import lan_address, public_url
+from game.classroom.pacing import read_pacing, write_pacing
+from game.classroom.privacy import expire
+from game.classroom.records import RecordError, class_folder
+from game.story.loader import load_story
+
+DEFAULT_PORT = 8000
+CHECK_SECONDS = 5.0
+"""How often the class folder is checked while serving."""
+LOW_SPACE = 20 * 1024 * 1024
+"""Below this much free space in the class folder's disk, the teacher is warned."""
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def student_command(story: Path, code: str, records: Path | None) -> str:
+    """The shell command textual-serve runs for each browser."""
+    args = [sys.executable, "-m", "game", "class", "student", str(story.resolve()),
+            "--class", code]
+    if records is not None:
+        args += ["--records", str(records.resolve())]
+    if os.name == "nt":
+        return subprocess.list2cmdline(args)
+    # exec: the player replaces the shell, so its parent is the server itself, and it
+    # can tell when the server is gone (see ClassApp) instead of lingering on its seat.
+    return "exec " + shlex.join(args)
+
+
+def records_problem(folder: Path) -> str | None:
+    """Why class records cannot be written in ``folder`` now (None: they can)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=folder)
+        try:
+            os.write(fd, b"standing\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free < LOW_SPACE:
+        return f"only {free // 1024} KiB free on its disk"
+    return None
+
+
+def qr_text(url: str) -> str | None:
+    """A QR code of ``url`` for the terminal, if segno is installed (the ``qr`` extra)."""
+    try:
+        import segno
+    except ImportError:
+        return None
+    import io
+
+    out = io.StringIO()
+    segno.make(url, error="l", micro=False).terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (None: it can)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
+class RecordsWatch:
+    """Warns the teacher once when the class folder stops being writable, and when it is again."""
+
+    def __init__(self, folder: Path, out: TextIO) -> None:
+        self.folder = folder
+        self.out = out
+        self.problem: str | None = None
+
+    def check(self) -> str | None:
+        """Check now; print a warning (or the all-clear) when the state changes."""
+        problem = records_problem(self.folder)
+        if problem and problem != self.problem:
+            self.out.write(f"Warning: cannot write class records to {self.folder} ({problem}). "
+                           "Students play on and their records catch up when the folder can "
+                           "be written again: free some space, or plug the drive back in.\n")
+        elif self.problem and not problem:
+            self.out.write(f"Class records can be written to {self.folder} again.\n")
+        self.out.flush()
+        self.problem = problem
+        return problem
+
+    async def run(self) -> None:
+        """Check every CHECK_SECONDS until cancelled (off the event loop's thread)."""
+        while True:
+            await asyncio.sleep(CHECK_SECONDS)
+            await asyncio.to_thread(self.check)
+
+
+def make_server(command: str, host: str, port: int, url: str, title: str,
+                watch: RecordsWatch):
+    """The textual-serve Server, with Standing's page and without access logs."""
+    from aiohttp import web
+    from textual_serve.server import Server
+
+    class ClassServer(Server):
+        """textual-serve's Server: our page (no web fonts), quiet logs, the records watch."""
+
+        def initialize_logging(self) -> None:
+            # No request log: it would print every student's IP address on the projector.
+            logging.basicConfig(level=logging.WARNING, format="%(message)s")
+
+        async def on_startup(self, app: web.Application) -> None:
+            app["records_watch"] = asyncio.create_task(watch.run())
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            app["records_watch"].cancel()
+
+        def serve(self, debug: bool = False) -> None:
+            self.debug = debug
+            self.initialize_logging()
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            try:
+                loop.add_signal_handler(signal.SIGINT, self.request_exit)
+                loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+            except (NotImplementedError, RuntimeError):
+                pass  # Windows: Ctrl+C still stops aiohttp
+            web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False,
+                        loop=loop, print=None, access_log=None, shutdown_timeout=5)
+
+    return ClassServer(command, host=host, port=port, title=title, public_url=url,
+                       templates_path=TEMPLATES)
+
+
+def run_serve(story_path: Path, code: str | None, records: Path | None, host: str | None,
+              port: int, url: str | None, out: TextIO) -> int:
+    """``class serve STORY``: serve the story to the class until Ctrl+C."""
+    story = load_story(story_path)  # a broken story stops here, with its errors
+    try:
+        code = normalise_class_code(code or story.id)
+    except CodenameError as exc:
+        raise RecordError(str(exc)) from None
+    folder = class_folder(code, records)
+    expire(folder)
+    lan = lan_address() if host is None or host in ("0.0.0.0", "::") else host
+    local_only = lan is None
+    host = host or lan or "127.0.0.1"
+    problem = port_problem(host, port)
+    if problem:
+        raise RecordError(f"cannot listen on {host}:{port} ({problem}): another program may "
+                          f"be using the port; try --port {port + 1}")
+    # Browsers must be told an address they can reach, never 0.0.0.0.
+    address = url or public_url(lan or "127.0.0.1", port)
+    watch = RecordsWatch(folder, out)
+    try:
+        pacing = read_pacing(folder)
+        write_pacing(folder, replace(pacing, story=story.id,
+                                     story_path=str(story_path.resolve())))
+    except OSError:
+        pass  # the watch below says so
+    dashboard = f"python -m game class dashboard {code}"
+    if records is not None:
+        dashboard += f" --records {shlex.quote(str(records))}"
+    out.write(f"Standing is serving “{story.title}” to class {code}.\n\n")
+    out.write(f"  Give the class this address:  {address}\n\n")
+    qr = qr_text(address)
+    if qr:
+        out.write(qr + "\n")
+    if local_only:
+        out.write("This computer is on no network, so only its own browser can connect. "
+                  "Join the school's network (Wi-Fi or cable) and start again, or give "
+                  "--host.\n")
+    out.write(f"Records:    {folder}\n")
+    out.write(f"Dashboard:  {dashboard}   (in another terminal)\n")
+    out.write("Students need only a browser on this network; nothing goes to the internet.\n"
+              "Press Ctrl+C to stop. Games are saved: students come back with their codename "
+              "and resume code.\n")
+    out.flush()
+    watch.check()
+    command = student_command(story_path, code, records)
+    server = make_server(command, host, port, address, f"Standing: {story.title}", watch)
+    server.serve()
+    out.write("Stopped serving.\n")
+    return 0

@@ -1,0 +1,94 @@
+"""Pilot tests of the class dashboard: live numbers, pacing and reveal controls."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from class_helpers import LESSON, lesson, play_session
+from game.classroom.dashboard import DashboardApp, find_class_story, run_dashboard
+from game.classroom.pacing import Pacing, read_pacing, write_pacing
+from game.classroom.records import RecordError
+
+
+def shown(app, selector: str) -> str:
+    return str(app.query_one(selector, Static).render())
+
+
+async def until(pilot, condition, seconds: float = 5.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the dashboard never got there")
+
+
+async def test_the_dashboard_shows_the_class_as_it_plays(folder) -> None:
+    for name in ("amber-otter", "bold-crane", "calm-deer"):
+        play_session(folder, name)
+    play_session(folder, "dusty-eagle", bill=None)
+    app = DashboardApp(folder, lesson(), poll_seconds=0.1)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        assert "4 players: 1 playing, 3 at an ending" in shown(app, "#head")
+        chapters = app.query_one(OptionList)
+        assert "1. Monday   <3 here" in str(chapters.get_option_at_index(0).prompt)
+        decisions = shown(app, "#decisions")
+        assert "A bill arrives the day before payday." in decisions
+        assert "Pay it late  ████████████████████████ 100 % (3)" in decisions
+        assert "The week ends  ██████████████████ 75 % (3)" in shown(app, "#endings")
+        assert "Debtors' list  ██████████████████ 75 % (3)" in shown(app, "#listings")
+        play_session(folder, "eager-fox", bill="borrow", street=None)  # the class plays on
+        await until(pilot, lambda: "5 players" in shown(app, "#head"))
+        assert "n = 4" in shown(app, "#decisions")
+
+
+async def test_hold_next_and_release_write_the_control_file(folder) -> None:
+    app = DashboardApp(folder, lesson(), poll_seconds=0.1)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        await pilot.press("down", "h")  # hold before Tuesday (chapter 2)
+        await until(pilot, lambda: read_pacing(folder).limit == 1)
+        await until(pilot, lambda: "Held after “Monday”" in shown(app, "#pacing"))
+        assert "■ held" in str(app.query_one(OptionList).get_option_at_index(1).prompt)
+        await pilot.press("up", "h")  # hold before the first chapter
+        await until(pilot, lambda: read_pacing(folder).limit == 0)
+        await pilot.press("n")  # open Monday
+        await until(pilot, lambda: read_pacing(folder).limit == 1)
+        await pilot.press("n")  # open Tuesday: nothing more is held
+        await until(pilot, lambda: read_pacing(folder).limit is None)
+        await pilot.press("up", "h", "r")
+        await until(pilot, lambda: read_pacing(folder) == Pacing())
+
+
+async def test_reveal_and_small_counts_are_toggled_for_the_class(folder) -> None:
+    play_session(folder, "amber-otter")
+    write_pacing(folder, Pacing(limit=1, story="lesson"))
+    app = DashboardApp(folder, lesson(), poll_seconds=0.1)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        assert "<3" in shown(app, "#decisions")
+        await pilot.press("v")
+        await until(pilot, lambda: read_pacing(folder).reveal)
+        await pilot.press("s")
+        await until(pilot, lambda: read_pacing(folder).show_small)
+        await until(pilot, lambda: "100 % (1)" in shown(app, "#decisions"))
+        assert read_pacing(folder) == Pacing(limit=1, reveal=True, show_small=True,
+                                             story="lesson")  # the rest is kept
+        assert "Reveal ON" in shown(app, "#pacing")
+
+
+def test_the_story_is_found_as_served_or_as_played(folder, tmp_path) -> None:
+    write_pacing(folder, Pacing(story="lesson", story_path=str(LESSON)))
+    assert find_class_story(folder, None, []).id == "lesson"
+    write_pacing(folder, Pacing())
+    play_session(folder, "amber-otter")
+    assert find_class_story(folder, None, [LESSON.parent]).id == "lesson"
+    with pytest.raises(RecordError, match="give it with --story"):
+        find_class_story(folder, None, [tmp_path])
+    assert find_class_story(folder, LESSON, []).id == "lesson"
+
+
+def test_a_class_that_does_not_exist_is_one_line(tmp_path) -> None:
+    with pytest.raises(RecordError, match="there is no class 9z .* class serve STORY --class 9z"):
+        run_dashboard("9z", tmp_path, None, [])

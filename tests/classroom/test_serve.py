@@ -1,0 +1,123 @@
+"""class serve's parts: the students' command, the records watch, the port, the QR code."""
+
+from __future__ import annotations
+
+import io
+import shlex
+import socket
+import sys
+
+import pytest
+
+from class_helpers import LESSON
+from game.classroom import serve
+from game.classroom.pacing import read_pacing
+from game.classroom.records import RecordError
+from game.classroom.serve import (
+    RecordsWatch,
+    port_problem,
+    qr_text,
+    records_problem,
+    run_serve,
+    student_command,
+)
+
+
+def test_the_student_command_runs_this_python_in_class_mode(tmp_path) -> None:
+    story = tmp_path / "my stories" / "it's.yaml"
+    command = student_command(story, "7b", tmp_path / "share")
+    args = shlex.split(command.removeprefix("exec "))
+    assert args[:5] == [sys.executable, "-m", "game", "class", "student"]
+    assert args[5] == str(story.resolve())
+    assert args[6:] == ["--class", "7b", "--records", str((tmp_path / "share").resolve())]
+    assert "--records" not in student_command(story, "7b", None)
+
+
+def test_records_problem_is_none_for_a_writable_folder_and_leaves_nothing(folder) -> None:
+    assert records_problem(folder) is None
+    assert list(folder.iterdir()) == []
+
+
+def test_an_unwritable_or_full_folder_is_a_problem(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "records"
+    blocker.write_text("", encoding="utf-8")
+    assert records_problem(blocker / "7b")
+    monkeypatch.setattr(serve, "LOW_SPACE", 1 << 62)
+    assert "free on its disk" in records_problem(tmp_path)
+
+
+def test_the_teacher_is_warned_once_and_told_when_it_is_fixed(tmp_path) -> None:
+    target = tmp_path / "7b"
+    target.write_text("", encoding="utf-8")  # a file where the folder should be
+    out = io.StringIO()
+    watch = RecordsWatch(target, out)
+    assert watch.check() and watch.check()
+    assert out.getvalue().count("Warning: cannot write class records") == 1
+    assert "Students play on" in out.getvalue()
+    target.unlink()
+    assert watch.check() is None
+    assert "can be written to" in out.getvalue().splitlines()[-1]
+
+
+def test_a_port_in_use_is_reported() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert port_problem("127.0.0.1", port)
+    assert port_problem("127.0.0.1", 0) is None
+
+
+def test_serve_refuses_a_busy_port_with_one_line(monkeypatch) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(RecordError, match=f"cannot listen on 127.0.0.1:{port}.*--port"):
+            run_serve(LESSON, "7b", None, "127.0.0.1", port, None, io.StringIO())
+
+
+def test_serve_refuses_a_bad_class_code() -> None:
+    with pytest.raises(RecordError, match="cannot be a class code"):
+        run_serve(LESSON, "7b ethics!", None, "127.0.0.1", 0, None, io.StringIO())
+
+
+def test_serve_prints_the_address_and_notes_the_story(tmp_path, monkeypatch) -> None:
+    served: list = []
+
+    class FakeServer:
+        def serve(self) -> None:
+            served.append(True)
+
+    def fake_make_server(command, host, port, url, title, watch):
+        served.append((command, host, port, url, title))
+        return FakeServer()
+
+    monkeypatch.setattr(serve, "make_server", fake_make_server)
+    monkeypatch.setattr(serve, "lan_address", lambda: "192.168.4.2")
+    monkeypatch.setattr(serve, "port_problem", lambda host, port: None)
+    out = io.StringIO()
+    assert run_serve(LESSON, None, tmp_path, None, 8123, None, out) == 0
+    text = out.getvalue()
+    assert "Give the class this address:  http://192.168.4.2:8123" in text
+    assert "python -m game class dashboard lesson --records" in text
+    (command, host, port, url, title), done = served
+    assert (host, port, url, title) == ("192.168.4.2", 8123, "http://192.168.4.2:8123",
+                                        "Standing: The Lesson")
+    pacing = read_pacing(tmp_path / "lesson")
+    assert pacing.story == "lesson" and pacing.story_path == str(LESSON.resolve())
+
+
+def test_listening_everywhere_still_tells_browsers_the_lan_address(tmp_path, monkeypatch) -> None:
+    seen: list = []
+    monkeypatch.setattr(serve, "make_server", lambda *a: seen.append(a) or type(
+        "S", (), {"serve": lambda self: None})())
+    monkeypatch.setattr(serve, "lan_address", lambda: "10.0.0.9")
+    monkeypatch.setattr(serve, "port_problem", lambda host, port: None)
+    run_serve(LESSON, "7b", tmp_path, "0.0.0.0", 8000, None, io.StringIO())
+    assert seen[0][1:4] == ("0.0.0.0", 8000, "http://10.0.0.9:8000")
+
+
+def test_the_qr_code_is_optional(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "segno", None)  # as if the extra were not installed
+    assert qr_text("http://10.0.0.9:8000") is None
