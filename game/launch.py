@@ -13,14 +13,15 @@ from typing import TextIO
 from game.engine.engine import Engine
 from game.engine.saves import AUTOSAVE, SaveStore, default_folder
 from game.errors import SaveError
-from game.story.catalog import catalog
-from game.story.loader import load_story
+from game.story.cache import load_story_cached
 from game.story.model import Story
 
 
 def list_stories(folders: list[Path], out: TextIO) -> int:
     """Print the stories found, with their errors for broken ones."""
     from game.engine.lines import clean  # a story's title must not send escape codes
+
+    from game.story.catalog import catalog
 
     entries = catalog(folders)
     for entry in entries:
@@ -74,7 +75,7 @@ def play(path: Path, seed: int, plain: bool, new: bool = False, slot: str | None
     asked for a codename on the terminal first, and the record writer listens
     to the engine's events (its warnings reach the player with the save warnings).
     """
-    story = load_story(path)
+    story = load_story_cached(path)  # a warm start skips the YAML parse and its import
     store = SaveStore(default_folder(), story)
     engine, resumed = open_game(story, seed, new, slot, store)
     inp, out = inp or sys.stdin, out or sys.stdout
@@ -114,6 +115,7 @@ def title(folders: list[Path], seed: int, plain: bool,
         if run_title is not None:
             return run_title(folders=folders, seed=seed)
     from game.engine.lines import clean  # a story's title must not send escape codes
+    from game.story.catalog import catalog
 
     inp, out = inp or sys.stdin, out or sys.stdout
     entries = [e for e in catalog(folders) if e.story is not None]
@@ -153,7 +155,7 @@ def serve_student(path: Path, class_code: str, records: Path | None) -> int:
     from game.classroom.seat import ClassSeat
     from game.ui.classapp import ClassApp
 
-    story = load_story(path)
+    story = load_story_cached(path)  # every student's process starts from the cache
     seat = ClassSeat(story, class_folder(class_code, records))
     app = ClassApp(seat, story)
     try:

@@ -93,3 +93,16 @@ def test_tampered_tree_is_a_miss(tmp_path: Path) -> None:
     entry.write_text(json.dumps(doc))
     story = load_story_cached(path, tmp_path)
     assert playthrough(story, 1) == playthrough(load_story(path), 1)
+
+
+def test_play_goes_through_the_cache(tmp_path: Path, monkeypatch, private_story_cache: Path) -> None:
+    import io
+
+    from game.launch import play
+
+    monkeypatch.setenv("STANDING_DATA_DIR", str(tmp_path / "data"))
+    for _ in range(2):
+        out = io.StringIO()
+        assert play(STORIES[0], seed=1, plain=True, new=True, inp=io.StringIO("q\n"), out=out) == 0
+        assert "Green Channel" in out.getvalue()
+    assert len(list(private_story_cache.glob("*.json"))) == 1
