@@ -59,9 +59,9 @@ START_PLAYER = '''
 import sys, time
 from game.engine.engine import Engine
 from game.engine.saves import SaveStore, default_folder
-from game.story.loader import load_story
+from game.story.cache import load_story_cached
 from game.ui.app import StandingApp
-story = load_story(sys.argv[1])
+story = load_story_cached(sys.argv[1])  # as `play` starts: from the compiled cache when warm
 app = StandingApp(Engine(story, seed=1), SaveStore(default_folder(), story))
 '''
 
