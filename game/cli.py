@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     student.add_argument("--records", type=Path, default=None)
 
     report = sub.add_parser("report", help="write a class report from a class folder")
-    report.add_argument("folder", type=Path, metavar="CLASS_DIR")
+    report.add_argument("folder", type=Path, metavar="CLASS_DIR",
+                        help="the class folder, or the class code for the default place")
     report.add_argument("--out", "-o", type=Path, required=True, metavar="FILE",
                         help="report.html, report.md or report.csv")
     report.add_argument("--story", default=None, metavar="STORY",

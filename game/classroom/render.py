@@ -226,7 +226,17 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
 
 def run_report(folder: Path, out: Path, story_folders: list[Path], story_path: Path | None,
                say: TextIO, show_small: bool = False, per_player: bool = False) -> int:
-    """``report CLASS_DIR --out FILE``: write the report and say what was done."""
+    """``report CLASS_DIR --out FILE``: write the report and say what was done.
+
+    ``folder`` may also be a class code (``9b``): the class's folder in the
+    default records place, as ``play --class 9b`` and ``class serve`` write it.
+    """
+    if not folder.exists() and len(folder.parts) == 1:
+        from game.classroom.records import class_folder
+
+        by_code = class_folder(str(folder))
+        if by_code.is_dir():
+            folder = by_code
     for line in write_report(folder, out, story_folders, story_path, show_small=show_small,
                              per_player=per_player):
         say.write(line + "\n")

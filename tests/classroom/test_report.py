@@ -233,3 +233,15 @@ def test_a_folder_of_two_stories_reports_the_commoner(lesson_class: Path, tmp_pa
                      '"story_version":null,"content_hash":null}\n')
     lines = write_report(lesson_class, tmp_path / "r.md", [FIXTURES])
     assert "Sessions of other stories are not in this report: other (1)." in " ".join(lines)
+
+
+def test_report_takes_a_class_code_for_the_default_place(lesson_class: Path, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    """`report 7b` finds the class where `play --class 7b` and `class serve` write it."""
+    data = tmp_path / "data"
+    shutil.copytree(lesson_class, data / "classes" / "7b")
+    monkeypatch.setenv("STANDING_DATA_DIR", str(data))
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "r.md"
+    assert main(["report", "7b", "--out", str(out), "--story", str(LESSON)]) == 0
+    assert out.read_text(encoding="utf-8").strip()
