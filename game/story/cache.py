@@ -264,7 +264,7 @@ class _Restorer:
         source, f, line, column = ref[:4]
         where = Location(self.files[f], line, column)
         if len(ref) == 4:
-            return Text(source, where, (source,))
+            return Text(source, where, (_unescape(source),))  # {{ and }} stand for braces
         parts: list = []
         at = 0
         for start, end, expr in ref[4]:

@@ -106,3 +106,12 @@ def test_play_goes_through_the_cache(tmp_path: Path, monkeypatch, private_story_
         assert play(STORIES[0], seed=1, plain=True, new=True, inp=io.StringIO("q\n"), out=out) == 0
         assert "Green Channel" in out.getvalue()
     assert len(list(private_story_cache.glob("*.json"))) == 1
+
+
+def test_literal_braces_survive_the_cache(tmp_path: Path) -> None:
+    path = STORIES[1]
+    load_story_cached(path, tmp_path)
+    cached = load_story_cached(path, tmp_path)
+    lobby = [b.text for b in cached.scenes["lobby"].text]
+    shown = [t.render(None) for t in lobby if t.is_static]
+    assert "A notice reads: {Score your neighbours - it's fair!}" in shown
