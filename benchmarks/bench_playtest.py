@@ -6,7 +6,8 @@ For each story (default: every bundled story, plus synthetic stories of 1,000
 and 10,000 scenes from ``gen_story.py``):
 
 - **floor**: the engine's bare step loop in this process, uniform random open
-  choices through ``Engine.options()``/``take()``, no bookkeeping;
+  choices through ``Engine.options(explain=False)``/``take()`` on engines made
+  with ``lazy_gaps`` (as ``test`` plays), no bookkeeping;
 - **test**: ``python -m game test STORY --runs N --json`` as a whole process
   (start-up and load included), its steps counted from its own report, once
   with ``--jobs 1`` and once with the default (one process per core);
@@ -68,11 +69,11 @@ def bare_loop(story: m.Story, runs: int, seed: int = 0) -> int:
     rng = random.Random(seed)
     steps = 0
     for _ in range(runs):
-        engine = Engine(story, seed=rng.getrandbits(31))
+        engine = Engine(story, seed=rng.getrandbits(31), lazy_gaps=True)
         for _step in range(2000):
             if engine.ended:
                 break
-            options = engine.options()
+            options = engine.options(explain=False)
             if engine.scene.goto is not None:
                 engine.proceed()
             else:

@@ -11,8 +11,17 @@ from typing import Literal, Union
 
 LedgerKind = Literal["rule", "list", "unlist", "rated", "rate"]
 
+value_class = dataclass(slots=True, unsafe_hash=True)
+"""The decorator of the engine's per-step values (events, ledger entries, views).
 
-@dataclass(frozen=True, slots=True)
+They compare and hash by value like frozen dataclasses, and nothing may change
+one after it is made, but they are not declared ``frozen``: a frozen
+dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
+measured ~110 ns a field here against ~20 ns, and the engine makes several
+of them (a 14-field ledger entry among them) on every step."""
+
+
+@value_class
 class LedgerEntry:
     """One thing the system recorded about the player, and why."""
 
@@ -55,7 +64,7 @@ class LedgerEntry:
         return data
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ScoreChanged:
     """The player's score moved; ``entry`` says why."""
 
@@ -64,7 +73,7 @@ class ScoreChanged:
     entry: LedgerEntry
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class TierChanged:
     """The score crossed a tier line."""
 
@@ -75,7 +84,7 @@ class TierChanged:
     up: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ListChanged:
     """The player was put on, or taken off, a list."""
 
@@ -87,7 +96,7 @@ class ListChanged:
     """False for a list that does not tell the player (``announce: false``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class RatedByPerson:
     """A person rated the player."""
 
@@ -97,7 +106,7 @@ class RatedByPerson:
     entry: LedgerEntry
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PersonRated:
     """The player rated a person; their rating moved."""
 
@@ -109,14 +118,14 @@ class PersonRated:
     entry: LedgerEntry
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Notified:
     """A phone notification."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DayAdvanced:
     """Time passed."""
 
@@ -124,7 +133,7 @@ class DayAdvanced:
     day: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class SceneEntered:
     """The player arrived in a scene (``chapter`` set when one starts here)."""
 
@@ -133,7 +142,7 @@ class SceneEntered:
     visits: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Ended:
     """The story reached an ending."""
 
@@ -142,7 +151,7 @@ class Ended:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ChoiceTaken:
     """The player took a choice (what the class records keep)."""
 
@@ -153,7 +162,7 @@ class ChoiceTaken:
     step: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PollAnswered:
     """The player answered the current scene's poll (no effect on the rating)."""
 
@@ -167,7 +176,7 @@ class PollAnswered:
     """The moment it was asked: the number of steps taken before it."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Rewound:
     """The game went back to the moment after ``step`` steps (undo, rewind, restart).
 

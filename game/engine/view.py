@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import field
 from typing import NamedTuple
 
+from game.engine.events import value_class
 
-@dataclass(frozen=True, slots=True)
+
+@value_class
 class ChoiceView:
     """One choice as the player sees it."""
 
@@ -28,7 +30,7 @@ class ChoiceView:
         return {"number": self.number, "id": self.id, "text": self.text, "locked": reason}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class EndingView:
     """The ending reached."""
 
@@ -37,7 +39,7 @@ class EndingView:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ServiceView:
     """A service and whether it is open to the player."""
 
@@ -46,7 +48,7 @@ class ServiceView:
     open: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PollView:
     """The current scene's poll: a question with no effect on the rating."""
 
@@ -57,7 +59,7 @@ class PollView:
     """The option (from 0) the player chose at this moment, or None."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class View:
     """The current moment of the story."""
 
@@ -67,7 +69,8 @@ class View:
     chapter_index: int
     chapter_count: int
     paragraphs: tuple[str, ...]
-    choices: tuple[ChoiceView, ...]
+    options: tuple[Option, ...]
+    """The choices as the engine evaluated them (``choices`` numbers them for players)."""
     continues: bool
     """True when the scene goes on by itself (a single Continue)."""
     ending: EndingView | None
@@ -81,16 +84,32 @@ class View:
     step: int
     poll: PollView | None = None
     """The scene's poll, asked before its choices (and at an ending, before the debrief)."""
+    _choices: tuple[ChoiceView, ...] | None = field(default=None, init=False, repr=False,
+                                                    compare=False)
+
+    @property
+    def choices(self) -> tuple[ChoiceView, ...]:
+        """The choices as the player sees them, numbered (locked ones included).
+
+        Made on first use: a bot stepping through the engine often never asks.
+        """
+        made = self._choices
+        if made is None:
+            numbered = []
+            for number, (choice, text, locked, gaps, tags) in enumerate(self.options, 1):
+                numbered.append(ChoiceView(number, choice, text, locked, gaps, tags))
+            made = self._choices = tuple(numbered)
+        return made
 
     @property
     def closed_services(self) -> tuple[ServiceView, ...]:
         """Services the rating currently closes to the player."""
-        return tuple(s for s in self.services if not s.open)
+        return tuple([s for s in self.services if not s.open])
 
     @property
     def open_choices(self) -> tuple[ChoiceView, ...]:
         """Choices that can be taken now."""
-        return tuple(c for c in self.choices if c.locked is None)
+        return tuple([c for c in self.choices if c.locked is None])
 
 
 class Option(NamedTuple):
@@ -100,5 +119,7 @@ class Option(NamedTuple):
     text: str
     locked: str | None
     """Why the choice cannot be taken, or None when it can."""
-    gaps: tuple[str, ...]
+    gaps: tuple[str, ...] | None
+    """What the player lacks (as ``ChoiceView.gaps``); None only from
+    ``Engine.options(explain=False)``, for a lock it did not explain."""
     tags: tuple[str, ...]

@@ -940,7 +940,11 @@ def _b_pos(node: Node, names: set[str]) -> Fn:
 
 
 def _b_not(node: Node, names: set[str]) -> Fn:
-    f = _build(node[1], names)
+    inner = node[1]
+    if inner[0] == "fn" and inner[1] == "listed":  # not listed('x'): one call, not two
+        ident = inner[2]
+        return lambda ctx: not ctx.is_listed(ident)
+    f = _build(inner, names)
     return lambda ctx: not f(ctx)
 
 
@@ -1194,6 +1198,55 @@ _BUILDERS: dict[str, Callable[[Node, set[str]], Fn]] = {
 }
 
 
+def _draws(node: Any) -> bool:
+    """Whether a compiled tree calls ``random()`` or ``can()`` anywhere."""
+    if isinstance(node, (tuple, list)):
+        if len(node) >= 2 and (tuple(node[:2]) in (("call", "random"), ("fn", "can"))):
+            return True
+        return any(_draws(item) for item in node)
+    return False
+
+
+_NUMERIC = frozenset({"score", "day", "tier_rank", "trank"})
+"""Tags of nodes whose value is always a number."""
+
+
+def _is_number_node(node: Node) -> bool:
+    tag = node[0]
+    return (tag in _NUMERIC or (tag == "c" and type(node[1]) in _NUM)
+            or (tag == "fn" and node[1] == "visits"))
+
+
+def _safe(node: Node) -> bool:
+    """Whether a compiled tree can neither fail nor draw random numbers (see ``Expr.safe``)."""
+    tag = node[0]
+    if tag in ("c", "v", "score", "day", "tier", "tier_label", "tier_rank", "trank"):
+        return True
+    if tag == "fn":
+        return node[1] in ("listed", "visited", "visits")
+    if tag == "not":
+        return _safe(node[1])
+    if tag in ("and", "or"):
+        return all(_safe(item) for item in node[1])
+    if tag == "seq":
+        return all(_safe(item) for item in node[1])
+    if tag == "cmp":
+        operands, ops = node[1], node[2]
+        if not all(_safe(o) for o in operands):
+            return False
+        for index, op in enumerate(ops):
+            left, right = operands[index], operands[index + 1]
+            if op in ("==", "!="):
+                continue  # equality compares anything with anything
+            if op in ("in", "not in"):
+                if right[0] != "seq":  # 'in' on text needs text on the left
+                    return False
+            elif not (_is_number_node(left) and _is_number_node(right)):
+                return False
+        return True
+    return False  # arithmetic (overflow, types, division), calls, can()
+
+
 def _to_json(node: Any) -> Any:
     if isinstance(node, (tuple, list)):
         return [_to_json(item) for item in node]
@@ -1205,12 +1258,15 @@ def _to_json(node: Any) -> Any:
 
 
 _SAFETY_NET = (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError)
+_CAUGHT = (_Fail, *_SAFETY_NET)
+"""What evaluating may raise, to be turned into a StoryRuntimeError."""
 
 
 class Expr:
     """One compiled expression: immutable, evaluated many times."""
 
-    __slots__ = ("source", "location", "names", "_tree", "_fn", "_conjunct_exprs")
+    __slots__ = ("source", "location", "names", "draws", "safe", "constant", "_tree", "_fn",
+                 "_conjunct_box")
 
     source: str
     """The expression as the author wrote it."""
@@ -1218,6 +1274,17 @@ class Expr:
     """Where it starts in the story file."""
     names: frozenset[str]
     """Story vars it reads (not built-in names)."""
+    draws: bool
+    """Whether evaluating it may draw random numbers: it calls ``random()``, or
+    ``can()`` (a service's condition may). Otherwise evaluating it twice in the
+    same state gives the same value and leaves the state alone."""
+    safe: bool
+    """Whether evaluating it can neither draw random numbers nor fail, in any state
+    where every declared var has a value (the engine's always do): then it may be
+    evaluated later in the same state, or not at all, and nothing else changes.
+    Decided from the tree's shape, conservatively (arithmetic is never safe)."""
+    constant: Value | None
+    """Its value when it is a constant (``5``, ``'late'``, ``-2``), else None."""
 
     def __init__(self, source: str, location: Location, tree: Node) -> None:
         names: set[str] = set()
@@ -1226,9 +1293,14 @@ class Expr:
         setter(self, "source", source)
         setter(self, "location", location)
         setter(self, "names", frozenset(names))
+        setter(self, "draws", _draws(tree))
+        setter(self, "safe", _safe(tree))
+        setter(self, "constant", tree[1] if tree[0] == "c" else None)
         setter(self, "_tree", tree)
         setter(self, "_fn", fn)
-        setter(self, "_conjunct_exprs", None)
+        # A box shared with every ``moved`` copy: the same condition found in many
+        # places is split into conjuncts for ``unmet`` once, not once per place.
+        setter(self, "_conjunct_box", [None])
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Expr is immutable (cannot set {name!r})")
@@ -1255,16 +1327,25 @@ class Expr:
         """The value of the expression in this state; raises only StoryRuntimeError."""
         try:
             return self._fn(ctx)  # type: ignore[no-any-return]
-        except _Fail as exc:
-            raise self._error(str(exc)) from None
-        except ZeroDivisionError:
-            raise self._error("division by zero") from None
-        except _SAFETY_NET as exc:
-            raise self._error(f"cannot evaluate: {exc}") from None
+        except _CAUGHT as exc:
+            raise self._failure(exc) from None
 
     def test(self, ctx: Context) -> bool:
         """Evaluate as a condition (truthiness)."""
-        return bool(self.evaluate(ctx))
+        # Not bool(self.evaluate(ctx)): conditions are tested several times a step,
+        # and the extra call was ~10% of a simple condition's cost.
+        try:
+            return bool(self._fn(ctx))
+        except _CAUGHT as exc:
+            raise self._failure(exc) from None
+
+    def _failure(self, exc: Exception) -> StoryRuntimeError:
+        """The StoryRuntimeError for an exception raised while evaluating."""
+        if isinstance(exc, _Fail):
+            return self._error(str(exc))
+        if isinstance(exc, ZeroDivisionError):
+            return self._error("division by zero")
+        return self._error(f"cannot evaluate: {exc}")
 
     def _error(self, message: str) -> StoryRuntimeError:
         return StoryRuntimeError(message, self.location, expression=self.source)
@@ -1273,14 +1354,35 @@ class Expr:
         """Player-facing reasons a condition is false, one per failed conjunct; [] if true."""
         if self.test(ctx):
             return []
-        parts = self._conjunct_exprs
+        return self._reasons(ctx, False)
+
+    def explain_false(self, ctx: Context) -> list[str]:
+        """``unmet`` for a condition just tested false in this same state.
+
+        When the condition draws no random numbers, testing it again cannot give
+        anything new, so it is not tested again (nor, when it is a single
+        conjunct, evaluated again): the reasons are the same as ``unmet``'s.
+        """
+        if self.draws:
+            return self.unmet(ctx)
+        return self._reasons(ctx, True)
+
+    def _reasons(self, ctx: Context, known_false: bool) -> list[str]:
+        """The reasons ``unmet`` gives for a condition found false."""
+        box = self._conjunct_box
+        parts = box[0]
         if parts is None:  # built once: a locked choice is asked on every view
             parts = tuple(
-                (tree, Expr(self.source, self.location, tree), span)
-                for tree, span in self._conjuncts(self._tree, (0, len(self.source))))
-            object.__setattr__(self, "_conjunct_exprs", parts)
+                (Expr(self.source, self.location, tree), _phrase_for(tree),
+                 f"needs: {self.source[start:end].strip()}")
+                for tree, (start, end) in self._conjuncts(self._tree, (0, len(self.source))))
+            box[0] = parts
+        if known_false and len(parts) == 1:
+            # The one conjunct is the whole condition, just found false.
+            _part, phrase, fallback = parts[0]
+            return [phrase(ctx) or fallback]
         reasons: list[str] = []
-        for tree, part, (start, end) in parts:
+        for part, phrase, fallback in parts:
             try:
                 holds = part.evaluate(ctx)
             except StoryRuntimeError:
@@ -1289,8 +1391,7 @@ class Expr:
                 # ``x != 0 and 10 / x > 2``; the false guard is the reason.
                 continue
             if not holds:
-                phrase = _phrase(tree, ctx)
-                reasons.append(phrase or f"needs: {self.source[start:end].strip()}")
+                reasons.append(phrase(ctx) or fallback)
         return reasons or [f"needs: {self.source.strip()}"]
 
     def _conjuncts(self, tree: Node, span: Sequence[int]) -> Iterable[tuple[Node, Sequence[int]]]:
@@ -1324,7 +1425,7 @@ class Expr:
 class Text:
     """Immutable text with ``{EXPR}`` interpolation."""
 
-    __slots__ = ("source", "location", "parts", "is_static", "names", "_static")
+    __slots__ = ("source", "location", "parts", "is_static", "names", "safe", "_static")
 
     source: str
     """The text as the author wrote it."""
@@ -1336,6 +1437,8 @@ class Text:
     """True when there is nothing to interpolate."""
     names: frozenset[str]
     """Story vars its expressions read."""
+    safe: bool
+    """Whether rendering it can neither draw random numbers nor fail (see ``Expr.safe``)."""
 
     def __init__(self, source: str, location: Location, parts: tuple[str | Expr, ...]) -> None:
         setter = object.__setattr__
@@ -1350,6 +1453,8 @@ class Text:
             if type(part) is not str:
                 names |= part.names  # type: ignore[union-attr]
         setter(self, "names", names)
+        safe = all(type(p) is str or p.safe for p in parts)  # type: ignore[union-attr]
+        setter(self, "safe", safe)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Text is immutable (cannot set {name!r})")
@@ -1379,10 +1484,20 @@ class Text:
         """The text with every expression's value formatted in place."""
         if self.is_static:
             return self._static  # type: ignore[no-any-return]
-        return "".join([
-            part if type(part) is str else format_value(part.evaluate(ctx))  # type: ignore[union-attr]
-            for part in self.parts
-        ])
+        out = []
+        for part in self.parts:
+            if type(part) is str:
+                out.append(part)
+                continue
+            # part.evaluate(ctx) inlined, and str() for whole numbers (scores, days:
+            # most of what text shows; it is what format_value gives them): the two
+            # calls saved were ~40% of rendering a paragraph with two numbers.
+            try:
+                value = part._fn(ctx)  # type: ignore[union-attr]
+            except _CAUGHT as exc:
+                raise part._failure(exc) from None  # type: ignore[union-attr]
+            out.append(str(value) if type(value) is int else format_value(value))
+        return "".join(out)
 
     def to_json(self) -> object:
         """Literal parts as strings; each expression as [source, line delta, column, tree]."""
@@ -1432,43 +1547,68 @@ _TIER_BOUNDS = {
 }
 
 
-def _phrase(tree: Node, ctx: Context) -> str | None:
-    """Words for one false conjunct, or None to fall back to its source."""
+def _no_phrase(ctx: Context) -> None:
+    return None
+
+
+def _phrase_for(tree: Node) -> Callable[[Context], str | None]:
+    """Words for one conjunct when it is false (a closure: the tree is read once), or
+    a closure giving None to fall back to its source."""
     tag = tree[0]
     if tag == "not" and tree[1][0] == "fn" and tree[1][1] == "listed":
-        return f"you are on the list: {ctx.list_label(tree[1][2])}"
+        on = tree[1][2]
+        return lambda ctx: f"you are on the list: {ctx.list_label(on)}"
     if tag == "fn" and tree[1] == "listed":
-        return f"you are not on the list: {ctx.list_label(tree[2])}"
+        off = tree[2]
+        return lambda ctx: f"you are not on the list: {ctx.list_label(off)}"
     if tag == "fn" and tree[1] == "can":
-        return f"needs access to {ctx.service_label(tree[2])}"
+        service = tree[2]
+        return lambda ctx: f"needs access to {ctx.service_label(service)}"
     if tag != "cmp" or len(tree[2]) != 1:
-        return None
+        return _no_phrase
     subject, bound = tree[1]
     op = tree[2][0]
     if op not in _FLIPPED:
-        return None
+        return _no_phrase
     if subject[0] in ("c", "trank"):
         subject, bound, op = bound, subject, _FLIPPED[op]
     if subject[0] == "tier_rank" and bound[0] == "trank":
-        tier_id = bound[1]
-        want = f"{tier_id} ({ctx.tier_label_of(tier_id)})"
-        have = f"{ctx.tier_id} ({ctx.tier_label})"
-        return f"needs {_TIER_BOUNDS[op].format(want)}, you are {have}"
+        tier_id, tier_bound = bound[1], _TIER_BOUNDS[op]
+
+        def tier(ctx: Context) -> str:
+            want = f"{tier_id} ({ctx.tier_label_of(tier_id)})"
+            return f"needs {tier_bound.format(want)}, you are {ctx.tier_id} ({ctx.tier_label})"
+
+        return tier
     if bound[0] != "c" or type(bound[1]) not in _NUM:
-        return None
+        return _no_phrase
     number = format_value(bound[1])
     if subject[0] == "score":
-        return f"needs {ctx.score_name} {_BOUNDS[op].format(number)}, you have {format_value(ctx.score)}"
-    if subject[0] == "v" and subject[1] in ctx.vars:
-        have = format_value(ctx.vars[subject[1]])
-        return f"needs {subject[1]} {_BOUNDS[op].format(number)}, you have {have}"
+        wanted = _BOUNDS[op].format(number)
+        return lambda ctx: f"needs {ctx.score_name} {wanted}, you have {format_value(ctx.score)}"
+    if subject[0] == "v":
+        name = subject[1]
+        wanted = f"needs {name} {_BOUNDS[op].format(number)}, you have "
+
+        def var(ctx: Context) -> str | None:
+            if name in ctx.vars:
+                return wanted + format_value(ctx.vars[name])
+            return None
+
+        return var
     if subject[0] == "day":
-        return f"needs {_DAY_BOUNDS[op].format(number)}, it is day {format_value(ctx.day)}"
+        wanted = f"needs {_DAY_BOUNDS[op].format(number)}, it is day "
+        return lambda ctx: wanted + format_value(ctx.day)
     if subject[0] == "fn" and subject[1] == "rating":
-        person = ctx.person_name(subject[2])
-        rating = format_value(ctx.rating_of(subject[2]))
-        return f"needs {person} at {_BOUNDS[op].format(number)}, {person} is {rating}"
-    return None
+        person_id, wanted = subject[2], _BOUNDS[op].format(number)
+
+        def rating(ctx: Context) -> str:
+            person = ctx.person_name(person_id)
+            have = format_value(ctx.rating_of(person_id))
+            return f"needs {person} at {wanted}, {person} is {have}"
+
+        return rating
+    return _no_phrase
 
 
 __all__ = [

@@ -279,9 +279,10 @@ class Scene:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Story:
-    """A whole, validated story."""
+    """A whole, validated story (weakly referable: the engine keeps per-story facts
+    beside it for as long as it lives)."""
 
     id: str
     title: str
