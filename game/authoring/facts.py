@@ -441,7 +441,7 @@ class Facts:
             low = high = 0.0
             for effect in effects:
                 if isinstance(effect, m.Advance):
-                    days = self.eval(effect.days).numbers()
+                    days = self.values_of(effect.days).numbers()
                     if days is None:
                         return 0.0, INF
                     low += max(0.0, days[0])
@@ -517,7 +517,7 @@ class Facts:
             new = dict(initial)
             for var, exprs in assigned.items():
                 for expr in exprs:
-                    new[var] = join(new[var], self.eval(expr))
+                    new[var] = join(new[var], self.values_of(expr))
             for var in added:
                 new[var] = self._with_adds(var, new[var])
             if new == self.vars:
@@ -538,7 +538,7 @@ class Facts:
                     for name, expr in effect.values:
                         if name != var:
                             continue
-                        amount = self.eval(expr).numbers()
+                        amount = self.values_of(expr).numbers()
                         if amount is None:
                             broken = True
                             return -INF, INF
@@ -568,7 +568,7 @@ class Facts:
         if service is None or service.requires is None:
             out = {True}
         else:
-            out = self.eval(service.requires).truths()
+            out = self.values_of(service.requires).truths()
         self.service_cache[service_id] = out
         return out
 
@@ -625,7 +625,7 @@ class Facts:
             low, high = min(low, first), max(high, first)
         return between(low, high)
 
-    def eval(self, expr: Expr) -> Vals:
+    def values_of(self, expr: Expr) -> Vals:
         """The values an expression can take (its evaluation errors are left out).
 
         When every name it reads has few exact values, every combination is
