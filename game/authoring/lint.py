@@ -112,6 +112,10 @@ def _never_true(story: m.Story, facts: Facts) -> tuple[list[Diagnostic], set[int
     found: list[Diagnostic] = []
     dead: set[int] = set()
 
+    def never(expr: Expr) -> bool:
+        """True when the condition holds in no possible play."""
+        return True not in facts.values_of(expr).truths()
+
     def explain(expr: Expr) -> str:
         parts = []
         tree = tree_of(expr.to_json())
@@ -146,13 +150,13 @@ def _never_true(story: m.Story, facts: Facts) -> tuple[list[Diagnostic], set[int
     for sid in sorted(facts.live):
         scene = story.scenes[sid]
         for block in scene.text:
-            if block.condition is not None and True not in facts.values_of(block.condition).truths():
+            if block.condition is not None and never(block.condition):
                 found.append(_diag(
                     block.condition.location, "never-true",
                     f"in scene '{sid}', the text's `if: {block.condition.source.strip()}` can "
                     f"never be true ({explain(block.condition)}), so it is never shown"))
         for choice in scene.choices:
-            if choice.condition is not None and True not in facts.values_of(choice.condition).truths():
+            if choice.condition is not None and never(choice.condition):
                 dead.add(id(choice))
                 found.append(_diag(
                     choice.condition.location, "never-true",
@@ -169,7 +173,7 @@ def _never_true(story: m.Story, facts: Facts) -> tuple[list[Diagnostic], set[int
                     f"choice '{choice.id}' in scene '{sid}' needs service '{choice.service}', "
                     f"which can never be open ({why}), so the choice is always locked"))
                 continue
-            if choice.requires is not None and True not in facts.values_of(choice.requires).truths():
+            if choice.requires is not None and never(choice.requires):
                 dead.add(id(choice))
                 found.append(_diag(
                     choice.requires.location, "never-true",
