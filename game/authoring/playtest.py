@@ -173,6 +173,8 @@ class Report:
     exploration: dict | None = None
     explored_scenes: set = field(default_factory=set)
     explored_choices: set = field(default_factory=set)
+    shown_locked: set = field(default_factory=set)
+    """Every (scene, choice id) some run or explored state was shown locked."""
 
     # -- facts
 
@@ -186,17 +188,29 @@ class Report:
         """Every (scene, choice id) of the story, in file order."""
         return [(sid, c.id) for sid, s in self.story.scenes.items() for c in s.choices]
 
+    def _untaken(self) -> list[tuple[str, str]]:
+        return [(sid, cid) for sid, cid in self.all_choices
+                if not self.choice_counts[(sid, cid)] and (sid, cid) not in self.explored_choices]
+
     def never_reached(self) -> dict[str, list[str]]:
-        """Scenes, choices and endings no run and no explored state reached."""
+        """Scenes, choices and endings no run and no explored state reached.
+
+        A choice counts as reached when it was taken or shown locked: a lock the
+        player always meets (a lane only the highest tier may use) is the story
+        working as written, and is listed apart by ``always_locked``.
+        """
         seen = {sid for sid in self.story.scenes
                 if self.scene_counts[sid] or sid in self.explored_scenes}
         return {
             "scenes": [sid for sid in self.story.scenes if sid not in seen],
             "endings": [sid for sid in self.endings if sid not in seen],
-            "choices": [f"{sid}:{cid}" for sid, cid in self.all_choices
-                        if not self.choice_counts[(sid, cid)]
-                        and (sid, cid) not in self.explored_choices],
+            "choices": [f"{sid}:{cid}" for sid, cid in self._untaken()
+                        if (sid, cid) not in self.shown_locked],
         }
+
+    def always_locked(self) -> list[str]:
+        """Choices shown to some player but never open to any, in file order."""
+        return [f"{sid}:{cid}" for sid, cid in self._untaken() if (sid, cid) in self.shown_locked]
 
     @property
     def failed(self) -> bool:
@@ -229,6 +243,7 @@ class Report:
                            "counts": {sid: self.scene_counts[sid] for sid in story.scenes}},
                 "choices": {"reached": len(self.all_choices) - len(never["choices"]),
                             "total": len(self.all_choices),
+                            "always_locked": self.always_locked(),
                             "counts": {f"{s}:{c}": self.choice_counts[(s, c)]
                                        for s, c in self.all_choices}},
                 "endings": {"reached": len(self.endings) - len(never["endings"]),
@@ -257,12 +272,16 @@ class Report:
             modes.append("exhaustive exploration")
         w(f"{story.title} ({story.id}): {' and '.join(modes)}, seed {self.seed}\n")
         choices = len(self.all_choices)
+        locked = self.always_locked()
         w(f"coverage: scenes {len(story.scenes) - len(never['scenes'])}/{len(story.scenes)}, "
-          f"choices {choices - len(never['choices'])}/{choices}, "
-          f"endings {len(self.endings) - len(never['endings'])}/{len(self.endings)}\n")
+          f"choices {choices - len(never['choices'])}/{choices}"
+          + (f" ({len(locked)} only ever shown locked)" if locked else "")
+          + f", endings {len(self.endings) - len(never['endings'])}/{len(self.endings)}\n")
         for what in ("endings", "scenes", "choices"):
             if never[what]:
                 w(f"  never reached ({what}): {_listing(never[what])}\n")
+        if locked:
+            w(f"  shown but always locked (choices): {_listing(locked)}\n")
         rare = sorted((n, sid) for sid in story.scenes if (n := self.scene_counts[sid]))
         if rare and self.tallies:
             w("  rarest scenes: " + ", ".join(f"{sid} {n}" for n, sid in rare[:8]) + "\n")
@@ -356,6 +375,7 @@ class _Partial:
     scene_counts: Counter = field(default_factory=Counter)
     choice_counts: Counter = field(default_factory=Counter)
     problems: dict = field(default_factory=dict)
+    shown_locked: set = field(default_factory=set)
 
     def add_problem(self, problem: Problem) -> None:
         """Like Report.add_problem."""
@@ -368,6 +388,7 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
     found = _Partial(Tally(persona))
     tally = found.tally
     scene_counts, choice_counts = found.scene_counts, found.choice_counts
+    shown_locked = found.shown_locked
     scenes = story.scenes
     weigh = persona.weight if persona.weights else None
     rating = story.rating
@@ -408,6 +429,9 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                     continue
                 streak = 0
                 open_ = [n for n, option in enumerate(options) if option.locked is None]
+                if len(open_) != len(options):
+                    scene_id = state.scene
+                    shown_locked.update((scene_id, o.id) for o in options if o.locked is not None)
                 if not open_:
                     outcome = "dead-end"
                     break
@@ -507,6 +531,7 @@ def play_runs(story: m.Story, report: Report, persona: Persona, runs: int, seed:
         tally.lists.update(done.lists)
         report.scene_counts.update(part.scene_counts)
         report.choice_counts.update(part.choice_counts)
+        report.shown_locked |= part.shown_locked
         for problem in part.problems.values():
             report.add_problem(problem)
     return tally
@@ -618,6 +643,9 @@ def explore(story: m.Story, report: Report, seed: int,
             moves = [(None, None)]
         else:
             moves = [(n + 1, o.id) for n, o in enumerate(options) if o.locked is None]
+            if len(moves) != len(options):
+                report.shown_locked.update(
+                    (state.scene, o.id) for o in options if o.locked is not None)
             if not moves:
                 report.add_problem(Problem(
                     "dead-end", f"no choice can be taken in scene '{state.scene}' (every "

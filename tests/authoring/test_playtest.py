@@ -69,7 +69,8 @@ def test_problems_are_found_and_fail_the_test() -> None:
     assert kinds["error"]["location"].endswith("playtest_problems.yaml:42:37")
     assert "'door'" in kinds["dead-end"]["message"]
     assert data["never_reached"]["endings"] == ["secret_end"]
-    assert "door:open_it" in data["never_reached"]["choices"]
+    assert "door:open_it" not in data["never_reached"]["choices"]  # shown, locked
+    assert "door:open_it" in data["coverage"]["choices"]["always_locked"]
 
 
 def _replay(repro: str, capsys) -> tuple[int, str, str]:
@@ -121,7 +122,8 @@ def test_the_text_report(capsys) -> None:
     text = out.getvalue()
     assert code == 1
     assert text.startswith("Problems (playtest_problems): 300 runs per persona, seed 1\n")
-    assert "coverage: scenes 8/9, choices 7/8, endings 2/3" in text
+    assert "coverage: scenes 8/9, choices 8/8 (1 only ever shown locked), endings 2/3" in text
+    assert "shown but always locked (choices): door:open_it" in text
     assert "never reached (endings): secret_end" in text
     assert "persona random: 300 runs" in text and "persona resist=0: 300 runs" in text
     assert "ended on lists: flagged" in text
@@ -287,7 +289,56 @@ def test_a_guarded_requires_explains_itself_without_crashing(tmp_path) -> None:
     assert share.locked and share.gaps == ("needs friends other than 0, you have 0",)
     out = StringIO()
     assert run_test(path, str(path), out, runs=20) == 0  # no error: the ending is reached
-    assert "never reached (choices): a:share" in out.getvalue()
+    # Always locked when shown: reached (the player meets the lock), listed apart.
+    assert "choices 2/2 (1 only ever shown locked)" in out.getvalue()
+    assert "shown but always locked (choices): a:share" in out.getvalue()
+    assert "never reached (choices)" not in out.getvalue()
+
+
+LOCKS = """\
+title: Locks
+vars: {coins: 0}
+scenes:
+  a:
+    choices:
+      - text: Buy
+        requires: coins > 5
+        goto: b
+      - text: Dream
+        if: coins > 100
+        goto: b
+      - text: Earn
+        requires: coins < 1
+        do: [{add: {coins: 10}}]
+        goto: a
+      - {text: Leave, goto: b}
+  b:
+    ending: {title: End, kind: good}
+"""
+
+
+@pytest.mark.parametrize("how", [{"runs": 200}, {"runs": 0, "exhaustive": True}])
+def test_a_choice_shown_locked_counts_as_reached_and_is_listed_apart(tmp_path, how) -> None:
+    path = tmp_path / "locks.yaml"
+    path.write_text(LOCKS, encoding="utf-8")
+    report = playtest(load_story(path), str(path), seed=1, **how)
+    data = report.to_json()
+    # Buy opens once the player has earned; Earn locks once they have: both taken.
+    # Dream is hidden unless coins > 100: never shown, never reached.
+    assert data["never_reached"]["choices"] == ["a:dream"]
+    assert data["coverage"]["choices"]["always_locked"] == []
+    assert data["coverage"]["choices"]["reached"] == 3
+
+
+def test_a_choice_never_open_is_listed_as_always_locked(tmp_path) -> None:
+    path = tmp_path / "locks.yaml"
+    path.write_text(LOCKS.replace("do: [{add: {coins: 10}}]", "do: [{add: {coins: 1}}]")
+                    .replace("coins < 1", "coins < 3"), encoding="utf-8")
+    for how in ({"runs": 300}, {"runs": 0, "exhaustive": True}):
+        data = playtest(load_story(path), str(path), seed=2, **how).to_json()
+        assert data["coverage"]["choices"]["always_locked"] == ["a:buy"], how
+        assert data["never_reached"]["choices"] == ["a:dream"], how
+        assert data["coverage"]["choices"]["reached"] == 3, how
 
 
 def test_any_number_of_jobs_gives_the_same_report() -> None:

@@ -81,6 +81,34 @@ def test_random_playthroughs_reach_every_ending(name: str) -> None:
     assert reached == endings
 
 
+@pytest.mark.parametrize("name", ALL)
+def test_test_reports_the_story_fully_covered(name: str) -> None:
+    # What an author runs: `python -m game test STORY` with its defaults (1,000 runs,
+    # seed 0). Every scene, ending and choice is reached; a choice only ever shown
+    # locked (a lane for the top tier) is the story's point, and is said apart.
+    code, data = _test_json(STORIES / name)
+    assert code == 0 and data["ok"] and data["problems"] == []
+    assert data["never_reached"] == {"scenes": [], "endings": [], "choices": []}
+    for what in ("scenes", "choices", "endings"):
+        assert data["coverage"][what]["reached"] == data["coverage"][what]["total"]
+    assert data["coverage"]["choices"]["always_locked"] == ALWAYS_LOCKED.get(name, [])
+
+
+ALWAYS_LOCKED = {
+    "tutorial.yaml": ["lunch:walk_straight_into_the_merit_lane"],
+    "good_citizen.yaml": ["metro_gate:trust_lane", "service_hall:green_window"],
+    "half_a_star.yaml": ["tram_stop:walk_through_the_gold_lane_gate"],
+}
+"""The deliberate locks: shown to every player, open to none."""
+
+
+def _test_json(path: Path) -> tuple[int, dict]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["test", str(path), "--json", "--jobs", "1"])
+    return code, json.loads(out.getvalue())
+
+
 @pytest.mark.parametrize("name", FULL)
 def test_full_story_meets_the_brief(name: str) -> None:
     story = load_story(STORIES / name)
