@@ -178,15 +178,15 @@ class Report:
 
     # -- facts
 
-    @property
-    def endings(self) -> list[str]:
-        """Every ending scene of the story, in file order."""
-        return [sid for sid, s in self.story.scenes.items() if s.ending is not None]
+    endings: list[str] = field(init=False)
+    """Every ending scene of the story, in file order."""
+    all_choices: list[tuple[str, str]] = field(init=False)
+    """Every (scene, choice id) of the story, in file order."""
 
-    @property
-    def all_choices(self) -> list[tuple[str, str]]:
-        """Every (scene, choice id) of the story, in file order."""
-        return [(sid, c.id) for sid, s in self.story.scenes.items() for c in s.choices]
+    def __post_init__(self) -> None:
+        outline = self.story.outline()
+        self.endings = [o.id for o in outline if o.ending]
+        self.all_choices = [(o.id, cid) for o in outline for cid in o.choices]
 
     def _untaken(self) -> list[tuple[str, str]]:
         return [(sid, cid) for sid, cid in self.all_choices
@@ -390,6 +390,7 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
     scene_counts, choice_counts = found.scene_counts, found.choice_counts
     shown_locked = found.shown_locked
     scenes = story.scenes
+    gotos = frozenset(o.id for o in story.outline() if o.goto is not None)
     weigh = persona.weight if persona.weights else None
     rating = story.rating
     goto_limit = len(scenes)
@@ -418,7 +419,7 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                     outcome = "unfinished"
                     break
                 steps += 1
-                if scenes[state.scene].goto is not None:
+                if state.scene in gotos:
                     # Gotos are unconditional: more of them in a row than there are
                     # scenes means a cycle the player can never leave.
                     streak += 1
@@ -717,7 +718,7 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
 
     Raises StoryErrors for a story that does not load (the CLI prints them, exit 2).
     """
-    from game.story.loader import load_story
+    from game.story.cache import load_story_cached
 
     try:
         parsed = [parse_persona(p) for p in personas or []]
@@ -726,7 +727,9 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
     if runs < 0 or max_states < 1 or max_steps < 1 or (jobs is not None and jobs < 1):
         raise ChoiceError("--runs must be 0 or more; --max-states, --max-steps and --jobs "
                           "1 or more")
-    story = load_story(story_path)
+    # Through the compiled cache, as ``play`` loads: an author runs ``test`` again and
+    # again on the same file, and only an edited file is parsed and checked again.
+    story = load_story_cached(story_path)
     # The story lives until the process ends: keep the cycle collector from walking
     # it again and again while the runs allocate (on the 10,000-scene story that
     # walking took ~1 s of 6.5).

@@ -76,6 +76,21 @@ class ScenePlan:
         self.by_id: dict[str, m.Choice] = by_id
 
 
+class _ScenePlans(dict):
+    """Scene plans by scene id, each made when first looked up."""
+
+    __slots__ = ("_scenes", "_services")
+
+    def __init__(self, scenes: Mapping[str, m.Scene], services: Mapping[str, m.Service]) -> None:
+        super().__init__()
+        self._scenes = scenes
+        self._services = services
+
+    def __missing__(self, sid: str) -> ScenePlan:
+        plan = self[sid] = ScenePlan(self._scenes[sid], self._services)
+        return plan
+
+
 class StoryPlan:
     """The per-story facts of one story (see ``plan_for``)."""
 
@@ -85,14 +100,10 @@ class StoryPlan:
     def __init__(self, story: m.Story) -> None:
         rating = story.rating
         services = rating.services if rating else {}
-        self.scenes: dict[str, ScenePlan] = {
-            sid: ScenePlan(scene, services) for sid, scene in story.scenes.items()}
-        """Every scene's plan, made now rather than on each scene's first visit: in
-        a benchmark's 6,000 steps on the 10,000-scene story that moved ~1 µs off
-        the median step. (A story from the compiled cache builds its scenes on
-        first use; a view's chapter list reads them all anyway.)"""
-        self.chapters: tuple[str, ...] = tuple(
-            plan.scene.chapter for plan in self.scenes.values() if plan.scene.chapter)
+        self.scenes: dict[str, ScenePlan] = _ScenePlans(story.scenes, services)
+        """Every scene's plan, made on the scene's first visit (a story from the
+        compiled cache builds each scene only then, too)."""
+        self.chapters: tuple[str, ...] = story.chapters
         """The story's chapter titles in file order."""
         self.chapter_number: dict[str, int] = {}
         """A chapter title's 1-based place among ``chapters`` (its first)."""

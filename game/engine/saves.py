@@ -90,15 +90,21 @@ def restore(story: Story, data: dict, where: str = "save") -> tuple[Engine, Repl
     return engine, report
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that a crash leaves either the old or the new content."""
+def write_atomic(path: Path, text: str, durable: bool = True) -> None:
+    """Write a file so that a crash leaves either the old or the new content.
+
+    ``durable=False`` skips the fsyncs, for files whose loss costs only time (the
+    compiled story cache): the rename still means a reader never sees half a
+    file from a running writer, and whatever a crash leaves is read as a miss.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -106,6 +112,8 @@ def write_atomic(path: Path, text: str) -> None:
         except OSError:
             pass
         raise
+    if not durable:
+        return
     try:
         dir_fd = os.open(path.parent, os.O_RDONLY)
     except OSError:

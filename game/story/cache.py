@@ -12,7 +12,6 @@ is a miss: the story is loaded from its YAML and the cache rewritten.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -23,6 +22,7 @@ from typing import Any
 from game.errors import Location
 from game.story import model as m
 from game.story.expressions import Expr, Text
+from game.story.memory import collector_paused
 
 # The loader (and PyYAML with it) is imported only on a miss: a cached start
 # of the player skips ~30-60 ms of imports.
@@ -84,29 +84,32 @@ def load_story_cached(path: str | os.PathLike[str], folder: Path | None = None) 
 
 
 def _read(entry: Path, given: str) -> m.Story | None:
-    paused = gc.isenabled()
-    gc.disable()
     try:
-        doc = json.loads(entry.read_text(encoding="utf-8"))
-        if not isinstance(doc, dict) or doc.get("engine") != _engine_version():
-            return None
-        for display, real, digest in doc["files"][1:]:
-            if _sha(Path(real).read_bytes()) != digest:
-                return None
-        return _Restorer(doc, given).story()
+        with collector_paused():
+            return _restore(entry, given)
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
             RecursionError):
         return None
-    finally:
-        if paused:
-            gc.enable()
+
+
+def _restore(entry: Path, given: str) -> m.Story | None:
+    doc = json.loads(entry.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or doc.get("engine") != _engine_version():
+        return None
+    for _display, real, digest in doc["files"][1:]:
+        if _sha(Path(real).read_bytes()) != digest:
+            return None
+    return _Restorer(doc, given).story()
 
 
 def _write(entry: Path, story: m.Story) -> None:
     from game.engine.saves import write_atomic  # noqa: PLC0415 - only on a miss
 
-    doc = _Dumper(story).dump()
-    write_atomic(entry, json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
+    with collector_paused():
+        doc = _Dumper(story).dump()
+    # Not fsynced: a cache entry lost in a crash is only a miss next time.
+    write_atomic(entry, json.dumps(doc, separators=(",", ":"), ensure_ascii=False),
+                 durable=False)
 
 
 def _unescape(piece: str) -> str:
@@ -115,9 +118,7 @@ def _unescape(piece: str) -> str:
 
 def _advance(source: str, at: int, literal: str) -> int:
     """The index in ``source`` just past the escaped form of ``literal`` starting at ``at``."""
-    for char in literal:
-        at += 2 if char in "{}" else 1
-    return at
+    return at + len(literal) + literal.count("{") + literal.count("}")
 
 
 # --- dumping ---------------------------------------------------------------------
@@ -367,3 +368,9 @@ class _LazyScenes(Mapping):
 
     def __contains__(self, sid: object) -> bool:
         return sid in self._raw
+
+    def outline(self) -> tuple[m.SceneOutline, ...]:
+        """``Story.outline`` from the cached data, building no scene."""
+        return tuple(m.SceneOutline(sid, d[5], d[4] is not None, d[3],
+                                     tuple(c[0] for c in d[2]))
+                     for sid, d in self._raw.items())

@@ -8,7 +8,6 @@ story, and report every problem of the file at once.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
@@ -28,6 +27,7 @@ from game.story.expressions import (
     compile_expr,
     compile_text,
 )
+from game.story.memory import collector_paused
 from game.story.yamlread import (
     MAX_ERRORS,
     NULL,
@@ -84,13 +84,8 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
     makes millions of objects that are all still alive, and the collector's
     repeated scans of them cost more than the parse itself.
     """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _Loader(Path(path)).load()
-    finally:
-        if paused:
-            gc.enable()
 
 
 def slug(text: str) -> str:

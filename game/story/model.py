@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal, Mapping, Union
+from typing import Literal, Mapping, NamedTuple, Union
 
 from game.errors import Location
 from game.story.expressions import Expr, Text, Value
@@ -279,6 +279,16 @@ class Scene:
         return None
 
 
+class SceneOutline(NamedTuple):
+    """What a scene is, in outline (see ``Story.outline``)."""
+
+    id: str
+    chapter: str | None
+    ending: bool
+    goto: str | None
+    choices: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True, weakref_slot=True)
 class Story:
     """A whole, validated story (weakly referable: the engine keeps per-story facts
@@ -307,7 +317,17 @@ class Story:
     @property
     def chapters(self) -> tuple[str, ...]:
         """Chapter titles in file order."""
-        return tuple(s.chapter for s in self.scenes.values() if s.chapter)
+        return tuple(o.chapter for o in self.outline() if o.chapter)
+
+    def outline(self) -> tuple[SceneOutline, ...]:
+        """Every scene's id, chapter, whether it ends the story and its choice ids, in
+        file order, without building scenes the compiled cache has left unbuilt."""
+        of = getattr(self.scenes, "outline", None)
+        if of is not None:
+            return of()
+        return tuple(SceneOutline(sid, s.chapter, s.ending is not None, s.goto,
+                                  tuple(c.id for c in s.choices))
+                     for sid, s in self.scenes.items())
 
     def resolve(self, scene_id: str) -> str | None:
         """A scene id, following ``renamed:`` (for saves made before a rename)."""

@@ -347,3 +347,22 @@ def test_any_number_of_jobs_gives_the_same_report() -> None:
     forked = playtest(story, "p", runs=2400, seed=5, jobs=3).to_json()
     assert serial == forked
     assert sum(serial["personas"][0]["endings"].values()) < 2400  # problems stop runs
+
+
+def test_test_reads_the_story_through_the_compiled_cache(tmp_path, monkeypatch,
+                                                          private_story_cache) -> None:
+    # An author runs `test` again and again: only the first run (or one after an
+    # edit) parses the YAML; the report is the same either way.
+    import game.story.loader as loader
+
+    first = StringIO()
+    assert run_test(CONTRACT, "c", first, runs=200, seed=3, as_json=True) == 0
+    assert len(list(private_story_cache.glob("*.json"))) == 1
+
+    def no_yaml(path):
+        raise AssertionError("parsed the YAML although the cache holds the story")
+
+    monkeypatch.setattr(loader, "load_story", no_yaml)
+    again = StringIO()
+    assert run_test(CONTRACT, "c", again, runs=200, seed=3, as_json=True) == 0
+    assert json.loads(again.getvalue()) == json.loads(first.getvalue())
