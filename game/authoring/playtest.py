@@ -388,7 +388,7 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
     found = _Partial(Tally(persona))
     tally = found.tally
     scene_counts, choice_counts = found.scene_counts, found.choice_counts
-    shown_locked = found.shown_locked
+    shown_locked_add = found.shown_locked.add
     scenes = story.scenes
     gotos = frozenset(o.id for o in story.outline() if o.goto is not None)
     weigh = persona.weight if persona.weights else None
@@ -432,7 +432,9 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                 open_ = [n for n, option in enumerate(options) if option.locked is None]
                 if len(open_) != len(options):
                     scene_id = state.scene
-                    shown_locked.update((scene_id, o.id) for o in options if o.locked is not None)
+                    for option in options:  # a plain loop: half the time of update(genexpr)
+                        if option.locked is not None:
+                            shown_locked_add((scene_id, option.id))
                 if not open_:
                     outcome = "dead-end"
                     break
