@@ -2,12 +2,14 @@
 
 Run by hand (never in CI):
 
-    python benchmarks/bench_ui.py [--runs 7] [--story stories/green_channel]
+    python benchmarks/bench_ui.py [--runs 7] [--story stories/green_channel] [--source]
 
 1. Start: process start to the first interactive screen (headless), for the
    player with a bundled story loaded and for a bare Textual app with the same
    kinds of widgets (header, a scrolling text pane, an option list, a footer).
-   Target: the player within 1.3x of the floor.
+   Target: the player within 1.3x of the floor. One untimed start of each comes
+   first, so both run with their modules' bytecode kept, as installed (and the
+   story's compiled cache warm); ``--source`` compiles them at every start.
 2. Choice: keypress to repaint for each choice of a whole playthrough (headless
    Pilot), beside the same bare app appending a passage and replacing its
    options. Target: median under 50 ms.
@@ -79,12 +81,29 @@ app.run(headless=True, size=(80, 24), auto_pilot=ready)
 '''
 
 
-def start_time(code: str, args: list[str]) -> float:
+def child_env(pycache: str | None) -> dict[str, str]:
+    """The environment of a timed process.
+
+    With ``pycache`` (a folder), modules are compiled once and their bytecode
+    kept there, as an installed player has it (pip writes the .pyc files at
+    install time, a checkout on its first run); the same for the floor's
+    Textual. With None, the caller's environment is kept as it is: under
+    ``PYTHONDONTWRITEBYTECODE=1`` the player's ~40 modules are then compiled
+    from source at every start, and the floor's Textual is not.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
+    return env
+
+
+def start_time(code: str, args: list[str], pycache: str | None = None) -> float:
     """Seconds from spawning python to the app's first idle, interactive screen."""
     before = time.time()
     out = subprocess.run([sys.executable, "-c", "import time\n" + code + READY, *args],
                          cwd=ROOT, capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+                         env=child_env(pycache))
     ready = next(line for line in out.stdout.splitlines() if line.startswith("READY"))
     return float(ready.split()[1]) - before
 
@@ -185,14 +204,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--story", type=Path, default=ROOT / "stories" / "green_channel")
+    parser.add_argument("--source", action="store_true",
+                        help="start without kept bytecode (as PYTHONDONTWRITEBYTECODE "
+                             "leaves it): the player's modules compiled at every start")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     os.environ["STANDING_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-ui-")
 
+    pycache = None if args.source else tempfile.mkdtemp(prefix="bench-ui-pyc-")
+    if pycache is not None:  # not timed: compiles both apps' modules into it
+        start_time(START_FLOOR, [], pycache)
+        start_time(START_PLAYER, [str(args.story)], pycache)
     floor_start, player_start = [], []
     for _ in range(args.runs):  # interleaved, so machine noise hits both alike
-        floor_start.append(start_time(START_FLOOR, []))
-        player_start.append(start_time(START_PLAYER, [str(args.story)]))
+        floor_start.append(start_time(START_FLOOR, [], pycache))
+        player_start.append(start_time(START_PLAYER, [str(args.story)], pycache))
     keys = choice_keys(args.story)
     player = asyncio.run(player_latencies(args.story, keys))
     floor = asyncio.run(floor_latencies(len(keys)))
@@ -203,6 +229,7 @@ def main() -> int:
         "story": str(args.story.relative_to(ROOT) if args.story.is_relative_to(ROOT)
                      else args.story),
         "runs": args.runs,
+        "bytecode": "compiled at every start" if args.source else "kept",
         "start_floor_median_s": statistics.median(floor_start),
         "start_player_median_s": statistics.median(player_start),
         "start_ratio": statistics.median(player_start) / statistics.median(floor_start),
@@ -217,7 +244,8 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=1))
         return 0
-    print(f"story: {result['story']} ({len(keys)} keys), {args.runs} start runs")
+    print(f"story: {result['story']} ({len(keys)} keys), {args.runs} start runs, "
+          f"bytecode {result['bytecode']}")
     print(f"start   floor {ms(result['start_floor_median_s'])}  player "
           f"{ms(result['start_player_median_s'])}  ratio {result['start_ratio']:.2f} "
           f"(target <= 1.30)")

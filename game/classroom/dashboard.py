@@ -20,13 +20,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from game.classroom.live import ClassWatch, LiveNumbers, live_numbers
 from game.classroom.pacing import Pacing, read_pacing, write_pacing
 from game.classroom.records import RecordError, class_folder
 from game.classroom.summary import Count
 from game.story.model import Story
+from game.ui.widgets.keyline import KeyLine
 
 POLL_SECONDS = 1.0
 """How often the class folder is read."""
@@ -148,7 +149,7 @@ class DashboardApp(App[int]):
                 yield Static("", id="endings")
                 yield Static("Listings", classes="h2")
                 yield Static("", id="listings")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one("#head", Static).update(Content.assemble(

@@ -87,3 +87,15 @@ def test_replay_and_decisions_leave_out_continues() -> None:
     picks = decisions(moments)
     assert [(d.step, d.text) for d in picks] == [(1, "Wait for the green light"),
                                                 (3, "Volunteer at the community centre")]
+
+
+def test_the_app_hides_what_is_loaded_from_the_collector_once(monkeypatch) -> None:
+    import game.ui.app as app_module
+    from ui_helpers import make_app
+
+    frozen = []
+    monkeypatch.setattr(app_module, "_frozen", False)
+    monkeypatch.setattr(app_module.gc, "freeze", lambda: frozen.append(True))
+    make_app()
+    make_app()  # the tests build many apps in one process: frozen once only
+    assert frozen == [True]

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from game.engine.debrief import Debrief, describe, signed
 from game.story.expressions import format_value
@@ -24,6 +24,7 @@ from game.ui.notices import told
 from game.ui.screens.decisions import DecisionPicker
 from game.ui.text import joined, literal, story_text
 from game.ui.widgets.chart import ScoreChart
+from game.ui.widgets.keyline import KeyLine
 
 AGAIN = "again"
 """Dismissed with this to play again from the start; with an int to rewind to that step."""
@@ -102,7 +103,7 @@ class DebriefScreen(Screen[int | str | None]):
             yield Button("Go back to a decision", id="back", disabled=not self.picks,
                          compact=True)
             yield Button("Back to the story", id="close", compact=True)
-        yield Footer()
+        yield KeyLine()
 
     def _ledger(self):
         d = self.debrief

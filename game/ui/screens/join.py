@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from game.engine.engine import Engine
 from game.engine.saves import SaveStore
 from game.errors import StandingError
 from game.ui.classmode import Seat
 from game.ui.text import joined, literal
+from game.ui.widgets.keyline import KeyLine
 
 
 class JoinScreen(Screen[None]):
@@ -54,7 +55,7 @@ class JoinScreen(Screen[None]):
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("Join", id="join", variant="primary", compact=True,
                                  disabled=True)
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self._offer()

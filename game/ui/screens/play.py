@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.engine import events as ev
 from game.engine.engine import CONTINUE, Engine
@@ -26,6 +26,7 @@ from game.ui.notices import Notice, notices
 from game.ui.text import literal
 from game.ui.widgets.choices import ChoiceList
 from game.ui.widgets.hud import Hud
+from game.ui.widgets.keyline import KeyLine
 from game.ui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class PlayScreen(Screen[None]):
 
     NARROW = 64
     """Below this many columns the HUD moves above the story."""
+    AUTO_FOCUS = "#choices"
+    """The choices take the focus at once (not the story pane first, then the choices)."""
 
     BINDINGS = [
         *[Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)],
@@ -100,7 +103,7 @@ class PlayScreen(Screen[None]):
             hud = Hud(engine.story.rating, view, list(engine.state.history), opening, id="hud")
             hud.reduced_motion = self.reduced_motion
             yield hud
-        yield Footer()
+        yield KeyLine()
         self._opening = opening
 
     def on_mount(self) -> None:

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.errors import StoryError
@@ -19,6 +19,7 @@ from game.story.catalog import Entry
 from game.story.model import Story
 from game.ui.screens.ask import AskDialog
 from game.ui.text import joined, literal, story_text
+from game.ui.widgets.keyline import KeyLine
 
 CONTINUE_ID = "continue"
 
@@ -82,7 +83,7 @@ class TitleScreen(Screen[None]):
             yield OptionList(id="stories", markup=False)
             with VerticalScroll(id="details"):
                 yield Static("Looking for stories…", id="about", markup=False)
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

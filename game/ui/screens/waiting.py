@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.ui.text import literal
+from game.ui.widgets.keyline import KeyLine
 
 
 class WaitingScreen(Screen[None]):
@@ -33,7 +34,7 @@ class WaitingScreen(Screen[None]):
                     id="waiting-text")
                 yield Static("Your game is saved. Meanwhile, think about your last choice: "
                              "would you make it again?", classes="dialog-help")
-        yield Footer()
+        yield KeyLine()
 
     def action_noop(self) -> None:
         """Escape does not skip the wait."""
