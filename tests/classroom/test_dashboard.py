@@ -47,6 +47,10 @@ async def test_hold_next_and_release_write_the_control_file(folder) -> None:
     app = DashboardApp(folder, lesson(), poll_seconds=0.1)
     async with app.run_test(size=(120, 50)) as pilot:
         await until(pilot, lambda: app.numbers is not None)
+        from game.ui.widgets.keyline import KeyLine
+
+        keys = ["Hold before chapter", "Open next", "Release", "Reveal", "Small counts", "Quit"]
+        await until(pilot, lambda: [k[2] for k in app.query_one(KeyLine).keys] == keys)
         await pilot.press("down", "h")  # hold before Tuesday (chapter 2)
         await until(pilot, lambda: read_pacing(folder).limit == 1)
         await until(pilot, lambda: "Held after “Monday”" in shown(app, "#pacing"))
