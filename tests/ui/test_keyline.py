@@ -77,3 +77,18 @@ async def test_a_disabled_key_is_dimmed_and_not_clickable() -> None:
     assert spans == [(0, 8), (8, 20)]
     dimmed = [span for span in content.spans if span.style == "dim"]
     assert [(span.start, span.end) for span in dimmed] == [(8, 20)]
+
+
+async def test_a_narrow_terminal_shows_every_key_without_its_meaning() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one(KeyLine)
+        assert "Quit" in str(line.render())
+        await pilot.resize_terminal(40, 24)
+        await pilot.pause()
+        assert str(line.render()) == " u  r  s  ?  t  q "
+        assert line.key_at(str(line.render()).index("q"))[0] == "q"
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert str(line.render()) == " u Undo  r Record  s Saves  ? Help  t Settings  q Quit "

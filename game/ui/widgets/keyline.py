@@ -73,8 +73,15 @@ class KeyLine(Widget):
         self._paint()
 
     def _paint(self) -> None:
-        self._content, self._spans = self.line(self.keys, self._hover)
+        content, spans = self.line(self.keys, self._hover)
+        width = self.size.width
+        if width and content.cell_length > width:  # too narrow: the keys alone, all of them
+            content, spans = self.line(self.keys, self._hover, compact=True)
+        self._content, self._spans = content, spans
         self.refresh()  # one line of fixed size: a repaint, never a relayout
+
+    def on_resize(self) -> None:
+        self._paint()
 
     def current_keys(self) -> tuple[Key, ...]:
         """The keys to show now: one per action, the first key bound to it (as the Footer)."""
@@ -86,16 +93,20 @@ class KeyLine(Widget):
         return tuple(shown.values())
 
     @staticmethod
-    def line(keys: tuple[Key, ...], hover: int | None = None
+    def line(keys: tuple[Key, ...], hover: int | None = None, compact: bool = False
              ) -> tuple[Content, list[tuple[int, int]]]:
-        """The keys as one line of text, and the columns each key takes (to click)."""
+        """The keys as one line of text, and the columns each key takes (to click).
+
+        ``compact`` leaves out what each key does (for a terminal too narrow for
+        it: every key still shows, and Help lists them all with their meaning).
+        """
         parts: list[Content] = []
         spans: list[tuple[int, int]] = []
         column = 0
         for index, (_key, display, description, enabled) in enumerate(keys):
             part = Content.assemble((f" {display} ", KEY_STYLE),
-                                    (f"{description} " if description else "",
-                                     DESCRIPTION_STYLE))
+                                    (f"{description} " if description and not compact
+                                     else "", DESCRIPTION_STYLE))
             if not enabled:
                 part = part.stylize("dim")
             elif index == hover:
