@@ -60,11 +60,15 @@ class KeyLine(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
+        # Read after the refresh, as Textual's Footer does: the signal may come in
+        # the middle of a change of screens, when the bindings are not settled.
         if self.is_attached and screen is self.screen:
-            self._show_keys()
+            self.call_after_refresh(self._show_keys)
 
     def _show_keys(self) -> None:
         """Read the screen's active bindings; repaint only when the keys shown change."""
+        if not self.is_attached:  # removed while the call waited
+            return
         keys = self.current_keys()
         if keys == self.keys:
             return
