@@ -8,8 +8,10 @@ opens its page in headless Chromium (no network beyond loopback: QUIC,
 background networking, component updates and sync are off), and drives it
 through the Chrome DevTools protocol: focus the terminal, type a codename,
 answer the polls and take the choices with key presses, as a student would.
-Screenshots of each stage go to --out; at the end it prints the record file
-that landed in the class folder. Uses aiohttp (a textual-serve dependency)
+Screenshots of each stage go to --out, with the server's own output
+(serve.log: what the teacher's terminal would show); at the end it prints the
+record file that landed in the class folder and how long the server took to
+stop after a Ctrl+C. Uses aiohttp (a textual-serve dependency)
 for the DevTools websocket: nothing else to install.
 """
 
@@ -178,7 +180,8 @@ def main() -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "game", "class", "serve", str(args.story), "--class", "7b",
          "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=(args.out / "serve.log").open("wb"),
+        stderr=subprocess.STDOUT, start_new_session=True)
     browser = subprocess.Popen(
         [args.chromium, *FLAGS, f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
          f"--remote-debugging-port={debug_port}", "about:blank"],
@@ -198,7 +201,11 @@ def main() -> None:
         for process in (browser, server):
             try:
                 os.killpg(process.pid, signal.SIGINT if process is server else signal.SIGKILL)
+                began = time.monotonic()
                 process.wait(15)
+                if process is server:
+                    print(f"server stopped in {time.monotonic() - began:.1f} s, "
+                          f"exit code {process.returncode}")
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(process.pid, signal.SIGKILL)
 

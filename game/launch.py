@@ -6,6 +6,7 @@ so that the CLI holds none.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -161,5 +162,11 @@ def serve_student(path: Path, class_code: str, records: Path | None) -> int:
     try:
         app.run()
     finally:
+        # The teacher's Ctrl+C (it reaches every player) stopped the app through
+        # Textual's handler, which gives SIGINT back to Python's KeyboardInterrupt
+        # as the app ends: ignored from here, so the same press cannot interrupt
+        # this process's exit and print a traceback in the teacher's terminal
+        # (textual-serve shows a player's error output there).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         seat.leave()
     return app.return_code or 0

@@ -51,7 +51,11 @@ def student_command(story: Path, code: str, records: Path | None) -> str:
         return subprocess.list2cmdline(args)
     # exec: the player replaces the shell, so its parent is the server itself, and it
     # can tell when the server is gone (see ClassApp) instead of lingering on its seat.
-    return "exec " + shlex.join(args)
+    # trap '' INT: the teacher's Ctrl+C reaches every process of the terminal's group;
+    # a player ignores it (an ignored signal stays ignored through exec, and Python
+    # keeps it so) and is stopped by the server instead, so one starting at that
+    # moment does not die with a KeyboardInterrupt printed on the projector.
+    return "trap '' INT; exec " + shlex.join(args)
 
 
 def records_problem(folder: Path) -> str | None:
@@ -130,6 +134,10 @@ class RecordsWatch:
             await asyncio.to_thread(self.check)
 
 
+STOP_SECONDS = 4.0
+"""How long a stopping server waits for its players to quit (aiohttp then gives up)."""
+
+
 def make_server(command: str, host: str, port: int, url: str, title: str,
                 watch: RecordsWatch):
     """The textual-serve Server, with Standing's page and without access logs."""
@@ -139,6 +147,11 @@ def make_server(command: str, host: str, port: int, url: str, title: str,
     class ClassServer(Server):
         """textual-serve's Server: our page (no web fonts), quiet logs, the records watch."""
 
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.sessions: set[asyncio.Task] = set()
+            """The browsers' live sessions, so that shutdown can stop their players."""
+
         def initialize_logging(self) -> None:
             # No request log: it would print every student's IP address on the projector.
             logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -146,8 +159,25 @@ def make_server(command: str, host: str, port: int, url: str, title: str,
         async def on_startup(self, app: web.Application) -> None:
             app["records_watch"] = asyncio.create_task(watch.run())
 
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            task = asyncio.current_task()
+            assert task is not None
+            self.sessions.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.sessions.discard(task)
+
         async def on_shutdown(self, app: web.Application) -> None:
             app["records_watch"].cancel()
+            # Stop every player while the loop still runs: cancelling a session makes
+            # textual-serve tell its player to quit and wait for it, so no process (and
+            # no pipe of one) outlives the loop that owns it.
+            sessions = list(self.sessions)
+            for task in sessions:
+                task.cancel()
+            if sessions:
+                await asyncio.wait(sessions, timeout=STOP_SECONDS)
 
         def serve(self, debug: bool = False) -> None:
             self.debug = debug

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shlex
 import socket
+import subprocess
 import sys
 
 import pytest
@@ -26,11 +28,25 @@ from game.classroom.serve import (
 def test_the_student_command_runs_this_python_in_class_mode(tmp_path) -> None:
     story = tmp_path / "my stories" / "it's.yaml"
     command = student_command(story, "7b", tmp_path / "share")
-    args = shlex.split(command.removeprefix("exec "))
+    assert command.startswith("trap '' INT; exec ")  # the teacher's Ctrl+C is the server's
+    args = shlex.split(command.removeprefix("trap '' INT; exec "))
     assert args[:5] == [sys.executable, "-m", "game", "class", "student"]
     assert args[5] == str(story.resolve())
     assert args[6:] == ["--class", "7b", "--records", str((tmp_path / "share").resolve())]
     assert "--records" not in student_command(story, "7b", None)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX shell line (Windows has no SIGINT groups)")
+def test_a_player_started_by_the_command_ignores_ctrl_c(tmp_path) -> None:
+    # What the shell line does to a Python started under it, as textual-serve runs it.
+    probe = tmp_path / "probe.py"
+    probe.write_text("import signal, sys\n"
+                     "sys.stdout.write(str(signal.getsignal(signal.SIGINT) is signal.SIG_IGN))\n")
+    line = student_command(tmp_path / "s.yaml", "7b", None).split("exec ", 1)[0]
+    done = subprocess.run(["/bin/sh", "-c", line + "exec " + shlex.join([sys.executable,
+                                                                         str(probe)])],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout == "True"
 
 
 def test_records_problem_is_none_for_a_writable_folder_and_leaves_nothing(folder) -> None:

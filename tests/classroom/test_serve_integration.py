@@ -220,3 +220,45 @@ async def test_closed_browsers_and_a_restarted_server_lose_nothing(tmp_path) -> 
     assert [c.choice for c in session_read.choices] == ["late", "cross"]
     assert session_read.ending is not None and session_read.ending.title == "The week ends"
     assert [p.option for p in session_read.polls] == [0, 1, 2]
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux: /proc)."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+async def test_ctrl_c_stops_the_server_and_every_player_cleanly(tmp_path) -> None:
+    # A terminal's Ctrl+C goes to the whole group: the server and every player it
+    # started, one of them perhaps still starting. The server stops them all; the
+    # teacher sees "Stopped serving." and no traceback.
+    data = tmp_path / "data"
+    log = tmp_path / "serve.log"
+    served = Served(data, free_port(), log)
+    try:
+        async with aiohttp.ClientSession() as session:
+            await served.ready(session)
+            playing = WsPlayer(session, served.url)
+            await playing.open()
+            await asyncio.wait_for(join(playing, "amber-otter"), 60)
+            starting = WsPlayer(session, served.url)
+            await starting.open()  # its player is still importing when Ctrl+C comes
+            await asyncio.sleep(0.05)
+            players = children(served.process.pid)
+            assert len(players) == 2
+            os.killpg(served.process.pid, signal.SIGINT)
+            assert served.process.wait(20) == 0
+        for pid in players:
+            deadline = time.monotonic() + 10
+            while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            assert not Path(f"/proc/{pid}").exists(), "a player outlived the server"
+    finally:
+        served.stop()
+    text = log.read_text()
+    assert "Stopped serving." in text
+    for noise in ("Traceback", "Exception ignored", "KeyboardInterrupt", "failed to start"):
+        assert noise not in text, text[-2000:]
