@@ -12,6 +12,7 @@ import secrets
 import sys
 from pathlib import Path
 
+from game import __version__
 from game.errors import StandingError, StoryErrors
 
 DESCRIPTION = "Standing: interactive fiction about scoring societies."
@@ -20,6 +21,7 @@ DESCRIPTION = "Standing: interactive fiction about scoring societies."
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     parser = argparse.ArgumentParser(prog="standing", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"standing {__version__}")
     parser.add_argument("--stories", type=Path, action="append", default=[],
                         help="also list the stories in this folder (repeatable)")
     parser.add_argument("--plain", action="store_true",

@@ -186,3 +186,15 @@ def test_the_engine_and_the_plain_players_never_import_textual():
     done = subprocess.run([sys.executable, "-c", code, str(CONTRACT)], capture_output=True,
                           text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_version_is_the_package_version_in_one_place(capsys):
+    from importlib.metadata import version
+
+    import game
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"standing {game.__version__}\n"
+    assert version("standing") == game.__version__  # pyproject reads it from game/__init__.py
