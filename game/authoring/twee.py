@@ -258,6 +258,27 @@ def macros_in(text: str, story_format: str) -> list[str]:
     return names
 
 
+_BOLD = re.compile(r"''(?=\S)(.+?)(?<=\S)''")
+_ITALIC = re.compile(r"(?<![:/\w])//(?=\S)(.+?)(?<=\S)//(?!/)")
+"""Harlowe's and SugarCube's ''bold'' and //italic// (not the // of an address)."""
+
+
+def emphasis(text: str, story_format: str) -> str:
+    """Harlowe's and SugarCube's ''bold'' and //italic// as Markdown's **bold** and *italic*.
+
+    Lines with macros are left as they are: their code is kept for the author to
+    rewrite, and changing it would hide what it was.
+    """
+    if story_format not in ("harlowe", "sugarcube"):
+        return text  # Chapbook and Snowman write Markdown already
+    lines = []
+    for line in text.split("\n"):
+        if not macros_in(line, story_format):
+            line = _ITALIC.sub(r"*\1*", _BOLD.sub(r"**\1**", line))
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _format_of(story_data: dict[str, Any]) -> str:
     raw = str(story_data.get("format", "")).lower().replace(" ", "")
     return next((f for f in FORMATS if f in raw), raw)
@@ -403,7 +424,7 @@ def _scene(passage: Passage, ids: dict[str, str], story_format: str, display: st
                    f"passage '{passage.name}': story-format code kept as text, not run: "
                    f"{', '.join(macros)}"))
     scene: dict[str, Any] = {}
-    prose = _prose(text, links, chosen)
+    prose = emphasis(_prose(text, links, chosen), story_format)
     if prose:
         scene["text"] = escape_braces(prose)
     if choices:

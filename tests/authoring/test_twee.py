@@ -315,3 +315,32 @@ def test_yaml_awkward_values_round_trip(tmp_path: Path) -> None:
     assert story.title == "yes"
     assert set(story.scenes) == {"start", "null", "true"}
     assert [c.id for c in story.scenes["start"].choices] == ["null", "on"]
+
+
+@pytest.mark.parametrize("story_format", ["Harlowe", "SugarCube"])
+def test_twine_emphasis_becomes_markdown(tmp_path: Path, story_format: str) -> None:
+    source = tmp_path / "marks.twee"
+    source.write_text(
+        ':: StoryTitle\nMarks\n\n'
+        f':: StoryData\n{{"format": "{story_format}", "start": "Start"}}\n\n'
+        ":: Start\nA ''bold'' move and //quiet// words, see https://example.org//x.\n"
+        "(set: $x to ''kept'') <<set $y to ''kept''>>\n[[Go->End]]\n\n"
+        ":: End\nThe ''end''.\n", encoding="utf-8")
+    assert import_twee(source, io.StringIO(), err=io.StringIO()) == 0
+    data = yaml.safe_load(source.with_suffix(".yaml").read_text(encoding="utf-8"))
+    text = data["scenes"]["start"]["text"]
+    assert text.startswith("A **bold** move and *quiet* words, see https://example.org//x.")
+    assert "''kept''" in text  # a line with macros is left for the author
+    story = load_story(source.with_suffix(".yaml"))
+    engine = Engine(story)
+    assert engine.view().paragraphs[0].startswith("A **bold** move")
+    engine.take(engine.view().open_choices[0].id)
+    assert engine.view().paragraphs == ("The **end**.",)
+
+
+def test_emphasis_is_left_alone_in_markdown_formats() -> None:
+    from game.authoring.twee import emphasis
+
+    assert emphasis("''a'' //b//", "snowman") == "''a'' //b//"
+    assert emphasis("''a'' //b//", "chapbook") == "''a'' //b//"
+    assert emphasis("'' spaced '' and a//b", "harlowe") == "'' spaced '' and a//b"
