@@ -186,7 +186,11 @@ class Engine:
         """The current moment: text, choices, HUD facts (cached until the next step)."""
         view = self._view
         if view is None:
-            view = self._view = self._build_view(self._now or self._moment())
+            try:
+                view = self._view = self._build_view(self._now or self._moment())
+            except StoryRuntimeError as exc:  # a text over the size cap (MAX_RENDERED)
+                exc.scene = exc.scene or self.state.scene
+                raise
         return view
 
     def options(self, explain: bool = True) -> tuple[Option, ...]:

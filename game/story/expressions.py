@@ -41,6 +41,9 @@ MAX_TEXT = 10_000
 """Longest string literal or string result, in characters."""
 MAX_DEPTH = 50
 """Deepest nesting of expression nodes or brackets."""
+MAX_RENDERED = 100_000
+"""Longest text once its ``{...}`` are filled in, in characters: one paragraph,
+choice or title the player is shown (the loader refuses longer plain text)."""
 
 ID_FUNCTIONS = ("listed", "visited", "visits", "rating", "can")
 """Functions taking one declared id in quotes, checked at load time."""
@@ -1485,18 +1488,25 @@ class Text:
         if self.is_static:
             return self._static  # type: ignore[no-any-return]
         out = []
+        size = 0
         for part in self.parts:
             if type(part) is str:
-                out.append(part)
-                continue
-            # part.evaluate(ctx) inlined, and str() for whole numbers (scores, days:
-            # most of what text shows; it is what format_value gives them): the two
-            # calls saved were ~40% of rendering a paragraph with two numbers.
-            try:
-                value = part._fn(ctx)  # type: ignore[union-attr]
-            except _CAUGHT as exc:
-                raise part._failure(exc) from None  # type: ignore[union-attr]
-            out.append(str(value) if type(value) is int else format_value(value))
+                piece = part
+            else:
+                # part.evaluate(ctx) inlined, and str() for whole numbers (scores, days:
+                # most of what text shows; it is what format_value gives them): the two
+                # calls saved were ~40% of rendering a paragraph with two numbers.
+                try:
+                    value = part._fn(ctx)  # type: ignore[union-attr]
+                except _CAUGHT as exc:
+                    raise part._failure(exc) from None  # type: ignore[union-attr]
+                piece = str(value) if type(value) is int else format_value(value)
+            size += len(piece)
+            if size > MAX_RENDERED:  # stop now: never build the whole of a runaway text
+                raise StoryRuntimeError(
+                    f"this text is longer than {MAX_RENDERED:,} characters once its "
+                    "{...} are filled in; shorten it or what it shows", self.location)
+            out.append(piece)
         return "".join(out)
 
     def to_json(self) -> object:
