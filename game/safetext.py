@@ -30,12 +30,14 @@ import re
 __all__ = ["clean", "is_clean", "one_line"]
 
 _UNSAFE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?"                   # CSI: colours, cursor moves, clears
-    r"|\x1b[\]PX^_][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, SOS, PM, APC strings
-    r"|\x1b[ -/]*[0-~]?"                          # any other escape sequence
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"             # C0 (but tab, newline), DEL, C1
-    r"|[\u202a-\u202e\u2066-\u2069]"              # bidi embeddings, overrides, isolates
-    r"|[\ud800-\udfff]"                           # lone surrogates (unprintable)
+    # CSI (colours, cursor moves, clears), brought by ESC [ or by the C1 control
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?"
+    # OSC, DCS, SOS, PM, APC strings (titles, clipboard, links), by ESC or by C1
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"                  # any other escape sequence
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"     # C0 (but tab, newline), DEL, C1
+    r"|[\u202a-\u202e\u2066-\u2069]"      # bidi embeddings, overrides, isolates
+    r"|[\ud800-\udfff]"                   # lone surrogates (unprintable)
 )
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
-from game.errors import StoryError, StoryErrors
+from game.errors import Location, StoryError, StoryErrors
 from game.safetext import clean
 from game.story.catalog import find_stories
 from game.story.loader import load_story
@@ -54,7 +54,8 @@ def _cleaned(warnings: list[StoryError]) -> list[Diagnostic]:
     """The loader's notes of values that held control characters, as warnings."""
     return [Diagnostic(w.location.file, w.location.line, w.location.column, "warning",
                        "control-characters", w.message)
-            for w in warnings if w.location is not None]
+            for w in sorted(warnings, key=lambda w: w.location or Location("", 0, 0))
+            if w.location is not None]
 
 
 def lint(story) -> list[Diagnostic]:

@@ -39,7 +39,8 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 2  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 3  # 2: poll ids; source, note and mistake on list and record effects;
+# 3: text cleaned of control characters at load (older entries may hold them)
 
 
 def _engine_version() -> str:

@@ -75,8 +75,8 @@ MAX_INCLUDES = 100
 """Most files a story may name under ``include:``."""
 MAX_STORY_BYTES = 50 * 1024 * 1024
 """Most bytes a story's files may hold together (each file: ``yamlread.MAX_BYTES``)."""
-CLEANED = ("control characters removed: escape codes, C1 controls and bidirectional "
-           "overrides never reach the player (only newline and tab are kept)")
+CLEANED = ("control characters removed (escape codes, C1 controls, bidirectional "
+           "overrides): text may hold newlines and tabs only")
 """The warning for a value that held them (see ``game.safetext``)."""
 
 
