@@ -40,18 +40,21 @@ _UNSAFE = re.compile(
     r"|[\ud800-\udfff]"                   # lone surrogates (unprintable)
 )
 
+_ANY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""The first character of anything ``_UNSAFE`` removes: one class, a fast scan."""
+
 
 def clean(text: str) -> str:
     """``text`` without escape sequences, control characters (newline and tab stay),
     bidirectional overrides or isolates: safe to write to any terminal."""
-    if _UNSAFE.search(text) is None:  # the usual case: no copy
+    if _ANY.search(text) is None:  # the usual case: no copy
         return text
     return _UNSAFE.sub("", text)
 
 
 def is_clean(text: str) -> bool:
     """Whether :func:`clean` would leave ``text`` as it is."""
-    return _UNSAFE.search(text) is None
+    return _ANY.search(text) is None
 
 
 def one_line(text: str) -> str:

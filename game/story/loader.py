@@ -78,6 +78,9 @@ MAX_STORY_BYTES = 50 * 1024 * 1024
 CLEANED = ("control characters removed (escape codes, C1 controls, bidirectional "
            "overrides): text may hold newlines and tabs only")
 """The warning for a value that held them (see ``game.safetext``)."""
+_ESCAPE = re.compile(r"\\[^ \t\n\"\\/]")
+"""A double-quoted scalar's escape that could make a control character (``\\e``,
+``\\x1b``, ``\\u202e``...); in other scalars a backslash is only a backslash."""
 
 
 def story_file(path: Path) -> Path:
@@ -226,6 +229,9 @@ class _Loader:
     def _clean(self, source: Source, root: Node) -> None:
         """Remove control characters from every value and key of a file, before
         anything reads them (so errors quoting them are clean too), noting where."""
+        text = source.text.replace("\r", "") if "\r" in source.text else source.text
+        if is_clean(text) and not _ESCAPE.search(text):
+            return  # nothing in the file, and no escape in quotes, can make one
         seen: set[int] = set()
         stack = [root]
         while stack:
