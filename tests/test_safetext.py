@@ -273,3 +273,22 @@ def test_report_messages_print_nothing_unsafe(tmp_path) -> None:
     assert run_report(folder, out, [FIXTURES], None, say) == 0
     assert_safe(say.getvalue())
     assert "Wrote" in say.getvalue() and "report.md" in say.getvalue()
+
+
+def test_raw_bidi_characters_and_crlf_files_are_cleaned_too(tmp_path) -> None:
+    from game.story.loader import load_story
+
+    warnings: list = []
+    raw = tmp_path / "raw.yaml"  # raw characters, not escapes, and Windows line ends
+    raw.write_bytes(("title: Raw \u202eeliF\r\nscenes:\r\n  start:\r\n"
+                     "    text: \"a\\e[2Jb\"\r\n    ending: {title: E, kind: good}\r\n")
+                    .encode("utf-8"))
+    story = load_story(raw, warnings=warnings)
+    assert story.title == "Raw eliF" and story.scenes["start"].text[0].text.source == "ab"
+    assert sorted(str(w.location) for w in warnings) == [f"{raw}:1:8", f"{raw}:4:11"]
+    plain = tmp_path / "plain.yaml"  # Windows line ends alone are not control characters
+    plain.write_bytes(b"title: Fine\r\nscenes:\r\n  start:\r\n    text: \"a\\tb\"\r\n"
+                      b"    ending: {title: E, kind: good}\r\n")
+    warnings.clear()
+    assert load_story(plain, warnings=warnings).scenes["start"].text[0].text.source == "a\tb"
+    assert warnings == []

@@ -124,3 +124,17 @@ def test_run_reports_the_runaway_text_in_one_line(tmp_path, capsys) -> None:
 def test_a_text_at_the_cap_renders(tmp_path) -> None:
     path = interpolation_bomb(tmp_path, 10, 10_000)
     assert len(Engine(load_story(path)).view().paragraphs[0]) == MAX_RENDERED
+
+
+@pytest.mark.parametrize("anchor", [
+    'vars: {big: &big "X"}\n',               # in a flow mapping
+    'vars:\n  big: [&big "X"]\n',            # first in a flow list
+    'vars:\n  big: [a,&big "X"]\n',          # after a comma
+    'vars:\n  big:\n    - &big "X"\n',       # a block list item
+    'vars:\n  big: &big\n    "X"\n',         # before a value on the next line
+])
+def test_the_alias_cap_holds_wherever_the_anchor_is(tmp_path, anchor) -> None:
+    path = write(tmp_path, "title: Alias\n" + anchor.replace("X", "x" * 1000)
+                 + "scenes:\n  start:\n    text: [" + ", ".join(["*big"] * 1001) + "]\n"
+                 "    goto: end\n" + END)
+    assert "aliases (*) repeat more than 1,000,000 characters" in only_error(path)
