@@ -21,6 +21,7 @@ from game.errors import StoryError, StoryErrors
 from game.safetext import clean, is_clean
 from game.story import model as m
 from game.story.expressions import (
+    MAX_RENDERED,
     Memo,
     Expr,
     Scope,
@@ -73,6 +74,10 @@ WEIGHTS = ("equal", "rater")
 ENDING_KINDS = ("good", "bad", "mixed")
 MAX_INCLUDES = 100
 """Most files a story may name under ``include:``."""
+MAX_SCENE_TEXT = MAX_RENDERED
+"""Most characters of text one scene may hold (play checks it again, filled in)."""
+MAX_CHOICES = 100
+"""Most choices one scene may offer (each is a line on every player's screen)."""
 MAX_STORY_BYTES = 50 * 1024 * 1024
 """Most bytes a story's files may hold together (each file: ``yamlread.MAX_BYTES``)."""
 CLEANED = ("control characters removed (escape codes, C1 controls, bidirectional "
@@ -626,6 +631,9 @@ class _Loader:
             r.error(f"scene '{sid}' needs exactly one of choices, goto or ending (it has {what})",
                     node)
         blocks = self._blocks(r, keys["text"][1]) if "text" in keys else ()
+        if sum(len(b.text.source) for b in blocks) > MAX_SCENE_TEXT:
+            r.error(f"scene '{sid}' has more than {MAX_SCENE_TEXT:,} characters of text; "
+                    "split it into scenes", keys["text"][1])
         effects = self._effects(r, keys["do"][1], rating, names) if "do" in keys else ()
         chapter = r.text(keys["chapter"][1], "chapter") if "chapter" in keys else None
         goto = None
@@ -647,6 +655,10 @@ class _Loader:
             items = r.sequence(keys["choices"][1], "choices")
             if items is not None and not items:
                 r.error(f"scene '{sid}' has an empty choices list", keys["choices"][1])
+            if items is not None and len(items) > MAX_CHOICES:
+                r.error(f"scene '{sid}' has {len(items)} choices; a scene may offer at most "
+                        f"{MAX_CHOICES}", keys["choices"][1])
+                items = None
             ids: dict[str, Node] = {}
             for item in items or []:
                 choice = self._choice(r, item, rating, names)

@@ -68,8 +68,10 @@ def test_aliases_of_one_value_are_capped_in_characters(tmp_path) -> None:
 
 def test_aliases_under_the_cap_load(tmp_path) -> None:
     count = MAX_ALIASED // 1000  # exactly the cap, counting repeats after the anchor
-    story = load_story(aliases(tmp_path, count, 1000))
-    assert len(story.scenes["start"].text) == count
+    path = write(tmp_path, 'title: Alias\nvars:\n  big: &big "' + "x" * 1000 + '"\n'
+                 "debrief: [" + ", ".join(["*big"] * count) + "]\n"
+                 "scenes:\n  start:\n    text: x\n    goto: end\n" + END)
+    assert len(load_story(path).debrief) == count
 
 
 def test_too_many_includes_are_refused(tmp_path) -> None:
@@ -138,3 +140,33 @@ def test_the_alias_cap_holds_wherever_the_anchor_is(tmp_path, anchor) -> None:
                  + "scenes:\n  start:\n    text: [" + ", ".join(["*big"] * 1001) + "]\n"
                  "    goto: end\n" + END)
     assert "aliases (*) repeat more than 1,000,000 characters" in only_error(path)
+
+
+def test_a_scene_offers_at_most_100_choices(tmp_path) -> None:
+    choices = "".join(f"      - {{text: Go {n}, goto: end}}\n" for n in range(101))
+    path = write(tmp_path, "title: Many\nscenes:\n  start:\n    text: x\n    choices:\n"
+                 + choices + END)
+    assert only_error(path) == (
+        f"{path}:6:7: scene 'start' has 101 choices; a scene may offer at most 100")
+
+
+def test_a_scene_text_is_capped_as_a_whole(tmp_path) -> None:
+    # Eleven paragraphs of 10,000 characters, each under the cap: the scene is over it.
+    paragraphs = "".join(f"      - {'x' * 10_000}\n" for _ in range(11))
+    path = write(tmp_path, "title: Long\nscenes:\n  start:\n    text:\n" + paragraphs
+                 + "    goto: end\n" + END)
+    assert only_error(path) == (
+        f"{path}:5:7: scene 'start' has more than 100,000 characters of text; "
+        "split it into scenes")
+
+
+def test_a_scene_text_is_capped_as_a_whole_once_filled_in(tmp_path) -> None:
+    # Eleven paragraphs of one {x}, x 10,000 characters: each is under the cap.
+    paragraphs = "".join("      - '{x}'\n" for _ in range(11))
+    path = write(tmp_path, f"title: Long\nvars:\n  x: {'x' * 10_000}\nscenes:\n  start:\n"
+                 "    text:\n" + paragraphs + "    goto: end\n" + END)
+    with pytest.raises(StoryRuntimeError) as caught:
+        Engine(load_story(path)).view()
+    assert str(caught.value) == (
+        f"{path}:17:10: this scene's text is longer than 100,000 characters once its "
+        "{...} are filled in; split it into scenes in scene 'start'")
