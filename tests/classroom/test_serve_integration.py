@@ -79,7 +79,7 @@ class Served:
 
 async def join(player: WsPlayer, codename: str, code: str = "") -> str:
     """Fill in the join screen; returns the resume code it offered."""
-    offered = (await player.wait_for(r"Your resume code: ([a-z0-9]{4})")).group(1)
+    offered = (await player.wait_for(r"Your resume code: ([A-Z2-9]{4}-[A-Z2-9]{4})")).group(1)
     mark = player.mark
     await player.keys(codename)  # the offered name is selected: typing replaces it
     await player.wait_for(codename, mark)
@@ -207,7 +207,8 @@ async def test_closed_browsers_and_a_restarted_server_lose_nothing(tmp_path) -> 
         served = Served(data, free_port(), log)  # the teacher starts it again
         async with aiohttp.ClientSession() as session:
             await served.ready(session)
-            again = await rejoin(session, served.url, "amber-otter", code.upper())
+            again = await rejoin(session, served.url, "amber-otter",
+                                 code.lower().replace("-", ""))
             await asyncio.wait_for(play_tuesday(again, 0), 60)
             await again.close()
         assert ended(record)

@@ -23,9 +23,11 @@ class WsPlayer:
     """One student's browser tab, driven by a test."""
 
     def __init__(self, session: aiohttp.ClientSession, url: str, width: int = 100,
-                 height: int = 40) -> None:
+                 height: int = 40, origin: str | None = "") -> None:
         self.session = session
         self.url = url
+        self.origin = url if origin == "" else origin
+        """The Origin header sent, as a browser does: the page's own by default."""
         self.width, self.height = width, height
         self.raw = bytearray()
         self.ws: aiohttp.ClientWebSocketResponse | None = None
@@ -36,7 +38,7 @@ class WsPlayer:
     async def open(self) -> None:
         """Connect as the page does, and start reading the screen."""
         self.ws = await self.session.ws_connect(
-            f"{self.url}/ws?width={self.width}&height={self.height}")
+            f"{self.url}/ws?width={self.width}&height={self.height}", origin=self.origin)
         await self.ws.send_json(["resize", {"width": self.width, "height": self.height}])
         self._reader = asyncio.create_task(self._read())
 
