@@ -30,6 +30,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -129,6 +130,25 @@ def allowed_origins(public_url: str, port: int, hosts: Iterable[str | None]
     return frozenset(allowed)
 
 
+STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+"""A JSON string, quotes included (to look at a message's structure without its text)."""
+DEEPEST = 8
+"""The deepest nesting of arrays and objects a browser's message may have."""
+
+
+def too_deep(message: str, limit: int = DEEPEST) -> bool:
+    """Whether a JSON message nests deeper than ``limit`` (parsing it could exhaust the stack)."""
+    depth = 0
+    for char in STRINGS.sub("", message):
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
 def one_line(text: object, limit: int = 160) -> str:
     """Text safe for one line of the teacher's terminal: printable ASCII, shortened."""
     cleaned = "".join(c if " " <= c <= "~" else "?" for c in " ".join(str(text).split()))
@@ -206,6 +226,8 @@ class PlayerService(AppService):
         """The screen size the player was last given."""
         self.killed = False
         """True when the player had to be signalled to stop."""
+        self.stopping = False
+        """True once ``stop`` has begun (the server then lets it finish)."""
         self._browser_gone = False
         self._stderr = bytearray()
 
@@ -289,6 +311,7 @@ class PlayerService(AppService):
         process = self._process
         if task is None or process is None:
             return
+        self.stopping = True
         deadline = asyncio.get_running_loop().time() + self.grace
         try:
             await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
@@ -298,15 +321,18 @@ class PlayerService(AppService):
         if not await self._ended(process, deadline - asyncio.get_running_loop().time()):
             self.killed = True
             self._signal(process, signal.SIGTERM)
-            if not await self._ended(process, TERM_SECONDS):
+            if not await self._group_ended(process, TERM_SECONDS):
                 self._signal(process, getattr(signal, "SIGKILL", signal.SIGTERM))
-                await self._ended(process, 5.0)
+                await self._group_ended(process, 5.0)
+            await self._ended(process, 1.0)
             self.problems.say("killed", "A player did not quit within a second of being told "
                               "and was stopped.")
         try:
             await asyncio.wait_for(task, TERM_SECONDS)
         except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
             task.cancel()
+        if self._stdin is not None:
+            self._stdin.close()  # its pipe, closed while the loop runs
         self._report_error(process)
 
     @staticmethod
@@ -318,15 +344,33 @@ class PlayerService(AppService):
             return False
         return True
 
+    @classmethod
+    async def _group_ended(cls, process: Any, seconds: float) -> bool:
+        """Whether every process of the player's group ends within ``seconds``."""
+        if not POSIX:
+            return await cls._ended(process, seconds)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while True:
+            try:
+                os.killpg(process.pid, 0)  # only asks whether the group still has a process
+            except (ProcessLookupError, PermissionError):
+                return True
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+
     @staticmethod
     def _signal(process: Any, signum: int) -> None:
-        """Send ``signum`` to the player's process group (the player alone on Windows)."""
-        if process.returncode is not None:
-            return
+        """Send ``signum`` to the player's process group (the player alone on Windows).
+
+        The group is signalled even when its first process has ended: a process it
+        started may still hold the seat. Its id cannot be reused while it has a member.
+        """
         try:
             if POSIX:
                 os.killpg(process.pid, signum)
-            else:
+            elif process.returncode is None:
                 process.kill()
         except (ProcessLookupError, PermissionError):
             pass
@@ -395,6 +439,8 @@ class ClassServer(Server):
         for task, service in list(self.sessions.items()):
             if service is not None:
                 service.grace = SHUTDOWN_QUIT_SECONDS
+                if service.stopping:
+                    continue  # already stopping it: a cancel would leave it half stopped
             task.cancel()
         if sessions:
             await asyncio.wait(sessions, timeout=STOP_SECONDS)
@@ -470,8 +516,8 @@ class ClassServer(Server):
             if message.type != WSMsgType.TEXT:
                 continue
             try:
-                envelope = json.loads(message.data)
-            except (ValueError, RecursionError):
+                envelope = None if too_deep(message.data) else json.loads(message.data)
+            except ValueError:
                 envelope = None
             if not (isinstance(envelope, list) and envelope and isinstance(envelope[0], str)):
                 self.problems.say("message", "Ignored a message from a browser that was not "

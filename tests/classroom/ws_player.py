@@ -30,6 +30,8 @@ class WsPlayer:
         """The Origin header sent, as a browser does: the page's own by default."""
         self.width, self.height = width, height
         self.raw = bytearray()
+        self.texts: list[str] = []
+        """The text (JSON) messages the server sent, such as ``["pong", data]``."""
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Event()
@@ -48,6 +50,8 @@ class WsPlayer:
             if message.type == aiohttp.WSMsgType.BINARY:
                 self.raw.extend(message.data)
                 self._changed.set()
+            elif message.type == aiohttp.WSMsgType.TEXT:
+                self.texts.append(message.data)
         self.closed = True
         self._changed.set()
 
