@@ -304,14 +304,20 @@ class ClassSeat:
             wait = attempts.wait(name)
             if wait > 0:
                 raise SeatError(waiting_message(name, wait))
+            # A seat in use is refused before the code is looked at, so that this
+            # answer never confirms a right code while its owner plays.
+            if (student / LOCK_FILE).exists():
+                self._lock(student, name)
             # One answer for a wrong code, a codename without a seat and a seat whose
             # code was kept by an older Standing: none says which it was.
             if not (check_resume_code(student, typed)
                     and session_file(self.folder, name).exists()):
+                self._unlock()
                 attempts.failed(name)
                 raise SeatError(MISMATCH)
             attempts.succeeded(name)
-            self._lock(student, name)
+            if self._lock_fd is None:
+                self._lock(student, name)
             store = SaveStore(student, self.story)
             engine, note = self._resume(store, name)
             self.writer = RecordWriter.reopen(self.folder, name, code, store.warnings.append)
@@ -369,6 +375,12 @@ class ClassSeat:
                             "first, then try again in a few seconds") from None
         self._lock_fd = fd
 
+    def _unlock(self) -> None:
+        """Free the seat's lock, if this process holds it."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
     # -- playing ---------------------------------------------------------------------------
 
     def follow(self, engine: Engine) -> None:
@@ -391,6 +403,4 @@ class ClassSeat:
         """Close the record and free the seat."""
         if self.writer is not None:
             self.writer.close()
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        self._unlock()

@@ -254,6 +254,41 @@ def test_the_same_student_with_the_right_code_continues_their_game(folder) -> No
     assert session.ending is not None
 
 
+def test_a_seat_in_use_gives_the_same_answer_to_a_right_and_a_wrong_code(folder) -> None:
+    # Otherwise a guesser would learn the right code while its owner plays.
+    owner = seat(folder)
+    owner.join("amber-otter", "", "K7PM-X3QA")
+    try:
+        answers = set()
+        for code in ("K7PM-X3QA", "ABCD-EFGH"):
+            with pytest.raises(SeatError) as refused:
+                seat(folder).join("amber-otter", code, "ZZZZ-ZZZZ")
+            answers.add(str(refused.value))
+        assert len(answers) == 1 and "playing in another window" in answers.pop()
+        assert Attempts(folder).wait("amber-otter") == 0  # and no attempt was counted
+    finally:
+        owner.leave()
+    with pytest.raises(SeatError, match="do not match"):
+        seat(folder).join("amber-otter", "ABCD-EFGH", "ZZZZ-ZZZZ")
+    free = seat(folder)
+    free.join("amber-otter", "K7PM-X3QA", "ZZZZ-ZZZZ")  # free again once its owner left
+    free.leave()
+
+
+def test_a_failed_resume_leaves_the_seat_free_and_creates_no_folder(folder) -> None:
+    owner = seat(folder)
+    owner.join("amber-otter", "", "K7PM-X3QA")
+    owner.leave()
+    with pytest.raises(SeatError, match="do not match"):
+        seat(folder).join("amber-otter", "ABCD-EFGH", "ZZZZ-ZZZZ")
+    again = seat(folder)
+    again.join("amber-otter", "K7PM-X3QA", "ZZZZ-ZZZZ")  # not refused as "in another window"
+    again.leave()
+    with pytest.raises(SeatError, match="do not match"):
+        seat(folder).join("nobody-here", "ABCD-EFGH", "ZZZZ-ZZZZ")
+    assert not student_folder(folder, "nobody-here").exists()
+
+
 def test_a_second_window_on_the_same_seat_is_refused(folder) -> None:
     first = seat(folder)
     first.join("amber-otter", "", "k7pm")
