@@ -202,7 +202,8 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
                   "Join the school's network (Wi-Fi or cable) and start again, or give "
                   "--host.\n")
     out.write(f"Records:    {folder}\n")
-    out.write(f"Seats:      {seats} students at once (--seats N to change)\n")
+    out.write(f"Seats:      {seats} {'student' if seats == 1 else 'students'} at once "
+              "(--seats N to change)\n")
     old = old_seats(folder)
     if old:
         out.write(f"{old} student(s) of this class have a resume code from an older Standing, "

@@ -75,7 +75,7 @@ FULL_PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>The class is full</title></head>
 <body style="font-family: sans-serif; background: #0c181f; color: #eee; padding: 3em;">
 <h1>The class is full</h1>
-<p>Every seat is taken ({seats} players). Ask your teacher, then reload this page.</p>
+<p>Every seat is taken ({seats} at once). Ask your teacher, then reload this page.</p>
 </body></html>
 """
 POSIX = os.name != "nt"
@@ -448,7 +448,8 @@ class ClassServer(Server):
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if self.full:
             return web.Response(status=503, content_type="text/html",
-                                text=FULL_PAGE.format(seats=self.seats))
+                                text=FULL_PAGE.format(seats=self.seats),
+                                headers={"Retry-After": "30"})
         return await super().handle_index(request)
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
