@@ -187,8 +187,36 @@ class OneLine(logging.Formatter):
             return one_line(record.getMessage(), 400)
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
-            return one_line(f"Note: a connection failed ({type(error).__name__}: {error})")
-        return one_line(f"Note: {record.getMessage()}")
+            line = one_line(f"Note: a connection failed ({type(error).__name__}: {error})")
+        else:
+            line = one_line(f"Note: {record.getMessage()}")
+        quiet = getattr(record, "quiet", 0)
+        return line + (f" ({quiet} more like this not shown)" if quiet else "")
+
+
+class Throttle(logging.Filter):
+    """Lets the libraries' messages of one kind through at most once per LOG_EVERY seconds
+    (Standing's own go through ``Problems``), counting the rest."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.clock = clock
+        self._last: dict[tuple[str, str], float] = {}
+        self._quiet: dict[tuple[str, str], int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == log.name:
+            return True
+        error = record.exc_info[1] if record.exc_info else None
+        kind = (record.name, type(error).__name__ if error is not None else str(record.msg))
+        now = self.clock()
+        last = self._last.get(kind)
+        if last is not None and now - last < LOG_EVERY:
+            self._quiet[kind] = self._quiet.get(kind, 0) + 1
+            return False
+        self._last[kind] = now
+        record.quiet = self._quiet.pop(kind, 0)
+        return True
 
 
 def quiet_errors(loop: asyncio.AbstractEventLoop) -> None:
@@ -414,6 +442,7 @@ class ClassServer(Server):
         # No request log: it would print every student's IP address on the projector.
         handler = logging.StreamHandler()
         handler.setFormatter(OneLine())
+        handler.addFilter(Throttle())
         logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
 
     def origin_allowed(self, origin: str | None) -> bool:
@@ -487,8 +516,8 @@ class ClassServer(Server):
         width, height = clamp_size(size_value(request.query.get("width")),
                                    size_value(request.query.get("height")))
         service: PlayerService | None = None
+        await websocket.prepare(request)  # a request that is no websocket: aiohttp's 400
         try:
-            await websocket.prepare(request)
             service = PlayerService(self.command, problems=self.problems,
                                     write_bytes=websocket.send_bytes,
                                     write_str=websocket.send_str, close=websocket.close,

@@ -31,6 +31,7 @@ from game.classroom.server import (
     ClassServer,
     OneLine,
     Problems,
+    Throttle,
     allowed_origins,
     clamp_size,
     origin_key,
@@ -170,6 +171,27 @@ def test_log_lines_never_carry_a_traceback_or_control_characters() -> None:
     assert line.startswith("Note: a connection failed (ValueError: bad ?]52;c;aGk=? thing")
 
 
+def test_the_libraries_repeated_messages_are_one_line_then_a_count() -> None:
+    now = [0.0]
+    throttle = Throttle(clock=lambda: now[0])
+    records = []
+    for n in range(4):
+        try:
+            raise ConnectionResetError(f"reset {n}")
+        except ConnectionResetError:
+            records.append(logging.getLogger("aiohttp.server").makeRecord(
+                "aiohttp.server", logging.ERROR, __file__, 1, "Error handling request", (),
+                sys.exc_info()))
+    assert [throttle.filter(r) for r in records[:3]] == [True, False, False]
+    now[0] = 11.0
+    assert throttle.filter(records[3])
+    assert OneLine().format(records[3]) == ("Note: a connection failed (ConnectionResetError: "
+                                            "reset 3) (2 more like this not shown)")
+    own = logging.getLogger("standing.serve").makeRecord(
+        "standing.serve", logging.WARNING, __file__, 1, "Refused.", (), None)
+    assert throttle.filter(own) and throttle.filter(own)  # Problems counts those itself
+
+
 # -- the server, against browsers ------------------------------------------------------------
 
 
@@ -184,6 +206,9 @@ async def test_a_page_of_another_site_gets_403_and_no_player(tmp_path, caplog) -
                 if "did not give out" in r.getMessage()] == [
             "Refused a connection from a page this server did not give out "
             "(origin: http://evil.example)."]  # once, then counted
+        async with session.get(f"{running.url}/ws", headers={"Origin": running.url}) as plain:
+            assert plain.status == 400  # not a websocket at all: no seat, no player
+        assert not running.server.sessions
         own = WsPlayer(session, running.url)  # the server's own page is served
         await own.open()
         assert await until(lambda: len(running.lines("start ")) == 1)
