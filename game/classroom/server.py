@@ -20,8 +20,10 @@ bounded here:
 - **The teacher's terminal.** Every problem is one line (repeats are counted,
   not printed), never a traceback, and never a student's IP address.
 
-textual-serve's ``AppService`` and ``Server`` are subclassed (its version is
-pinned in pyproject.toml); this module is imported only by ``serve.py``.
+textual-serve's ``AppService`` and ``Server`` are subclassed, and some of their
+private attributes used (``_process``, ``_stdin``, ``_task``, ``_make_app``):
+tests/classroom/test_server.py runs each of them, so a textual-serve release
+that changes them fails there first. Imported only by ``serve.py``.
 """
 
 from __future__ import annotations
