@@ -61,7 +61,8 @@ RESUME_FORMAT = "standing-resume"
 RESUME_VERSION = 2
 """Version 1 (SHA-256 of a 4-character code) is refused: see ``check_resume_code``."""
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-"""scrypt's cost: 16 MiB and about 40 ms per check on a 2020 laptop (benchmarks/bench_serve.py)."""
+"""scrypt's cost: 16 MiB and about 40 ms per check on a 2-core machine (measured by
+``benchmarks/bench_serve.py --resume-check``); slow for a guesser, unnoticed by a student."""
 SCRYPT_LENGTH = 32
 SALT_BYTES = 16
 FREE_ATTEMPTS = 5

@@ -195,3 +195,11 @@ def test_seats_with_an_old_resume_code_are_named_at_start(tmp_path, monkeypatch)
     run_serve(LESSON, "7b", tmp_path, None, 8000, None, out)
     assert "1 student(s) of this class have a resume code from an older Standing" in \
         out.getvalue()
+
+
+def test_the_command_line_refuses_a_bad_seat_count_with_one_line(capsys) -> None:
+    from game.cli import main
+
+    assert main(["class", "serve", str(LESSON), "--seats", "0", "--host", "127.0.0.1"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: --seats 0: give the number of students, from 1 to 500\n"
