@@ -152,7 +152,8 @@ class Student:
             await ws.send_json(["resize", {"width": 100, "height": 40}])
             reader = asyncio.create_task(self.read(ws))
             try:
-                if await self.wait_for(r"Your resume code: [A-Z2-9]{4}-[A-Z2-9]{4}", 0, 120) is None:
+                code = r"Your resume code: [A-Z2-9]{4}-[A-Z2-9]{4}"
+                if await self.wait_for(code, 0, 120) is None:
                     self.error = "no join screen"
                     return
                 self.first_screen = time.perf_counter() - opened
