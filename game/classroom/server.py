@@ -20,10 +20,10 @@ bounded here:
 - **The teacher's terminal.** Every problem is one line (repeats are counted,
   not printed), never a traceback, and never a student's IP address.
 
-textual-serve's ``AppService`` and ``Server`` are subclassed, and some of their
-private attributes used (``_process``, ``_stdin``, ``_task``, ``_make_app``):
-tests/classroom/test_server.py runs each of them, so a textual-serve release
-that changes them fails there first. Imported only by ``serve.py``.
+The checks themselves are in ``bounds.py``, each player in ``players.py``.
+textual-serve's ``Server`` is subclassed, and its private ``_make_app`` used:
+tests/classroom/test_server.py runs it, so a textual-serve release that
+changes it fails there first. Imported only by ``serve.py``.
 """
 
 from __future__ import annotations
@@ -31,44 +31,34 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import re
 import signal
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from aiohttp.web_runner import GracefulExit
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-log = logging.getLogger("standing.serve")
+from game.classroom.bounds import (
+    OneLine,
+    Problems,
+    Throttle,
+    allowed_origins,
+    clamp_size,
+    one_line,
+    origin_key,
+    quiet_errors,
+    size_value,
+    too_deep,
+)
+from game.classroom.players import SHUTDOWN_QUIT_SECONDS, TERM_SECONDS, PlayerService
 
-MIN_WIDTH, MAX_WIDTH = 20, 300
-MIN_HEIGHT, MAX_HEIGHT = 6, 100
-"""The screen sizes a player may be given, in cells (a bigger one costs the laptop memory)."""
-DEFAULT_SIZE = (80, 24)
-QUIT_SECONDS = 1.0
-"""How long a player told to quit has before it is sent SIGTERM."""
-SHUTDOWN_QUIT_SECONDS = 3.0
-"""The same when the whole server stops: every player quits at once and shares the CPU."""
-TERM_SECONDS = 0.5
-"""How long after SIGTERM a player is sent SIGKILL."""
 STOP_SECONDS = SHUTDOWN_QUIT_SECONDS + TERM_SECONDS + 1.5
 """How long a stopping server waits for all its players (then aiohttp gives up)."""
 MAX_MESSAGE = 64 * 1024
 """The largest websocket message a browser may send (keys and resizes are tiny)."""
-MAX_PACKET = 32 * 1024 * 1024
-"""The largest packet a player may send; a bigger one means its output is corrupt."""
-STDERR_KEPT = 16 * 1024
-"""How much of a player's error output is kept, to quote its last line."""
-LOG_EVERY = 10.0
-"""A repeated problem is printed at most once in this many seconds (the rest are counted)."""
 CLOSE_TIMEOUT = 2.0
 """How long closing a websocket waits for the browser's answer."""
 FULL = "The class is full: ask your teacher."
@@ -80,342 +70,6 @@ FULL_PAGE = """<!DOCTYPE html>
 <p>Every seat is taken ({seats} at once). Ask your teacher, then reload this page.</p>
 </body></html>
 """
-POSIX = os.name != "nt"
-
-
-# -- what a stranger may choose, bounded -----------------------------------------------------
-
-
-def size_value(value: object) -> int | None:
-    """A width or height from a browser as a whole number, or None when it is not one."""
-    if type(value) is int:
-        return value
-    if type(value) is float and value == value and abs(value) < 1e9:
-        return int(value)
-    if type(value) is str and 0 < len(value) <= 12:
-        try:
-            return int(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def clamp_size(width: int | None, height: int | None) -> tuple[int, int]:
-    """The screen a player is given for the size a browser asked (defaults when it asked none)."""
-    width = DEFAULT_SIZE[0] if width is None else width
-    height = DEFAULT_SIZE[1] if height is None else height
-    return (min(max(width, MIN_WIDTH), MAX_WIDTH), min(max(height, MIN_HEIGHT), MAX_HEIGHT))
-
-
-def origin_key(url: str) -> tuple[str, str, int] | None:
-    """(scheme, host, port) of a web origin or URL, or None when it is not an http(s) one."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return parts.scheme, parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80)
-
-
-def allowed_origins(public_url: str, port: int, hosts: Iterable[str | None]
-                    ) -> frozenset[tuple[str, str, int]]:
-    """The origins of the pages this server gives out: ``public_url``, and each of
-    ``hosts`` (with localhost and 127.0.0.1 always) over http on ``port``."""
-    allowed = {("http", host.strip("[]").lower(), port)
-               for host in ("localhost", "127.0.0.1", "::1", *hosts)
-               if host and host not in ("0.0.0.0", "::")}
-    key = origin_key(public_url)
-    if key is not None:
-        allowed.add(key)
-    return frozenset(allowed)
-
-
-STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
-"""A JSON string, quotes included (to look at a message's structure without its text)."""
-DEEPEST = 8
-"""The deepest nesting of arrays and objects a browser's message may have."""
-
-
-def too_deep(message: str, limit: int = DEEPEST) -> bool:
-    """Whether a JSON message nests deeper than ``limit`` (parsing it could exhaust the stack)."""
-    depth = 0
-    for char in STRINGS.sub("", message):
-        if char in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif char in "]}":
-            depth -= 1
-    return False
-
-
-def one_line(text: object, limit: int = 160) -> str:
-    """Text safe for one line of the teacher's terminal: printable ASCII, shortened."""
-    cleaned = "".join(c if " " <= c <= "~" else "?" for c in " ".join(str(text).split()))
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
-
-
-class Problems:
-    """Says each kind of problem in one line, at most once per LOG_EVERY seconds (counting
-    the repeats), so that a browser misbehaving in a loop cannot flood the projector."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic, every: float = LOG_EVERY,
-                 ) -> None:
-        self.clock = clock
-        self.every = every
-        self._last: dict[str, float] = {}
-        self._quiet: dict[str, int] = {}
-
-    def say(self, kind: str, line: str) -> None:
-        """Print ``line`` now, unless a ``kind`` problem was printed in the last few seconds."""
-        now = self.clock()
-        last = self._last.get(kind)
-        if last is not None and now - last < self.every:
-            self._quiet[kind] = self._quiet.get(kind, 0) + 1
-            return
-        quiet = self._quiet.pop(kind, 0)
-        self._last[kind] = now
-        log.warning("%s%s", line, f" ({quiet} more like this not shown)" if quiet else "")
-
-
-class OneLine(logging.Formatter):
-    """Every log record as one clean line: an error's type and message, never its traceback
-    (nor the client's address aiohttp puts in its own messages)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        if record.name == log.name:
-            return one_line(record.getMessage(), 400)
-        if record.exc_info and record.exc_info[1] is not None:
-            error = record.exc_info[1]
-            line = one_line(f"Note: a connection failed ({type(error).__name__}: {error})")
-        else:
-            line = one_line(f"Note: {record.getMessage()}")
-        quiet = getattr(record, "quiet", 0)
-        return line + (f" ({quiet} more like this not shown)" if quiet else "")
-
-
-class Throttle(logging.Filter):
-    """Lets the libraries' messages of one kind through at most once per LOG_EVERY seconds
-    (Standing's own go through ``Problems``), counting the rest."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__()
-        self.clock = clock
-        self._last: dict[tuple[str, str], float] = {}
-        self._quiet: dict[tuple[str, str], int] = {}
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == log.name:
-            return True
-        error = record.exc_info[1] if record.exc_info else None
-        kind = (record.name, type(error).__name__ if error is not None else str(record.msg))
-        now = self.clock()
-        last = self._last.get(kind)
-        if last is not None and now - last < LOG_EVERY:
-            self._quiet[kind] = self._quiet.get(kind, 0) + 1
-            return False
-        self._last[kind] = now
-        record.quiet = self._quiet.pop(kind, 0)
-        return True
-
-
-def quiet_errors(loop: asyncio.AbstractEventLoop) -> None:
-    """Route the last places a traceback could reach the terminal through one-line logging."""
-    def on_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        error = context.get("exception")
-        log.warning(f"Note: {context.get('message', 'an error')}"
-                    + (f" ({type(error).__name__}: {error})" if error else ""))
-
-    def on_thread_error(args: threading.ExceptHookArgs) -> None:
-        log.warning(f"Note: an error in a thread ({args.exc_type.__name__}: {args.exc_value})")
-
-    def on_unraisable(args: Any) -> None:
-        log.warning(f"Note: an ignored error ({type(args.exc_value).__name__}: "
-                    f"{args.exc_value})")
-
-    loop.set_exception_handler(on_loop_error)
-    threading.excepthook = on_thread_error
-    sys.unraisablehook = on_unraisable
-
-
-# -- one player ------------------------------------------------------------------------------
-
-
-class PlayerService(AppService):
-    """One browser's player process: started in its own process group, its size clamped,
-    its output always read, and stopped for sure (quit, then SIGTERM, then SIGKILL)."""
-
-    def __init__(self, command: str, *, problems: Problems, **kwargs: Any) -> None:
-        super().__init__(command, **kwargs)
-        self.problems = problems
-        self.grace = QUIT_SECONDS
-        """Seconds a player told to quit has before it is signalled."""
-        self.size: tuple[int, int] | None = None
-        """The screen size the player was last given."""
-        self.killed = False
-        """True when the player had to be signalled to stop."""
-        self.stopping = False
-        """True once ``stop`` has begun (the server then lets it finish)."""
-        self._browser_gone = False
-        self._stderr = bytearray()
-
-    async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
-        width, height = clamp_size(width, height)
-        self.size = (width, height)
-        self._process = process = await asyncio.create_subprocess_shell(
-            self.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=self._build_environment(width, height),
-            start_new_session=POSIX)  # its own group: signalled, its children go with it
-        assert process.stdin is not None
-        self._stdin = process.stdin
-        return process
-
-    @property
-    def pid(self) -> int | None:
-        """The player's process id (None before it starts)."""
-        return None if self._process is None else self._process.pid
-
-    async def set_terminal_size(self, width: int, height: int) -> None:
-        self.size = clamp_size(width, height)
-        await super().set_terminal_size(*self.size)
-
-    async def on_data(self, payload: bytes) -> None:
-        if self._browser_gone:
-            return  # keep reading, so the player never waits on a full pipe
-        try:
-            await self.remote_write_bytes(payload)
-        except (ConnectionError, RuntimeError):
-            self._browser_gone = True
-
-    async def run(self) -> None:
-        """Read the player's output until it ends, passing its screen to the browser."""
-        process = self._process
-        assert process is not None and process.stdout is not None and process.stderr is not None
-        stdout, stderr = process.stdout, process.stderr
-
-        async def keep_stderr() -> None:
-            while data := await stderr.read(4096):
-                self._stderr += data
-                del self._stderr[:-STDERR_KEPT]
-
-        errors = asyncio.create_task(keep_stderr())
-        handlers = {b"D": self.on_data, b"M": self.on_meta, b"P": self.on_packed}
-        try:
-            for _ in range(10):  # the prelude that says a Textual app is speaking
-                if await stdout.readline() in (b"", b"__GANGLION__\n"):
-                    break
-            while True:
-                head = await stdout.readexactly(5)
-                size = int.from_bytes(head[1:], "big")
-                if size > MAX_PACKET:
-                    raise ValueError(f"a packet of {size} bytes")
-                payload = await stdout.readexactly(size)
-                handler = handlers.get(head[:1])
-                if handler is None:
-                    continue
-                try:
-                    await handler(payload)
-                except (ConnectionError, RuntimeError):
-                    self._browser_gone = True
-                except (ValueError, KeyError, TypeError) as error:
-                    self.problems.say("player-message", "Ignored a message from a player that "
-                                      f"was not understood ({one_line(error, 80)}).")
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
-            pass
-        except (ValueError, asyncio.LimitOverrunError) as error:
-            self.problems.say("player-output", "A player's output could not be read "
-                              f"({one_line(error, 80)}); it will be stopped.")
-            while await stdout.read(65536):
-                pass  # drain, so it cannot block, until it is stopped
-        finally:
-            try:
-                await asyncio.wait_for(errors, TERM_SECONDS)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
-                pass
-
-    async def stop(self) -> None:
-        """Stop the player: tell it to quit, then signal its process group until it ends."""
-        task, self._task = self._task, None
-        process = self._process
-        if task is None or process is None:
-            return
-        self.stopping = True
-        deadline = asyncio.get_running_loop().time() + self.grace
-        try:
-            await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
-            await asyncio.wait_for(self.send_meta({"type": "quit"}), self.grace)
-        except (asyncio.TimeoutError, Exception):
-            pass  # a player not reading its input is signalled below
-        if not await self._ended(process, deadline - asyncio.get_running_loop().time()):
-            self.killed = True
-            self._signal(process, signal.SIGTERM)
-            if not await self._group_ended(process, TERM_SECONDS):
-                self._signal(process, getattr(signal, "SIGKILL", signal.SIGTERM))
-                await self._group_ended(process, 5.0)
-            await self._ended(process, 1.0)
-            self.problems.say("killed", "A player did not quit within a second of being told "
-                              "and was stopped.")
-        try:
-            await asyncio.wait_for(task, TERM_SECONDS)
-        except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
-            task.cancel()
-        if self._stdin is not None:
-            self._stdin.close()  # its pipe, closed while the loop runs
-        self._report_error(process)
-
-    @staticmethod
-    async def _ended(process: Any, seconds: float) -> bool:
-        """Whether ``process`` ends within ``seconds``."""
-        try:
-            await asyncio.wait_for(asyncio.shield(process.wait()), max(seconds, 0.01))
-        except asyncio.TimeoutError:
-            return False
-        return True
-
-    @classmethod
-    async def _group_ended(cls, process: Any, seconds: float) -> bool:
-        """Whether every process of the player's group ends within ``seconds``."""
-        if not POSIX:
-            return await cls._ended(process, seconds)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        while True:
-            try:
-                os.killpg(process.pid, 0)  # only asks whether the group still has a process
-            except (ProcessLookupError, PermissionError):
-                return True
-            if loop.time() >= deadline:
-                return False
-            await asyncio.sleep(0.05)
-
-    @staticmethod
-    def _signal(process: Any, signum: int) -> None:
-        """Send ``signum`` to the player's process group (the player alone on Windows).
-
-        The group is signalled even when its first process has ended: a process it
-        started may still hold the seat. Its id cannot be reused while it has a member.
-        """
-        try:
-            if POSIX:
-                os.killpg(process.pid, signum)
-            elif process.returncode is None:
-                process.kill()
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def _report_error(self, process: Any) -> None:
-        """One line for a player that ended with an error (its last line of error output)."""
-        if self.killed or process.returncode in (0, None) and not self._stderr.strip():
-            return
-        lines = bytes(self._stderr).decode("utf-8", "replace").strip().splitlines()
-        last = lines[-1] if lines else f"exit status {process.returncode}"
-        self.problems.say("player-error", f"A player's game stopped with an error: "
-                          f"{one_line(last, 120)}")
-
-
-# -- the server -----------------------------------------------------------------------------
 
 
 class ClassServer(Server):

@@ -23,12 +23,10 @@ import pytest
 from aiohttp import web
 
 from game.classroom.serve import TEMPLATES
-from game.classroom.server import (
-    FULL,
+from game.classroom.bounds import (
     MAX_HEIGHT,
     MAX_WIDTH,
     MIN_HEIGHT,
-    ClassServer,
     OneLine,
     Problems,
     Throttle,
@@ -38,6 +36,7 @@ from game.classroom.server import (
     size_value,
     too_deep,
 )
+from game.classroom.server import FULL, ClassServer
 from ws_player import WsPlayer
 
 FAKE = Path(__file__).with_name("fake_player.py")
