@@ -144,8 +144,8 @@ class ClassServer(Server):
                               f"give out (origin: {one_line(origin or 'none', 80)}).")
             return web.Response(status=403, text="Forbidden: this page is not from this class.")
         if self.full:
-            self.problems.say("full", f"A browser was told the class is full: all {self.seats} "
-                              "seats are taken (class serve --seats N allows more).")
+            self.problems.say("full", "A browser was told the class is full: every seat is "
+                              f"taken ({self.seats}; class serve --seats N allows more).")
             return await self._refuse_full(request)
         task = asyncio.current_task()
         assert task is not None

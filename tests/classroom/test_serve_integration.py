@@ -307,7 +307,7 @@ async def test_one_browser_cannot_exhaust_the_laptop(tmp_path) -> None:
         served.stop()
     text = (tmp_path / "serve.log").read_text()
     assert "Refused a connection from a page this server did not give out" in text
-    assert "told the class is full: all 2 seats are taken" in text
+    assert "told the class is full: every seat is taken (2;" in text
     assert "Seats:      2 students at once" in text
     for noise in ("Traceback", "Exception ignored", "Error handling request"):
         assert noise not in text, text[-2000:]
