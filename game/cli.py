@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
     serve.add_argument("--public-url", default=None, metavar="URL",
                        help="the address browsers are told to use (default: http://HOST:PORT)")
+    serve.add_argument("--seats", type=int, default=40, metavar="N",
+                       help="at most N students play at once (default: 40); the next browser "
+                            "is told the class is full")
     dashboard = class_sub.add_parser(
         "dashboard", help="the live class: who is where, the splits so far, pacing, reveal")
     dashboard.add_argument("code", metavar="CODE")
@@ -243,7 +246,7 @@ def dispatch(args: argparse.Namespace) -> int:
         from game.classroom.serve import run_serve
 
         return run_serve(resolve_story(args.story, args.stories), args.class_code, args.records,
-                         args.host, args.port, args.public_url, sys.stdout)
+                         args.host, args.port, args.public_url, sys.stdout, args.seats)
     if args.command == "class" and args.class_command == "dashboard":
         from game.classroom.dashboard import run_dashboard
 
