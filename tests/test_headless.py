@@ -136,8 +136,8 @@ def test_it_stops_at_an_ending_even_with_numbers_left(capsys):
 
 def test_peer_scores_in_json(capsys):
     data = run_json(capsys, FIXTURES / "stars.yaml", "1,2")
-    assert data["score"] == 3.526316 and data["tier"] == "fine"
-    assert [e["change"] for e in data["ledger"]] == [1.2, -0.673684]
+    assert data["score"] == 3.53 and data["tier"] == "fine"
+    assert [e["change"] for e in data["ledger"]] == [1.2, -0.67]
 
 
 # -- errors: exit 2, one line, never a traceback ----------------------------------------------

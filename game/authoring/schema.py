@@ -216,6 +216,9 @@ def _definitions() -> dict[str, Schema]:
         "show": {"enum": list(SHOWS), "description": "What the HUD shows."},
         "explain": {"type": "boolean",
                     "description": "Whether the player sees the reasons for changes."},
+        "decimals": {"enum": [0, 1, 2],
+                     "description": "How many decimals the score is kept, shown and compared "
+                                    "at (default 2 for peer; for points, as its numbers)."},
         "memory": {"type": "integer", "minimum": 1,
                    "description": "Peer model: how many ratings count (default 20)."},
         "weight": {"enum": list(WEIGHTS),

@@ -662,7 +662,7 @@ class Engine:
         """
         st = self.state
         old = st.score
-        (_, old_tier, old_rank, old_shown), (_, new_tier, new_rank, shown) = st.set_score(new)
+        (_, old_tier, old_rank, old_shown), (new, new_tier, new_rank, shown) = st.set_score(new)
         applied = new - old
         entry = LedgerEntry(len(st.path), st.day, st.scene, kind, subject, label, asked,
                             applied if type(applied) is int else tidy(applied), shown, source,

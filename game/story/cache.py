@@ -39,7 +39,7 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 2  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 3  # 2: poll ids; source, note and mistake on list and record effects; 3: decimals
 
 
 def _engine_version() -> str:
@@ -190,6 +190,7 @@ class _Dumper:
         return {
             "name": r.name, "model": r.model, "min": r.min, "max": r.max, "start": r.start,
             "show": r.show, "explain": r.explain, "memory": r.memory, "weight": r.weight,
+            "decimals": r.decimals,
             "tiers": [[t.id, t.label, t.min] for t in r.tiers],
             "sources": dict(r.sources),
             "rules": [[u.id, u.change, u.label, u.source, u.explain, *self.loc(u.location)]
@@ -297,6 +298,7 @@ class _Restorer:
         return m.Rating(
             name=r["name"], model=r["model"], min=r["min"], max=r["max"], start=r["start"],
             show=r["show"], explain=r["explain"], memory=r["memory"], weight=r["weight"],
+            decimals=r["decimals"],
             tiers=tuple(m.Tier(*t) for t in r["tiers"]),
             sources=m.frozen_map(r["sources"]),
             rules=m.frozen_map({u[0]: m.Rule(*u[:5], self.loc(*u[5:])) for u in r["rules"]}),

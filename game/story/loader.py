@@ -54,7 +54,7 @@ TOP_KEYS = (
 )
 INCLUDED_KEYS = ("scenes", "people", "vars")
 RATING_KEYS = (
-    "name", "model", "min", "max", "start", "show", "explain", "memory", "weight",
+    "name", "model", "min", "max", "start", "show", "explain", "memory", "weight", "decimals",
     "tiers", "sources", "rules", "lists", "services",
 )
 SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll")
@@ -411,6 +411,11 @@ class _Loader:
             r.error("memory should be a whole number of ratings, 1 or more", keys["memory"][1])
             memory = 20
         explain = get("explain", r.boolean, "rating explain", False)
+        decimals = get("decimals", r.number, "rating decimals", None)
+        if decimals is not None and decimals not in (0, 1, 2):
+            r.error("decimals should be 0, 1 or 2 (how many decimals the score is kept and "
+                    "shown at)", keys["decimals"][1])
+            decimals = None
         tiers = self._tiers(r, keys.get("tiers"))
         sources = {}
         if "sources" in keys:
@@ -466,6 +471,9 @@ class _Loader:
             rules=m.frozen_map(rules),
             lists=m.frozen_map(lists),
             services=m.frozen_map(services),
+            decimals=int(decimals) if decimals is not None else default_decimals(
+                model, (low, high, start, *(t.min for t in tiers),
+                        *(u.change for u in rules.values()))),
         )
 
     def _tiers(self, r: Reader, entry: tuple[Node, Node] | None) -> tuple[m.Tier, ...]:
@@ -817,3 +825,16 @@ class _Loader:
 
 def _humane(ident: str) -> str:
     return ident.replace("_", " ").capitalize()
+
+
+def default_decimals(model: str, numbers: tuple) -> int:
+    """The score's decimals when the story does not say: 2 for a peer rating; for
+    points, as many as the story's own numbers use (0 when all are whole), at most 2."""
+    if model == "peer":
+        return 2
+    most = 0
+    for number in numbers:
+        if number is None or float(number).is_integer():
+            continue
+        most = max(most, 1 if round(number, 1) == number else 2)
+    return most

@@ -81,6 +81,10 @@ class Rating:
     rules: Mapping[str, Rule]
     lists: Mapping[str, ListDef]
     services: Mapping[str, Service]
+    decimals: int = 2
+    """How many decimals the score is kept, shown and compared at (0, 1 or 2): the
+    score is rounded to them after every change, so a number the player sees is the
+    number every rule compares (``decimals:`` in the story, or see ``default_decimals``)."""
 
     def tier_for(self, score: float) -> Tier | None:
         """The tier a score belongs to (tiers are highest first)."""
