@@ -54,10 +54,10 @@ async def test_hud_shows_score_tier_closed_services_and_a_flash() -> None:
         screen = app.screen
         hud = screen.query_one(Hud)
         assert str(hud.query_one(Digits).value) == "1000"
-        assert text_of(hud, "#hud-tier") == "Tier A · Trustworthy"
+        assert text_of(hud, "#hud-tier") == "Tier Trustworthy"  # labels only (issue 13, item 10)
         await pilot.press("1")  # run across the road: -30, reason not explained
         assert hud.query_one(Digits).value == "970"
-        assert text_of(hud, "#hud-tier") == "Tier B · Adequate"
+        assert text_of(hud, "#hud-tier") == "Tier Adequate"
         flash = text_of(hud, "#hud-flash").splitlines()
         assert flash == ["-30", "Tier: Trustworthy → Adequate"]  # no hidden reason
         assert "High-speed rail" in text_of(hud, "#hud-closed")
