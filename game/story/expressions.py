@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import decimal
 import difflib
+import math
 import operator
 import re
 import warnings
@@ -1351,7 +1352,8 @@ class Expr:
         return StoryRuntimeError(message, self.location, expression=self.source)
 
     def unmet(self, ctx: Context) -> list[str]:
-        """Player-facing reasons a condition is false, one per failed conjunct; [] if true."""
+        """Player-facing reasons a condition is false, one per failed conjunct that can be
+        put in words (never expression syntax); [] if true or if none can."""
         if self.test(ctx):
             return []
         return self._reasons(ctx, False)
@@ -1373,16 +1375,18 @@ class Expr:
         parts = box[0]
         if parts is None:  # built once: a locked choice is asked on every view
             parts = tuple(
-                (Expr(self.source, self.location, tree), _phrase_for(tree),
-                 f"needs: {self.source[start:end].strip()}")
-                for tree, (start, end) in self._conjuncts(self._tree, (0, len(self.source))))
+                (Expr(self.source, self.location, tree), _phrase_for(tree))
+                for tree, _span in self._conjuncts(self._tree, (0, len(self.source))))
             box[0] = parts
         if known_false and len(parts) == 1:
             # The one conjunct is the whole condition, just found false.
-            _part, phrase, fallback = parts[0]
-            return [phrase(ctx) or fallback]
+            _part, phrase = parts[0]
+            reason = phrase(ctx)
+            return [reason] if reason else []
         reasons: list[str] = []
-        for part, phrase, fallback in parts:
+        for part, phrase in parts:
+            if phrase is _no_phrase:
+                continue  # nothing to say about it: no need to evaluate it
             try:
                 holds = part.evaluate(ctx)
             except StoryRuntimeError:
@@ -1391,8 +1395,10 @@ class Expr:
                 # ``x != 0 and 10 / x > 2``; the false guard is the reason.
                 continue
             if not holds:
-                reasons.append(phrase(ctx) or fallback)
-        return reasons or [f"needs: {self.source.strip()}"]
+                reason = phrase(ctx)
+                if reason:  # never expression syntax: the lock's own words then stand alone
+                    reasons.append(reason)
+        return reasons
 
     def _conjuncts(self, tree: Node, span: Sequence[int]) -> Iterable[tuple[Node, Sequence[int]]]:
         if tree[0] == "and":
@@ -1542,9 +1548,30 @@ _DAY_BOUNDS = {
     "<": "a day before day {}", "==": "day {}", "!=": "a day other than day {}",
 }
 _TIER_BOUNDS = {
-    ">=": "tier {}", ">": "a tier above {}", "<=": "tier {} or lower",
+    ">=": "tier {} or higher", ">": "a tier above {}", "<=": "tier {} or lower",
     "<": "a tier below {}", "==": "tier {}", "!=": "a tier other than {}",
 }
+_TESTS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+          "==": operator.eq, "!=": operator.ne}
+
+
+def shown_against(value: Value, op: str, bound: float) -> str:
+    """``value`` as a player reads it beside a comparison it fails: never a number that
+    would pass. Scores are kept at their shown precision (``Rating.decimals``), so this
+    only matters for vars: 99.999 against ``>= 100`` reads 99.99, not 100."""
+    text = format_value(value)
+    if type(value) in _NUM and op in _TESTS:
+        try:
+            passes = _TESTS[op](float(text), bound)
+        except ValueError:
+            return text
+        if passes:  # round toward the side the value is on, at the shown precision
+            down = op in (">=", ">")
+            cents = math.floor(value * 100) if down else math.ceil(value * 100)
+            text = format_value(cents / 100)
+            if _TESTS[op](float(text), bound):  # float noise at the edge: step once more
+                text = format_value((cents - 1 if down else cents + 1) / 100)
+    return text
 
 
 def _no_phrase(ctx: Context) -> None:
@@ -1576,23 +1603,26 @@ def _phrase_for(tree: Node) -> Callable[[Context], str | None]:
         tier_id, tier_bound = bound[1], _TIER_BOUNDS[op]
 
         def tier(ctx: Context) -> str:
-            want = f"{tier_id} ({ctx.tier_label_of(tier_id)})"
-            return f"needs {tier_bound.format(want)}, you are {ctx.tier_id} ({ctx.tier_label})"
+            # Labels only: a tier's id is the author's word, not the player's.
+            want = tier_bound.format(ctx.tier_label_of(tier_id))
+            return f"needs {want}, your tier is {ctx.tier_label}"
 
         return tier
     if bound[0] != "c" or type(bound[1]) not in _NUM:
         return _no_phrase
-    number = format_value(bound[1])
+    limit = bound[1]
+    number = format_value(limit)
     if subject[0] == "score":
         wanted = _BOUNDS[op].format(number)
-        return lambda ctx: f"needs {ctx.score_name} {wanted}, you have {format_value(ctx.score)}"
+        return lambda ctx: (f"needs {ctx.score_name} {wanted}, you have "
+                            f"{shown_against(ctx.score, op, limit)}")
     if subject[0] == "v":
         name = subject[1]
         wanted = f"needs {name} {_BOUNDS[op].format(number)}, you have "
 
         def var(ctx: Context) -> str | None:
             if name in ctx.vars:
-                return wanted + format_value(ctx.vars[name])
+                return wanted + shown_against(ctx.vars[name], op, limit)
             return None
 
         return var
@@ -1604,7 +1634,7 @@ def _phrase_for(tree: Node) -> Callable[[Context], str | None]:
 
         def rating(ctx: Context) -> str:
             person = ctx.person_name(person_id)
-            have = format_value(ctx.rating_of(person_id))
+            have = shown_against(ctx.rating_of(person_id), op, limit)
             return f"needs {person} at {wanted}, {person} is {have}"
 
         return rating
