@@ -51,7 +51,8 @@ def describe(entry: LedgerEntry, reveal: bool, rating: Rating | None = None) -> 
     if entry.kind == "rated":
         who = entry.label if shown else "someone"
         return f"{signed(entry.applied)}  rated {stars(entry.asked)} by {who}"
-    return f"You rated {entry.label} {stars(entry.asked)} ({signed(entry.applied)})"
+    return (f"You rated {entry.label} {stars(entry.asked)} "
+            f"({entry.label} {fmt.change(entry.applied)})")
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from game.engine import events as ev
 from game.engine import format as fmt
 from game.engine.emphasis import plain
 from game.engine.events import LedgerEntry
+from game.engine.state import tidy
 from game.engine.view import View
 from game.story.model import Rating, Story
 
@@ -120,7 +121,7 @@ def notices(story: Story, events: list[ev.Event]) -> list[Notice]:
     out: list[Notice] = []
     for event in events:
         if isinstance(event, ev.ScoreChanged):
-            change, entry = event.new - event.old, event.entry
+            change, entry = tidy(event.new - event.old), event.entry
             if entry.kind == "rated":
                 if not numeric:
                     continue
