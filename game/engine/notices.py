@@ -193,12 +193,21 @@ def standing(story: Story, view: View) -> list[str]:
     if rating.show != "hidden" and view.tier_label:
         parts.append(f"tier {view.tier_label}")
     parts.append(f"day {view.day}")
-    if view.list_labels:
-        parts.append("listed: " + ", ".join(view.list_labels))
+    listed = known_lists(rating, view)
+    if listed:
+        parts.append("listed: " + ", ".join(listed))
     closed = [s.label for s in view.closed_services]
     if closed:
         parts.append("closed to you: " + ", ".join(closed))
     return parts
+
+
+def known_lists(rating: Rating | None, view: View) -> list[str]:
+    """The labels of the lists the player is on and was told of (``announce``)."""
+    if rating is None:
+        return []
+    return [label for list_id, label in zip(view.lists, view.list_labels)
+            if list_id not in rating.lists or rating.lists[list_id].announce]
 
 
 def record_line(entry: LedgerEntry, story: Story) -> str | None:

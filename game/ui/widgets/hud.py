@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Digits, Static
 
 from game.engine import format as fmt
-from game.engine.notices import Notice
+from game.engine.notices import Notice, known_lists
 from game.engine.view import View
 from game.story.model import Rating
 from game.ui.widgets.chart import Spark
@@ -99,7 +99,7 @@ class Hud(Vertical):
         texts["#hud-tier"] = (tier, None)
         texts["#hud-day"] = (f"Day {view.day}", None)
         texts["#hud-closed"] = ("Closed to you:", [s.label for s in view.closed_services])
-        texts["#hud-lists"] = ("Listed:", list(view.list_labels))
+        texts["#hud-lists"] = ("Listed:", known_lists(self.rating, view))
         return texts
 
     @staticmethod
