@@ -7,7 +7,6 @@ a question that matches nothing gets the closest split of any decision.
 
 from __future__ import annotations
 
-
 import re
 from collections import defaultdict
 
