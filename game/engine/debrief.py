@@ -179,7 +179,8 @@ def build_debrief(engine: Engine) -> Debrief:
     shown_rules = {e.label for e in ledger if e.kind == "rule" and told(e, story)}
     hidden_rules = tuple(dict.fromkeys(
         e.label for e in hidden if e.kind == "rule" and e.label not in shown_rules))
-    movers = [e for e in ledger if e.kind in ("rule", "rated") and e.applied]
+    # The opening's entries set the scene the first text tells of; the moves are the story's.
+    movers = [e for e in ledger if e.kind in ("rule", "rated") and e.applied and e.step > 0]
     moves = tuple(sorted(movers, key=lambda e: -abs(e.applied))[:3])
     listed = tuple(dict.fromkeys(
         (e.label, told(e, story)) for e in ledger if e.kind == "list"))
