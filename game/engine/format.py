@@ -9,7 +9,7 @@ score reads the same everywhere and at the precision the rules compare it at
 from __future__ import annotations
 
 from game.engine.state import tidy
-from game.story.expressions import Value, format_value
+from game.story.expressions import Value, format_var
 from game.story.model import Rating
 
 DEFAULT_DECIMALS = 2
@@ -68,15 +68,6 @@ def star_glyphs(value: float, rating: Rating) -> str:
     return "★" * filled + "☆" * (count - filled)
 
 
-VAR_FORMATS = ("plain", "thousands")
-"""The ``format:`` a var may declare: ``thousands`` groups digits (5,400)."""
-
-
-def var(value: Value, fmt: str | None = None) -> str:
-    """A var's value as the player reads it (``fmt`` from the var's ``format:``)."""
-    if fmt == "thousands" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        whole = number(value)
-        head, dot, tail = whole.partition(".")
-        sign = "-" if head.startswith("-") else ""
-        return f"{sign}{int(head.lstrip('-') or 0):,}{dot}{tail}"
-    return format_value(value)
+def var(value: Value, how: str | None = None) -> str:
+    """A var's value as the player reads it (``how`` from the var's ``format:``)."""
+    return format_var(value, how)

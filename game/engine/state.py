@@ -173,6 +173,11 @@ class State:
         return scored[2] if scored[0] == self.score else self._tier_of(self.score)[2]
 
     @property
+    def var_formats(self):
+        """How the player reads each var in text (``format:``), for the expression language."""
+        return self.story.var_formats
+
+    @property
     def score_name(self) -> str:
         """What the story calls its score."""
         return self.story.rating.name if self.story.rating else "score"

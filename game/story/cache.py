@@ -146,6 +146,7 @@ class _Dumper:
             "story": {
                 "id": s.id, "title": s.title, "path": s.path, "hash": s.content_hash,
                 "start": s.start, "rating": self.rating(s.rating), "vars": dict(s.vars),
+                "var_formats": dict(s.var_formats),
                 "people": [[p.id, p.name, p.rating, p.ratings] for p in s.people.values()],
                 "debrief": list(s.debrief), "renamed": dict(s.renamed), "author": s.author,
                 "language": s.language, "version": s.version, "summary": s.summary,
@@ -284,6 +285,7 @@ class _Restorer:
             id=d["id"], title=d["title"], path=self.given, content_hash=d["hash"],
             start=d["start"], scenes=_LazyScenes(d["scenes"], self.scene),
             rating=self.rating(d["rating"]), vars=m.frozen_map(d["vars"]),
+            var_formats=m.frozen_map(d["var_formats"]),
             people=m.frozen_map({p[0]: m.Person(*p) for p in d["people"]}),
             debrief=tuple(d["debrief"]), renamed=m.frozen_map(d["renamed"]),
             author=d["author"], language=d["language"], version=d["version"],

@@ -133,6 +133,20 @@ def format_value(value: Value) -> str:
     return str(value)
 
 
+VAR_FORMATS = ("plain", "thousands")
+"""What a var's ``format:`` may say: ``thousands`` groups digits (5,400 yuan)."""
+
+
+def format_var(value: Value, how: str | None) -> str:
+    """A var's value as the player reads it, by its ``format:`` (``format_value`` if none)."""
+    if how == "thousands" and type(value) in (int, float):
+        text = format_value(value)
+        head, dot, tail = text.partition(".")
+        sign = "-" if head.startswith("-") else ""
+        return f"{sign}{int(head.lstrip('-') or 0):,}{dot}{tail}"
+    return format_value(value)
+
+
 # ---------------------------------------------------------------------------
 # compiling: source -> checked tree
 
@@ -1431,7 +1445,8 @@ class Expr:
 class Text:
     """Immutable text with ``{EXPR}`` interpolation."""
 
-    __slots__ = ("source", "location", "parts", "is_static", "names", "safe", "_static")
+    __slots__ = ("source", "location", "parts", "is_static", "names", "safe", "_static",
+                 "_bare")
 
     source: str
     """The text as the author wrote it."""
@@ -1461,6 +1476,10 @@ class Text:
         setter(self, "names", names)
         safe = all(type(p) is str or p.safe for p in parts)  # type: ignore[union-attr]
         setter(self, "safe", safe)
+        # The var each part shows when it is just ``{var}`` (a var's ``format:`` applies).
+        bare = tuple(p._tree[1] if type(p) is not str and p._tree[0] == "v" else None
+                     for p in parts)  # type: ignore[union-attr]
+        setter(self, "_bare", bare if any(bare) else None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Text is immutable (cannot set {name!r})")
@@ -1491,7 +1510,9 @@ class Text:
         if self.is_static:
             return self._static  # type: ignore[no-any-return]
         out = []
-        for part in self.parts:
+        bare = self._bare
+        formats = getattr(ctx, "var_formats", None) if bare is not None else None
+        for index, part in enumerate(self.parts):
             if type(part) is str:
                 out.append(part)
                 continue
@@ -1502,6 +1523,9 @@ class Text:
                 value = part._fn(ctx)  # type: ignore[union-attr]
             except _CAUGHT as exc:
                 raise part._failure(exc) from None  # type: ignore[union-attr]
+            if formats and bare[index] in formats:  # type: ignore[index]
+                out.append(format_var(value, formats[bare[index]]))  # type: ignore[index]
+                continue
             out.append(str(value) if type(value) is int else format_value(value))
         return "".join(out)
 
@@ -1621,9 +1645,15 @@ def _phrase_for(tree: Node) -> Callable[[Context], str | None]:
         wanted = f"needs {name} {_BOUNDS[op].format(number)}, you have "
 
         def var(ctx: Context) -> str | None:
-            if name in ctx.vars:
-                return wanted + shown_against(ctx.vars[name], op, limit)
-            return None
+            if name not in ctx.vars:
+                return None
+            value = ctx.vars[name]
+            have = shown_against(value, op, limit)
+            how = (getattr(ctx, "var_formats", None) or {}).get(name)
+            if how and have == format_value(value):  # shown in the var's own format
+                bound_text = _BOUNDS[op].format(format_var(limit, how))
+                return f"needs {name} {bound_text}, you have {format_var(value, how)}"
+            return wanted + have
 
         return var
     if subject[0] == "day":
@@ -1653,4 +1683,5 @@ __all__ = [
     "compile_expr",
     "compile_text",
     "format_value",
+    "format_var",
 ]

@@ -24,6 +24,7 @@ from game.story.expressions import (
     Expr,
     Scope,
     Text,
+    VAR_FORMATS,
     compile_expr,
     compile_text,
 )
@@ -283,7 +284,7 @@ class _Loader:
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
             rating = None
-        variables = self._vars(names)
+        variables, var_formats = self._vars(names)
         people = self._people(names, rating)
         scenes = {}
         for name, (file, _knode, vnode) in names.scenes.items():
@@ -321,6 +322,7 @@ class _Loader:
             scenes=m.frozen_map(scenes),
             rating=rating,
             vars=m.frozen_map(variables),
+            var_formats=m.frozen_map(var_formats),
             people=m.frozen_map(people),
             debrief=debrief,
             renamed=m.frozen_map(renamed),
@@ -525,13 +527,27 @@ class _Loader:
 
     # -- vars and people ---------------------------------------------------------
 
-    def _vars(self, names: _Names) -> dict:
-        out = {}
+    def _vars(self, names: _Names) -> tuple[dict, dict]:
+        """The vars' starting values, and the ``format:`` of those that say how they read."""
+        out, formats = {}, {}
         for name, (file, _k, vnode) in names.vars.items():
-            value = file.reader.value(vnode, f"var '{name}'")
+            r = file.reader
+            if isinstance(vnode, MappingNode):  # {value: 5400, format: thousands}
+                sub = r.mapping(vnode, f"var '{name}'", ("value", "format"),
+                                required=("value",))
+                if sub is None or "value" not in sub:
+                    continue
+                how = r.text(sub["format"][1], "format") if "format" in sub else None
+                if how is not None and how not in VAR_FORMATS:
+                    r.error(f"format '{how}' is unknown; use one of {', '.join(VAR_FORMATS)}"
+                            f"{suggest(how, VAR_FORMATS)}", sub["format"][1])
+                elif how is not None and how != "plain":
+                    formats[name] = how
+                vnode = sub["value"][1]
+            value = r.value(vnode, f"var '{name}'")
             if value is not None:
                 out[name] = value
-        return out
+        return out, formats
 
     def _people(self, names: _Names, rating: m.Rating | None) -> dict:
         out = {}

@@ -306,6 +306,8 @@ class Story:
     scenes: Mapping[str, Scene]
     rating: Rating | None = None
     vars: Mapping[str, Value] = field(default_factory=lambda: EMPTY)
+    var_formats: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    """How the player reads a var in text (its ``format:``): {var: 'thousands'}."""
     people: Mapping[str, Person] = field(default_factory=lambda: EMPTY)
     debrief: tuple[str, ...] = ()
     renamed: Mapping[str, str] = field(default_factory=lambda: EMPTY)

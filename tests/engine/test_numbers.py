@@ -136,3 +136,41 @@ def test_bundled_stories_show_scores_at_their_precision() -> None:
             options = [c for c in view.choices if c.locked is None]
             eng.take(options[-1].id if options else "continue")
         assert not re.search(r"\d\.\d{3,}", " ".join(eng.view().paragraphs))
+
+
+MONEY = """\
+title: Money
+vars:
+  money: {value: 5400, format: thousands}
+  plain: 5400
+scenes:
+  a:
+    text: "You have {money} yuan ({plain} in the old notes, {money + 1} after the coin)."
+    choices:
+      - text: Buy the flat
+        requires: money >= 10000
+        goto: b
+      - {text: Walk on, goto: b}
+  b:
+    ending: {title: E, kind: good}
+    text: x
+"""
+
+
+def test_a_var_with_format_reads_the_same_in_text_and_in_locks(tmp_path) -> None:
+    path = tmp_path / "money.yaml"
+    path.write_text(MONEY, "utf-8")
+    story = load_story(path)
+    assert dict(story.var_formats) == {"money": "thousands"} and story.vars["money"] == 5400
+    view = Engine(story).view()
+    assert view.paragraphs == ("You have 5,400 yuan (5400 in the old notes, 5401 after the "
+                               "coin).",)
+    assert view.choices[0].gaps == ("needs money 10,000 or more, you have 5,400",)
+
+
+def test_a_var_format_is_checked(tmp_path) -> None:
+    path = tmp_path / "money.yaml"
+    path.write_text(MONEY.replace("format: thousands", "format: thousand"), "utf-8")
+    with pytest.raises(StandingError, match=r"money.yaml:3:\d+: format 'thousand' is unknown; "
+                                            r"use one of plain, thousands; did you mean"):
+        load_story(path)
