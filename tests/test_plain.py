@@ -106,6 +106,26 @@ def test_the_debrief_reveals_every_hidden_reason_and_source(monkeypatch, capsys)
     assert "Day 1: -10  reason not disclosed" in playing
 
 
+def test_the_opening_tells_nothing_and_content_notes_come_first(monkeypatch, capsys):
+    """Issue 13, items 4 and 12: Half a Star opens on its story, not on eleven log lines."""
+    _, out, _ = play(monkeypatch, capsys, ROOT / "stories" / "half_a_star.yaml", [], "--new")
+    lines = out.splitlines()
+    assert lines[0] == "Half a Star"
+    assert lines[1].startswith("Content notes: public humiliation and online pile-ons, ")
+    assert lines[2] == "Type h for help. Choose by number."
+    before_story = out[:out.index("Your phone wakes you")]
+    assert "rated you" not in before_story and "tier went" not in before_story
+    assert "[Phone]" not in before_story
+
+
+def test_the_debrief_tells_the_score_history_in_a_sentence(monkeypatch, capsys):
+    _, out, _ = play(monkeypatch, capsys, *PLAYTHROUGHS["plain_city_commands"])
+    debrief = out[out.index("=== Debrief ==="):]
+    assert ("Civic Score went from 50 to 80 over 7 steps: lowest 40 (step 1), highest 80 "
+            "(step 2).\n") in debrief
+    assert "Score over the story" not in debrief
+
+
 def test_the_debrief_shows_reflect_and_debrief_questions(monkeypatch, capsys):
     _, out, _ = play(monkeypatch, capsys, *PLAYTHROUGHS["plain_contract_volunteer"])
     assert ('You chose "Spend the weekend at the community centre". Did you volunteer '
