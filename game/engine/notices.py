@@ -140,7 +140,9 @@ def notices(story: Story, events: list[ev.Event]) -> list[Notice]:
                 continue
             reason = entry.label if knows else None
             why = f" ({reason})" if reason else ""
-            out.append(Notice("score", f"{name} {fmt.change(change, rating)}{why}", change,
+            moved_by = fmt.change(change, rating)
+            words = f"{name} unchanged" if moved_by == "0" else f"{name} {moved_by}"
+            out.append(Notice("score", f"{words}{why}", change,
                               reason=reason, entry=entry, told=knows))
         elif isinstance(event, ev.TierChanged):
             if show == "hidden":

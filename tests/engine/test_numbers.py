@@ -174,3 +174,18 @@ def test_a_var_format_is_checked(tmp_path) -> None:
     with pytest.raises(StandingError, match=r"money.yaml:3:\d+: format 'thousand' is unknown; "
                                             r"use one of plain, thousands; did you mean"):
         load_story(path)
+
+
+def test_a_change_cut_to_nothing_reads_unchanged(tmp_path) -> None:
+    """Never "Glow 0." (issue 13, item 8): a rating or rule that moves nothing says so."""
+    from game.engine import events as ev
+    from game.engine.notices import notices
+
+    story = peer_story(tmp_path)
+    entry = ev.LedgerEntry(1, 1, "a", "rated", "felix", "Felix", 4, 0, 3.9, None, None, False)
+    said = notices(story, [ev.ScoreChanged(3.9, 3.9, entry),
+                           ev.RatedByPerson("felix", "Felix", 4, entry)])
+    assert [n.text for n in said] == ["Felix rated you 4 stars. Glow unchanged."]
+    rule = ev.LedgerEntry(1, 1, "a", "rule", "r", "Rule", 1, 0, 5, None, None, True)
+    assert [n.text for n in notices(story, [ev.ScoreChanged(5, 5, rule)])] == [
+        "Glow unchanged (Rule)"]
