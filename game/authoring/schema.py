@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from game.authoring.output import emit
+from game.story.expressions import VAR_FORMATS
 from game.story.loader import (
     BUILTIN_NAMES,
     CHOICE_KEYS,
@@ -216,6 +217,9 @@ def _definitions() -> dict[str, Schema]:
         "show": {"enum": list(SHOWS), "description": "What the HUD shows."},
         "explain": {"type": "boolean",
                     "description": "Whether the player sees the reasons for changes."},
+        "decimals": {"enum": [0, 1, 2],
+                     "description": "How many decimals the score is kept, shown and compared "
+                                    "at (default 2 for peer; for points, as its numbers)."},
         "memory": {"type": "integer", "minimum": 1,
                    "description": "Peer model: how many ratings count (default 20)."},
         "weight": {"enum": list(WEIGHTS),
@@ -265,7 +269,14 @@ def _definitions() -> dict[str, Schema]:
         "rating": {**_closed(_in_step(RATING_KEYS, rating_properties),
                              "The rating system the player lives under.", ("start",)),
                    "type": ["object", "null"]},
-        "vars": _map_of(value, "Starting values: numbers, text, true/false.", var_name),
+        "vars": _map_of(
+            {"anyOf": [value, _closed(
+                {"value": value,
+                 "format": {"enum": list(VAR_FORMATS),
+                            "description": "How the player reads it in text: thousands "
+                                           "groups digits (5,400)."}},
+                "A starting value and how it reads.", ("value",))]},
+            "Starting values: numbers, text, true/false (or {value, format}).", var_name),
         "people": _map_of(person, "Characters with ratings of their own."),
         "included_file": _closed(
             _in_step(INCLUDED_KEYS, {"scenes": _ref("scenes"), "vars": _ref("vars"),

@@ -52,6 +52,16 @@ def tidy(value: float) -> float | int:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
+def kept(value: float, decimals: int) -> float | int:
+    """``value`` at the precision a player sees it (whole floats as ints).
+
+    Scores and people's ratings are kept at the rating's ``decimals``, so the
+    number shown is the number every comparison reads: 4.49997 is kept as 4.5,
+    and ``score >= 4.5`` holds (see docs/story-format.md, "Decimals")."""
+    rounded = round(value, decimals)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
 @dataclass(slots=True)
 class State:
     """Everything that changes while a story is played."""
@@ -114,6 +124,8 @@ class State:
         before = self.scored
         if before[0] != self.score:
             before = self._tier_of(self.score)
+        if type(score) is not int and self.story.rating is not None:
+            score = kept(score, self.story.rating.decimals)
         self.score = score
         after = self.scored = self._tier_of(score)
         return before, after
@@ -161,6 +173,11 @@ class State:
         return scored[2] if scored[0] == self.score else self._tier_of(self.score)[2]
 
     @property
+    def var_formats(self):
+        """How the player reads each var in text (``format:``), for the expression language."""
+        return self.story.var_formats
+
+    @property
     def score_name(self) -> str:
         """What the story calls its score."""
         return self.story.rating.name if self.story.rating else "score"
@@ -178,8 +195,10 @@ class State:
         ratings = self.people.get(person_id)
         if not ratings:
             return 0
-        memory = self.story.rating.memory if self.story.rating else 20
-        return tidy(weighted_mean(ratings, memory))
+        rating = self.story.rating
+        memory = rating.memory if rating else 20
+        decimals = rating.decimals if rating and rating.model == "peer" else 2
+        return kept(weighted_mean(ratings, memory), decimals)
 
     def can(self, service_id: str) -> bool:
         """Whether a service is open to the player now."""

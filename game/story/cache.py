@@ -39,7 +39,7 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 2  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 3  # 2: poll ids; source, note and mistake on list and record effects; 3: decimals
 
 
 def _engine_version() -> str:
@@ -146,6 +146,7 @@ class _Dumper:
             "story": {
                 "id": s.id, "title": s.title, "path": s.path, "hash": s.content_hash,
                 "start": s.start, "rating": self.rating(s.rating), "vars": dict(s.vars),
+                "var_formats": dict(s.var_formats),
                 "people": [[p.id, p.name, p.rating, p.ratings] for p in s.people.values()],
                 "debrief": list(s.debrief), "renamed": dict(s.renamed), "author": s.author,
                 "language": s.language, "version": s.version, "summary": s.summary,
@@ -190,6 +191,7 @@ class _Dumper:
         return {
             "name": r.name, "model": r.model, "min": r.min, "max": r.max, "start": r.start,
             "show": r.show, "explain": r.explain, "memory": r.memory, "weight": r.weight,
+            "decimals": r.decimals,
             "tiers": [[t.id, t.label, t.min] for t in r.tiers],
             "sources": dict(r.sources),
             "rules": [[u.id, u.change, u.label, u.source, u.explain, *self.loc(u.location)]
@@ -283,6 +285,7 @@ class _Restorer:
             id=d["id"], title=d["title"], path=self.given, content_hash=d["hash"],
             start=d["start"], scenes=_LazyScenes(d["scenes"], self.scene),
             rating=self.rating(d["rating"]), vars=m.frozen_map(d["vars"]),
+            var_formats=m.frozen_map(d["var_formats"]),
             people=m.frozen_map({p[0]: m.Person(*p) for p in d["people"]}),
             debrief=tuple(d["debrief"]), renamed=m.frozen_map(d["renamed"]),
             author=d["author"], language=d["language"], version=d["version"],
@@ -297,6 +300,7 @@ class _Restorer:
         return m.Rating(
             name=r["name"], model=r["model"], min=r["min"], max=r["max"], start=r["start"],
             show=r["show"], explain=r["explain"], memory=r["memory"], weight=r["weight"],
+            decimals=r["decimals"],
             tiers=tuple(m.Tier(*t) for t in r["tiers"]),
             sources=m.frozen_map(r["sources"]),
             rules=m.frozen_map({u[0]: m.Rule(*u[:5], self.loc(*u[5:])) for u in r["rules"]}),

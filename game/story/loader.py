@@ -24,6 +24,7 @@ from game.story.expressions import (
     Expr,
     Scope,
     Text,
+    VAR_FORMATS,
     compile_expr,
     compile_text,
 )
@@ -54,7 +55,7 @@ TOP_KEYS = (
 )
 INCLUDED_KEYS = ("scenes", "people", "vars")
 RATING_KEYS = (
-    "name", "model", "min", "max", "start", "show", "explain", "memory", "weight",
+    "name", "model", "min", "max", "start", "show", "explain", "memory", "weight", "decimals",
     "tiers", "sources", "rules", "lists", "services",
 )
 SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll")
@@ -283,7 +284,7 @@ class _Loader:
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
             rating = None
-        variables = self._vars(names)
+        variables, var_formats = self._vars(names)
         people = self._people(names, rating)
         scenes = {}
         for name, (file, _knode, vnode) in names.scenes.items():
@@ -321,6 +322,7 @@ class _Loader:
             scenes=m.frozen_map(scenes),
             rating=rating,
             vars=m.frozen_map(variables),
+            var_formats=m.frozen_map(var_formats),
             people=m.frozen_map(people),
             debrief=debrief,
             renamed=m.frozen_map(renamed),
@@ -411,6 +413,11 @@ class _Loader:
             r.error("memory should be a whole number of ratings, 1 or more", keys["memory"][1])
             memory = 20
         explain = get("explain", r.boolean, "rating explain", False)
+        decimals = get("decimals", r.number, "rating decimals", None)
+        if decimals is not None and decimals not in (0, 1, 2):
+            r.error("decimals should be 0, 1 or 2 (how many decimals the score is kept and "
+                    "shown at)", keys["decimals"][1])
+            decimals = None
         tiers = self._tiers(r, keys.get("tiers"))
         sources = {}
         if "sources" in keys:
@@ -466,6 +473,9 @@ class _Loader:
             rules=m.frozen_map(rules),
             lists=m.frozen_map(lists),
             services=m.frozen_map(services),
+            decimals=int(decimals) if decimals is not None else default_decimals(
+                model, (low, high, start, *(t.min for t in tiers),
+                        *(u.change for u in rules.values()))),
         )
 
     def _tiers(self, r: Reader, entry: tuple[Node, Node] | None) -> tuple[m.Tier, ...]:
@@ -517,13 +527,27 @@ class _Loader:
 
     # -- vars and people ---------------------------------------------------------
 
-    def _vars(self, names: _Names) -> dict:
-        out = {}
+    def _vars(self, names: _Names) -> tuple[dict, dict]:
+        """The vars' starting values, and the ``format:`` of those that say how they read."""
+        out, formats = {}, {}
         for name, (file, _k, vnode) in names.vars.items():
-            value = file.reader.value(vnode, f"var '{name}'")
+            r = file.reader
+            if isinstance(vnode, MappingNode):  # {value: 5400, format: thousands}
+                sub = r.mapping(vnode, f"var '{name}'", ("value", "format"),
+                                required=("value",))
+                if sub is None or "value" not in sub:
+                    continue
+                how = r.text(sub["format"][1], "format") if "format" in sub else None
+                if how is not None and how not in VAR_FORMATS:
+                    r.error(f"format '{how}' is unknown; use one of {', '.join(VAR_FORMATS)}"
+                            f"{suggest(how, VAR_FORMATS)}", sub["format"][1])
+                elif how is not None and how != "plain":
+                    formats[name] = how
+                vnode = sub["value"][1]
+            value = r.value(vnode, f"var '{name}'")
             if value is not None:
                 out[name] = value
-        return out
+        return out, formats
 
     def _people(self, names: _Names, rating: m.Rating | None) -> dict:
         out = {}
@@ -817,3 +841,16 @@ class _Loader:
 
 def _humane(ident: str) -> str:
     return ident.replace("_", " ").capitalize()
+
+
+def default_decimals(model: str, numbers: tuple) -> int:
+    """The score's decimals when the story does not say: 2 for a peer rating; for
+    points, as many as the story's own numbers use (0 when all are whole), at most 2."""
+    if model == "peer":
+        return 2
+    most = 0
+    for number in numbers:
+        if number is None or float(number).is_integer():
+            continue
+        most = max(most, 1 if round(number, 1) == number else 2)
+    return most

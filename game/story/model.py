@@ -81,6 +81,10 @@ class Rating:
     rules: Mapping[str, Rule]
     lists: Mapping[str, ListDef]
     services: Mapping[str, Service]
+    decimals: int = 2
+    """How many decimals the score is kept, shown and compared at (0, 1 or 2): the
+    score is rounded to them after every change, so a number the player sees is the
+    number every rule compares (``decimals:`` in the story, or see ``default_decimals``)."""
 
     def tier_for(self, score: float) -> Tier | None:
         """The tier a score belongs to (tiers are highest first)."""
@@ -302,6 +306,8 @@ class Story:
     scenes: Mapping[str, Scene]
     rating: Rating | None = None
     vars: Mapping[str, Value] = field(default_factory=lambda: EMPTY)
+    var_formats: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    """How the player reads a var in text (its ``format:``): {var: 'thousands'}."""
     people: Mapping[str, Person] = field(default_factory=lambda: EMPTY)
     debrief: tuple[str, ...] = ()
     renamed: Mapping[str, str] = field(default_factory=lambda: EMPTY)
