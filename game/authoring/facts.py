@@ -156,7 +156,7 @@ def reads(story: m.Story) -> dict[str, set[str]]:
     """What the story's expressions read.
 
     'vars': var names; 'score': which of score, tier, tier_label, tier_rank;
-    'listed', 'visits', 'visited', 'rating', 'can': the ids those functions name.
+    'listed', 'visits', 'visited', 'rating', 'can', 'recorded': the ids those functions name.
     """
     out: dict[str, set[str]] = {"vars": set(), "score": set()}
     for expr in expressions(story):
@@ -610,6 +610,8 @@ class Facts:
                 return exact(self.can(ident))
             if name == "rating":
                 return self._person(ident)
+            if name == "recorded":
+                return between(0, INF)
         return TOP
 
     def _person(self, pid: str) -> Vals:

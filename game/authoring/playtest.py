@@ -562,6 +562,8 @@ class KeyPlan:
     """
 
     counted: tuple[str, ...]
+    records: tuple[str, ...]
+    """Rules whose ``recorded()`` count some expression reads."""
     read_vars: frozenset[str]
     score: bool
     day: bool
@@ -583,6 +585,7 @@ class KeyPlan:
         peer_weights = bool(rating and rating.model == "peer" and rating.weight == "rater")
         return cls(
             counted=tuple(sorted(found.get("visits", set()) | found.get("visited", set()))),
+            records=tuple(sorted(found.get("recorded", set()))),
             read_vars=frozenset(found["vars"]),
             score=bool(found["score"]) or (people and peer_weights),
             day="day" in tags,
@@ -608,6 +611,7 @@ def state_key(state, plan: KeyPlan) -> tuple:
         if plan.people else None,
         state.rng if plan.rng else None,
         tuple(visits.get(s, 0) for s in plan.counted),
+        tuple(state.records.get(r, 0) for r in plan.records) if plan.records else None,
         frozenset(state.taken) if state.taken else None,
     )
 

@@ -40,7 +40,7 @@ from game.story.yamlread import (
 
 BUILTIN_NAMES = frozenset({
     "score", "tier", "tier_label", "day", "listed", "visited", "visits", "rating",
-    "can", "random", "min", "max", "abs", "round", "true", "false", "and", "or",
+    "can", "recorded", "random", "min", "max", "abs", "round", "true", "false", "and", "or",
     "not", "in", "is", "if", "else", "None", "True", "False",
 })
 ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -233,11 +233,12 @@ class _Loader:
         return names
 
     def _scope(self, main: _File, names: _Names, rating: Node | None) -> Scope:
-        lists, services, tiers = frozenset(), frozenset(), ()
+        lists, services, rules, tiers = frozenset(), frozenset(), frozenset(), ()
         if rating is not None and isinstance(rating, MappingNode):
             keys = {k.value: v for k, v in rating.value if isinstance(k, ScalarNode)}
             lists = self._keys_of(keys.get("lists"))
             services = self._keys_of(keys.get("services"))
+            rules = self._keys_of(keys.get("rules"))
             tier_node = keys.get("tiers")
             if tier_node is not None and not isinstance(tier_node, ScalarNode):
                 found = []
@@ -253,6 +254,7 @@ class _Loader:
             lists=lists,
             people=frozenset(names.people),
             services=services,
+            rules=rules,
             tiers=tiers,
             has_rating=rating is not None and rating.tag != NULL,
         )
