@@ -117,7 +117,11 @@ def expressions(story: m.Story) -> Iterator[Expr]:
                 yield service.requires
             if service.refusal is not None:
                 texts.append(service.refusal)
+    for expectation in story.expect:
+        yield expectation.that
     for scene in story.scenes.values():
+        for expectation in scene.expect:
+            yield expectation.that
         for block in scene.text:
             texts.append(block.text)
             if block.condition is not None:
