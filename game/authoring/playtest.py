@@ -124,8 +124,8 @@ class Problem:
     def repro(self, story_arg: str) -> str:
         """The ``run`` command that plays to the problem."""
         choices = ",".join(str(n) for n in self.numbers)
-        return (f"python -m game run {shlex.quote(story_arg)} --choices {choices} "
-                f"--seed {self.seed} --json")
+        given = f" --choices {choices}" if choices else ""  # at the start: no choices
+        return f"python -m game run {shlex.quote(story_arg)}{given} --seed {self.seed} --json"
 
     def to_json(self, story_arg: str) -> dict:
         """JSON for ``--json``."""

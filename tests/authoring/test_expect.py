@@ -220,3 +220,13 @@ def test_words_per_path(tmp_path):
     assert longest["repro"] in text
     code, out = run_cli("test", str(path), "--runs", "20", "--json")
     assert "words" not in json.loads(out)["personas"][0]
+
+
+def test_a_failure_at_the_start_prints_a_command_that_runs(tmp_path):
+    path = write(tmp_path, STORY.replace('"score >= 0"', '"score > 10"'))
+    code, out = run_cli("test", str(path), "--runs", "5", "--json")
+    problem = next(p for p in json.loads(out)["problems"] if p["step"] == 0)
+    argv = shlex.split(problem["repro"])
+    assert "--choices" not in argv
+    code, out = run_cli(*argv[3:])
+    assert code == 0 and json.loads(out)["step"] == 0
