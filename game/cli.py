@@ -125,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--words", action="store_true",
                       help="count the words of story text on each path: min/median/max, "
                            "reading minutes and the longest path")
+    test.add_argument("--max-words", type=int, default=None, metavar="N",
+                      help="fail when a path reads more than N words (implies --words)")
 
     graph = sub.add_parser("graph", help="draw a story's scenes and choices")
     graph.add_argument("story", metavar="STORY")
@@ -219,7 +221,7 @@ def dispatch(args: argparse.Namespace) -> int:
                         runs=args.runs, seed=args.seed, personas=args.persona,
                         exhaustive=args.exhaustive, max_states=args.max_states,
                         max_steps=args.max_steps, as_json=args.json, jobs=args.jobs,
-                        words=args.words)
+                        words=args.words, max_words=args.max_words)
     if args.command == "graph":
         from game.authoring.graph import run_graph
 

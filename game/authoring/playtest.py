@@ -152,7 +152,7 @@ class Tally:
     words: list = field(default_factory=list)
     """With ``words``: (words read, choice numbers, engine seed) of each run that ended."""
 
-    def to_json(self, story_arg: str = "STORY") -> dict:
+    def to_json(self, story_arg: str = "STORY", max_words: int | None = None) -> dict:
         """JSON for ``--json``."""
         out = {
             "persona": self.persona.name, "weights": dict(self.persona.weights),
@@ -161,18 +161,21 @@ class Tally:
             "score": _score_summary(self.scores), "tiers": dict(sorted(self.tiers.items())),
             "lists": dict(sorted(self.lists.items())),
         }
-        summary = self.words_summary(story_arg)
+        summary = self.words_summary(story_arg, max_words)
         if summary is not None:
             out["words"] = summary
         return out
 
-    def words_summary(self, story_arg: str) -> dict | None:
-        """Words read per path that ended: min, median, max, minutes, the longest path."""
+    def words_summary(self, story_arg: str, max_words: int | None = None) -> dict | None:
+        """Words read per path that ended: min, median, max, minutes, the longest path
+        (and, given a limit, how many paths went over it)."""
         if not self.words:
             return None
         counts = sorted(w for w, _, _ in self.words)
         longest = max(self.words, key=lambda run: (run[0], -len(run[1])))
         low, middle, high = counts[0], int(statistics.median(counts)), counts[-1]
+        over = {} if max_words is None else {
+            "limit": max_words, "over": sum(1 for count in counts if count > max_words)}
         return {
             "paths": len(counts), "min": low, "median": middle, "max": high,
             "minutes": {str(wpm): {"min": round(low / wpm, 1), "median": round(middle / wpm, 1),
@@ -180,6 +183,7 @@ class Tally:
             "longest": {"words": longest[0], "choices": list(longest[1]), "seed": longest[2],
                         "repro": Problem("words", "", None, "", longest[1],
                                          longest[2]).repro(story_arg)},
+            **over,
         }
 
 
@@ -211,6 +215,8 @@ class Report:
     explored_choices: set = field(default_factory=set)
     shown_locked: set = field(default_factory=set)
     """Every (scene, choice id) some run or explored state was shown locked."""
+    max_words: int | None = None
+    """``--max-words``: a path that reads more words than this fails the test."""
 
     # -- facts
 
@@ -248,10 +254,17 @@ class Report:
         """Choices shown to some player but never open to any, in file order."""
         return [f"{sid}:{cid}" for sid, cid in self._untaken() if (sid, cid) in self.shown_locked]
 
+    def too_long(self) -> int:
+        """How many paths read more than ``max_words`` words (0 without a limit)."""
+        if self.max_words is None:
+            return 0
+        return sum(1 for t in self.tallies for count, _, _ in t.words if count > self.max_words)
+
     @property
     def failed(self) -> bool:
-        """Runtime errors, dead ends, goto loops, or an ending never reached."""
-        return bool(self.problems) or bool(self.never_reached()["endings"])
+        """Problems, an ending never reached, or a path over ``max_words``."""
+        return (bool(self.problems) or bool(self.never_reached()["endings"])
+                or self.too_long() > 0)
 
     def add_problem(self, problem: Problem) -> None:
         """Keep one problem per kind and place: the one with the shortest repro."""
@@ -288,7 +301,7 @@ class Report:
                             "counts": {sid: self.scene_counts[sid] for sid in self.endings}},
             },
             "never_reached": never,
-            "personas": [t.to_json(self.story_arg) for t in self.tallies],
+            "personas": [t.to_json(self.story_arg, self.max_words) for t in self.tallies],
             "exploration": self.exploration,
             "problems": [p.to_json(self.story_arg) for p in self._sorted_problems()],
         }
@@ -345,6 +358,10 @@ class Report:
         reasons = []
         if problems:
             reasons.append(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+        long_paths = self.too_long()
+        if long_paths:
+            reasons.append(f"{long_paths} path{'s' * (long_paths != 1)} over "
+                           f"{self.max_words:,} words")
         if never["endings"]:
             n = len(never["endings"])
             reasons.append(f"{n} ending{'s' * (n != 1)} never reached")
@@ -375,10 +392,11 @@ class Report:
             w("  ended on lists: " + ", ".join(
                 f"{lid} {tally.lists[lid]} ({_pct(tally.lists[lid], runs)})"
                 for lid in self.story.rating.lists) + "\n")
-        words = tally.words_summary(self.story_arg)
+        words = tally.words_summary(self.story_arg, self.max_words)
         if words:
+            over = (f"; {words['over']} over {words['limit']:,}" if "limit" in words else "")
             w(f"  words per path ({words['paths']} paths that ended): min {words['min']:,}, "
-              f"median {words['median']:,}, max {words['max']:,}\n")
+              f"median {words['median']:,}, max {words['max']:,}{over}\n")
             w("  reading time: " + "; ".join(
                 f"{m['min']:g}-{m['max']:g} min (median {m['median']:g}) at {wpm} wpm"
                 for wpm, m in words["minutes"].items()) + "\n")
@@ -827,9 +845,12 @@ def explore(story: m.Story, report: Report, seed: int,
 def playtest(story: m.Story, story_arg: str, *, runs: int = DEFAULT_RUNS, seed: int = 0,
              personas: list[Persona] | None = None, exhaustive: bool = False,
              max_states: int = DEFAULT_MAX_STATES,
-             max_steps: int = DEFAULT_MAX_STEPS, jobs: int = 1, words: bool = False) -> Report:
-    """Play a story every way asked and gather one report (the same for any ``jobs``)."""
-    report = Report(story, story_arg, seed)
+             max_steps: int = DEFAULT_MAX_STEPS, jobs: int = 1, words: bool = False,
+             max_words: int | None = None) -> Report:
+    """Play a story every way asked and gather one report (the same for any ``jobs``);
+    ``max_words`` counts words (as ``words``) and fails a path that reads more."""
+    words = words or max_words is not None
+    report = Report(story, story_arg, seed, max_words=max_words)
     if exhaustive:
         report.exploration = explore(story, report, seed, max_states)
     for persona in personas or ([RANDOM] if runs else []):
@@ -842,7 +863,8 @@ def playtest(story: m.Story, story_arg: str, *, runs: int = DEFAULT_RUNS, seed: 
 def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAULT_RUNS,
              seed: int = 0, personas: list[str] | None = None, exhaustive: bool = False,
              max_states: int = DEFAULT_MAX_STATES, max_steps: int = DEFAULT_MAX_STEPS,
-             as_json: bool = False, jobs: int | None = None, words: bool = False) -> int:
+             as_json: bool = False, jobs: int | None = None, words: bool = False,
+             max_words: int | None = None) -> int:
     """``python -m game test``: 0 when all is well, 1 on problems or unreached endings.
 
     Raises StoryErrors for a story that does not load (the CLI prints them, exit 2).
@@ -854,9 +876,10 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
         parsed = [parse_persona(p) for p in personas or []]
     except ValueError as exc:
         raise ChoiceError(str(exc)) from None
-    if runs < 0 or max_states < 1 or max_steps < 1 or (jobs is not None and jobs < 1):
-        raise ChoiceError("--runs must be 0 or more; --max-states, --max-steps and --jobs "
-                          "1 or more")
+    if runs < 0 or max_states < 1 or max_steps < 1 or (jobs is not None and jobs < 1) or (
+            max_words is not None and max_words < 1):
+        raise ChoiceError("--runs must be 0 or more; --max-states, --max-steps, --jobs and "
+                          "--max-words 1 or more")
     # Through the compiled cache, as ``play`` loads: an author runs ``test`` again and
     # again on the same file, and only an edited file is parsed and checked again.
     # The story lives until the process ends: keep the cycle collector from walking
@@ -869,7 +892,8 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
     plan_for(story)  # the engine's per-story facts: made once, shared by forked workers
     report = playtest(story, story_arg, runs=runs, seed=seed, personas=parsed or None,
                       exhaustive=exhaustive, max_states=max_states, max_steps=max_steps,
-                      jobs=default_jobs() if jobs is None else jobs, words=words)
+                      jobs=default_jobs() if jobs is None else jobs, words=words,
+                      max_words=max_words)
     if as_json:
         out.write(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
     else:

@@ -230,3 +230,21 @@ def test_a_failure_at_the_start_prints_a_command_that_runs(tmp_path):
     assert "--choices" not in argv
     code, out = run_cli(*argv[3:])
     assert code == 0 and json.loads(out)["step"] == 0
+
+
+def test_max_words_fails_a_path_that_reads_too_long(tmp_path):
+    path = write(tmp_path, STORY.replace('"score >= 0"', '"score >= -100"').replace(
+        '"n < 2"', '"n < 99"'))
+    code, out = run_cli("test", str(path), "--runs", "200", "--json")
+    assert code == 0
+    code, out = run_cli("test", str(path), "--runs", "200", "--max-words", "9", "--json")
+    data = json.loads(out)
+    words = data["personas"][0]["words"]
+    assert code == 1 and not data["ok"]
+    # A path with no Bad reads 6 words; each Bad adds 5.
+    assert words["limit"] == 9 and 0 < words["over"] < 200 and words["min"] == 6
+    code, text = run_cli("test", str(path), "--runs", "200", "--max-words", "9")
+    assert f"; {words['over']} over 9" in text
+    assert f"FAIL ({words['over']} paths over 9 words)" in text
+    code, out = run_cli("test", str(path), "--runs", "200", "--max-words", "100000")
+    assert code == 0
