@@ -154,3 +154,13 @@ def test_the_four_stories_use_every_part_of_the_format() -> None:
         x.source for s in stories for sc in s.scenes.values() for c in sc.choices
         for e in c.effects if hasattr(e, "values") for _, x in e.values)
     assert any(c.once for s in stories for sc in s.scenes.values() for c in sc.choices)
+
+
+@pytest.mark.parametrize("name", FULL + ["tutorial.yaml"])
+def test_the_numbers_the_prose_states_have_expectations(name: str) -> None:
+    """Each story says, in `expect:`, what its prose claims about the numbers; `test`
+    (above) checks them on every path it plays."""
+    story = load_story(STORIES / name)
+    found = list(story.expect) + [x for s in story.scenes.values() for x in s.expect]
+    assert len(found) >= 4
+    assert all(x.says and x.that.source for x in found)
