@@ -164,3 +164,28 @@ def test_the_numbers_the_prose_states_have_expectations(name: str) -> None:
     found = list(story.expect) + [x for s in story.scenes.values() for x in s.expect]
     assert len(found) >= 4
     assert all(x.says and x.that.source for x in found)
+
+
+def test_the_operator_counts_every_person_its_rules_listed() -> None:
+    """Each ending says how many people the player's rules listed, and no listing's +1
+    is lost to the index's ceiling."""
+    import random
+    import re
+
+    from game.engine.engine import Engine
+
+    story = load_story(STORIES / "the_operator")
+    listings = {"listed_traffic", "listed_line", "listed_committee", "listed_glow",
+                "listed_match"}
+    for seed in range(400):
+        picker, engine = random.Random(seed), Engine(story, seed=seed)
+        while not engine.ended:
+            view = engine.view()
+            if view.continues:
+                engine.proceed()
+            else:
+                engine.take(picker.choice(view.open_choices).id)
+        said = re.search(r"People your rules listed: (\d+)\.", " ".join(engine.view().paragraphs))
+        assert said, engine.state.ending
+        assert int(said[1]) == sum(1 for e in engine.ledger if e.subject in listings)
+        assert all(e.applied == e.asked for e in engine.ledger if e.source == "coverage")
