@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--jobs", type=int, default=None,
                       help="processes for random runs (default: the machine's cores)")
     test.add_argument("--json", action="store_true", help="print one JSON object")
+    test.add_argument("--words", action="store_true",
+                      help="count the words of story text on each path: min/median/max, "
+                           "reading minutes and the longest path")
+    test.add_argument("--max-words", type=int, default=None, metavar="N",
+                      help="fail when a path reads more than N words (implies --words)")
 
     graph = sub.add_parser("graph", help="draw a story's scenes and choices")
     graph.add_argument("story", metavar="STORY")
@@ -218,7 +223,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return run_test(resolve_story(args.story, args.stories), args.story, sys.stdout,
                         runs=args.runs, seed=args.seed, personas=args.persona,
                         exhaustive=args.exhaustive, max_states=args.max_states,
-                        max_steps=args.max_steps, as_json=args.json, jobs=args.jobs)
+                        max_steps=args.max_steps, as_json=args.json, jobs=args.jobs,
+                        words=args.words, max_words=args.max_words)
     if args.command == "graph":
         from game.authoring.graph import run_graph
 

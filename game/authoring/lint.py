@@ -15,6 +15,9 @@ Codes (all severity ``warning``):
   reached from it (the player would loop forever).
 - ``never-true``: a choice's ``if`` or ``requires``, a service a choice needs,
   or a text block's ``if`` can never hold.
+- ``expect-never-true``: an ``expect:`` whose ``that`` can never hold, so
+  ``test`` fails wherever it is checked (at every step, or on every arrival in
+  its scene).
 - ``unused-rule``, ``unused-list``, ``unused-service``, ``unused-source``,
   ``unused-person``, ``unused-var``: declared and never used.
 - ``invisible-rating``: ``show: hidden`` and nothing the player meets depends
@@ -147,8 +150,19 @@ def _never_true(story: m.Story, facts: Facts) -> tuple[list[Diagnostic], set[int
                     parts.append(f"service '{node[2]}' is never open")
         return "; ".join(parts) if parts else "its values never change"
 
+    def expectation(found_in: str, x: m.Expectation) -> None:
+        if never(x.that):
+            found.append(_diag(
+                x.that.location, "expect-never-true",
+                f"{found_in}expectation '{x.says}': `{x.that.source.strip()}` can never be "
+                f"true ({explain(x.that)}), so `test` fails wherever it is checked"))
+
+    for x in story.expect:
+        expectation("", x)
     for sid in sorted(facts.live):
         scene = story.scenes[sid]
+        for x in scene.expect:
+            expectation(f"in scene '{sid}', ", x)
         for block in scene.text:
             if block.condition is not None and never(block.condition):
                 found.append(_diag(

@@ -24,6 +24,7 @@ from game.story.loader import (
     CHOICE_KEYS,
     EFFECTS,
     ENDING_KINDS,
+    EXPECT_KEYS,
     ID,
     INCLUDED_KEYS,
     LANGUAGE,
@@ -188,6 +189,8 @@ def _definitions() -> dict[str, Schema]:
                 "options": {"type": "array", "minItems": 2, "items": _ref("text")},
             }),
             "A classroom question with no effect on the rating.", ("question", "options")),
+        "expect": _described("expectations",
+                             "Checked by `test` on every arrival in this scene (never in play)."),
     }
     scene = _closed(_in_step(SCENE_KEYS, scene_properties),
                     "A scene: exactly one of choices, goto or ending.")
@@ -252,6 +255,14 @@ def _definitions() -> dict[str, Schema]:
         "expression": expression,
         "texts": texts,
         "effect": effect,
+        "expectations": {
+            "type": "array",
+            "description": "What must always hold: checked by `test`, never in play.",
+            "items": _closed(_in_step(EXPECT_KEYS, {
+                "that": _described("expression", "A condition: true or false."),
+                "says": _described("text", "What it means, in a sentence (shown when it fails)."),
+            }), "An expectation.", ("that", "says")),
+        },
         "branch": {
             "type": "object",
             "description": "Effects applied only when a condition holds: if, do, and optionally else.",
@@ -310,6 +321,8 @@ def _top_properties() -> dict[str, Schema]:
         "include": _ref("texts"),
         "renamed": _map_of(_ref("id"), "{old_scene_id: new_scene_id}.",
                            {"type": "string"}),
+        "expect": _described("expectations",
+                             "Checked by `test` after every step (never in play)."),
     }
 
 

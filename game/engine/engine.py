@@ -686,6 +686,7 @@ class Engine:
         st = self.state
         rating = self.story.rating
         rule = self._plan.rules[effect.rule]
+        st.records[effect.rule] = st.records.get(effect.rule, 0) + 1
         note = effect.note.render(st) if effect.note else None
         if rating.model == "peer":
             st.bonus += rule.change

@@ -80,6 +80,9 @@ class State:
     day: int = 1
     visit_counts: dict[str, int] = field(default_factory=dict)
     taken: set[tuple[str, str]] = field(default_factory=set)
+    records: dict[str, int] = field(default_factory=dict)
+    """How many times each rule was recorded (``recorded('rule')``); rebuilt with the
+    path on replay, like the ledger."""
     rng: int = 0
     ledger: list = field(default_factory=list)
     path: list[tuple[str, str]] = field(default_factory=list)
@@ -190,6 +193,10 @@ class State:
         """How many times the player entered a scene (the current visit counts)."""
         return self.visit_counts.get(scene_id, 0)
 
+    def recorded(self, rule_id: str) -> int:
+        """How many times a rule has been recorded so far (0 if never)."""
+        return self.records.get(rule_id, 0)
+
     def rating_of(self, person_id: str) -> float:
         """A person's current rating."""
         ratings = self.people.get(person_id)
@@ -266,4 +273,5 @@ class State:
             "day": self.day,
             "people": {pid: self.rating_of(pid) for pid in self.people},
             "visits": dict(self.visit_counts),
+            "recorded": dict(self.records),
         }

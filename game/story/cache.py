@@ -39,7 +39,8 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 3  # 2: poll ids; source, note and mistake on list and record effects; 3: decimals
+CACHE_FORMAT = 4  # 2: poll ids; source, note and mistake on list and record effects
+# 3: decimals; 4: expect: on the story and on scenes
 
 
 def _engine_version() -> str:
@@ -152,6 +153,7 @@ class _Dumper:
                 "language": s.language, "version": s.version, "summary": s.summary,
                 "minutes": s.minutes, "content_notes": list(s.content_notes),
                 "audience": s.audience, "files": list(s.files), "scenes": scenes,
+                "expect": self.expectations(s.expect),
             },
         }
 
@@ -201,6 +203,9 @@ class _Dumper:
                          for v in r.services.values()],
         }
 
+    def expectations(self, found: tuple[m.Expectation, ...]) -> list:
+        return [[self.expr(x.that), x.says, *self.loc(x.location)] for x in found]
+
     def effect(self, e: m.Effect) -> list:
         loc = self.loc(e.location)
         kind = type(e)
@@ -234,6 +239,7 @@ class _Dumper:
             s.chapter,
             self.loc(s.location),
             [s.poll.question, list(s.poll.options), s.poll.id] if s.poll else None,
+            self.expectations(s.expect),
         ]
 
 
@@ -291,8 +297,11 @@ class _Restorer:
             author=d["author"], language=d["language"], version=d["version"],
             summary=d["summary"], minutes=d["minutes"],
             content_notes=tuple(d["content_notes"]), audience=d["audience"],
-            files=tuple(d["files"]),
+            files=tuple(d["files"]), expect=self.expectations(d["expect"]),
         )
+
+    def expectations(self, found: list) -> tuple[m.Expectation, ...]:
+        return tuple(m.Expectation(self.expr(x[0]), x[1], self.loc(*x[2:5])) for x in found)
 
     def rating(self, r: dict | None) -> m.Rating | None:
         if r is None:
@@ -330,7 +339,7 @@ class _Restorer:
         return m.Advance(self.expr(e[2]), loc)
 
     def scene(self, sid: str, d: list) -> m.Scene:
-        blocks, effects, choices, goto, ending, chapter, loc, poll = d
+        blocks, effects, choices, goto, ending, chapter, loc, poll, expect = d
         return m.Scene(
             id=sid,
             text=tuple(m.TextBlock(self.text(t), self.expr(c)) for t, c in blocks),
@@ -345,6 +354,7 @@ class _Restorer:
             chapter=chapter,
             location=self.loc(*loc),
             poll=m.Poll(poll[0], tuple(poll[1]), poll[2]) if poll else None,
+            expect=self.expectations(expect),
         )
 
 

@@ -43,7 +43,7 @@ MAX_TEXT = 10_000
 MAX_DEPTH = 50
 """Deepest nesting of expression nodes or brackets."""
 
-ID_FUNCTIONS = ("listed", "visited", "visits", "rating", "can")
+ID_FUNCTIONS = ("listed", "visited", "visits", "rating", "can", "recorded")
 """Functions taking one declared id in quotes, checked at load time."""
 VALUE_FUNCTIONS = ("random", "min", "max", "abs", "round")
 """Functions taking expressions."""
@@ -64,6 +64,8 @@ class Scope:
     lists: frozenset[str] = frozenset()
     people: frozenset[str] = frozenset()
     services: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()
+    """Rule ids (``recorded('rule')``)."""
     tiers: tuple[str, ...] = ()
     """Tier ids, highest first."""
     has_rating: bool = False
@@ -87,6 +89,7 @@ class Context(Protocol):
     def visits(self, scene_id: str) -> int: ...
     def rating_of(self, person_id: str) -> float: ...
     def can(self, service_id: str) -> bool: ...
+    def recorded(self, rule_id: str) -> int: ...
     def random(self, a: int, b: int) -> int: ...
     def tier_label_of(self, tier_id: str) -> str: ...
     def list_label(self, list_id: str) -> str: ...
@@ -104,7 +107,7 @@ class Context(Protocol):
 #   ("and", (x, ...), ((start, end), ...))   and "or": spans are source offsets
 #   ("cmp", (operand, ...), (op, ...))       op in == != < <= > >= in "not in"
 #   ("seq", (x, ...))            a (...) or [...] right of "in"
-#   ("fn", name, id)             listed/visited/visits/rating/can('id')
+#   ("fn", name, id)             listed/visited/visits/rating/can/recorded('id')
 #   ("call", name, x, ...)       random/min/max/abs/round
 Node: TypeAlias = Sequence[Any]
 Fn: TypeAlias = Callable[[Context], Any]
@@ -653,6 +656,7 @@ class _Compiler:
             "visits": ("scene", self.scope.scenes),
             "rating": ("person", self.scope.people),
             "can": ("service", self.scope.services),
+            "recorded": ("rule", self.scope.rules),
         }[name]
         args = node.args
         if len(args) != 1 or type(args[0]) is not ast.Constant or type(args[0].value) is not str:
@@ -1161,6 +1165,8 @@ def _b_fn(node: Node, names: set[str]) -> Fn:
         return lambda ctx: ctx.rating_of(ident)
     if name == "can":
         return lambda ctx: ctx.can(ident)
+    if name == "recorded":
+        return lambda ctx: ctx.recorded(ident)
     raise ValueError(f"unknown id function {name!r} in a compiled expression")
 
 
@@ -1229,7 +1235,7 @@ _NUMERIC = frozenset({"score", "day", "tier_rank", "trank"})
 def _is_number_node(node: Node) -> bool:
     tag = node[0]
     return (tag in _NUMERIC or (tag == "c" and type(node[1]) in _NUM)
-            or (tag == "fn" and node[1] == "visits"))
+            or (tag == "fn" and node[1] in ("visits", "recorded")))
 
 
 def _safe(node: Node) -> bool:
@@ -1238,7 +1244,7 @@ def _safe(node: Node) -> bool:
     if tag in ("c", "v", "score", "day", "tier", "tier_label", "tier_rank", "trank"):
         return True
     if tag == "fn":
-        return node[1] in ("listed", "visited", "visits")
+        return node[1] in ("listed", "visited", "visits", "recorded")
     if tag == "not":
         return _safe(node[1])
     if tag in ("and", "or"):

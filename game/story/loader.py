@@ -41,7 +41,7 @@ from game.story.yamlread import (
 
 BUILTIN_NAMES = frozenset({
     "score", "tier", "tier_label", "day", "listed", "visited", "visits", "rating",
-    "can", "random", "min", "max", "abs", "round", "true", "false", "and", "or",
+    "can", "recorded", "random", "min", "max", "abs", "round", "true", "false", "and", "or",
     "not", "in", "is", "if", "else", "None", "True", "False",
 })
 ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -51,20 +51,27 @@ LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 TOP_KEYS = (
     "title", "id", "author", "language", "version", "summary", "minutes",
     "content_notes", "audience", "start", "rating", "vars", "people", "scenes",
-    "debrief", "include", "renamed",
+    "debrief", "include", "renamed", "expect",
 )
 INCLUDED_KEYS = ("scenes", "people", "vars")
 RATING_KEYS = (
     "name", "model", "min", "max", "start", "show", "explain", "memory", "weight", "decimals",
     "tiers", "sources", "rules", "lists", "services",
 )
-SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll")
+SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll", "expect")
 CHOICE_KEYS = (
     "text", "goto", "id", "if", "requires", "locked", "service", "do", "once",
     "reflect", "tags",
 )
 EFFECTS = ("set", "add", "record", "list", "unlist", "rate", "rated", "notify", "advance")
 POLL_KEYS = ("id", "question", "options")
+EXPECT_KEYS = ("that", "says")
+NOT_TRUTHS = {
+    "bin": "a calculation", "neg": "a number", "pos": "a number", "score": "the score",
+    "day": "the day", "tier": "the tier", "tier_label": "the tier's label",
+    "tier_rank": "a number", "call": "a number",
+}
+"""Compiled roots that can never be a truth value, and what they are instead."""
 RECORD_KEYS = ("rule", "note", "mistake")
 LIST_KEYS = ("list", "source", "note", "mistake")
 MODELS = ("points", "peer")
@@ -234,11 +241,12 @@ class _Loader:
         return names
 
     def _scope(self, main: _File, names: _Names, rating: Node | None) -> Scope:
-        lists, services, tiers = frozenset(), frozenset(), ()
+        lists, services, rules, tiers = frozenset(), frozenset(), frozenset(), ()
         if rating is not None and isinstance(rating, MappingNode):
             keys = {k.value: v for k, v in rating.value if isinstance(k, ScalarNode)}
             lists = self._keys_of(keys.get("lists"))
             services = self._keys_of(keys.get("services"))
+            rules = self._keys_of(keys.get("rules"))
             tier_node = keys.get("tiers")
             if tier_node is not None and not isinstance(tier_node, ScalarNode):
                 found = []
@@ -254,6 +262,7 @@ class _Loader:
             lists=lists,
             people=frozenset(names.people),
             services=services,
+            rules=rules,
             tiers=tiers,
             has_rating=rating is not None and rating.tag != NULL,
         )
@@ -281,6 +290,7 @@ class _Loader:
         minutes = self._opt(r, top, "minutes", r.number, "minutes")
         notes = self._strings(r, top.get("content_notes"), "content_notes")
         debrief = self._strings(r, top.get("debrief"), "debrief")
+        expect = self._expectations(r, top["expect"][1], "expect") if "expect" in top else ()
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
             rating = None
@@ -334,6 +344,7 @@ class _Loader:
             content_notes=notes,
             audience=self._opt(r, top, "audience", r.text, "audience"),
             files=tuple(f.source.display for f in self.files),
+            expect=expect,
         )
 
     @staticmethod
@@ -623,8 +634,40 @@ class _Loader:
                 ids[choice.id] = item
                 choices.append(choice)
         poll = self._poll(r, keys["poll"][1], sid) if "poll" in keys else None
+        expect = (self._expectations(r, keys["expect"][1], f"expect in scene '{sid}'")
+                  if "expect" in keys else ())
         return m.Scene(sid, blocks, effects, tuple(choices), goto, ending, chapter,
-                       r.at(node), poll)
+                       r.at(node), poll, expect)
+
+    def _expectations(self, r: Reader, node: Node, what: str) -> tuple[m.Expectation, ...]:
+        """``expect:``: a list of ``{that: expression, says: sentence}``."""
+        items = r.sequence(node, what)
+        out: list[m.Expectation] = []
+        for item in items or []:
+            sub = r.mapping(item, f"an item of {what}", EXPECT_KEYS, required=EXPECT_KEYS)
+            if not sub or "that" not in sub or "says" not in sub:
+                continue
+            says = r.text(sub["says"][1], "says")
+            that = self._expr(r, sub["that"][1], "that")
+            if that is None or says is None:
+                continue
+            tree = that.to_json()
+            root = tree[0]
+            if root == "c" and type(tree[1]) is not bool or root == "fn" and tree[1] in (
+                    "visits", "rating", "recorded"):
+                r.error(f"that: `{that.source}` is a value, not a truth value: compare it, "
+                        "as in `score >= 4.5`", sub["that"][1])
+                continue
+            if root in NOT_TRUTHS:
+                r.error(f"that: `{that.source}` is {NOT_TRUTHS[root]}, not a truth value: "
+                        "compare it, as in `score >= 4.5`", sub["that"][1])
+                continue
+            if that.draws and _calls_random(tree):
+                r.error("that: random() cannot be used in an expectation: checking it would "
+                        "change the game it checks", sub["that"][1])
+                continue
+            out.append(m.Expectation(that, says, r.at(item)))
+        return tuple(out)
 
     def _goto(self, r: Reader, node: Node, names: _Names) -> str | None:
         target = r.text(node, "goto")
@@ -837,6 +880,15 @@ class _Loader:
             return None
         days = self._expr(r, sub["days"][1], "days")
         return m.Advance(days, at) if days else None
+
+
+def _calls_random(tree: object) -> bool:
+    """Whether a compiled tree (as JSON) calls random() anywhere."""
+    if isinstance(tree, list):
+        if tree[:2] == ["call", "random"]:
+            return True
+        return any(_calls_random(item) for item in tree)
+    return False
 
 
 def _humane(ident: str) -> str:

@@ -213,6 +213,20 @@ def walk(effects: tuple[Effect, ...]):
             yield effect
 
 
+# --- expectations ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """``expect:`` something that must always hold; checked by ``test``, never in play."""
+
+    that: Expr
+    """The condition (a truth value)."""
+    says: str
+    """What it means, in a sentence (printed when it fails)."""
+    location: Location
+
+
 # --- scenes ------------------------------------------------------------------
 
 
@@ -274,6 +288,8 @@ class Scene:
     chapter: str | None
     location: Location
     poll: Poll | None = None
+    expect: tuple[Expectation, ...] = ()
+    """Checked by ``test`` on every arrival in the scene (never in play)."""
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the scene has it."""
@@ -319,6 +335,8 @@ class Story:
     content_notes: tuple[str, ...] = ()
     audience: str | None = None
     files: tuple[str, ...] = ()
+    expect: tuple[Expectation, ...] = ()
+    """Checked by ``test`` after every step (never in play)."""
 
     @property
     def chapters(self) -> tuple[str, ...]:
