@@ -650,7 +650,7 @@ class _Loader:
         return target
 
     def _blocks(self, r: Reader, node: Node) -> tuple[m.TextBlock, ...]:
-        if isinstance(node, ScalarNode):
+        if isinstance(node, ScalarNode) or (isinstance(node, MappingNode) and node.flow_style):
             text = self._text(r, node, "text")
             return (m.TextBlock(text),) if text is not None else ()
         blocks = []
