@@ -15,6 +15,7 @@ command found that reproduces it. The same seed always gives the same report.
 
 from __future__ import annotations
 
+import difflib
 import gc
 import hashlib
 import json
@@ -100,7 +101,7 @@ class Problem:
     """A runtime error, a dead end or a goto loop, with how to reproduce it."""
 
     kind: str
-    """'error', 'dead-end' or 'loop'."""
+    """'error', 'dead-end', 'loop' (of gotos) or 'never-ends' (no run reached an ending)."""
     message: str
     location: str | None
     scene: str
@@ -108,17 +109,17 @@ class Problem:
     seed: int
     count: int = 1
 
-    def repro(self, story_arg: str) -> str:
+    def repro(self, story_arg: str, prog: str = "python -m game") -> str:
         """The ``run`` command that plays to the problem."""
         choices = ",".join(str(n) for n in self.numbers)
-        return (f"python -m game run {shlex.quote(story_arg)} --choices {choices} "
+        return (f"{prog} run {shlex.quote(story_arg)} --choices {choices} "
                 f"--seed {self.seed} --json")
 
-    def to_json(self, story_arg: str) -> dict:
+    def to_json(self, story_arg: str, prog: str = "python -m game") -> dict:
         """JSON for ``--json``."""
         return {"kind": self.kind, "message": self.message, "location": self.location,
                 "scene": self.scene, "count": self.count, "choices": list(self.numbers),
-                "seed": self.seed, "repro": self.repro(story_arg)}
+                "seed": self.seed, "repro": self.repro(story_arg, prog)}
 
 
 @dataclass(slots=True)
@@ -175,6 +176,8 @@ class Report:
     explored_choices: set = field(default_factory=set)
     shown_locked: set = field(default_factory=set)
     """Every (scene, choice id) some run or explored state was shown locked."""
+    prog: str = "python -m game"
+    """How the user runs us, for the repro commands."""
 
     # -- facts
 
@@ -253,7 +256,7 @@ class Report:
             "never_reached": never,
             "personas": [t.to_json() for t in self.tallies],
             "exploration": self.exploration,
-            "problems": [p.to_json(self.story_arg) for p in self._sorted_problems()],
+            "problems": [p.to_json(self.story_arg, self.prog) for p in self._sorted_problems()],
         }
 
     def _sorted_problems(self) -> list[Problem]:
@@ -300,7 +303,7 @@ class Report:
             for p in problems:
                 where = f"{p.location}: " if p.location else ""
                 w(f"  {p.kind}: {where}{p.message} ({p.count} time{'s' * (p.count != 1)})\n")
-                w(f"    repro: {p.repro(self.story_arg)}\n")
+                w(f"    repro: {p.repro(self.story_arg, self.prog)}\n")
         reasons = []
         if problems:
             reasons.append(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
@@ -376,6 +379,8 @@ class _Partial:
     choice_counts: Counter = field(default_factory=Counter)
     problems: dict = field(default_factory=dict)
     shown_locked: set = field(default_factory=set)
+    stuck: tuple[int, tuple[int, ...]] | None = None
+    """The first run stopped by the step cap: (engine seed, its choice numbers)."""
 
     def add_problem(self, problem: Problem) -> None:
         """Like Report.add_problem."""
@@ -470,6 +475,8 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                 tally.lists[lid] += 1
         elif outcome == "unfinished":
             tally.unfinished += 1
+            if found.stuck is None:
+                found.stuck = (engine_seed, tuple(numbers))
         else:
             tally.stopped += 1
             if outcome == "dead-end":
@@ -537,7 +544,57 @@ def play_runs(story: m.Story, report: Report, persona: Persona, runs: int, seed:
         report.shown_locked |= part.shown_locked
         for problem in part.problems.values():
             report.add_problem(problem)
+    stuck = next((part.stuck for part in parts if part.stuck is not None), None)
+    if tally.runs and not tally.endings and stuck is not None:
+        report.add_problem(_never_ends(story, persona, tally, stuck, max_steps))
     return tally
+
+
+def _never_ends(story: m.Story, persona: Persona, tally: Tally,
+                stuck: tuple[int, tuple[int, ...]], max_steps: int) -> Problem:
+    """No run ended: play the first stuck run again to find the loop it went round."""
+    engine_seed, numbers = stuck
+    scenes, taken = _replay_scenes(story, engine_seed, numbers)
+    first_seen: dict[str, int] = {}
+    cycle: list[str] = []
+    upto = len(numbers)
+    for index, scene in enumerate(scenes):
+        if scene in first_seen:
+            cycle = scenes[first_seen[scene]:index + 1]
+            upto = taken[index]
+            break
+        first_seen[scene] = index
+    loop = " -> ".join(cycle) if cycle else ", ".join(sorted(set(scenes)))
+    where = cycle[0] if cycle else story.start
+    ran = "the run" if tally.runs == 1 else f"all {tally.runs} runs"
+    message = (f"no run reached an ending: {ran} of persona {persona.name} stopped at the "
+               f"step cap ({max_steps} steps); they go round {loop}: add a way out of it "
+               "to an ending")
+    return Problem("never-ends", message, str(story.scenes[where].location), where,
+                   numbers[:upto], engine_seed, tally.unfinished)
+
+
+def _replay_scenes(story: m.Story, engine_seed: int,
+                   numbers: tuple[int, ...]) -> tuple[list[str], list[int]]:
+    """The scenes a run passed through, and how many choices it had taken at each."""
+    engine = Engine(story, seed=engine_seed, lazy_gaps=True)
+    gotos = frozenset(o.id for o in story.outline() if o.goto is not None)
+    scenes = [engine.state.scene]
+    taken = [0]
+    used = 0
+    limit = len(numbers) + len(story.scenes) * (len(numbers) + 1)
+    while len(scenes) < limit and engine.state.ending is None:
+        if engine.state.scene in gotos:
+            engine.proceed()
+        elif used < len(numbers):
+            options = engine.options(explain=False)
+            engine.take(options[numbers[used] - 1].id)
+            used += 1
+        else:
+            break
+        scenes.append(engine.state.scene)
+        taken.append(used)
+    return scenes, taken
 
 
 def _can_fork() -> bool:
@@ -712,10 +769,28 @@ def playtest(story: m.Story, story_arg: str, *, runs: int = DEFAULT_RUNS, seed: 
     return report
 
 
+def _check_personas(story: m.Story, personas: list[Persona]) -> None:
+    """Refuse a persona naming a tag no choice has: it would silently play at random."""
+    tags = sorted({tag for scene in story.scenes.values() for choice in scene.choices
+                   for tag in choice.tags})
+    for persona in personas:
+        for tag, _weight in persona.weights:
+            if tag in tags:
+                continue
+            if not tags:
+                raise ChoiceError(f"--persona: no choice in this story has tags, so '{tag}' "
+                                  "would play at random; add tags: [...] to choices")
+            close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ChoiceError(f"--persona: no choice in this story has the tag '{tag}'; "
+                              f"{hint}its tags are: {', '.join(tags)}")
+
+
 def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAULT_RUNS,
              seed: int = 0, personas: list[str] | None = None, exhaustive: bool = False,
              max_states: int = DEFAULT_MAX_STATES, max_steps: int = DEFAULT_MAX_STEPS,
-             as_json: bool = False, jobs: int | None = None) -> int:
+             as_json: bool = False, jobs: int | None = None,
+             prog: str = "python -m game") -> int:
     """``python -m game test``: 0 when all is well, 1 on problems or unreached endings.
 
     Raises StoryErrors for a story that does not load (the CLI prints them, exit 2).
@@ -739,10 +814,12 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
     with collector_paused():
         story = load_story_cached(story_path)
         gc.freeze()
+    _check_personas(story, parsed)
     plan_for(story)  # the engine's per-story facts: made once, shared by forked workers
     report = playtest(story, story_arg, runs=runs, seed=seed, personas=parsed or None,
                       exhaustive=exhaustive, max_states=max_states, max_steps=max_steps,
                       jobs=default_jobs() if jobs is None else jobs)
+    report.prog = prog
     if as_json:
         out.write(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
     else:

@@ -56,11 +56,15 @@ def render(title: str, shown_path: str, folder: bool) -> dict[str, str]:
     }
 
 
-def new_story(name: str, out: TextIO, folder: bool = False, cwd: Path | None = None) -> int:
-    """Write NAME.yaml (or NAME/story.yaml and NAME/scenes.yaml); refuse to overwrite."""
+def new_story(name: str, out: TextIO, folder: bool = False, cwd: Path | None = None,
+              prog: str = "standing") -> int:
+    """Write NAME.yaml (or NAME/story.yaml and NAME/scenes.yaml); refuse to overwrite.
+
+    ``prog`` is how the user runs us (``standing`` or ``python -m game``), for the hints.
+    """
     base = Path(cwd) if cwd is not None else Path.cwd()
     if not name.strip() or name.strip() in (".", ".."):
-        raise StandingError("new: give the story a name, e.g. python -m game new my_story")
+        raise StandingError(f"new: give the story a name, e.g. {prog} new my_story")
     given = Path(name)
     if folder:
         target = given
@@ -87,6 +91,6 @@ def new_story(name: str, out: TextIO, folder: bool = False, cwd: Path | None = N
     except OSError as exc:
         raise StandingError(f"cannot create {target}: {exc.strerror or exc}") from None
     out.write(f"wrote {target}{'/' if folder else ''}\n"
-              f"next: python -m game play {target}   (then edit it and run: "
-              f"python -m game check {target})\n")
+              f"next: {prog} play {target}   (then edit it and run: "
+              f"{prog} check {target})\n")
     return 0

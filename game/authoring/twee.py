@@ -520,7 +520,7 @@ def _comment(text: str) -> str:
 
 
 def import_twee(path: Path, out: TextIO, output: Path | None = None, force: bool = False,
-                err: TextIO | None = None) -> int:
+                err: TextIO | None = None, prog: str = "standing") -> int:
     """Convert a Twee file and write the story (``-`` for stdout); warnings go to ``err``."""
     err = err or sys.stderr
     display = str(path)
@@ -550,7 +550,7 @@ def import_twee(path: Path, out: TextIO, output: Path | None = None, force: bool
     count = len(result.data["scenes"])
     noun = "warning" if len(result.warnings) == 1 else "warnings"
     out.write(f"wrote {target}: {count} scene{'s' * (count != 1)}, "
-              f"{len(result.warnings)} {noun}\nnext: python -m game check {target}\n")
+              f"{len(result.warnings)} {noun}\nnext: {prog} check --strict {target}\n")
     return 0
 
 
