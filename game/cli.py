@@ -185,10 +185,12 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     new.add_argument("--folder", action="store_true",
                      help="a folder story: NAME/story.yaml and NAME/scenes.yaml")
 
-    twee = sub.add_parser("import", help="convert a Twee 3 (Twine) file to a story")
-    twee.add_argument("file", type=Path, metavar="FILE.twee")
+    twee = sub.add_parser("import", help="convert a Twee 3 (Twine) file, or a folder of them, "
+                                         "to a story")
+    twee.add_argument("file", type=Path, metavar="FILE.twee|FOLDER")
     twee.add_argument("--output", "-o", type=Path, default=None,
-                      help="where to write the story (default: FILE.yaml; - for stdout)")
+                      help="where to write the story (default: FILE.yaml or FOLDER.yaml; "
+                           "- for stdout)")
     twee.add_argument("--force", action="store_true", help="replace an existing output file")
     return parser
 

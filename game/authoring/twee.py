@@ -884,10 +884,11 @@ def _prose(text: str, links: list[Link], chosen: set[int]) -> str:
         here = [(i, link) for i, link in numbered if start <= link.start < end]
         if not here:
             out_lines.append(line.rstrip())
-        elif _LINK_LIST_LEFTOVER.match(_LINK.sub("", line)):
+        elif _LINK_LIST_LEFTOVER.match(_BLOCK_MARK.sub("", _LINK.sub("", line))):
             kept = " ".join(link.text for i, link in here if i not in chosen)
-            if kept:
-                out_lines.append(kept)
+            marks = "".join(m.group(0) for m in _BLOCK_MARK.finditer(_LINK.sub("", line)))
+            if kept or marks:
+                out_lines.append(kept + marks)
         else:
             rebuilt, cursor = [], start
             for _, link in here:
@@ -919,16 +920,19 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def to_yaml(result: Result, source_name: str) -> str:
+def to_yaml(result: Result, source_name: str, prog: str = "standing") -> str:
     """The story as YAML text, with a comment header mapping passages to scene ids."""
     body = yaml.dump(result.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=10_000, indent=2)
     if yaml.safe_load(body) != result.data:  # pragma: no cover - a bug in the emitter
         raise AssertionError("the YAML written does not read back as the story")
     fmt = f" (story format: {result.story_format})" if result.story_format else ""
-    head = [f"# Imported from {_comment(source_name)}{fmt} by python -m game import.",
+    head = [f"# Imported from {_comment(source_name)}{fmt} by {prog} import.",
             "# Passages and the scene ids they became:"]
     head += [f"#   {_comment(name)} -> {sid}" for name, sid in result.ids.items()]
+    if result.vars:
+        head.append("# Twine variables and the vars they became:")
+        head += [f"#   ${_comment(name)} -> {var}" for name, var in result.vars.items()]
     return "\n".join(head) + "\n\n" + body
 
 
@@ -936,25 +940,60 @@ def _comment(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]", " ", text)
 
 
+TWEE_SUFFIXES = (".twee", ".tw")
+MAX_FILES = 2000
+"""Most files read from one project folder."""
+
+
+def twee_files(folder: Path) -> list[Path]:
+    """The Twee files of a project folder (Tweego's layout: any depth), in path order."""
+    found = sorted(p for p in folder.rglob("*")
+                   if p.suffix.lower() in TWEE_SUFFIXES and p.is_file())
+    if not found:
+        raise StoryError("no .twee or .tw files in this folder", Location(str(folder), 1, 1))
+    if len(found) > MAX_FILES:
+        raise StoryError(f"{len(found)} Twee files in this folder; at most {MAX_FILES} are read",
+                         Location(str(folder), 1, 1))
+    return found
+
+
+def read_project(path: Path) -> tuple[list[Passage], list[Diagnostic]]:
+    """The passages of a Twee file, or of every Twee file of a folder, in order."""
+    passages: list[Passage] = []
+    warnings: list[Diagnostic] = []
+    files = twee_files(path) if path.is_dir() else [path]
+    for file in files:
+        display = str(file)
+        found, said = parse_twee(read_twee(file, display), display)
+        passages += found
+        warnings += said
+    return passages, warnings
+
+
 def import_twee(path: Path, out: TextIO, output: Path | None = None, force: bool = False,
                 err: TextIO | None = None, prog: str = "standing") -> int:
-    """Convert a Twee file and write the story (``-`` for stdout); warnings go to ``err``."""
+    """Convert a Twee file, or a folder of them, and write the story (``-`` for stdout).
+
+    Warnings go to ``err``; ``prog`` is how the user runs us, for the hint at the end.
+    """
     err = err or sys.stderr
     display = str(path)
     to_stdout = output is not None and str(output) == "-"
-    target = output if output is not None else path.with_suffix(".yaml")
+    folder = path.is_dir()
+    default = path.parent / (path.name + ".yaml") if folder else path.with_suffix(".yaml")
+    target = output if output is not None else default
     if not to_stdout and path.exists() and target.exists() and target.samefile(path):
         raise StandingError(f"{target} is the file being imported; use --output to choose "
                             "where the story goes")
     if not to_stdout and target.exists() and not force and path.exists():
         raise StandingError(f"{target} already exists; use --force to replace it, "
                             "or --output to write elsewhere")
-    passages, warnings = parse_twee(read_twee(path, display), display)
+    passages, warnings = read_project(path)
     if not passages:
         raise StoryError("no passages found (a passage starts with a line '::Name')",
                          Location(display, 1, 1))
     result = convert(passages, display, _title_of(path), warnings)
-    text = to_yaml(result, path.name)
+    text = to_yaml(result, path.name + ("/" if folder else ""), prog)
     for warning in result.warnings:
         err.write(f"{warning}\n")
     if to_stdout:
@@ -972,7 +1011,7 @@ def import_twee(path: Path, out: TextIO, output: Path | None = None, force: bool
 
 
 def _title_of(path: Path) -> str:
-    words = re.sub(r"[_\-\s]+", " ", path.stem).strip()
+    words = re.sub(r"[_\-\s]+", " ", path.name if path.is_dir() else path.stem).strip()
     return (words[:1].upper() + words[1:]) if words else "Imported story"
 
 

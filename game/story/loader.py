@@ -235,7 +235,8 @@ class _Loader:
                 entries = file.reader.mapping(node, section)
                 previous = None
                 for name, (knode, vnode) in (entries or {}).items():
-                    if section == "scenes" and name in SCENE_KEYS and previous is not None:
+                    if section == "scenes" and name in SCENE_KEYS and previous is not None \
+                            and not _looks_like_scene(vnode):
                         file.reader.error(
                             f"'{name}:' is indented like a scene id, so YAML reads it as a "
                             f"scene called '{name}'; indent it (and what is under it) more, "

@@ -135,3 +135,11 @@ def test_a_big_broken_file_still_gets_a_plain_error(tmp_path: Path) -> None:
     with pytest.raises(StoryErrors) as info:
         load_story(path)
     assert "malformed YAML" in str(info.value)
+
+
+def test_a_scene_may_be_called_like_a_scene_key(tmp_path: Path) -> None:
+    """A scene named 'ending' (or 'text') is a scene when it holds a scene's keys."""
+    text = GOOD.replace("goto: end\n", "goto: ending\n").replace("  end:\n", "  ending:\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert "ending" in load_story(path).scenes
