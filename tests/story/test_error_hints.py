@@ -143,3 +143,25 @@ def test_a_scene_may_be_called_like_a_scene_key(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(text, encoding="utf-8")
     assert "ending" in load_story(path).scenes
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "authoring.md"
+
+
+@pytest.mark.parametrize(("name", "edits", "line", "column", "words"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_each_error_is_shown_in_the_docs_as_check_prints_it(
+        tmp_path: Path, name: str, edits: list[tuple[str, str]], line: int, column: int,
+        words: list[str]) -> None:
+    """docs/authoring.md's "Errors you will meet" quotes the messages word for word."""
+    text = GOOD
+    for old, new in edits:
+        text = text.replace(old, new, 1)
+    path = tmp_path / "story.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StoryErrors) as info:
+        load_story(path)
+    (error,) = [e for e in info.value.errors if all(w in e.message for w in words)]
+    doc = DOC.read_text(encoding="utf-8")
+    section = doc[doc.index("## Errors you will meet"):doc.index("## When text needs quotes")]
+    assert f"story.yaml:{line}:{column}: {error.message}" in section
