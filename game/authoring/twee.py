@@ -398,6 +398,8 @@ def convert(passages: list[Passage], display: str, fallback_title: str,
         result.vars = {name: var for name, var in table.ids.items() if var in table.used}
     data["scenes"] = scenes
     result.data = data
+    # an included passage is read once on its own and once where it is included
+    result.warnings = list(dict.fromkeys(result.warnings))
     return result
 
 

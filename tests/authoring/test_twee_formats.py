@@ -186,3 +186,50 @@ def test_untranslatable_sugarcube_conditions_warn_at_the_link(tmp_path: Path,
     (warning,) = [w for w in warnings if "could not be translated" in w]
     assert warning.startswith(f"{source}:8:1: warning:")
     assert "if" not in data["scenes"]["start"]["choices"][0]
+
+
+def test_an_include_of_itself_is_warned_and_kept(tmp_path: Path) -> None:
+    source = tmp_path / "s.twee"
+    source.write_text(':: StoryData\n{"format": "SugarCube"}\n\n:: Start\nA room.\n'
+                      '<<include "Loop">>\n[[Out]]\n\n:: Loop\nAgain <<include "Loop">>\n\n'
+                      ":: Out\nOut.\n", encoding="utf-8")
+    data, warnings, _ = imported(tmp_path, source)
+    (warning,) = [w for w in warnings if "include" in w]
+    assert "the include of 'Loop' includes itself" in warning
+    assert warning.startswith(f"{source}:10:1:")  # in the Loop passage, where it is written
+    assert "loop" not in data["scenes"]
+    assert data["scenes"]["start"]["text"].startswith("A room.\nAgain")
+
+
+PIECES = ["<<if $a is true>>", "<<elseif $n gt 2>>", "<<else>>", "<</if>>",
+          "<<set $a to true>>", "<<set $n += 1>>", "(if: $a)[", "]", "(else:)[",
+          "(set: $n to it + 1)", '(display: "B")', '<<include "B">>', "[[B]]", "[[Go->C]]",
+          "[[X|C][$a to false]]", "<% if (s.a) { %>", "<% } else { %>", "<% } %>",
+          "<% s.n = 2 %>", "<%= s.n %>", "[if a]\n", "[else]\n", "[continue]\n", "a: 1\n--\n",
+          "{a}", "$n", "<br>", "<hr/>", "<!-- [[Z]] -->", "<span>", "text ", "\n", "{", "}",
+          "'", '"', ":", "[[", "<<", "(", ")"]
+
+
+def test_any_mix_of_twine_code_imports_to_a_story_that_loads(tmp_path: Path) -> None:
+    """Unbalanced, nested and broken code never crashes the import or breaks the story."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from game.authoring.twee import convert, parse_twee, to_yaml
+    from game.story.loader import load_story
+
+    body = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(["SugarCube", "Harlowe", "Snowman", "Chapbook", ""]),
+           body, body, body, body)
+    def one(story_format: str, init: str, start: str, b: str, c: str) -> None:
+        source = (f':: StoryData\n{{"format": "{story_format}"}}\n\n:: StoryInit\n{init}\n\n'
+                  f":: Start\n{start}\n\n:: B\n{b}\n\n:: C\n{c}\n")
+        passages, warnings = parse_twee(source, "f.twee")
+        result = convert(passages, "f.twee", "T", warnings)
+        path = tmp_path / "s.yaml"
+        path.write_text(to_yaml(result, "f.twee"), encoding="utf-8")
+        load_story(path)
+
+    one()
