@@ -194,7 +194,7 @@ def test_an_include_of_itself_is_warned_and_kept(tmp_path: Path) -> None:
                       '<<include "Loop">>\n[[Out]]\n\n:: Loop\nAgain <<include "Loop">>\n\n'
                       ":: Out\nOut.\n", encoding="utf-8")
     data, warnings, _ = imported(tmp_path, source)
-    (warning,) = [w for w in warnings if "include" in w]
+    (warning,) = [w for w in warnings if "the include of" in w]
     assert "the include of 'Loop' includes itself" in warning
     assert warning.startswith(f"{source}:10:1:")  # in the Loop passage, where it is written
     assert "loop" not in data["scenes"]
