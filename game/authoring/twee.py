@@ -259,6 +259,15 @@ def escape_braces(text: str) -> str:
 
 def macros_in(text: str, story_format: str) -> list[str]:
     """The story-format macros in a passage's text, named once each, in order."""
+    names: list[str] = []
+    for _, name in _macro_hits(text, story_format):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _macro_hits(text: str, story_format: str) -> list[tuple[int, str]]:
+    """Every story-format macro in a text: (offset, name), in order."""
     kinds = [story_format] if story_format in FORMATS else list(FORMATS)
     found: list[tuple[int, str]] = []
     if "harlowe" in kinds:
@@ -277,11 +286,7 @@ def macros_in(text: str, story_format: str) -> list[str]:
                 found.append((m.start(), "{" + inner.split(":")[0].strip()[:30] + "}"))
         found += [(m.start(), f"[{m.group(1).split()[0]}]")
                   for m in _CHAPBOOK_MODIFIER.finditer(text)]
-    names: list[str] = []
-    for _, name in sorted(found):
-        if name not in names:
-            names.append(name)
-    return names
+    return sorted(found)
 
 
 _BOLD = re.compile(r"''(?=\S)(.+?)(?<=\S)''")
@@ -681,7 +686,7 @@ def _scene(passage: Passage, body: Body, ids: dict[str, str], story_format: str,
             edits.append((branch.start, branch.start, f"\ue002{len(shown_if)}\ue003"))
             edits.append((branch.end, branch.end, "\ue004"))
             shown_if.append(condition or "")
-    text2, links2 = _apply(text, edits, links)
+    text2, links2, origin = _apply(text, edits, links)
     choices: list[dict[str, Any]] = []
     used: set[str] = set()
     pairs: set[tuple[str, str, str]] = set()
@@ -739,13 +744,18 @@ def _scene(passage: Passage, body: Body, ids: dict[str, str], story_format: str,
                 choice["do"] = _effects(found, table)
         choice["goto"] = ids[target]
         choices.append(choice)
-    macros = macros_in(_without_links(text2, links2), story_format)
+    unlinked = _without_links(text2, links2, keep_length=True)
+    macros = macros_in(unlinked, story_format)
     if setters:
         macros.append("setter links [[...][...]]")
     if macros:
-        warn(_warn(file, passage.line, "twee-macros",
+        hits = _macro_hits(unlinked, story_format)
+        at = origin(hits[0][0]) if hits else -1
+        where = body.where(at) if hits else (file, passage.line)
+        column = at - text.rfind("\n", 0, at) if hits else 1
+        warn(_warn(*where, "twee-macros",
                    f"passage '{passage.name}': story-format code kept as text, not run: "
-                   f"{', '.join(macros)}"))
+                   f"{', '.join(macros)}", column))
     scene: dict[str, Any] = {}
     prose = emphasis(_prose(text2, links2, chosen), story_format)
     prose, lost = html_to_text(prose)
@@ -838,20 +848,30 @@ def _strip_spans(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]],
-           links: list[Link]) -> tuple[str, list[Link]]:
-    """The text with the edits made (none overlap a link), and its links found again."""
-    out, pos = [], 0
+           links: list[Link]) -> tuple[str, list[Link], Callable[[int], int]]:
+    """The text with the edits made (none overlap a link), its links found again, and a
+    map from an offset in the edited text to the same character in the original."""
+    out, pos, length = [], 0, 0
+    kept: list[tuple[int, int]] = []  # (offset in the edited text, offset in the original)
     for start, end, replacement in sorted(set(edits)):
         if start < pos:
             continue  # inside an edit already made
+        kept.append((length, pos))
         out += [text[pos:start], replacement]
+        length += start - pos + len(replacement)
         pos = end
+    kept.append((length, pos))
     out.append(text[pos:])
     edited = "".join(out)
     again = find_links(edited)
+
+    def origin(offset: int) -> int:
+        new, old = max((k for k in kept if k[0] <= offset), default=(0, 0))
+        return old + (offset - new)
+
     if len(again) != len(links):  # pragma: no cover - edits never touch links
-        return text, links
-    return edited, again
+        return text, links, lambda offset: offset
+    return edited, again, origin
 
 
 def _resolve(target: str, ids: dict[str, str]) -> str:
@@ -862,11 +882,11 @@ def _resolve(target: str, ids: dict[str, str]) -> str:
     return target
 
 
-def _without_links(text: str, links: list[Link]) -> str:
+def _without_links(text: str, links: list[Link], keep_length: bool = False) -> str:
     out, pos = [], 0
     for link in links:
         out.append(text[pos:link.start])
-        out.append(" ")
+        out.append(" " * (link.end - link.start) if keep_length else " ")
         pos = link.end
     out.append(text[pos:])
     return "".join(out)
@@ -1017,5 +1037,5 @@ def _title_of(path: Path) -> str:
     return (words[:1].upper() + words[1:]) if words else "Imported story"
 
 
-def _warn(file: str, line: int, code: str, message: str) -> Diagnostic:
-    return Diagnostic(file, line, 1, "warning", code, message)
+def _warn(file: str, line: int, code: str, message: str, column: int = 1) -> Diagnostic:
+    return Diagnostic(file, line, column, "warning", code, message)

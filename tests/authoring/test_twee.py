@@ -123,7 +123,8 @@ def test_harlowe_sets_prints_and_conditions_are_translated(tmp_path: Path) -> No
     macro_warnings = warnings_about(warnings, "story-format code")
     assert len(macro_warnings) == 1  # Train's (link-goto:); Start's code is all translated
     assert "(link-goto:)" in macro_warnings[0]
-    assert macro_warnings[0].startswith(f"{tmp_path / 'harlowe.twee'}:18:1: warning:")
+    # at the code itself (line 19, column 43), not the passage header (line 18)
+    assert macro_warnings[0].startswith(f"{tmp_path / 'harlowe.twee'}:19:43: warning:")
     assert data["vars"] == {"score_var": 0, "name": ""}  # $score: score is a built-in name
     start = data["scenes"]["start"]
     assert start["do"] == [{"set": {"score_var": 1000}}, {"set": {"name": "'Li'"}}]
