@@ -43,6 +43,8 @@ class _Checker:
         self.story = story
         self.vars = {name: type_of_value(value) for name, value in story.vars.items()}
         self.found: list[Diagnostic] = []
+        self._known: dict[str, tuple[str | None, list[str]]] = {}
+        """Type and mistakes by expression source: a repeated condition is worked out once."""
 
     def error(self, where: Location, message: str, code: str = "type-error",
               severity: str = "error") -> None:
@@ -53,8 +55,12 @@ class _Checker:
 
     def expr(self, expr: Expr) -> str | None:
         """The type of an expression (None: unknown); its mistakes are reported."""
-        problems: list[str] = []
-        kind = self._infer(tree_of(expr.to_json()), problems)
+        known = self._known.get(expr.source)
+        if known is None:
+            problems: list[str] = []
+            known = self._known[expr.source] = (
+                self._infer(tree_of(expr.to_json()), problems), problems)
+        kind, problems = known
         for problem in problems[:1]:  # the first mistake; the rest often follow from it
             self.error(expr.location, f"{problem} (in `{expr.source.strip()}`)")
         return kind
