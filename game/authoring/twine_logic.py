@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from game.errors import Location, StoryError
 from game.story.expressions import Scope, compile_expr
-from game.story.loader import BUILTIN_NAMES, ID
+from game.story.loader import BUILTIN_NAMES
 
 Literal = int | float | str | bool
 
@@ -634,8 +634,3 @@ def html_to_text(text: str) -> tuple[str, list[str]]:
         return ""
 
     return _TAG.sub(one, text), lost
-
-
-def plain_id(name: str) -> bool:
-    """Whether a name is already a valid id."""
-    return bool(ID.fullmatch(name))

@@ -23,7 +23,7 @@ MAX_PROBE_BYTES = 1024 * 1024
 MAX_PROBES = 6
 """How many candidate fixes are tried at most."""
 
-Parses: Callable[[str], tuple[int, int] | None]
+Parses = Callable[[str], "tuple[int, int] | None"]
 """Parse a text: None when it parses, else the (line, column) where the parser gave up."""
 
 # A line's key or list-item prefix, then its value: "  - text: value", "  key: value".
