@@ -176,6 +176,11 @@ def test_no_story_data_missing_and_external_links(tmp_path: Path) -> None:
     assert len(warnings_about(warnings, "starting at 'Introduction'")) == 1
     assert len(warnings_about(warnings, "'Nowhere' names no passage")) == 1
     assert len(warnings_about(warnings, "https://example.org/rules leaves the story")) == 1
+    # each at its link's line, not the passage header's (3)
+    assert warnings_about(warnings, "'Nowhere' names no passage")[0].startswith(
+        f"{tmp_path / 'no_data.twee'}:6:1:")
+    assert warnings_about(warnings, "leaves the story")[0].startswith(
+        f"{tmp_path / 'no_data.twee'}:7:1:")
     intro = data["scenes"]["introduction"]
     assert [c["goto"] for c in intro["choices"]] == ["next"]
     assert "Leave" in intro["text"] and "Read the rules" in intro["text"]
