@@ -34,6 +34,18 @@ _VALUE = re.compile(
 )
 
 
+_SPECIAL_STARTS = {
+    "{": "is read by YAML as a mapping ({key: value})",
+    "[": "is read by YAML as a list ([a, b])",
+    "*": "is read by YAML as an alias (*name, a copy of an &anchor)",
+    "&": "is read by YAML as an anchor (&name)",
+    "@": "is not allowed by YAML",
+    "`": "is not allowed by YAML",
+    "%": "is not allowed by YAML",
+}
+"""Characters that give a value's start a meaning in YAML, and what they mean."""
+
+
 def _value_start(line: str) -> tuple[int, str] | None:
     """Where the value of a ``key: value`` or ``- value`` line starts, and its text."""
     match = _VALUE.match(line)
@@ -153,7 +165,7 @@ class _Explainer:
                 f"whole text in quotes: {quoted(text)}", self.at(number, column))
 
     def flow_value(self) -> tuple[str, Location] | None:
-        """A value starting with ``{`` or ``[``: YAML reads a mapping or a list."""
+        """A value starting with a character YAML gives a meaning: ``{``, ``[``, ``*``..."""
         last = min(self.stop[0], len(self.lines) - 1)
         for number in range(last, max(-1, last - 30), -1):
             line = self.lines[number]
@@ -161,17 +173,16 @@ class _Explainer:
             if start is None:
                 continue
             column, value = start
-            if value[0] not in "{[":
+            what = _SPECIAL_STARTS.get(value[0])
+            if what is None:
                 continue
             text = value.rstrip()
             if not self.fixes(number, line[:column] + quoted(text)):
                 continue
-            what = "a mapping ({key: value})" if value[0] == "{" else "a list ([a, b])"
             why = (" ({EXPR} in text is fine once the whole text is quoted)"
                    if value[0] == "{" else "")
-            return (f"a value starting with {value[0]} is read by YAML as {what}; if it is "
-                    f"text, put the whole text in quotes: {quoted(text)}{why}",
-                    self.at(number, column))
+            return (f"a value starting with {value[0]} {what}; if it is text, put the whole "
+                    f"text in quotes: {quoted(text)}{why}", self.at(number, column))
         return None
 
     def indentation(self) -> tuple[str, Location] | None:
@@ -179,9 +190,16 @@ class _Explainer:
         number = self.stop[0]
         if number >= len(self.lines) or not _is_content(self.lines[number]):
             return None
+        if not any(words in self.problem for words in _INDENT_PROBLEMS):
+            return None
         line = self.lines[number]
         dash = line.lstrip().startswith("- ")
         own = _indent(line) if dash else _key_indent(line)
+        above = next((self.lines[back] for back in range(number - 1, -1, -1)
+                      if _is_content(self.lines[back])), None)
+        if above is not None and re.search(r":[ \t]*(?:[|>][-+0-9]*)?[ \t]*(?:#.*)?$", above) \
+                and own > _key_indent(above):
+            return None  # the first line under a key may be indented as deep as it likes
         # The places open above this line: each earlier line less indented than the last.
         open_: list[tuple[int, int]] = []  # (indent, line number)
         limit: int | None = None
@@ -209,6 +227,11 @@ class _Explainer:
                 f"nothing above it (YAML reads what belongs where from the indentation); "
                 f"indent it {options}",
                 self.at(number, _indent(line)))
+
+
+_INDENT_PROBLEMS = ("expected key", "expected <block end>", "expected '-' indicator",
+                    "mapping values are not allowed")
+"""The parser's words when a line is at a depth that fits nothing."""
 
 
 def _shown(line: str, indent: int) -> str:

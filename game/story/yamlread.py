@@ -259,7 +259,8 @@ def inspect(source: Source, root: Node) -> None:
 
 def _tag_message(tag: str) -> str:
     short = "!!" + tag[len(TAG):] if tag.startswith(TAG) else tag
-    return f"the YAML tag {short} is not allowed in a story"
+    hint = "" if short.startswith("!!") else "; if it is text, put the whole text in quotes"
+    return f"the YAML tag {short} is not allowed in a story{hint}"
 
 
 class Reader:
