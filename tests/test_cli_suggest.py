@@ -47,6 +47,7 @@ def test_new_and_import_hints_name_the_program_typed(tmp_path: Path, monkeypatch
     assert cli.main(["new", "mine"]) == 0
     out = capsys.readouterr().out
     assert f"next: {prog} play mine.yaml" in out and f"{prog} check mine.yaml" in out
+    assert f"#   {prog} check mine.yaml" in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
     other = "python -m game" if prog == "standing" else "standing "
     assert other not in out
     (tmp_path / "t.twee").write_text(":: Start\nHi [[End]]\n\n:: End\nBye\n", encoding="utf-8")
