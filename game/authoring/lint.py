@@ -22,6 +22,8 @@ Codes (all severity ``warning``):
   ``unused-person``, ``unused-var``: declared and never used.
 - ``invisible-rating``: ``show: hidden`` and nothing the player meets depends
   on the rating, so it only appears in the debrief.
+- ``rated-in-points``: a ``rated:`` effect in a ``points`` rating, where it
+  tells the player they were rated but never moves the score.
 - ``id-collision``: a choice's default id (the slug of its text) says nothing
   (``choice``, or ``c_`` and digits: a text without Latin letters, where a
   second such choice in the scene would collide), or is ``continue``, which
@@ -245,6 +247,7 @@ def lint_story(story: m.Story) -> list[Diagnostic]:
     found.extend(_unused(story))
     found.extend(_invisible(story))
     found.extend(_ids(story))
+    found.extend(_rated_in_points(story))
     found.sort(key=lambda d: (d.file, d.line, d.column, d.code))
     return found
 
@@ -315,6 +318,17 @@ def _invisible(story: m.Story) -> Iterator[Diagnostic]:
                 "the rating is hidden (show: hidden) and nothing the player meets depends on "
                 "it: no condition or text uses score, tier, listed() or can(), no choice needs "
                 "a service and nobody is put on a list; players see it only in the debrief")
+
+
+def _rated_in_points(story: m.Story) -> Iterator[Diagnostic]:
+    if story.rating is None or story.rating.model != "points":
+        return
+    for effect in _all_effects(story):
+        if isinstance(effect, m.Rated):
+            yield _diag(effect.location, "rated-in-points",
+                        f"rated: by '{effect.by}' does not move the score in a points rating "
+                        "(the player is only told they were rated); use model: peer for "
+                        "ratings by people, or record: a rule to move points")
 
 
 def _ids(story: m.Story) -> Iterator[Diagnostic]:

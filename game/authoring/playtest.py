@@ -20,6 +20,7 @@ how long a path takes to read.
 
 from __future__ import annotations
 
+import difflib
 import gc
 import hashlib
 import json
@@ -109,7 +110,7 @@ class Problem:
     reproduce it."""
 
     kind: str
-    """'error', 'dead-end', 'loop' or 'expect'."""
+    """'error', 'dead-end', 'loop' (of gotos), 'never-ends' (no run reached an ending) or 'expect'."""
     message: str
     location: str | None
     scene: str
@@ -121,18 +122,18 @@ class Problem:
     detail: str | None = None
     """More about it (for an expectation: its condition, and why it failed)."""
 
-    def repro(self, story_arg: str) -> str:
+    def repro(self, story_arg: str, prog: str = "python -m game") -> str:
         """The ``run`` command that plays to the problem."""
         choices = ",".join(str(n) for n in self.numbers)
         given = f" --choices {choices}" if choices else ""  # at the start: no choices
-        return f"python -m game run {shlex.quote(story_arg)}{given} --seed {self.seed} --json"
+        return f"{prog} run {shlex.quote(story_arg)}{given} --seed {self.seed} --json"
 
-    def to_json(self, story_arg: str) -> dict:
+    def to_json(self, story_arg: str, prog: str = "python -m game") -> dict:
         """JSON for ``--json``."""
         return {"kind": self.kind, "message": self.message, "location": self.location,
                 "scene": self.scene, "count": self.count, "choices": list(self.numbers),
                 "seed": self.seed, "step": self.step, "detail": self.detail,
-                "repro": self.repro(story_arg)}
+                "repro": self.repro(story_arg, prog)}
 
 
 @dataclass(slots=True)
@@ -217,6 +218,8 @@ class Report:
     """Every (scene, choice id) some run or explored state was shown locked."""
     max_words: int | None = None
     """``--max-words``: a path that reads more words than this fails the test."""
+    prog: str = "python -m game"
+    """How the user runs us, for the repro commands."""
 
     # -- facts
 
@@ -303,7 +306,7 @@ class Report:
             "never_reached": never,
             "personas": [t.to_json(self.story_arg, self.max_words) for t in self.tallies],
             "exploration": self.exploration,
-            "problems": [p.to_json(self.story_arg) for p in self._sorted_problems()],
+            "problems": [p.to_json(self.story_arg, self.prog) for p in self._sorted_problems()],
         }
 
     def _sorted_problems(self) -> list[Problem]:
@@ -354,7 +357,7 @@ class Report:
                 if p.step is not None or p.detail:
                     at = f"at step {p.step}, scene '{p.scene}'" if p.step is not None else ""
                     w(f"    {at}{': ' if at and p.detail else ''}{p.detail or ''}\n")
-                w(f"    repro: {p.repro(self.story_arg)}\n")
+                w(f"    repro: {p.repro(self.story_arg, self.prog)}\n")
         reasons = []
         if problems:
             reasons.append(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
@@ -477,6 +480,8 @@ class _Partial:
     choice_counts: Counter = field(default_factory=Counter)
     problems: dict = field(default_factory=dict)
     shown_locked: set = field(default_factory=set)
+    stuck: tuple[int, tuple[int, ...]] | None = None
+    """The first run stopped by the step cap: (engine seed, its choice numbers)."""
 
     def add_problem(self, problem: Problem) -> None:
         """Like Report.add_problem."""
@@ -594,6 +599,8 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                 tally.lists[lid] += 1
         elif outcome == "unfinished":
             tally.unfinished += 1
+            if found.stuck is None:
+                found.stuck = (engine_seed, tuple(numbers))
         else:
             tally.stopped += 1
             if outcome == "dead-end":
@@ -668,7 +675,57 @@ def play_runs(story: m.Story, report: Report, persona: Persona, runs: int, seed:
         report.shown_locked |= part.shown_locked
         for problem in part.problems.values():
             report.add_problem(problem)
+    stuck = next((part.stuck for part in parts if part.stuck is not None), None)
+    if tally.runs and not tally.endings and stuck is not None:
+        report.add_problem(_never_ends(story, persona, tally, stuck, max_steps))
     return tally
+
+
+def _never_ends(story: m.Story, persona: Persona, tally: Tally,
+                stuck: tuple[int, tuple[int, ...]], max_steps: int) -> Problem:
+    """No run ended: play the first stuck run again to find the loop it went round."""
+    engine_seed, numbers = stuck
+    scenes, taken = _replay_scenes(story, engine_seed, numbers)
+    first_seen: dict[str, int] = {}
+    cycle: list[str] = []
+    upto = len(numbers)
+    for index, scene in enumerate(scenes):
+        if scene in first_seen:
+            cycle = scenes[first_seen[scene]:index + 1]
+            upto = taken[index]
+            break
+        first_seen[scene] = index
+    loop = " -> ".join(cycle) if cycle else ", ".join(sorted(set(scenes)))
+    where = cycle[0] if cycle else story.start
+    ran = "the run" if tally.runs == 1 else f"all {tally.runs} runs"
+    message = (f"no run reached an ending: {ran} of persona {persona.name} stopped at the "
+               f"step cap ({max_steps} steps); they go round {loop}: add a way out of it "
+               "to an ending")
+    return Problem("never-ends", message, str(story.scenes[where].location), where,
+                   numbers[:upto], engine_seed, tally.unfinished)
+
+
+def _replay_scenes(story: m.Story, engine_seed: int,
+                   numbers: tuple[int, ...]) -> tuple[list[str], list[int]]:
+    """The scenes a run passed through, and how many choices it had taken at each."""
+    engine = Engine(story, seed=engine_seed, lazy_gaps=True)
+    gotos = frozenset(o.id for o in story.outline() if o.goto is not None)
+    scenes = [engine.state.scene]
+    taken = [0]
+    used = 0
+    limit = len(numbers) + len(story.scenes) * (len(numbers) + 1)
+    while len(scenes) < limit and engine.state.ending is None:
+        if engine.state.scene in gotos:
+            engine.proceed()
+        elif used < len(numbers):
+            options = engine.options(explain=False)
+            engine.take(options[numbers[used] - 1].id)
+            used += 1
+        else:
+            break
+        scenes.append(engine.state.scene)
+        taken.append(used)
+    return scenes, taken
 
 
 def _can_fork() -> bool:
@@ -860,11 +917,28 @@ def playtest(story: m.Story, story_arg: str, *, runs: int = DEFAULT_RUNS, seed: 
     return report
 
 
+def _check_personas(story: m.Story, personas: list[Persona]) -> None:
+    """Refuse a persona naming a tag no choice has: it would silently play at random."""
+    tags = sorted({tag for scene in story.scenes.values() for choice in scene.choices
+                   for tag in choice.tags})
+    for persona in personas:
+        for tag, _weight in persona.weights:
+            if tag in tags:
+                continue
+            if not tags:
+                raise ChoiceError(f"--persona: no choice in this story has tags, so '{tag}' "
+                                  "would play at random; add tags: [...] to choices")
+            close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ChoiceError(f"--persona: no choice in this story has the tag '{tag}'; "
+                              f"{hint}its tags are: {', '.join(tags)}")
+
+
 def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAULT_RUNS,
              seed: int = 0, personas: list[str] | None = None, exhaustive: bool = False,
              max_states: int = DEFAULT_MAX_STATES, max_steps: int = DEFAULT_MAX_STEPS,
              as_json: bool = False, jobs: int | None = None, words: bool = False,
-             max_words: int | None = None) -> int:
+             max_words: int | None = None, prog: str = "python -m game") -> int:
     """``python -m game test``: 0 when all is well, 1 on problems or unreached endings.
 
     Raises StoryErrors for a story that does not load (the CLI prints them, exit 2).
@@ -889,11 +963,13 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
     with collector_paused():
         story = load_story_cached(story_path)
         gc.freeze()
+    _check_personas(story, parsed)
     plan_for(story)  # the engine's per-story facts: made once, shared by forked workers
     report = playtest(story, story_arg, runs=runs, seed=seed, personas=parsed or None,
                       exhaustive=exhaustive, max_states=max_states, max_steps=max_steps,
                       jobs=default_jobs() if jobs is None else jobs, words=words,
                       max_words=max_words)
+    report.prog = prog
     if as_json:
         out.write(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
     else:

@@ -498,12 +498,24 @@ class _Compiler:
             return ("v", name)
         if name in FUNCTIONS:
             raise self.fail(f"'{name}' is a function: write {name}(...)", node)
+        if name in scope.tiers:
+            raise self.fail(
+                f"'{name}' is a tier id, and ids are text: put it in quotes, as in "
+                f"tier >= '{name}'", node)
         known = set(scope.vars) | {"day", "true", "false"}
         if scope.has_rating:
             known.add("score")
         if scope.tiers:
             known |= {"tier", "tier_label"}
-        raise self.fail(f"unknown name '{name}'{_suggest(name, known)}", node)
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        if close:
+            raise self.fail(f"unknown name '{name}'; did you mean '{close[0]}'?", node)
+        if self.offset(node) == len(self.source) - len(self.source.lstrip()):
+            hint = (f"write \"'{name}'\" (quotes inside quotes: YAML takes the outer "
+                    "ones for its own)")
+        else:
+            hint = f"write '{name}' in quotes"
+        raise self.fail(f"unknown name '{name}'; if you mean the text {name}, {hint}", node)
 
     def binop(self, node: ast.BinOp) -> tuple[Any, ...]:
         op = type(node.op)
@@ -702,6 +714,11 @@ def _syntax_hint(source: str) -> tuple[str, int] | None:
             continue
         if ch in "'\"":
             quote = ch
+        elif ch == "$":
+            word = re.match(r"\$([A-Za-z_]\w*)", source[i:])
+            name = word.group(1) if word else "name"
+            return (f"'$' marks a variable in Twine, not here: write the name alone, "
+                    f"as in {name}", i)
         elif source.startswith("&&", i):
             return "use 'and' instead of '&&'", i
         elif source.startswith("||", i):

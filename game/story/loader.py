@@ -29,6 +29,7 @@ from game.story.expressions import (
     compile_text,
 )
 from game.story.memory import collector_paused
+from game.story.yamlhints import flow_hint
 from game.story.yamlread import (
     MAX_ERRORS,
     NULL,
@@ -129,6 +130,10 @@ class _Loader:
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
         self.memo = Memo()
+        self._strays: dict[str, int] = {}
+        """Top-level keys that look like scenes that lost their indentation (0-based line)."""
+        self._lost_keys: set[str] = set()
+        """Scenes whose keys were dedented to the level of scene ids."""
         self._polls: dict[str, tuple[tuple[str, ...], str]] = {}
         """Each poll id's options and the first scene that asks it."""
 
@@ -136,7 +141,8 @@ class _Loader:
 
     def load(self) -> m.Story:
         main = self._open(self.file, str(self.file))
-        top = main.reader.mapping(main.root, "the story", TOP_KEYS, required=("title",))
+        top = main.reader.mapping(main.root, "the story", TOP_KEYS, required=("title",),
+                                  unknown=self._stray_scene)
         if top is None:
             self._fail()
         main.keys = top
@@ -197,6 +203,26 @@ class _Loader:
             inc.keys = keys
             self.files.append(inc)
 
+    def _stray_scene(self, key: Node, value: Node) -> str | None:
+        """A top-level key that looks like a scene: it lost its indentation."""
+        if not _looks_like_scene(value):
+            return None
+        name = str(key.value)
+        self._strays[name] = key.start_mark.line
+        return (f"'{name}:' looks like a scene, but it is not indented, so YAML reads it as "
+                "a key of the story; indent it (and what is under it) to line up with the "
+                "other scenes under scenes:")
+
+    def _scene_key(self, sid: str) -> Callable[[Node, Node], str | None]:
+        """Explain a key of a scene that looks like the next scene, indented too far."""
+        def explain(key: Node, value: Node) -> str | None:
+            name = str(key.value)
+            if not ID.fullmatch(name) or not (value.tag == NULL or _looks_like_scene(value)):
+                return None
+            return (f"'{name}' is not a key of a scene; if it is a new scene, it is indented "
+                    f"too far: line it up with '{sid}:'")
+        return explain
+
     @staticmethod
     def _near(target: Path) -> str:
         folder = target.parent
@@ -215,7 +241,17 @@ class _Loader:
                     continue
                 node = file.keys[section][1]
                 entries = file.reader.mapping(node, section)
+                previous = None
                 for name, (knode, vnode) in (entries or {}).items():
+                    if section == "scenes" and name in SCENE_KEYS and previous is not None \
+                            and not _looks_like_scene(vnode):
+                        file.reader.error(
+                            f"'{name}:' is indented like a scene id, so YAML reads it as a "
+                            f"scene called '{name}'; indent it (and what is under it) more, "
+                            f"to put it in scene '{previous}'", knode)
+                        self._lost_keys.add(previous)
+                        continue
+                    previous = name
                     if not ID.fullmatch(name):
                         file.reader.error(
                             f"'{name}' is not a valid id in {section}: use lowercase "
@@ -366,13 +402,15 @@ class _Loader:
 
     def _expr(self, r: Reader, node: Node, what: str) -> Expr | None:
         if not isinstance(node, ScalarNode) or node.tag == NULL:
-            r.error(f"{what} should be an expression, not {kind_of(node)}", node)
+            r.error(f"{what} should be an expression, not {kind_of(node)}"
+                    f"{flow_hint(r.source.lines, node)}", node)
             return None
         return self._compile(r, node, compile_expr)
 
     def _text(self, r: Reader, node: Node, what: str) -> Text | None:
         if not isinstance(node, ScalarNode) or node.tag == NULL:
-            r.error(f"{what} should be text, not {kind_of(node)}", node)
+            r.error(f"{what} should be text, not {kind_of(node)}"
+                    f"{flow_hint(r.source.lines, node)}", node)
             return None
         return self._compile(r, node, compile_text)
 
@@ -591,11 +629,11 @@ class _Loader:
     def _scene(self, file: _File, sid: str, node: Node, rating: m.Rating | None,
                names: _Names) -> m.Scene | None:
         r = file.reader
-        keys = r.mapping(node, f"scene '{sid}'", SCENE_KEYS)
+        keys = r.mapping(node, f"scene '{sid}'", SCENE_KEYS, unknown=self._scene_key(sid))
         if keys is None:
             return None
         ways = [k for k in ("choices", "goto", "ending") if k in keys]
-        if len(ways) != 1:
+        if len(ways) != 1 and not (sid in self._lost_keys and not ways):
             what = "none" if not ways else " and ".join(ways)
             r.error(f"scene '{sid}' needs exactly one of choices, goto or ending (it has {what})",
                     node)
@@ -672,12 +710,15 @@ class _Loader:
     def _goto(self, r: Reader, node: Node, names: _Names) -> str | None:
         target = r.text(node, "goto")
         if target is not None and target not in names.scenes:
-            r.error(f"goto names no scene: '{target}'{suggest(target, names.scenes)}", node)
+            stray = self._strays.get(target)
+            hint = (f" ('{target}:' on line {stray + 1} is not indented under scenes:)"
+                    if stray is not None else suggest(target, names.scenes))
+            r.error(f"goto names no scene: '{target}'{hint}", node)
             return None
         return target
 
     def _blocks(self, r: Reader, node: Node) -> tuple[m.TextBlock, ...]:
-        if isinstance(node, ScalarNode):
+        if isinstance(node, ScalarNode) or (isinstance(node, MappingNode) and node.flow_style):
             text = self._text(r, node, "text")
             return (m.TextBlock(text),) if text is not None else ()
         blocks = []
@@ -889,6 +930,13 @@ def _calls_random(tree: object) -> bool:
             return True
         return any(_calls_random(item) for item in tree)
     return False
+
+
+def _looks_like_scene(node: Node) -> bool:
+    """A mapping with a scene's keys (text, choices, goto, ending)."""
+    return isinstance(node, MappingNode) and any(
+        isinstance(k, ScalarNode) and k.value in ("text", "choices", "goto", "ending")
+        for k, _ in node.value)
 
 
 def _humane(ident: str) -> str:
