@@ -21,7 +21,7 @@ from game.authoring.check import Diagnostic
 from game.authoring.facts import tree_of
 from game.errors import Location
 from game.story import model as m
-from game.story.expressions import Expr, Text
+from game.story.expressions import COUNTING_FUNCTIONS, Expr, Text
 
 NUMBER, TEXT, BOOL = "number", "text", "true/false"
 _NAMES = {NUMBER: "a number", TEXT: "text", BOOL: "true/false"}
@@ -98,7 +98,7 @@ class _Checker:
                 self._infer(item, problems)
             return None
         if tag == "fn":
-            return NUMBER if node[1] in ("visits", "rating") else BOOL
+            return NUMBER if node[1] in COUNTING_FUNCTIONS else BOOL
         if tag == "call":
             kinds = [self._infer(arg, problems) for arg in node[2:]]
             wrong = [k for k in kinds if k not in (None, NUMBER)]

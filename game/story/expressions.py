@@ -44,6 +44,8 @@ MAX_DEPTH = 50
 """Deepest nesting of expression nodes or brackets."""
 
 ID_FUNCTIONS = ("listed", "visited", "visits", "rating", "can", "recorded")
+COUNTING_FUNCTIONS = frozenset({"visits", "rating", "recorded"})
+"""The id functions that give a number; the others give true/false."""
 """Functions taking one declared id in quotes, checked at load time."""
 VALUE_FUNCTIONS = ("random", "min", "max", "abs", "round")
 """Functions taking expressions."""

@@ -105,3 +105,20 @@ def test_types_inside_branches_services_and_stars(tmp_path: Path) -> None:
         "          - set: {money: \"'x'\"}\n"))
     found = check_types(load_story(write(tmp_path, story)))
     assert [(d.line, d.severity) for d in found] == [(16, "warning"), (18, "error")]
+
+
+def test_every_counting_function_is_a_number(tmp_path):
+    """visits(), rating() and recorded() give numbers: comparing them with numbers is fine."""
+    story = tmp_path / "counts.yaml"
+    story.write_text(
+        "title: Counts\nstart: a\n"
+        "rating: {name: Merit, start: 10, rules: {late: {change: -1, label: Late}}}\n"
+        "scenes:\n"
+        "  a:\n"
+        "    text: Hello.\n"
+        "    choices:\n"
+        "      - {text: One, goto: b, if: \"recorded('late') == 0 and visits('a') > 0\"}\n"
+        "  b: {text: Bye., ending: {title: Done}}\n")
+    from game.authoring.check import check_path
+    findings = check_path(story)
+    assert [f for f in findings if "compares" in str(f) or "always false" in str(f)] == []
