@@ -51,7 +51,9 @@ def open_game(story: Story, seed: int, new: bool, slot: str | None,
             raise SaveError(problems)
         engine, report = loaded
         return engine, _resumed(report, slot)
-    if not new:
+    if new:
+        store.start_over(AUTOSAVE)  # never read: whatever it holds is replaced
+    else:
         loaded = store.load(AUTOSAVE)
         if loaded is not None and not loaded[0].ended:
             engine, report = loaded

@@ -9,6 +9,7 @@ overwritten unread; an unwritable folder warns once and play goes on.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
@@ -47,8 +48,27 @@ def save_document(engine: Engine) -> dict:
     }
 
 
-def parse_save(text: str, where: str) -> dict:
-    """Check a save document's shape; raise SaveError naming the problem."""
+MAX_SAVE_BYTES = 16 * 1024 * 1024
+"""The largest save file read (a path of ~300,000 steps); a larger one is damaged."""
+
+SEED_RANGE = range(-(2**63), 2**64)
+"""The seeds a save may hold: what fits in 64 bits (``--seed`` takes the same)."""
+
+_TEXT_FIELDS = ("story_title", "story_version", "content_hash", "scene", "saved")
+"""Optional fields a front end shows or compares: text when present."""
+
+
+def parse_save(text: str | bytes, where: str) -> dict:
+    """Check a save document's shape, types and ranges; raise SaveError naming the problem.
+
+    Any text at all gives either a document every field of which has the type
+    and range the loader expects, or a one-line SaveError: a file nested too
+    deeply, a number too long to read, a field of the wrong type are all
+    "damaged", never an exception of another kind.
+    """
+    if len(text) > MAX_SAVE_BYTES:
+        raise SaveError(f"{where}: the save file is damaged (larger than "
+                        f"{MAX_SAVE_BYTES // (1024 * 1024)} MB)")
     if not text.strip():
         raise SaveError(f"{where}: the save file is empty")
     try:
@@ -57,24 +77,65 @@ def parse_save(text: str, where: str) -> dict:
         raise SaveError(
             f"{where}:{exc.lineno}:{exc.colno}: the save file is damaged (not valid JSON: "
             f"{exc.msg})") from None
+    except RecursionError:
+        raise SaveError(f"{where}: the save file is damaged (nested too deeply)") from None
+    except ValueError:  # a number with more digits than Python converts (4,300)
+        raise SaveError(f"{where}: the save file is damaged (a number is too long)") from None
     if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
         raise SaveError(f"{where}: not a Standing save file")
     version = data.get("format_version")
-    if not isinstance(version, int):
+    if type(version) is not int:
         raise SaveError(f"{where}: the save file has no format version")
     if version > SAVE_VERSION:
         raise SaveError(
             f"{where}: the save was made by a newer Standing (save format {version}, "
             f"this one reads {SAVE_VERSION}); update Standing to load it")
+    if version < 1:
+        raise SaveError(f"{where}: the save file's format version ({version}) is damaged")
     path = data.get("path")
     if not isinstance(path, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+        type(p) is list and len(p) == 2 and type(p[0]) is str and type(p[1]) is str
         for p in path
     ):
         raise SaveError(f"{where}: the save file's path is damaged")
-    if not isinstance(data.get("seed"), int) or not isinstance(data.get("story"), str):
+    seed, story = data.get("seed"), data.get("story")
+    if type(seed) is not int or type(story) is not str:
         raise SaveError(f"{where}: the save file is missing its seed or story")
+    if seed not in SEED_RANGE:
+        raise SaveError(f"{where}: the save file's seed is damaged (not a 64-bit number)")
+    polls = data.get("polls", [])
+    if not isinstance(polls, list) or not all(
+        type(a) is list and len(a) == 4 and type(a[0]) is int and type(a[1]) is str
+        and type(a[2]) is str and type(a[3]) is int for a in polls
+    ):
+        raise SaveError(f"{where}: the save file's poll answers are damaged")
+    for name in _TEXT_FIELDS:
+        if data.get(name) is not None and type(data[name]) is not str:
+            raise SaveError(f"{where}: the save file's {name.replace('_', ' ')} is damaged")
+    score = data.get("score")
+    if score is not None and (type(score) not in (int, float) or not math.isfinite(score)):
+        raise SaveError(f"{where}: the save file's score is damaged")
     return data
+
+
+def read_save(path: Path) -> dict:
+    """Read and check a save file (at most MAX_SAVE_BYTES); SaveError for any problem.
+
+    FileNotFoundError and NotADirectoryError pass through: the slot is empty.
+    """
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SAVE_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        raise
+    except OSError as exc:
+        raise SaveError(f"{path}: cannot read the save: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SaveError(f"{path}: cannot read the save: it is not UTF-8 text ({exc.reason} "
+                        f"at byte {exc.start})") from None
+    return parse_save(text, str(path))
 
 
 def restore(story: Story, data: dict, where: str = "save") -> tuple[Engine, ReplayReport]:
@@ -185,14 +246,10 @@ class SaveStore:
         """A slot's document, None if there is none; an unusable file is moved aside."""
         path = self.file(slot)
         try:
-            text = path.read_text(encoding="utf-8")
+            data = read_save(path)
         except (FileNotFoundError, NotADirectoryError):
             self._checked.add(slot)  # no save (a folder under a file holds none)
             return None
-        except (OSError, UnicodeDecodeError) as exc:
-            return self._aside(slot, path, SaveError(f"{path}: cannot read the save: {exc}"))
-        try:
-            data = parse_save(text, str(path))
         except SaveError as exc:
             return self._aside(slot, path, exc)
         if data["story"] != self.story.id:
@@ -218,6 +275,18 @@ class SaveStore:
         self._checked.add(slot)
         self.warnings.append(f"{exc} — it was moved aside to {target.name}")
         return None
+
+    def start_over(self, slot: str = AUTOSAVE) -> None:
+        """A new game will replace this slot: its old file is never read (``--new``).
+
+        The player chose to start again, so whatever the file holds (a game, or
+        damage) is replaced by the first save, unread.
+        """
+        self.file(slot)  # a bad slot name is still an error
+        if slot not in self._checked:
+            sweep_temporaries(self.file(slot))
+        self._checked.add(slot)
+        self._kept.discard(slot)
 
     def load(self, slot: str = AUTOSAVE) -> tuple[Engine, ReplayReport] | None:
         """Restore a slot's game, or None when the slot is empty or unusable."""
@@ -266,11 +335,13 @@ class SaveStore:
             if not SLOT.fullmatch(slot):
                 continue
             try:
-                data = parse_save(path.read_text(encoding="utf-8"), str(path))
+                data = read_save(path)
                 out.append(SlotInfo(slot, path, data.get("scene"), data.get("score"),
                                     len(data["path"]), data.get("saved")))
-            except (SaveError, OSError, UnicodeDecodeError) as exc:
+            except SaveError as exc:
                 out.append(SlotInfo(slot, path, None, None, 0, None, str(exc)))
+            except OSError:
+                continue  # gone since the folder was listed
         out.sort(key=lambda s: (s.slot != AUTOSAVE, s.slot))
         return out
 

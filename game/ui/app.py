@@ -169,6 +169,8 @@ class StandingApp(App[int]):
                 note = (f"Resumed your game after {report.applied} steps." if report.complete
                         else f"Resumed your game, but the story has changed: {report.problem}. "
                              f"{report.applied} of {report.total} steps were replayed.")
+        else:
+            store.start_over(AUTOSAVE)  # "Start over": the old autosave is replaced unread
         if engine is None:
             engine = Engine(story, seed=self.seed)
         self.call_from_thread(self.push_screen, self._play(engine, store, note))

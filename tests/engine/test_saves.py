@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine_helpers import FIXTURES, engine, frozen, story
 from game.engine import saves
@@ -189,6 +191,18 @@ BAD_FILES = {
     "newer": (None, "newer Standing (save format 99"),
     "bad_path": (None, "path is damaged"),
     "no_seed": (None, "missing its seed"),
+    "seed_of_5000_digits": (None, "a number is too long"),
+    "nested_200000_deep": ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+    "deep_inside_the_path": (None, "nested too deeply"),
+    "seed_past_64_bits": (None, "seed is damaged"),
+    "seed_true": (None, "missing its seed"),
+    "version_0": (None, "format version (0) is damaged"),
+    "version_true": (None, "no format version"),
+    "polls_damaged": (None, "poll answers are damaged"),
+    "score_nan": (None, "score is damaged"),
+    "score_text": (None, "score is damaged"),
+    "scene_a_list": (None, "scene is damaged"),
+    "title_a_mapping": (None, "story title is damaged"),
 }
 
 
@@ -205,6 +219,30 @@ def bad_text(kind: str) -> str:
         doc["path"] = [["one"], ["two", 3]]
     elif kind == "no_seed":
         del doc["seed"]
+    elif kind == "seed_of_5000_digits":
+        doc["seed"] = 12345
+        return json.dumps(doc).replace("12345", "9" * 5000)
+    elif kind == "deep_inside_the_path":
+        doc["path"] = 7
+        return json.dumps(doc).replace('"path": 7', '"path": ' + "[" * 100_000 + "]" * 100_000)
+    elif kind == "seed_past_64_bits":
+        doc["seed"] = 2**64
+    elif kind == "seed_true":
+        doc["seed"] = True
+    elif kind == "version_0":
+        doc["format_version"] = 0
+    elif kind == "version_true":
+        doc["format_version"] = True
+    elif kind == "polls_damaged":
+        doc["polls"] = [[0, "poll", "scene"]]
+    elif kind == "score_nan":
+        doc["score"] = float("nan")
+    elif kind == "score_text":
+        doc["score"] = "12"
+    elif kind == "scene_a_list":
+        doc["scene"] = ["start"]
+    elif kind == "title_a_mapping":
+        doc["story_title"] = {"x": 1}
     return json.dumps(doc)
 
 
@@ -226,6 +264,29 @@ def test_a_damaged_save_is_moved_aside_with_a_warning(tmp_path, kind):
     (aside,) = tmp_path.glob("walk.autosave.json.corrupt-*")
     assert aside.read_text(encoding="utf-8") == bad_text(kind)
     assert aside.name in warning
+
+
+def test_a_save_larger_than_the_cap_is_moved_aside_unparsed(tmp_path, monkeypatch):
+    monkeypatch.setattr(saves, "MAX_SAVE_BYTES", 2000)
+    parsed = []
+    monkeypatch.setattr(saves.json, "loads", lambda text: parsed.append(text))
+    store = SaveStore(tmp_path, story("walk"))
+    store.file(AUTOSAVE).write_text(good_text() + " " * 5000, encoding="utf-8")
+    assert store.load() is None
+    assert "larger than" in store.warnings[0] and "moved aside" in store.warnings[0]
+    assert parsed == []
+
+
+def test_start_over_replaces_the_autosave_unread(tmp_path, monkeypatch):
+    store = SaveStore(tmp_path, story("walk"))
+    store.file(AUTOSAVE).write_text("[" * 200_000, encoding="utf-8")
+    read = []
+    monkeypatch.setattr(saves, "read_save", lambda path: read.append(path))
+    store.start_over(AUTOSAVE)
+    assert store.save(walked())
+    assert read == [] and store.warnings == []
+    monkeypatch.undo()
+    assert SaveStore(tmp_path, story("walk")).load() is not None
 
 
 def test_a_file_that_is_not_utf8_is_moved_aside(tmp_path):
@@ -448,3 +509,61 @@ def test_stale_temporary_files_of_a_killed_save_are_swept(tmp_path):
     assert store.save(Engine(story, seed=1))
     assert not stale.exists() and fresh.exists()
     assert sweep_temporaries(target) == 0
+
+
+# -- any bytes at all ------------------------------------------------------------------------
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                  max_size=4),
+    max_leaves=20,
+)
+FIELDS = ["format", "format_version", "story", "story_title", "story_version", "content_hash",
+          "seed", "path", "polls", "scene", "score", "saved", "extra"]
+
+
+def a_damaged_document(base: dict) -> st.SearchStrategy[bytes]:
+    """A valid save with fields replaced by any JSON, or cut, or any bytes at all."""
+    changed = st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=4).map(
+        lambda edits: json.dumps({**base, **edits}).encode())
+    cut = st.integers(0, 400).map(lambda n: json.dumps(base).encode()[:n])
+    text = json.dumps(base)
+    huge = st.sampled_from(FIELDS).flatmap(lambda name: st.sampled_from([
+        text.replace("{", '{"%s": %s, ' % (name, "9" * 5000), 1),
+        text.replace("{", '{"%s": %s, ' % (name, "[" * 100_000 + "]" * 100_000), 1),
+    ])).map(str.encode)
+    return changed | cut | huge | st.binary(max_size=200) | JSON_VALUES.map(
+        lambda v: json.dumps(v).encode())
+
+
+def load_from_bytes(folder: Path, data: bytes) -> tuple[SaveStore, object]:
+    store = SaveStore(folder, story("walk"))
+    store.file(AUTOSAVE).write_bytes(data)
+    return store, store.load()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_bytes_in_a_save_file_load_cleanly_or_are_moved_aside(tmp_path_factory, data):
+    base = save_document(walked())
+    blob = data.draw(a_damaged_document(base))
+    folder = tmp_path_factory.mktemp("saves")
+    store, loaded = load_from_bytes(folder, blob)
+    if loaded is None:
+        assert len(store.warnings) == 1 and "\n" not in store.warnings[0]
+        assert "moved aside" in store.warnings[0] or "not 'walk'" in store.warnings[0]
+        assert not store.file(AUTOSAVE).exists()
+        assert [p.read_bytes() for p in folder.glob("*.corrupt-*")] == [blob]
+    else:
+        eng, report = loaded
+        assert eng.story.id == "walk" and report.applied <= report.total
+        eng.view()  # the restored game can be shown
+        assert store.save(eng)
+    for info in SaveStore(folder, story("walk")).slots():  # the Save/Load screen's listing
+        assert info.problem is None, info.problem
+        assert info.scene is None or type(info.scene) is str
+        assert info.saved is None or type(info.saved) is str
+        assert info.score is None or (type(info.score) in (int, float)
+                                      and abs(info.score) < float("inf"))
