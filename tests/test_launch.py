@@ -91,3 +91,51 @@ def test_the_widest_seeds_save_and_load(save_folder, monkeypatch, capsys):
         assert cli.main(["play", str(TUTORIAL), "--plain"]) == 0
         out = capsys.readouterr().out
         assert "Resumed your saved game after 1 steps." in out and "Warning" not in out
+
+
+# -- two stories with one id ---------------------------------------------------------------------
+
+
+def downloads(tmp_path: Path) -> Path:
+    """A --stories folder holding a story that calls itself 'tutorial'."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    text = (ROOT / "stories" / "half_a_star.yaml").read_text(encoding="utf-8")
+    (folder / "cool.yaml").write_text(text.replace("id: half_a_star", "id: tutorial"),
+                                      encoding="utf-8")
+    return folder
+
+
+def test_list_warns_when_two_stories_share_an_id(save_folder, tmp_path, monkeypatch, capsys):
+    folder = downloads(tmp_path)
+    assert cli.main(["--stories", str(folder), "list"]) == 0
+    out = capsys.readouterr().out
+    (warning,) = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert "2 stories have the id 'tutorial'" in warning
+    assert str(TUTORIAL) in warning and str(folder / "cool.yaml") in warning
+    assert cli.main(["list"]) == 0
+    assert "warning" not in capsys.readouterr().out
+
+
+def test_the_plain_picker_warns_when_two_stories_share_an_id(save_folder, tmp_path, monkeypatch,
+                                                              capsys):
+    folder = downloads(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("q\n"))
+    assert cli.main(["--plain", "--stories", str(folder)]) == 0
+    assert "warning: 2 stories have the id 'tutorial'" in capsys.readouterr().out
+
+
+def test_playing_a_story_with_a_bundled_id_warns_and_keeps_its_saves_apart(save_folder, tmp_path,
+                                                                           monkeypatch, capsys):
+    cool = downloads(tmp_path) / "cool.yaml"
+    assert play(monkeypatch, capsys, ["--new"], "1\nq\n")[0] == 0  # the bundled tutorial
+    bundled_save = (save_folder / "tutorial.autosave.json").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\nq\n"))
+    assert cli.main(["play", str(cool), "--plain", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Warning: this story has the id 'tutorial', like a story that comes with" in out
+    assert "Resumed" not in out
+    assert (save_folder / "tutorial.autosave.json").read_bytes() == bundled_save
+    assert len(list(save_folder.glob("tutorial-*.autosave.json"))) == 1
+    _, out, _ = play(monkeypatch, capsys, [])
+    assert "Resumed your saved game after 1 steps." in out and "Warning" not in out

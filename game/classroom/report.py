@@ -53,12 +53,31 @@ def find_story(story_id: str, folders: list[Path]) -> Story | None:
     return None
 
 
+def _same_source(sessions: list, story: Story, notes: list[str]) -> list:
+    """The sessions of ``story`` itself: a story with the same id from elsewhere (a
+    download reusing a bundled story's id) is left out, and a note says so."""
+    from game.story.catalog import BUNDLED, source_kind
+
+    kind = source_kind(story)
+    kept = [s for s in sessions if s.source is None or s.source == kind]
+    apart = len(sessions) - len(kept)
+    if apart:
+        which = "that is not the one that comes with Standing" if kind == BUNDLED else \
+            "that comes with Standing"
+        notes.append(f"{apart} session{'s' * (apart != 1)} played another story with the id "
+                     f"'{story.id}' (one {which}) and {'are' if apart != 1 else 'is'} not in "
+                     "this report: report on them with --story PATH.")
+    return kept
+
+
 def build_report(records: ClassRecords, story: Story | None, story_id: str,
                  notes: list[str] | None = None, show_small: bool = False,
                  per_player: bool = False) -> ClassReport:
     """Aggregate the sessions of ``story_id`` (``story`` gives labels, order and debrief)."""
     notes = list(notes or [])
     sessions = [s for s in records.sessions if s.story == story_id]
+    if story is not None:
+        sessions = _same_source(sessions, story, notes)
     resolve = (lambda sid: story.resolve(sid) or sid) if story else (lambda sid: sid)
     if story is not None:
         other = sum(1 for s in sessions if s.content_hash and s.content_hash != story.content_hash)

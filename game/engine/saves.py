@@ -8,6 +8,7 @@ overwritten unread; an unwritable folder warns once and play goes on.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from game.engine.engine import Engine, ReplayReport
 from game.errors import SaveError
+from game.story.catalog import BUNDLED, bundled_ids, source_key
 from game.story.model import Story
 
 SAVE_FORMAT = "standing-save"
@@ -235,16 +237,51 @@ class SaveStore:
         """Slots whose file was read (or absent, or moved aside): safe to overwrite."""
         self._kept: set[str] = set()
         """Slots whose unusable file could not be moved aside: never written."""
+        self._prefixes: dict[str, str] = {}
+
+    def prefix(self) -> str:
+        """What this story's save files are named by: its id, and for a story that is not
+        bundled a digest of where it is, so two stories sharing an id never share saves.
+
+        A bundled story keeps the id alone (the name saves had before), so its saves
+        stay readable.
+        """
+        story = self.story
+        known = self._prefixes.get(story.path)
+        if known is None:
+            key = source_key(story)
+            known = story.id if key == BUNDLED else (
+                f"{story.id}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}")
+            self._prefixes[story.path] = known
+        return known
 
     def file(self, slot: str) -> Path:
         """The file of a slot."""
         if not SLOT.fullmatch(slot):
             raise SaveError(f"'{slot}' is not a slot name: use letters, digits and _")
-        return self.folder / f"{self.story.id}.{slot}.json"
+        return self.folder / f"{self.prefix()}.{slot}.json"
+
+    def _adopt(self, slot: str) -> None:
+        """Take over a save named by the id alone (before saves named the story's source).
+
+        Such a save belongs to the bundled story of that id when there is one, and
+        otherwise to the first story of that id that looks for it.
+        """
+        prefix = self.prefix()
+        if prefix == self.story.id or self.story.id in bundled_ids():
+            return
+        old = self.folder / f"{self.story.id}.{slot}.json"
+        new = self.file(slot)
+        try:
+            if old.is_file() and not new.exists():
+                os.replace(old, new)
+        except OSError:
+            pass  # it stays where it was, read by no one: never lost
 
     def read(self, slot: str = AUTOSAVE) -> dict | None:
         """A slot's document, None if there is none; an unusable file is moved aside."""
         path = self.file(slot)
+        self._adopt(slot)
         try:
             data = read_save(path)
         except (FileNotFoundError, NotADirectoryError):
@@ -306,12 +343,11 @@ class SaveStore:
     def write(self, document: dict, slot: str = AUTOSAVE) -> bool:
         """Write a ``save_document`` to a slot (lets a front end write off its UI thread)."""
         path = self.file(slot)
-        if slot not in self._checked and slot not in self._kept and path.exists():
+        if slot not in self._checked and slot not in self._kept:
+            sweep_temporaries(path)  # once: what a killed save left
             self.read(slot)  # never overwrite a file unread: a corrupt one goes aside
         if slot in self._kept:
             return False  # unusable and stuck in place: never overwrite it
-        if slot not in self._checked:
-            sweep_temporaries(path)
         try:
             write_atomic(path, json.dumps(document, indent=1))
         except OSError as exc:
@@ -329,8 +365,13 @@ class SaveStore:
         out = []
         if not self.folder.is_dir():
             return out
-        prefix = f"{self.story.id}."
-        for path in sorted(self.folder.glob(f"{self.story.id}.*.json")):
+        if self.prefix() != self.story.id:
+            for path in self.folder.glob(f"{self.story.id}.*.json"):
+                slot = path.name[len(self.story.id) + 1:-len(".json")]
+                if SLOT.fullmatch(slot):
+                    self._adopt(slot)
+        prefix = f"{self.prefix()}."
+        for path in sorted(self.folder.glob(f"{prefix}*.json")):
             slot = path.name[len(prefix):-len(".json")]
             if not SLOT.fullmatch(slot):
                 continue

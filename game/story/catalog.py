@@ -1,13 +1,25 @@
-"""Finding stories on disk: the bundled ones and any folder an author names."""
+"""Finding stories on disk: the bundled ones and any folder an author names.
+
+Also what tells two stories with the same id apart: where each comes from
+(``source_key``), so that saves and class records never mix them. This module
+imports no YAML (the loader is imported when a catalog is loaded), so the
+engine's saves can ask it.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from game.errors import StoryErrors
-from game.story.loader import load_story
 from game.story.model import Story
+
+BUNDLED = "bundled"
+"""The source key of a story shipped with Standing (wherever it is installed)."""
+
+OTHER = "other"
+"""The source kind of any other story (a class record does not name its path)."""
 
 
 def bundled_folder() -> Path:
@@ -122,6 +134,8 @@ def in_order(folder: Path, paths: list[Path]) -> list[Path]:
 
 def catalog(folders: list[Path]) -> list[Entry]:
     """Load every story in the folders (in each folder's order), keeping broken ones."""
+    from game.story.loader import load_story
+
     entries = []
     listed: set[Path] = set()
     for folder in folders:
@@ -143,3 +157,57 @@ def _real(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError):
         return path
+
+
+def is_bundled(path: str | os.PathLike[str]) -> bool:
+    """True for a story (file or folder) inside the bundled stories' folder."""
+    try:
+        return Path(path).resolve().is_relative_to(bundled_folder().resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def source_key(story: Story) -> str:
+    """Where a story comes from: BUNDLED, or the real path of its file or folder.
+
+    A bundled story's key stays the same when Standing is reinstalled elsewhere;
+    any other story's key stays the same while its files are edited in place.
+    """
+    if is_bundled(story.path):
+        return BUNDLED
+    return str(_real(Path(story.path)))
+
+
+def source_kind(story: Story) -> str:
+    """BUNDLED or OTHER: what a class record says of a story's source (never its path,
+    which differs from one student's computer to the next and may name them)."""
+    return BUNDLED if is_bundled(story.path) else OTHER
+
+
+def bundled_ids() -> frozenset[str]:
+    """The ids of the bundled stories (each is named by its file or folder)."""
+    return frozenset(p.name if p.is_dir() else p.stem for p in find_stories(bundled_folder()))
+
+
+def shared_ids(entries: list[Entry]) -> dict[str, list[Path]]:
+    """The ids that more than one loaded story has, with those stories' paths in order."""
+    paths: dict[str, list[Path]] = {}
+    for entry in entries:
+        if entry.story is not None:
+            paths.setdefault(entry.story.id, []).append(entry.path)
+    return {sid: found for sid, found in paths.items() if len(found) > 1}
+
+
+def shared_id_warning(story_id: str, paths: list[Path]) -> str:
+    """One line saying that several stories share an id, and what that means."""
+    names = "; ".join(str(p) for p in paths)
+    return (f"{len(paths)} stories have the id '{story_id}' ({names}): their saves and class "
+            "records are kept apart; play one by its path to be sure which")
+
+
+def shared_id_notice(story: Story) -> str | None:
+    """A warning when a story that is not bundled has the id of a bundled one."""
+    if is_bundled(story.path) or story.id not in bundled_ids():
+        return None
+    return (f"this story has the id '{story.id}', like a story that comes with Standing: "
+            "its saves and class records are kept apart from that story's")

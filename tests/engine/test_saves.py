@@ -261,7 +261,7 @@ def test_a_damaged_save_is_moved_aside_with_a_warning(tmp_path, kind):
     (warning,) = store.warnings
     assert BAD_FILES[kind][1] in warning and "moved aside" in warning
     assert not target.exists()
-    (aside,) = tmp_path.glob("walk.autosave.json.corrupt-*")
+    (aside,) = tmp_path.glob(f"{store.file(AUTOSAVE).name}.corrupt-*")
     assert aside.read_text(encoding="utf-8") == bad_text(kind)
     assert aside.name in warning
 
@@ -312,7 +312,7 @@ def test_a_corrupt_autosave_is_never_overwritten_unread(tmp_path):
     store = SaveStore(tmp_path, story("walk"))
     store.file(AUTOSAVE).write_text("{ half a sa", encoding="utf-8")
     assert store.save(walked())  # saving without loading first
-    (aside,) = tmp_path.glob("walk.autosave.json.corrupt-*")
+    (aside,) = tmp_path.glob(f"{store.file(AUTOSAVE).name}.corrupt-*")
     assert aside.read_text(encoding="utf-8") == "{ half a sa"
     assert "moved aside" in store.warnings[0]
     assert parse_save(store.file(AUTOSAVE).read_text(encoding="utf-8"), "x")["path"]
@@ -338,7 +338,7 @@ def test_slots_list_damaged_files_with_their_problem(tmp_path):
     store = SaveStore(tmp_path, story("walk"))
     store.save(walked(), "good")
     store.file("bad").write_text("nope", encoding="utf-8")
-    (tmp_path / ".walk.autosave.json.abc.tmp").write_text("partial", encoding="utf-8")
+    (tmp_path / f".{store.file(AUTOSAVE).name}.abc.tmp").write_text("partial", encoding="utf-8")
     listed = {s.slot: s for s in store.slots()}
     assert set(listed) == {"good", "bad"}
     assert listed["bad"].problem and "not valid JSON" in listed["bad"].problem
@@ -398,7 +398,7 @@ def test_failure_between_write_and_rename_keeps_the_previous_save(tmp_path, monk
         store.save(walked())
     monkeypatch.undo()
     assert store.file(AUTOSAVE).read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["walk.autosave.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [store.file(AUTOSAVE).name]
     loaded, report = SaveStore(tmp_path, story("walk")).load()
     assert report.complete and loaded.path == [("one", "left")]
 
@@ -433,7 +433,7 @@ def test_a_process_killed_before_the_rename_leaves_the_previous_save_loadable(tm
                            str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 9, done.stderr
     assert store.file(AUTOSAVE).read_bytes() == before
-    assert len(list(tmp_path.glob(".walk.autosave.json.*.tmp"))) == 1  # what a kill leaves
+    assert len(list(tmp_path.glob(f".{store.file(AUTOSAVE).name}.*.tmp"))) == 1  # what a kill leaves
     fresh = SaveStore(tmp_path, story("walk"))
     loaded, report = fresh.load()
     assert report.complete and loaded.path == [("one", "left")]
@@ -567,3 +567,89 @@ def test_any_bytes_in_a_save_file_load_cleanly_or_are_moved_aside(tmp_path_facto
         assert info.saved is None or type(info.saved) is str
         assert info.score is None or (type(info.score) in (int, float)
                                       and abs(info.score) < float("inf"))
+
+
+# -- two stories with one id never share saves ------------------------------------------------
+
+BUNDLED_TUTORIAL = ROOT / "stories" / "tutorial.yaml"
+
+
+def impostor(tmp_path: Path, name: str = "cool.yaml") -> Path:
+    """A downloaded story that calls itself 'tutorial' (it is walk.yaml inside)."""
+    text = (FIXTURES / "walk.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id: .*$", "id: tutorial", text) if re.search(r"(?m)^id:", text) \
+        else "id: tutorial\n" + text
+    folder = tmp_path / "downloads"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_story_reusing_a_bundled_id_never_touches_the_bundled_storys_saves(tmp_path):
+    bundled, other = load_story(BUNDLED_TUTORIAL), load_story(impostor(tmp_path))
+    assert bundled.id == other.id == "tutorial"
+    mine = SaveStore(tmp_path, bundled)
+    game = Engine(bundled, seed=5)
+    game.take(game.view().open_choices[0].id)
+    assert mine.save(game)
+    before = mine.file(AUTOSAVE).read_bytes()
+    theirs = SaveStore(tmp_path, other)
+    assert theirs.file(AUTOSAVE) != mine.file(AUTOSAVE)
+    assert theirs.load() is None and theirs.warnings == []
+    assert theirs.save(engine_of(other, "left"))
+    assert mine.file(AUTOSAVE).read_bytes() == before
+    loaded, report = SaveStore(tmp_path, bundled).load()
+    assert report.complete and loaded.path == game.path
+    assert [s.slot for s in SaveStore(tmp_path, bundled).slots()] == [AUTOSAVE]
+    assert [s.steps for s in SaveStore(tmp_path, other).slots()] == [1]
+
+
+def engine_of(story_, *choices: str) -> Engine:
+    game = Engine(story_, seed=1)
+    for choice in choices:
+        game.take(choice)
+    return game
+
+
+def test_a_bundled_storys_save_keeps_its_old_name(tmp_path):
+    store = SaveStore(tmp_path, load_story(BUNDLED_TUTORIAL))
+    assert store.file(AUTOSAVE).name == "tutorial.autosave.json"
+
+
+def test_two_copies_of_a_story_in_two_folders_keep_apart_saves(tmp_path):
+    first = impostor(tmp_path)
+    second = tmp_path / "elsewhere" / "cool.yaml"
+    second.parent.mkdir()
+    second.write_bytes(first.read_bytes())
+    a, b = SaveStore(tmp_path, load_story(first)), SaveStore(tmp_path, load_story(second))
+    assert a.file(AUTOSAVE) != b.file(AUTOSAVE)
+    # the same story named another way (a relative path, a link) is the same story
+    os.symlink(first.parent, tmp_path / "link")
+    assert SaveStore(tmp_path, load_story(tmp_path / "link" / "cool.yaml")).file(AUTOSAVE) \
+        == a.file(AUTOSAVE)
+
+
+def test_an_old_save_named_by_id_is_adopted_by_a_story_no_bundled_story_claims(tmp_path):
+    walk = story("walk")
+    old = tmp_path / "walk.autosave.json"
+    old.write_text(json.dumps(save_document(walked())), encoding="utf-8")
+    (tmp_path / "walk.mine.json").write_text(json.dumps(save_document(walked())),
+                                             encoding="utf-8")
+    store = SaveStore(tmp_path, walk)
+    assert {s.slot for s in store.slots()} == {AUTOSAVE, "mine"}
+    loaded, report = store.load()
+    assert report.complete and loaded.path == walked().path
+    assert not old.exists() and store.file(AUTOSAVE).exists()
+
+
+def test_an_old_save_named_by_a_bundled_id_stays_the_bundled_storys(tmp_path):
+    bundled = load_story(BUNDLED_TUTORIAL)
+    game = Engine(bundled, seed=5)
+    game.take(game.view().open_choices[0].id)
+    old = tmp_path / "tutorial.autosave.json"
+    old.write_text(json.dumps(save_document(game)), encoding="utf-8")
+    theirs = SaveStore(tmp_path, load_story(impostor(tmp_path)))
+    assert theirs.load() is None and theirs.slots() == [] and old.exists()
+    loaded, report = SaveStore(tmp_path, bundled).load()
+    assert report.complete and loaded.path == game.path

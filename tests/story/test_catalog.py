@@ -137,3 +137,36 @@ def test_list_check_and_play_with_a_looping_folder(tmp_path: Path, monkeypatch, 
     assert cli.main(["check", str(folder)]) == 0
     assert "checked 2 stories" in capsys.readouterr().out
     assert cli.resolve_story("demo", [folder]).name == "demo"
+
+
+def test_bundled_ids_are_the_ids_the_bundled_stories_load_with() -> None:
+    from game.story.catalog import bundled_folder, bundled_ids
+
+    loaded = {e.story.id for e in catalog([bundled_folder()]) if e.story}
+    assert bundled_ids() == loaded and "tutorial" in loaded
+
+
+def test_shared_ids_name_every_story_of_an_id(tmp_path: Path) -> None:
+    from game.story.catalog import bundled_folder, shared_ids, source_key
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    text = STORY.read_text(encoding="utf-8").replace("id: half_a_star", "id: tutorial")
+    (folder / "cool.yaml").write_text(text, encoding="utf-8")
+    entries = catalog([bundled_folder(), folder])
+    shared = shared_ids(entries)
+    assert list(shared) == ["tutorial"]
+    assert [p.name for p in shared["tutorial"]] == ["tutorial.yaml", "cool.yaml"]
+    keys = {source_key(e.story) for e in entries if e.story and e.story.id == "tutorial"}
+    assert keys == {"bundled", str((folder / "cool.yaml").resolve())}
+
+
+def test_the_catalog_module_imports_no_yaml() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, game.story.catalog, game.engine.saves; "
+            "print('yaml' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr
