@@ -7,7 +7,6 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
-from game.engine.saves import default_folder
 from game.ui.app import StandingApp
 from game.ui.screens.ask import AskDialog
 from game.ui.screens.help import HelpScreen
