@@ -8,10 +8,12 @@ overwritten unread; an unwritable folder warns once and play goes on.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
 import os
+import stat
 import re
 import tempfile
 import time
@@ -120,14 +122,32 @@ def parse_save(text: str | bytes, where: str) -> dict:
     return data
 
 
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a regular file; OSError for anything else.
+
+    Opened without blocking, so a named pipe or a device put where a file was
+    expected cannot hang the reader.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return handle.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
 def read_save(path: Path) -> dict:
     """Read and check a save file (at most MAX_SAVE_BYTES); SaveError for any problem.
 
     FileNotFoundError and NotADirectoryError pass through: the slot is empty.
     """
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_SAVE_BYTES + 1)
+        raw = read_regular(path, MAX_SAVE_BYTES + 1)
     except (FileNotFoundError, NotADirectoryError):
         raise
     except OSError as exc:

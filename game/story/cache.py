@@ -125,7 +125,7 @@ def _key(folder: Path) -> bytes | None:
     nofollow = getattr(os, "O_NOFOLLOW", 0)
     for _attempt in range(2):
         try:
-            fd = os.open(path, os.O_RDONLY | nofollow)
+            fd = os.open(path, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0))
         except FileNotFoundError:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -183,9 +183,13 @@ def _read(entry: Path, given: str, key: bytes, main: Path, digest: str) -> m.Sto
 
 
 def _restore(entry: Path, given: str, key: bytes, main: Path, digest: str) -> m.Story | None:
-    with entry.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size > MAX_ENTRY_BYTES:
+    # Never blocking on open: a named pipe planted under an entry's name must not hang play.
+    fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
             return None
+        os.set_blocking(fd, True)
         raw = handle.read(MAX_ENTRY_BYTES + 1)
     head = raw[:_MAC_LENGTH]
     if len(raw) > MAX_ENTRY_BYTES or not head.startswith(_MAC_HEAD) or not head.endswith(b'",'):

@@ -653,3 +653,12 @@ def test_an_old_save_named_by_a_bundled_id_stays_the_bundled_storys(tmp_path):
     assert theirs.load() is None and theirs.slots() == [] and old.exists()
     loaded, report = SaveStore(tmp_path, bundled).load()
     assert report.complete and loaded.path == game.path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_place_of_a_save_is_moved_aside_without_blocking(tmp_path):
+    store = SaveStore(tmp_path, story("walk"))
+    os.mkfifo(store.file(AUTOSAVE))
+    assert store.load() is None  # a blocking open would wait here for a writer forever
+    assert "not a regular file" in store.warnings[0] and "moved aside" in store.warnings[0]
+    assert store.save(walked())

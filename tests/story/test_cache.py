@@ -338,3 +338,15 @@ def test_a_key_others_can_read_is_not_trusted(tmp_path: Path, monkeypatch) -> No
     os.symlink(tmp_path / "elsewhere", tmp_path / cache.KEY_FILE)
     cache._keys.clear()
     assert cache._key(tmp_path) is None
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_under_an_entrys_name_is_a_miss(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    path = STORIES[0]
+    load_story_cached(path, tmp_path)
+    entry = entry_of(tmp_path)
+    entry.unlink()
+    os.mkfifo(entry)  # a blocking open would wait here for a writer forever
+    assert load_story_cached(path, tmp_path).title == "Green Channel"
