@@ -13,8 +13,8 @@ import hashlib
 import json
 import math
 import os
-import stat
 import re
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
@@ -61,6 +61,12 @@ SEED_RANGE = range(-(2**63), 2**64)
 _TEXT_FIELDS = ("story_title", "story_version", "content_hash", "scene", "saved")
 """Optional fields a front end shows or compares: text when present."""
 
+MAX_TEXT_FIELD = 1000
+"""The longest of those a save may hold (they are shown on one line)."""
+
+STORY_ID = re.compile(r"[a-z][a-z0-9_]{0,199}")
+"""A story id as the loader accepts it (and a save names it in messages)."""
+
 
 def parse_save(text: str | bytes, where: str) -> dict:
     """Check a save document's shape, types and ranges; raise SaveError naming the problem.
@@ -105,6 +111,8 @@ def parse_save(text: str | bytes, where: str) -> dict:
     seed, story = data.get("seed"), data.get("story")
     if type(seed) is not int or type(story) is not str:
         raise SaveError(f"{where}: the save file is missing its seed or story")
+    if not STORY_ID.fullmatch(story):
+        raise SaveError(f"{where}: the save file's story id is damaged")
     if seed not in SEED_RANGE:
         raise SaveError(f"{where}: the save file's seed is damaged (not a 64-bit number)")
     polls = data.get("polls", [])
@@ -114,7 +122,8 @@ def parse_save(text: str | bytes, where: str) -> dict:
     ):
         raise SaveError(f"{where}: the save file's poll answers are damaged")
     for name in _TEXT_FIELDS:
-        if data.get(name) is not None and type(data[name]) is not str:
+        value = data.get(name)
+        if value is not None and (type(value) is not str or len(value) > MAX_TEXT_FIELD):
             raise SaveError(f"{where}: the save file's {name.replace('_', ' ')} is damaged")
     score = data.get("score")
     if score is not None and (type(score) not in (int, float) or not math.isfinite(score)):

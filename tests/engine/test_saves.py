@@ -203,6 +203,8 @@ BAD_FILES = {
     "score_text": (None, "score is damaged"),
     "scene_a_list": (None, "scene is damaged"),
     "title_a_mapping": (None, "story title is damaged"),
+    "title_of_a_megabyte": (None, "story title is damaged"),
+    "story_id_with_an_escape": (None, "story id is damaged"),
 }
 
 
@@ -243,6 +245,10 @@ def bad_text(kind: str) -> str:
         doc["scene"] = ["start"]
     elif kind == "title_a_mapping":
         doc["story_title"] = {"x": 1}
+    elif kind == "title_of_a_megabyte":
+        doc["story_title"] = "x" * 1_000_000
+    elif kind == "story_id_with_an_escape":
+        doc["story"] = "walk\x1b]0;owned\x07"
     return json.dumps(doc)
 
 
