@@ -75,3 +75,24 @@ def test_records_written_before_the_source_was_kept_count_for_either(tmp_path: P
     del header["story_source"]
     path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
     assert build_report(read_class(folder), load_story(LESSON), "lesson").sessions == 1
+
+
+def test_without_story_the_report_picks_the_story_most_sessions_played(tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    from game.classroom.render import write_report
+
+    shelf = tmp_path / "bundled"
+    monkeypatch.setattr("game.story.catalog.bundled_folder", lambda: shelf)
+    downloads = tmp_path / "downloads"
+    bundled = load_story(lesson_as(tmp_path, shelf))
+    other = load_story(lesson_as(tmp_path, downloads))
+    folder = tmp_path / "7b"
+    record(folder, "amber-otter", bundled)
+    for name in ("brave-heron", "calm-finch", "dark-wolf"):
+        record(folder, name, other)
+    said = write_report(folder, tmp_path / "report.csv", [shelf, downloads])
+    assert "Wrote" in said[0] and ": 3 sessions" in said[0]
+    assert any("1 session played another story with the id 'lesson'" in line for line in said)
+    said = write_report(folder, tmp_path / "report.csv", [shelf, downloads],
+                        story_path=shelf / "lesson.yaml")
+    assert ": 1 sessions" in said[0]
