@@ -277,7 +277,7 @@ def _check_story(doc: dict) -> None:
             raise _Damaged("an expression")
     for sid, d in scenes.items():
         # What the outline reads without building the scene (see _LazyScenes.outline).
-        if not (type(d) is list and len(d) == 8 and type(d[2]) is list
+        if not (type(d) is list and len(d) >= 8 and type(d[2]) is list
                 and _is_optional_text(d[3]) and (d[4] is None or type(d[4]) is list)
                 and _is_optional_text(d[5])
                 and all(type(c) is list and c and type(c[0]) is str for c in d[2])):
