@@ -53,19 +53,7 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 3  # 2: poll ids; source, note and mistake on list and record effects; 3: HMAC
-
-MAX_ENTRY_BYTES = 256 * 1024 * 1024
-"""A larger cache entry is not read (a story of 20 MB files compiles to far less)."""
-
-MAX_SOURCE_BYTES = 20 * 1024 * 1024
-"""A story file larger than this (the loader's cap) is never hashed for the cache."""
-
-KEY_FILE = "cache.key"
-"""The cache folder's HMAC key: 32 random bytes, readable by its owner only."""
-
-_MAC_HEAD = b'{"mac":"'
-_MAC_LENGTH = len(_MAC_HEAD) + 64 + 2  # '{"mac":"<64 hex>",'
+CACHE_FORMAT = 2  # 2: poll ids; source, note and mistake on list and record effects
 
 
 def _engine_version() -> str:
@@ -86,6 +74,21 @@ def cache_folder() -> Path:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# Entries are signed since the format after 2: an unsigned entry of an older
+# Standing fails the signature check, so it is a miss without a format bump.
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+"""A larger cache entry is not read (a story of 20 MB files compiles to far less)."""
+
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+"""A story file larger than this (the loader's cap) is never hashed for the cache."""
+
+KEY_FILE = "cache.key"
+"""The cache folder's HMAC key: 32 random bytes, readable by its owner only."""
+
+_MAC_HEAD = b'{"mac":"'
+_MAC_LENGTH = len(_MAC_HEAD) + 64 + 2  # '{"mac":"<64 hex>",'
 
 
 def load_story_cached(path: str | os.PathLike[str], folder: Path | None = None) -> m.Story:
