@@ -18,21 +18,6 @@ from game.errors import StandingError, StoryErrors
 DESCRIPTION = "Standing: interactive fiction about scoring societies."
 
 
-def seed_number(text: str) -> int:
-    """A ``--seed``: a whole number that fits in 64 bits (what a save can hold)."""
-    from game.engine.saves import SEED_RANGE
-
-    try:
-        value = int(text) if len(text) <= 30 else None
-    except ValueError:
-        value = None
-    if value is None or value not in SEED_RANGE:
-        raise argparse.ArgumentTypeError(
-            f"'{text[:40]}' is not a seed: give a whole number from {SEED_RANGE.start} "
-            f"to {SEED_RANGE.stop - 1}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     parser = argparse.ArgumentParser(prog="standing", description=DESCRIPTION)
@@ -300,3 +285,18 @@ def resolve_story(name: str, extra: list[Path]) -> Path:
             if stem == name:
                 return candidate
     return path  # the loader reports it missing, with its name
+
+
+def seed_number(text: str) -> int:
+    """A ``--seed``: a whole number that fits in 64 bits (what a save can hold)."""
+    from game.engine.saves import SEED_RANGE
+
+    try:
+        value = int(text) if len(text) <= 30 else None
+    except ValueError:
+        value = None
+    if value is None or value not in SEED_RANGE:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:40]}' is not a seed: give a whole number from {SEED_RANGE.start} "
+            f"to {SEED_RANGE.stop - 1}")
+    return value
