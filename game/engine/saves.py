@@ -64,8 +64,8 @@ _TEXT_FIELDS = ("story_title", "story_version", "content_hash", "scene", "saved"
 MAX_TEXT_FIELD = 1000
 """The longest of those a save may hold (they are shown on one line)."""
 
-STORY_ID = re.compile(r"[a-z][a-z0-9_]{0,199}")
-"""A story id as the loader accepts it (and a save names it in messages)."""
+IDENT = re.compile(r"[a-z][a-z0-9_]{0,199}")
+"""A story, scene, choice or poll id as the loader makes them (saves name them in messages)."""
 
 
 def parse_save(text: str | bytes, where: str) -> dict:
@@ -105,20 +105,21 @@ def parse_save(text: str | bytes, where: str) -> dict:
     path = data.get("path")
     if not isinstance(path, list) or not all(
         type(p) is list and len(p) == 2 and type(p[0]) is str and type(p[1]) is str
-        for p in path
+        and IDENT.fullmatch(p[0]) and IDENT.fullmatch(p[1]) for p in path
     ):
         raise SaveError(f"{where}: the save file's path is damaged")
     seed, story = data.get("seed"), data.get("story")
     if type(seed) is not int or type(story) is not str:
         raise SaveError(f"{where}: the save file is missing its seed or story")
-    if not STORY_ID.fullmatch(story):
+    if not IDENT.fullmatch(story):
         raise SaveError(f"{where}: the save file's story id is damaged")
     if seed not in SEED_RANGE:
         raise SaveError(f"{where}: the save file's seed is damaged (not a 64-bit number)")
     polls = data.get("polls", [])
     if not isinstance(polls, list) or not all(
         type(a) is list and len(a) == 4 and type(a[0]) is int and type(a[1]) is str
-        and type(a[2]) is str and type(a[3]) is int for a in polls
+        and type(a[2]) is str and type(a[3]) is int and IDENT.fullmatch(a[1])
+        and IDENT.fullmatch(a[2]) for a in polls
     ):
         raise SaveError(f"{where}: the save file's poll answers are damaged")
     for name in _TEXT_FIELDS:

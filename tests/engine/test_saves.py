@@ -205,6 +205,7 @@ BAD_FILES = {
     "title_a_mapping": (None, "story title is damaged"),
     "title_of_a_megabyte": (None, "story title is damaged"),
     "story_id_with_an_escape": (None, "story id is damaged"),
+    "scene_id_with_an_escape": (None, "path is damaged"),
 }
 
 
@@ -247,6 +248,8 @@ def bad_text(kind: str) -> str:
         doc["story_title"] = {"x": 1}
     elif kind == "title_of_a_megabyte":
         doc["story_title"] = "x" * 1_000_000
+    elif kind == "scene_id_with_an_escape":
+        doc["path"][0][0] = "\x1b[2Jone"
     elif kind == "story_id_with_an_escape":
         doc["story"] = "walk\x1b]0;owned\x07"
     return json.dumps(doc)
