@@ -83,13 +83,13 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="play a story headless with given choices")
     run.add_argument("story", metavar="STORY")
     run.add_argument("--choices", default="", help="choice numbers, e.g. 1,2,1")
-    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--seed", type=seed_number, default=0)
     run.add_argument("--json", action="store_true", help="print one JSON object")
 
     play = sub.add_parser("play", help="play a story")
     play.add_argument("story", metavar="STORY")
     play.add_argument("--plain", action="store_true", dest="play_plain")
-    play.add_argument("--seed", type=int, default=None)
+    play.add_argument("--seed", type=seed_number, default=None)
     play.add_argument("--new", action="store_true", help="start over, ignoring the autosave")
     play.add_argument("--watch", action="store_true",
                       help="reload the story when its files are saved (for authors)")
@@ -159,7 +159,7 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     test = sub.add_parser("test", help="play a story automatically: coverage, balance, errors")
     test.add_argument("story", metavar="STORY")
     test.add_argument("--runs", type=int, default=1000, help="random playthroughs per persona")
-    test.add_argument("--seed", type=int, default=0)
+    test.add_argument("--seed", type=seed_number, default=0)
     test.add_argument("--persona", action="append", default=[], metavar="SPEC",
                       help="prefer choices by tag: comply, resist, or comply=3,report=2 "
                            "(repeatable; default: random)")
@@ -344,3 +344,18 @@ def resolve_story(name: str, extra: list[Path]) -> Path:
             if stem == name:
                 return candidate
     return path  # the loader reports it missing, with its name
+
+
+def seed_number(text: str) -> int:
+    """A ``--seed``: a whole number that fits in 64 bits (what a save can hold)."""
+    from game.engine.saves import SEED_RANGE
+
+    try:
+        value = int(text) if len(text) <= 30 else None
+    except ValueError:
+        value = None
+    if value is None or value not in SEED_RANGE:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:40]}' is not a seed: give a whole number from {SEED_RANGE.start} "
+            f"to {SEED_RANGE.stop - 1}")
+    return value

@@ -179,10 +179,15 @@ def test_undo_at_the_start_and_after_a_step(monkeypatch, capsys):
     assert "You are ten minutes late." in out
 
 
+def save_file(data_dir: Path, slot: str = "autosave") -> Path:
+    """Where the contract story's save in ``slot`` is kept."""
+    return SaveStore(data_dir / "saves", load_story(CONTRACT)).file(slot)
+
+
 def test_quit_saves_and_the_next_play_resumes(monkeypatch, capsys, data_dir):
     code, out, _ = play(monkeypatch, capsys, CONTRACT, ["2", "", "q"], "--seed", "3")
     assert code == 0 and out.rstrip().endswith("Your game is saved. Bye.")
-    saved = json.loads((data_dir / "saves" / "contract_example.autosave.json").read_text())
+    saved = json.loads(save_file(data_dir).read_text())
     assert saved["path"] == [["alarm", "wait_for_the_green_light"], ["late", "continue"]]
     assert saved["seed"] == 3
     code, out, _ = play(monkeypatch, capsys, CONTRACT, ["2"])
@@ -221,7 +226,7 @@ def test_loading_a_missing_or_damaged_slot_is_one_line(monkeypatch, capsys, data
     code, out, err = play(monkeypatch, capsys, CONTRACT, [], "--slot", "nothing")
     assert code == 2 and err == "error: there is no save in slot 'nothing'\n"
     (data_dir / "saves").mkdir(parents=True)
-    (data_dir / "saves" / "contract_example.broken.json").write_text("{", encoding="utf-8")
+    save_file(data_dir, "broken").write_text("{", encoding="utf-8")
     code, out, err = play(monkeypatch, capsys, CONTRACT, [], "--slot", "broken")
     assert code == 2 and "damaged (not valid JSON" in err and "moved aside" in err
     assert err.count("\n") == 1
@@ -231,14 +236,13 @@ def test_a_corrupt_autosave_is_reported_moved_aside_and_play_starts_over(
         monkeypatch, capsys, data_dir):
     saves = data_dir / "saves"
     saves.mkdir(parents=True)
-    (saves / "contract_example.autosave.json").write_text('{"format": "standing-sa',
-                                                          encoding="utf-8")
+    save_file(data_dir).write_text('{"format": "standing-sa', encoding="utf-8")
     code, out, _ = play(monkeypatch, capsys, CONTRACT, ["1"])
     assert code == 0
     assert out.count("Warning: ") == 1 and "moved aside" in out
-    (aside,) = saves.glob("contract_example.autosave.json.corrupt-*")
+    (aside,) = saves.glob(f"{save_file(data_dir).name}.corrupt-*")
     assert aside.read_text(encoding="utf-8") == '{"format": "standing-sa'
-    assert json.loads((saves / "contract_example.autosave.json").read_text())["path"]
+    assert json.loads(save_file(data_dir).read_text())["path"]
 
 
 def test_a_save_from_a_changed_story_says_what_was_replayed(monkeypatch, capsys, tmp_path):

@@ -7,7 +7,6 @@ import json
 from textual.widgets import Digits, Static
 from textual.widgets._toast import Toast
 
-from game.engine.saves import default_folder
 from game.ui.screens.debrief import DebriefScreen
 from game.ui.widgets.chart import Spark
 from game.ui.screens.play import PlayScreen
@@ -155,13 +154,14 @@ async def test_resumed_game_rebuilds_the_transcript() -> None:
 
 async def test_autosave_after_every_step_and_quit_saves() -> None:
     app = make_app()
+    autosave = app.store.file("autosave")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("1")
         await app.workers.wait_for_complete()
-        saved = json.loads((default_folder() / "ui_story.autosave.json").read_text())
+        saved = json.loads(autosave.read_text())
         assert len(saved["path"]) == 1
         await pilot.press("3", "q")
-    saved = json.loads((default_folder() / "ui_story.autosave.json").read_text())
+    saved = json.loads(autosave.read_text())
     assert len(saved["path"]) == 2
 
 
