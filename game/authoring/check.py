@@ -46,6 +46,9 @@ def check_path(path: Path) -> tuple[int, list[Diagnostic]]:
                                         error.message))
             continue
         found.extend(_cleaned(cleaned))
+        from game.authoring.types import check_types
+
+        found.extend(check_types(story))
         found.extend(lint(story))
     return len(stories), found
 

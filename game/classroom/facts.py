@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 
 from game.classroom.summary import SMALL, ClassReport, DebriefItem
+from game.engine import format as fmt
 from game.story.model import Story
 
 _TOPICS = (
@@ -78,8 +79,8 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
     if scores and scores.values:
         gini_text = f", inequality (Gini) {scores.gini:.2f}" if scores.gini is not None else ""
         facts["scores"].append(
-            f"Final {scores.name}: median {scores.median:g}, from {scores.low:g} to "
-            f"{scores.high:g}{gini_text}.")
+            f"Final {scores.name}: median {fmt.number(scores.median)}, from "
+            f"{fmt.number(scores.low)} to {fmt.number(scores.high)}{gini_text}.")
         top = max(scores.tiers, key=lambda t: t.count, default=None)
         if top is not None and top.count:
             facts["scores"].append(f"Most common final tier: {top.label} "

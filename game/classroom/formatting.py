@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from game.classroom.summary import ClassReport, Decision
+from game.engine import format as fmt
 
 HIDDEN = "<3"
 
@@ -23,7 +24,7 @@ def number_text(value: float | None) -> str:
     """A whole number plainly, others with two decimals; – for none."""
     if value is None:
         return "–"
-    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+    return fmt.number(value)  # the players' formatter: 4.5 reads as they saw it
 
 
 def about_lines(report: ClassReport) -> list[str]:

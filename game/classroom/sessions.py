@@ -74,6 +74,8 @@ class Session:
     lines: int
     skipped: int
     """Lines that were cut short, damaged or not understood."""
+    source: str | None = None
+    """Where the story played came from: "bundled", "other", or None (older records)."""
 
     @property
     def finished(self) -> bool:
@@ -226,7 +228,9 @@ def read_session(path: Path) -> tuple[Session | None, int, str | None]:
         content_hash=header.get("content_hash"), schema=header["schema"],
         choices=tuple(block.choices), ledger=tuple(block.ledger),
         polls=tuple(block.polls[s] for s in sorted(block.polls)),
-        chapters=tuple(block.chapters), ending=block.ending, lines=lines, skipped=skipped)
+        chapters=tuple(block.chapters), ending=block.ending, lines=lines, skipped=skipped,
+        source=header.get("story_source") if header.get("story_source") in ("bundled", "other")
+        else None)
     return session, skipped, None
 
 
