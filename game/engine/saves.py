@@ -15,7 +15,6 @@ import math
 import os
 import re
 import stat
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from game.engine.engine import Engine, ReplayReport
 from game.errors import SaveError
+from game.files import write_atomic  # re-exported: saves are its first user
 from game.story.catalog import BUNDLED, bundled_ids, source_key
 from game.story.model import Story
 
@@ -181,42 +181,6 @@ def restore(story: Story, data: dict, where: str = "save") -> tuple[Engine, Repl
     if isinstance(polls, list):
         engine.restore_answers(polls)
     return engine, report
-
-
-def write_atomic(path: Path, text: str, durable: bool = True) -> None:
-    """Write a file so that a crash leaves either the old or the new content.
-
-    ``durable=False`` skips the fsyncs, for files whose loss costs only time (the
-    compiled story cache): the rename still means a reader never sees half a
-    file from a running writer, and whatever a crash leaves is read as a miss.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    if not durable:
-        return
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 STALE_SECONDS = 60.0

@@ -292,7 +292,7 @@ def _check_story(doc: dict) -> None:
 
 
 def _write(entry: Path, story: m.Story, key: bytes) -> None:
-    from game.engine.saves import write_atomic  # noqa: PLC0415 - only on a miss
+    from game.files import write_atomic  # noqa: PLC0415 - only on a miss
 
     with collector_paused():
         doc = _Dumper(story).dump()
