@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
+from game.authoring.diagnostic import Diagnostic
+from game.authoring.lint import lint_story
+from game.authoring.types import check_types
 from game.errors import Location, StoryError, StoryErrors
-from game.safetext import clean
 from game.story.catalog import find_stories
 from game.story.loader import load_story
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """One finding, for people (one line) and for editors (JSON)."""
-
-    file: str
-    line: int
-    column: int
-    severity: str
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        level = "" if self.severity == "error" else f"{self.severity}: "
-        return clean(f"{self.file}:{self.line}:{self.column}: {level}{self.message}")
 
 
 def check_path(path: Path) -> tuple[int, list[Diagnostic]]:
@@ -46,10 +32,8 @@ def check_path(path: Path) -> tuple[int, list[Diagnostic]]:
                                         error.message))
             continue
         found.extend(_cleaned(cleaned))
-        from game.authoring.types import check_types
-
         found.extend(check_types(story))
-        found.extend(lint(story))
+        found.extend(lint_story(story))
     return len(stories), found
 
 
@@ -59,15 +43,6 @@ def _cleaned(warnings: list[StoryError]) -> list[Diagnostic]:
                        "control-characters", w.message)
             for w in sorted(warnings, key=lambda w: w.location or Location("", 0, 0))
             if w.location is not None]
-
-
-def lint(story) -> list[Diagnostic]:
-    """Warnings about a story that loads (filled in by the lint module when present)."""
-    try:
-        from game.authoring.lint import lint_story
-    except ImportError:
-        return []
-    return lint_story(story)
 
 
 def run_check(paths: list[Path], out: TextIO, fmt: str = "text", strict: bool = False) -> int:

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from game.authoring.check import Diagnostic
+from game.authoring.diagnostic import Diagnostic
 from game.authoring.facts import (
     TOP, Facts, can_end, reachable, reads, tree_of, walk)
 from game.errors import Location, StoryError

@@ -22,7 +22,7 @@ from typing import Any, Callable, TextIO
 
 import yaml
 
-from game.authoring.check import Diagnostic
+from game.authoring.diagnostic import Diagnostic
 from game.authoring.twine_logic import (
     Analysis,
     Assignment,

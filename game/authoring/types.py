@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.authoring.check import Diagnostic
+from game.authoring.diagnostic import Diagnostic
 from game.authoring.facts import tree_of
 from game.errors import Location
 from game.story import model as m
