@@ -304,7 +304,7 @@ def dispatch(args: argparse.Namespace) -> int:
         return run_serve(resolve_story(args.story, args.stories), args.class_code, args.records,
                          args.host, args.port, args.public_url, sys.stdout, args.seats)
     if args.command == "class" and args.class_command == "dashboard":
-        from game.classroom.dashboard import run_dashboard
+        from game.launch import run_dashboard
 
         story = resolve_story(args.story, args.stories) if args.story else None
         return run_dashboard(args.code, args.records, story, folders(args.stories))

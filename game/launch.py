@@ -185,3 +185,18 @@ def serve_student(path: Path, class_code: str, records: Path | None) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         seat.leave()
     return app.return_code or 0
+
+
+def run_dashboard(code: str, records: Path | None, story_path: Path | None,
+                  folders: list[Path]) -> int:
+    """``class dashboard CODE``: the class live, until q.
+
+    Wires the classroom's class folder (live numbers, pacing controls) into the
+    dashboard, a Textual app in the player's package.
+    """
+    from game.classroom.desk import open_class
+    from game.ui.dashboard import DashboardApp
+
+    app = DashboardApp(open_class(code, records, story_path, folders))
+    app.run()
+    return app.return_code or 0

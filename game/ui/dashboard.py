@@ -2,7 +2,8 @@
 
 Who is at which chapter, the split at each decision so far, the endings and
 the listings, read from the class folder every second by a thread worker
-(``live.ClassWatch``: the report's reader, re-reading only changed files).
+(through a ``classdesk.ClassDesk``: ``game.launch`` hands it the classroom's,
+which re-reads only changed files).
 The teacher paces the class from here: hold it before a chapter, open one
 more chapter, release it; and reveals the class's choices on every
 student's debrief. Those controls are the class folder's ``pacing.json``,
@@ -13,7 +14,6 @@ are hidden unless the teacher shows them (``s``). Nothing listens anywhere.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -22,12 +22,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
-from game.classroom.live import ClassWatch, LiveNumbers, live_numbers
-from game.classroom.pacing import Pacing, read_pacing, write_pacing
-from game.classroom.records import RecordError, class_folder
-from game.classroom.summary import Count
 from game.safetext import clean
-from game.story.model import Story
+from game.ui.classdesk import ClassDesk, Count, LiveNumbers, Pacing
 from game.ui.widgets.keyline import KeyLine
 
 POLL_SECONDS = 1.0
@@ -125,16 +121,16 @@ class DashboardApp(App[int]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, folder: Path, story: Story, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(self, desk: ClassDesk, poll_seconds: float = POLL_SECONDS) -> None:
         super().__init__()
-        self.folder = folder
-        self.story = story
+        self.desk = desk
+        self.folder = desk.folder
+        self.story = desk.story
         self.poll_seconds = poll_seconds
-        self.watch_folder = ClassWatch(folder)
-        self.pacing = Pacing()
+        self.pacing = desk.blank()
         """The controls as last read (or written)."""
         self.numbers: LiveNumbers | None = None
-        self.chapters = list(dict.fromkeys(story.chapters))
+        self.chapters = list(dict.fromkeys(self.story.chapters))
 
     def compose(self) -> ComposeResult:
         yield Static("", id="head")
@@ -165,9 +161,7 @@ class DashboardApp(App[int]):
     @work(thread=True, exclusive=True, group="read")
     def look(self) -> None:
         """Read the class folder and the controls (a thread: it reads files)."""
-        pacing = read_pacing(self.folder)
-        numbers = live_numbers(self.watch_folder.read(), self.story, self.story.id,
-                               show_small=pacing.show_small)
+        numbers, pacing = self.desk.look()
         self.call_from_thread(self.show_numbers, numbers, pacing)
 
     def show_numbers(self, numbers: LiveNumbers, pacing: Pacing) -> None:
@@ -237,51 +231,10 @@ class DashboardApp(App[int]):
     def control(self, pacing: Pacing) -> None:
         """Write the controls for the class (a thread: it writes and fsyncs a file)."""
         try:
-            write_pacing(self.folder, pacing)
+            self.desk.control(pacing)
         except OSError as exc:
             self.call_from_thread(self.notify, f"cannot write {self.folder}: "
                                   f"{exc.strerror or exc}", severity="error", markup=False)
             return
         self.pacing = pacing
         self.look()
-
-
-def find_class_story(folder: Path, story_path: Path | None, folders: list[Path]) -> Story:
-    """The story a class plays: as given, as served, or as most sessions played."""
-    from game.classroom.report import find_story, pick_story, usual_source
-    from game.classroom.sessions import read_class
-    from game.errors import StoryErrors
-    from game.story.loader import load_story
-
-    if story_path is not None:
-        return load_story(story_path)
-    pacing = read_pacing(folder)
-    if pacing.story_path:
-        try:
-            story = load_story(Path(pacing.story_path))
-            if pacing.story is None or story.id == pacing.story:
-                return story
-        except (StoryErrors, OSError):
-            pass
-    records = read_class(folder)
-    story_id = pacing.story or pick_story(records)[0]
-    story = find_story(story_id, folders, usual_source(records, story_id)) if story_id else None
-    if story is None:
-        raise RecordError(f"cannot tell which story class {folder.name} plays: give it with "
-                          "--story STORY")
-    return story
-
-
-def run_dashboard(code: str, records: Path | None, story_path: Path | None,
-                  folders: list[Path]) -> int:
-    """``class dashboard CODE``: the class live, until q."""
-    folder = class_folder(code, records)
-    if not folder.is_dir():
-        where = f" --records {records}" if records else ""
-        raise RecordError(f"there is no class {folder.name} in {folder.parent} yet: start "
-                          f"`python -m game class serve STORY --class {folder.name}{where}` "
-                          "first, or give the --records folder it uses")
-    story = find_class_story(folder, story_path, folders)
-    app = DashboardApp(folder, story)
-    app.run()
-    return app.return_code or 0

@@ -6,7 +6,9 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from class_helpers import LESSON, lesson, play_session
-from game.classroom.dashboard import DashboardApp, find_class_story, run_dashboard
+from game.classroom.desk import FolderDesk, find_class_story
+from game.launch import run_dashboard
+from game.ui.dashboard import DashboardApp
 from game.classroom.pacing import Pacing, read_pacing, write_pacing
 from game.classroom.records import RecordError
 
@@ -27,7 +29,7 @@ async def test_the_dashboard_shows_the_class_as_it_plays(folder) -> None:
     for name in ("amber-otter", "bold-crane", "calm-deer"):
         play_session(folder, name)
     play_session(folder, "dusty-eagle", bill=None)
-    app = DashboardApp(folder, lesson(), poll_seconds=0.1)
+    app = DashboardApp(FolderDesk(folder, lesson()), poll_seconds=0.1)
     async with app.run_test(size=(120, 50)) as pilot:
         await until(pilot, lambda: app.numbers is not None)
         assert "4 players: 1 playing, 3 at an ending" in shown(app, "#head")
@@ -44,7 +46,7 @@ async def test_the_dashboard_shows_the_class_as_it_plays(folder) -> None:
 
 
 async def test_hold_next_and_release_write_the_control_file(folder) -> None:
-    app = DashboardApp(folder, lesson(), poll_seconds=0.1)
+    app = DashboardApp(FolderDesk(folder, lesson()), poll_seconds=0.1)
     async with app.run_test(size=(120, 50)) as pilot:
         await until(pilot, lambda: app.numbers is not None)
         from game.ui.widgets.keyline import KeyLine
@@ -68,7 +70,7 @@ async def test_hold_next_and_release_write_the_control_file(folder) -> None:
 async def test_reveal_and_small_counts_are_toggled_for_the_class(folder) -> None:
     play_session(folder, "amber-otter")
     write_pacing(folder, Pacing(limit=1, story="lesson"))
-    app = DashboardApp(folder, lesson(), poll_seconds=0.1)
+    app = DashboardApp(FolderDesk(folder, lesson()), poll_seconds=0.1)
     async with app.run_test(size=(120, 50)) as pilot:
         await until(pilot, lambda: app.numbers is not None)
         assert "<3" in shown(app, "#decisions")

@@ -7,7 +7,8 @@ import json
 import re
 
 from class_helpers import lesson, play_session
-from game.classroom.dashboard import DashboardApp
+from game.classroom.desk import FolderDesk
+from game.ui.dashboard import DashboardApp
 
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE = "\x1b[2J\x1b]52;c;aGk=\x07\x1b]8;;http://evil.invalid\x1b\\\x9b1m\u202e"
@@ -36,7 +37,7 @@ async def test_record_text_reaches_the_dashboard_cleaned(folder) -> None:
         play_session(folder, name)
     for path in folder.glob("*.jsonl"):
         tamper(path)
-    app = DashboardApp(folder, lesson(), poll_seconds=0.1)
+    app = DashboardApp(FolderDesk(folder, lesson()), poll_seconds=0.1)
     async with app.run_test(size=(140, 60)) as pilot:
         for _ in range(100):
             if app.numbers is not None:
