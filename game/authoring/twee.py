@@ -23,6 +23,7 @@ from typing import Any, Callable, TextIO
 import yaml
 
 from game.authoring.diagnostic import Diagnostic
+from game.authoring.output import write_output
 from game.authoring.twine_logic import (
     Analysis,
     Assignment,
@@ -1021,10 +1022,7 @@ def import_twee(path: Path, out: TextIO, output: Path | None = None, force: bool
     if to_stdout:
         out.write(text)
         return 0
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise StandingError(f"cannot write {target}: {exc.strerror or exc}") from None
+    write_output(text, target)
     count = len(result.data["scenes"])
     noun = "warning" if len(result.warnings) == 1 else "warnings"
     out.write(f"wrote {target}: {count} scene{'s' * (count != 1)}, "

@@ -242,6 +242,15 @@ def test_import_to_stdout_and_to_a_chosen_file(tmp_path: Path, capsys) -> None:
     assert load_story(tmp_path / "bus.yaml").id == "bus"
 
 
+def test_an_unwritable_output_is_one_line(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "basic.twee"
+    shutil.copy(FIXTURES / "basic.twee", source)
+    target = tmp_path / "no" / "such" / "bus.yaml"
+    assert main(["import", str(source), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot write {target}: ") and err.count("\n") == 1
+
+
 def test_import_never_replaces_its_own_input(tmp_path: Path, capsys) -> None:
     source = tmp_path / "story.yaml"
     shutil.copy(FIXTURES / "basic.twee", source)
