@@ -57,6 +57,66 @@ def _lockable(choice: m.Choice) -> bool:
     return choice.requires is not None or choice.service is not None
 
 
+# --- one walk, two languages --------------------------------------------------------------------
+
+
+class _Drawing:
+    """A story drawn in one graph language: the walk is here, the words in subclasses.
+
+    Chapters become clusters holding their scenes, then every ``goto`` and
+    every choice becomes an edge, in file order.
+    """
+
+    def draw(self, story: m.Story) -> str:
+        """The whole graph, one statement a line."""
+        lines = self.head(story)
+        for index, (title, members) in enumerate(chapters(story)):
+            indent = "  "
+            if title is not None:
+                lines.extend(self.open_cluster(index, title))
+                indent = "    "
+            for sid in members:
+                lines.append(indent + self.node(story, sid))
+            if title is not None:
+                lines.append(self.close_cluster())
+        for sid, scene in story.scenes.items():
+            if scene.goto is not None:
+                lines.append("  " + self.goto(sid, scene.goto))
+            for choice in scene.choices:
+                lines.append("  " + self.choice(sid, choice.goto, _cut(choice.text.source),
+                                                _lockable(choice)))
+        lines.extend(self.tail(story))
+        return "\n".join(lines) + "\n"
+
+    def head(self, story: m.Story) -> list[str]:
+        """The lines before the first cluster."""
+        raise NotImplementedError
+
+    def open_cluster(self, index: int, title: str) -> list[str]:
+        """The lines opening a chapter's cluster."""
+        raise NotImplementedError
+
+    def close_cluster(self) -> str:
+        """The line closing a chapter's cluster."""
+        raise NotImplementedError
+
+    def node(self, story: m.Story, sid: str) -> str:
+        """A scene."""
+        raise NotImplementedError
+
+    def goto(self, sid: str, target: str) -> str:
+        """A scene's unlabelled ``goto``."""
+        raise NotImplementedError
+
+    def choice(self, sid: str, target: str, label: str, lockable: bool) -> str:
+        """A choice's edge, dashed when it can be locked."""
+        raise NotImplementedError
+
+    def tail(self, story: m.Story) -> list[str]:
+        """The lines after the last edge."""
+        raise NotImplementedError
+
+
 # --- Mermaid ---------------------------------------------------------------------------------
 
 _MERMAID_SAFE = set(" .,:!?'()-_/+=*")
@@ -78,44 +138,51 @@ def _mid(scene_id: str) -> str:
     return f"s_{scene_id}"
 
 
+class _Mermaid(_Drawing):
+    """A Mermaid flowchart: chapters as subgraphs, endings and the start as classes."""
+
+    def head(self, story: m.Story) -> list[str]:
+        return ["flowchart TD"]
+
+    def open_cluster(self, index: int, title: str) -> list[str]:
+        return [f'  subgraph ch{index}["{mermaid_text(title)}"]']
+
+    def close_cluster(self) -> str:
+        return "  end"
+
+    def node(self, story: m.Story, sid: str) -> str:
+        scene = story.scenes[sid]
+        if scene.ending is not None:
+            label = f"{sid}: {_cut(scene.ending.title.source)} ({scene.ending.kind})"
+            return f'{_mid(sid)}(["{mermaid_text(label)}"])'
+        return f'{_mid(sid)}["{mermaid_text(sid)}"]'
+
+    def goto(self, sid: str, target: str) -> str:
+        return f"{_mid(sid)} --> {_mid(target)}"
+
+    def choice(self, sid: str, target: str, label: str, lockable: bool) -> str:
+        arrow = "-.->" if lockable else "-->"
+        return f'{_mid(sid)} {arrow}|"{mermaid_text(label)}"| {_mid(target)}'
+
+    def tail(self, story: m.Story) -> list[str]:
+        lines = []
+        for kind in ("good", "bad", "mixed"):
+            lines.append(f"  classDef {kind} fill:{COLOURS[kind]},stroke:{BORDERS[kind]},"
+                         "stroke-width:2px")
+        lines.append(f"  classDef start fill:{START_FILL},stroke-width:2px")
+        for kind in ("good", "bad", "mixed"):
+            ids = [_mid(sid) for sid, s in story.scenes.items()
+                   if s.ending and s.ending.kind == kind]
+            if ids:
+                lines.append(f"  class {','.join(ids)} {kind}")
+        if story.scenes[story.start].ending is None:
+            lines.append(f"  class {_mid(story.start)} start")
+        return lines
+
+
 def to_mermaid(story: m.Story) -> str:
     """The story as a Mermaid flowchart."""
-    lines = ["flowchart TD"]
-    for index, (title, members) in enumerate(chapters(story)):
-        indent = "  "
-        if title is not None:
-            lines.append(f'  subgraph ch{index}["{mermaid_text(title)}"]')
-            indent = "    "
-        for sid in members:
-            lines.append(indent + _mermaid_node(story, sid))
-        if title is not None:
-            lines.append("  end")
-    for sid, scene in story.scenes.items():
-        if scene.goto is not None:
-            lines.append(f"  {_mid(sid)} --> {_mid(scene.goto)}")
-        for choice in scene.choices:
-            arrow = "-.->" if _lockable(choice) else "-->"
-            label = mermaid_text(_cut(choice.text.source))
-            lines.append(f'  {_mid(sid)} {arrow}|"{label}"| {_mid(choice.goto)}')
-    for kind in ("good", "bad", "mixed"):
-        lines.append(f"  classDef {kind} fill:{COLOURS[kind]},stroke:{BORDERS[kind]},"
-                     "stroke-width:2px")
-    lines.append(f"  classDef start fill:{START_FILL},stroke-width:2px")
-    for kind in ("good", "bad", "mixed"):
-        ids = [_mid(sid) for sid, s in story.scenes.items() if s.ending and s.ending.kind == kind]
-        if ids:
-            lines.append(f"  class {','.join(ids)} {kind}")
-    if story.scenes[story.start].ending is None:
-        lines.append(f"  class {_mid(story.start)} start")
-    return "\n".join(lines) + "\n"
-
-
-def _mermaid_node(story: m.Story, sid: str) -> str:
-    scene = story.scenes[sid]
-    if scene.ending is not None:
-        label = f"{sid}: {_cut(scene.ending.title.source)} ({scene.ending.kind})"
-        return f'{_mid(sid)}(["{mermaid_text(label)}"])'
-    return f'{_mid(sid)}["{mermaid_text(sid)}"]'
+    return _Mermaid().draw(story)
 
 
 # --- Graphviz DOT ------------------------------------------------------------------------------
@@ -127,45 +194,50 @@ def dot_text(text: str) -> str:
     return flat.replace("\\", "\\\\").replace('"', '\\"')
 
 
+class _Dot(_Drawing):
+    """A Graphviz digraph: chapters as clusters, endings filled by kind."""
+
+    def head(self, story: m.Story) -> list[str]:
+        return [
+            f'digraph "{dot_text(story.id)}" {{',
+            f'  label="{dot_text(story.title)}"; labelloc=t; rankdir=TB;',
+            '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica"];',
+            '  edge [fontname="Helvetica", fontsize=10];',
+        ]
+
+    def open_cluster(self, index: int, title: str) -> list[str]:
+        return [f"  subgraph cluster_{index} {{",
+                f'    label="{dot_text(title)}"; style=rounded; color=gray60;']
+
+    def close_cluster(self) -> str:
+        return "  }"
+
+    def node(self, story: m.Story, sid: str) -> str:
+        scene = story.scenes[sid]
+        if scene.ending is not None:
+            kind = scene.ending.kind
+            label = (dot_text(sid) + "\\n"
+                     + dot_text(f"{_cut(scene.ending.title.source)} ({kind})"))
+            return (f'"{sid}" [label="{label}", shape=doubleoctagon, '
+                    f'fillcolor="{COLOURS[kind]}", color="{BORDERS[kind]}"];')
+        if sid == story.start:
+            return f'"{sid}" [fillcolor="{START_FILL}", penwidth=2];'
+        return f'"{sid}";'
+
+    def goto(self, sid: str, target: str) -> str:
+        return f'"{sid}" -> "{target}";'
+
+    def choice(self, sid: str, target: str, label: str, lockable: bool) -> str:
+        style = ", style=dashed" if lockable else ""
+        return f'"{sid}" -> "{target}" [label="{dot_text(label)}"{style}];'
+
+    def tail(self, story: m.Story) -> list[str]:
+        return ["}"]
+
+
 def to_dot(story: m.Story) -> str:
     """The story as a Graphviz digraph."""
-    lines = [
-        f'digraph "{dot_text(story.id)}" {{',
-        f'  label="{dot_text(story.title)}"; labelloc=t; rankdir=TB;',
-        '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica"];',
-        '  edge [fontname="Helvetica", fontsize=10];',
-    ]
-    for index, (title, members) in enumerate(chapters(story)):
-        indent = "  "
-        if title is not None:
-            lines.append(f"  subgraph cluster_{index} {{")
-            lines.append(f'    label="{dot_text(title)}"; style=rounded; color=gray60;')
-            indent = "    "
-        for sid in members:
-            lines.append(indent + _dot_node(story, sid))
-        if title is not None:
-            lines.append("  }")
-    for sid, scene in story.scenes.items():
-        if scene.goto is not None:
-            lines.append(f'  "{sid}" -> "{scene.goto}";')
-        for choice in scene.choices:
-            style = ", style=dashed" if _lockable(choice) else ""
-            label = dot_text(_cut(choice.text.source))
-            lines.append(f'  "{sid}" -> "{choice.goto}" [label="{label}"{style}];')
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def _dot_node(story: m.Story, sid: str) -> str:
-    scene = story.scenes[sid]
-    if scene.ending is not None:
-        kind = scene.ending.kind
-        label = dot_text(sid) + "\\n" + dot_text(f"{_cut(scene.ending.title.source)} ({kind})")
-        return (f'"{sid}" [label="{label}", shape=doubleoctagon, fillcolor="{COLOURS[kind]}", '
-                f'color="{BORDERS[kind]}"];')
-    if sid == story.start:
-        return f'"{sid}" [fillcolor="{START_FILL}", penwidth=2];'
-    return f'"{sid}";'
+    return _Dot().draw(story)
 
 
 # --- SVG and the command -------------------------------------------------------------------------
