@@ -248,7 +248,8 @@ ANY_NUMBER = Vals()
 BOOLS = None  # set below
 
 
-def _kind(value: object) -> str:
+def _type_tag(value: object) -> str:
+    # 1 and True are equal in a set: tag each value with its type so both can be held.
     if type(value) is bool:
         return "b"
     if type(value) in (int, float):
@@ -266,7 +267,7 @@ def _show(value: object) -> str:
 
 def exact(values: Iterable) -> Vals:
     """Vals holding exactly these values (widening to an interval when too many)."""
-    pairs = frozenset((_kind(v), v) for v in values)
+    pairs = frozenset((_type_tag(v), v) for v in values)
     if len(pairs) <= MAX_EXACT:
         return Vals(exact=pairs)
     numbers = [v for k, v in pairs if k == "n"]

@@ -20,7 +20,6 @@ from typing import Any, TextIO
 from game.authoring.output import emit
 from game.story.expressions import VAR_FORMATS
 from game.story.loader import (
-    BUILTIN_NAMES,
     CHOICE_KEYS,
     EFFECTS,
     ENDING_KINDS,
@@ -33,6 +32,7 @@ from game.story.loader import (
     POLL_KEYS,
     RATING_KEYS,
     RECORD_KEYS,
+    RESERVED_NAMES,
     SCENE_KEYS,
     SHOWS,
     TIER_ID,
@@ -246,7 +246,7 @@ def _definitions() -> dict[str, Schema]:
     value = {"type": ["string", "number", "boolean"]}
     var_name = {
         "allOf": [_ref("id")],
-        "not": {"enum": sorted(n for n in BUILTIN_NAMES if ID.fullmatch(n))},
+        "not": {"enum": sorted(n for n in RESERVED_NAMES if ID.fullmatch(n))},
     }
     return {
         "id": {"type": "string", "pattern": _anchored(ID.pattern),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from game.errors import Location, StoryError
 from game.story.expressions import Scope, compile_expr
-from game.story.loader import BUILTIN_NAMES
+from game.story.loader import RESERVED_NAMES
 
 Literal = int | float | str | bool
 
@@ -62,7 +62,7 @@ class VarTable:
         base = re.sub(r"[^a-z0-9]+", "_", snake).strip("_") or "var"
         if not base[0].isalpha():
             base = "v_" + base
-        if base in BUILTIN_NAMES:
+        if base in RESERVED_NAMES:
             base += "_var"
         made, count = base, 1
         while made in self.ids.values():

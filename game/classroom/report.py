@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from game.classroom import sections
-from game.classroom.facts import debrief_items
+from game.classroom.questions import debrief_items
 from game.classroom.sessions import ClassRecords
 from game.classroom.summary import SMALL, ClassReport, gini
 from game.errors import StoryErrors

@@ -21,6 +21,7 @@ from game.errors import StoryError, StoryErrors
 from game.safetext import clean, is_clean
 from game.story import model as m
 from game.story.expressions import (
+    BUILTIN_NAMES,
     MAX_RENDERED,
     Memo,
     Expr,
@@ -42,11 +43,10 @@ from game.story.yamlread import (
     suggest,
 )
 
-BUILTIN_NAMES = frozenset({
-    "score", "tier", "tier_label", "day", "listed", "visited", "visits", "rating",
-    "can", "recorded", "random", "min", "max", "abs", "round", "true", "false", "and", "or",
-    "not", "in", "is", "if", "else", "None", "True", "False",
-})
+KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "None"})
+"""The expression language's keywords."""
+RESERVED_NAMES = BUILTIN_NAMES | KEYWORDS
+"""Names a story var cannot take: the language's own names and its keywords."""
 ID = re.compile(r"[a-z][a-z0-9_]*")
 TIER_ID = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
@@ -336,7 +336,7 @@ class _Loader:
             hint = "" if "scenes" in main.keys else " (add scenes:, or include: files that have them)"
             main.reader.error(f"the story has no scenes{hint}", where)
         for name, (file, knode, _) in names.vars.items():
-            if name in BUILTIN_NAMES:
+            if name in RESERVED_NAMES:
                 file.reader.error(
                     f"'{name}' is a built-in name of the expression language; "
                     "choose another name for this var", knode)
