@@ -23,7 +23,6 @@ import math
 import os
 import random
 import secrets
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -250,11 +249,6 @@ def waiting_message(codename: str, seconds: float) -> str:
 def student_folder(folder: Path, codename: str) -> Path:
     """Where a served player's saves and resume code are kept."""
     return folder / STUDENTS / codename
-
-
-def forget_student(folder: Path, codename: str) -> None:
-    """Delete a served player's saves and resume code (retention, wipe)."""
-    shutil.rmtree(student_folder(folder, codename), ignore_errors=True)
 
 
 class ClassSeat:

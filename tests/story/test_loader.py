@@ -320,3 +320,11 @@ def test_bundled_stories_are_listed_in_the_unit_order() -> None:
     ids = [entry.story.id for entry in catalog([bundled_folder()])]
     assert ids[:5] == ["tutorial", "green_channel", "half_a_star", "good_citizen", "the_operator"]
     assert ids[-1] == "demo"
+
+
+def test_every_name_of_the_expression_language_is_reserved_for_vars() -> None:
+    """One list of the language's names: a function added to it cannot be shadowed by a var."""
+    from game.story import expressions, loader
+
+    assert expressions.BUILTIN_NAMES <= loader.RESERVED_NAMES
+    assert loader.RESERVED_NAMES - expressions.BUILTIN_NAMES == loader.KEYWORDS
