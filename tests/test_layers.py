@@ -8,6 +8,7 @@ player imports Textual, and no two sibling modules import each other.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,15 @@ def test_a_broken_layer_fails_the_linter(tmp_path: Path) -> None:
     done = lint_imports("--config", str(config))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "game.story is not allowed to import game.errors" in done.stdout, done.stdout
+
+
+def test_every_top_level_module_has_a_floor() -> None:
+    """A new module or package of game/ is named in the layers contract, or nothing checks it."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    contract = text[text.index('name = "layers'):]
+    contract = contract[:contract.index("]") + 1]
+    named = set(re.findall(r"game\.(\w+)", contract))
+    package = ROOT / "game"
+    modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    packages = {p.parent.name for p in package.glob("*/__init__.py")}
+    assert (modules | packages) - named == set()
