@@ -51,7 +51,20 @@ class PlayScreen(Screen[None]):
         Binding("r", "record", "Record"),
         Binding("s", "saves", "Saves"),
         Binding("escape", "leave", "Title", show=False),
+        # Priority: they page the story whatever has the focus (the choices' own
+        # Enter, PgDn, Home and End would otherwise take them first).
+        Binding("enter,space", "read_on", "Read on", show=False, priority=True),
+        Binding("pagedown", "page_down", "Page down", show=False, priority=True),
+        Binding("pageup", "page_up", "Page up", show=False, priority=True),
+        Binding("home", "scene_start", "Scene start", show=False, priority=True),
+        Binding("end", "scene_end", "Scene end", show=False, priority=True),
     ]
+
+    @dataclass
+    class LeaveRequested(Message):
+        """Escape with no title screen beneath (``play STORY``): the app decides where to."""
+
+        screen: PlayScreen
 
     @dataclass
     class EngineChanged(Message):
@@ -281,12 +294,53 @@ class PlayScreen(Screen[None]):
             return
         self._pick("choose", number)
 
+    # -- reading ---------------------------------------------------------------------
+
+    @on(Transcript.Paged)
+    def _paged(self, message: Transcript.Paged) -> None:
+        self.query_one(ChoiceList).hold(message.more)
+
+    def action_read_on(self) -> None:
+        """Enter or Space: the next page of the scene; at its end, the highlighted choice."""
+        transcript = self.query_one(Transcript)
+        if transcript.more:
+            transcript.page_down()
+        else:
+            self.query_one(ChoiceList).action_select()
+
+    def action_page_down(self) -> None:
+        """Scroll the story a page down (never past the end of the scene)."""
+        self.query_one(Transcript).page_down()
+
+    def action_page_up(self) -> None:
+        """Scroll the story a page up."""
+        self.query_one(Transcript).page_up()
+
+    def action_scene_start(self) -> None:
+        """To the top of the scene; again, to the start of the story."""
+        self.query_one(Transcript).scene_start()
+
+    def action_scene_end(self) -> None:
+        """To the end of the scene."""
+        self.query_one(Transcript).scene_end()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        # The wheel over the choices or the HUD (which do not scroll) scrolls the story.
+        self.query_one(Transcript).scroll_down(animate=False)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.query_one(Transcript).scroll_up(animate=False)
+
     def _refuse(self, reason: str, gaps: tuple[str, ...]) -> None:
         gap = f" ({'; '.join(gaps)})" if gaps else ""
         self.notify(f"{reason}{gap}", title="Locked", severity="error", markup=False)
 
     @on(ChoiceList.Picked)
     def _picked(self, message: ChoiceList.Picked) -> None:
+        transcript = self.query_one(Transcript)
+        if transcript.more:  # a click on a choice still waiting: read on first
+            transcript.page_down()
+            return
         view = self.view_now
         if (message.action == "choose" and view is not None
                 and 0 < message.number <= len(view.choices)):
@@ -305,18 +359,19 @@ class PlayScreen(Screen[None]):
             self._act(lambda: self.engine.choose(number))
 
     def action_undo(self) -> None:
-        """Take back the last step."""
+        """Take back the last decision (and the Continue pages read since)."""
         if self.engine.step == 0:
             self.notify("There is nothing to undo.", markup=False)
             return
         try:
-            self.engine.undo()
+            self.engine.undo_decision()
         except (ChoiceError, StoryRuntimeError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self._rebuild()
         self.autosave()
-        self.notify("Undone: you are back before your last step.", markup=False, timeout=3)
+        where = "your last decision" if self.engine.step else "the start"
+        self.notify(f"Undone: you are back at {where}.", markup=False, timeout=3)
 
     # -- other screens ---------------------------------------------------------------
 
@@ -407,10 +462,24 @@ class PlayScreen(Screen[None]):
         self.autosave()
 
     def action_leave(self) -> None:
-        """Save and go back to the title screen, when the game was opened from it."""
+        """Save and go back to the title screen (the app opens one if there is none)."""
+        self.save_now()
         if len(self.app.screen_stack) > 2:
-            self.save_now()
             self.dismiss(None)
+        else:
+            self.post_message(self.LeaveRequested(self))
+
+    def show_broken(self, line: str | None, full: str = "") -> None:
+        """``--watch``: keep a bar saying the story on disk is broken (None: it loads again)."""
+        from game.ui.widgets.broken import BrokenBar
+
+        bars = self.query(BrokenBar)
+        if line is None:
+            bars.remove()
+        elif bars:
+            bars.first().show(line, full)
+        else:
+            self.mount(BrokenBar(line, full, id="broken"), after="#bar")
 
     # -- saving -------------------------------------------------------------------------
 

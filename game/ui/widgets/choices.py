@@ -28,8 +28,15 @@ class ChoiceList(OptionList):
         padding: 0 1;
         background: $surface;
         &:focus { border: tall $primary; }
+        border-title-align: right;
+        border-title-color: $text-accent;
+        border-title-style: bold;
+        &.-held { text-opacity: 55%; }
     }
     """
+
+    MORE = "▼ more: Space or Enter reads on"
+    """The marker over the choices while part of the scene is still below the view."""
 
     @dataclass
     class Picked(Message):
@@ -61,6 +68,16 @@ class ChoiceList(OptionList):
             return
         self.add_options(self._choice_options(view))
         self.highlighted = self._first_open(view)
+
+    def hold(self, more: bool) -> None:
+        """Dim the choices and show the marker while the scene has more to read."""
+        self.set_class(more, "-held")
+        self.border_title = self.MORE if more else None
+
+    @property
+    def held(self) -> bool:
+        """The choices wait until the end of the scene has been shown."""
+        return self.has_class("-held")
 
     def _choice_options(self, view: View | None) -> list[Option]:
         if view is None:
