@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.widgets._toast import ToastRack
 
 from game.engine import events as ev
 from game.engine.engine import CONTINUE, Engine
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 TOAST_SECONDS = 6.0
 TOAST_LINES = 3
+TOAST_ROOM = 4
+"""Fewest free rows under the HUD's content for toasts to show (a title and two lines)."""
 SEVERITY_RANK = ["information", "warning", "error"]
 
 
@@ -87,6 +90,7 @@ class PlayScreen(Screen[None]):
         self._polled: set[tuple[int, str]] = set()
         self._error: StoryRuntimeError | None = None
         self._opening: list[Notice] = []
+        self._toast_room = -1
         self.badge = ""
         """Class mode: the codename (and resume code) at the end of the top bar."""
         self.pacing: Pacing | None = None
@@ -137,6 +141,24 @@ class PlayScreen(Screen[None]):
         # A class only when narrow: a class on the screen restyles everything below it,
         # which a start at the usual sizes then never pays for.
         self.set_class(event.size.width < self.NARROW, "-narrow")
+        self.call_after_refresh(self._fit_toasts)
+
+    def _fit_toasts(self) -> None:
+        """Toasts take only the HUD's free rows below what it shows (never over "Closed to you").
+
+        With no room (a full HUD on a small terminal, or the HUD above the story when
+        narrow), toasts are not shown on this screen: the story pane and the HUD
+        already say what happened, and a locked choice shows its reason in the list.
+        """
+        hud = self.query_one(Hud)
+        room = 0
+        if not self.has_class("-narrow") and hud.region.height:
+            used = [w.region.bottom for w in hud.children if w.display and w.region.height]
+            room = max(0, hud.region.bottom - max(used, default=hud.region.y) - 1)
+            room = room if room >= TOAST_ROOM else 0  # a toast cut to a line says nothing
+        if room != self._toast_room:
+            self._toast_room = room
+            self.query_one(ToastRack).styles.max_height = room
 
     def set_reduced_motion(self, reduced: bool) -> None:
         """Apply the player's motion setting."""
@@ -172,6 +194,7 @@ class PlayScreen(Screen[None]):
             return
         if view.poll is not None and view.poll.answer is None:
             self._ask_poll(view)
+        self.call_after_refresh(self._fit_toasts)
         text = self._bar_text(view)
         if text != self._bar:
             self._bar = text
@@ -333,6 +356,7 @@ class PlayScreen(Screen[None]):
 
     def _refuse(self, reason: str, gaps: tuple[str, ...]) -> None:
         gap = f" ({'; '.join(gaps)})" if gaps else ""
+        self.app.bell()  # heard even when there is no room for the toast
         self.notify(f"{reason}{gap}", title="Locked", severity="error", markup=False)
 
     @on(ChoiceList.Picked)
