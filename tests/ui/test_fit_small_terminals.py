@@ -62,7 +62,7 @@ async def test_a_wrapped_description_hangs_beside_its_key() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         rows = app.screen.query(".help-row")
-        assert len(rows) > 20
+        assert len(rows) > 15
         for row in rows:
             key, what = row.query(Static)
             assert what.region.x == key.region.right  # a column of its own

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -17,21 +15,19 @@ from textual.widgets._toast import ToastRack
 
 from game.engine import events as ev
 from game.engine.engine import CONTINUE, Engine
-from game.engine.saves import AUTOSAVE
 from game.engine.view import View
-from game.errors import ChoiceError, SaveError, StoryRuntimeError
+from game.errors import ChoiceError, StoryRuntimeError
 from game.ui.autosave import Saver
 from game.ui.classmode import ClassSplit, Pacing, waits
 from game.ui.history import decision, decisions, passage, replay
 from game.ui.notices import Notice, notices
+from game.ui.saving import Saving
 from game.ui.text import literal
 from game.ui.widgets.choices import ChoiceList
 from game.ui.widgets.hud import Hud
 from game.ui.widgets.keyline import KeyLine
+from game.ui.widgets.reader import Reader
 from game.ui.widgets.transcript import Transcript
-
-if TYPE_CHECKING:
-    from game.ui.screens.saves import SaveRequest
 
 TOAST_SECONDS = 6.0
 TOAST_LINES = 3
@@ -40,7 +36,7 @@ TOAST_ROOM = 4
 SEVERITY_RANK = ["information", "warning", "error"]
 
 
-class PlayScreen(Screen[None]):
+class PlayScreen(Saving, Screen[None]):
     """One story being played: read, choose, feel the rating, undo, save."""
 
     NARROW = 64
@@ -54,13 +50,6 @@ class PlayScreen(Screen[None]):
         Binding("r", "record", "Record"),
         Binding("s", "saves", "Saves"),
         Binding("escape", "leave", "Title", show=False),
-        # Priority: they page the story whatever has the focus (the choices' own
-        # Enter, PgDn, Home and End would otherwise take them first).
-        Binding("enter,space", "read_on", "Read on", show=False, priority=True),
-        Binding("pagedown", "page_down", "Page down", show=False, priority=True),
-        Binding("pageup", "page_up", "Page up", show=False, priority=True),
-        Binding("home", "scene_start", "Scene start", show=False, priority=True),
-        Binding("end", "scene_end", "Scene end", show=False, priority=True),
     ]
 
     @dataclass
@@ -114,7 +103,7 @@ class PlayScreen(Screen[None]):
         self._bar = self._bar_text(view)
         yield Static(literal(self._bar), id="bar", markup=False)
         with Horizontal(id="body"):
-            with Vertical(id="main"):
+            with Reader(id="main"):
                 yield Transcript(moments, id="transcript")
                 yield ChoiceList(view, id="choices")
             hud = Hud(engine.story.rating, view, list(engine.state.history), opening, id="hud")
@@ -158,7 +147,8 @@ class PlayScreen(Screen[None]):
             room = room if room >= TOAST_ROOM else 0  # a toast cut to a line says nothing
         if room != self._toast_room:
             self._toast_room = room
-            self.query_one(ToastRack).styles.max_height = room
+            for rack in self.query(ToastRack):  # none when notifications are off
+                rack.styles.max_height = room
 
     def set_reduced_motion(self, reduced: bool) -> None:
         """Apply the player's motion setting."""
@@ -317,35 +307,7 @@ class PlayScreen(Screen[None]):
             return
         self._pick("choose", number)
 
-    # -- reading ---------------------------------------------------------------------
-
-    @on(Transcript.Paged)
-    def _paged(self, message: Transcript.Paged) -> None:
-        self.query_one(ChoiceList).hold(message.more)
-
-    def action_read_on(self) -> None:
-        """Enter or Space: the next page of the scene; at its end, the highlighted choice."""
-        transcript = self.query_one(Transcript)
-        if transcript.more:
-            transcript.page_down()
-        else:
-            self.query_one(ChoiceList).action_select()
-
-    def action_page_down(self) -> None:
-        """Scroll the story a page down (never past the end of the scene)."""
-        self.query_one(Transcript).page_down()
-
-    def action_page_up(self) -> None:
-        """Scroll the story a page up."""
-        self.query_one(Transcript).page_up()
-
-    def action_scene_start(self) -> None:
-        """To the top of the scene; again, to the start of the story."""
-        self.query_one(Transcript).scene_start()
-
-    def action_scene_end(self) -> None:
-        """To the end of the scene."""
-        self.query_one(Transcript).scene_end()
+    # -- reading (the paging itself is the Reader's) ------------------------------------
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         # The wheel over the choices or the HUD (which do not scroll) scrolls the story.
@@ -361,10 +323,6 @@ class PlayScreen(Screen[None]):
 
     @on(ChoiceList.Picked)
     def _picked(self, message: ChoiceList.Picked) -> None:
-        transcript = self.query_one(Transcript)
-        if transcript.more:  # a click on a choice still waiting: read on first
-            transcript.page_down()
-            return
         view = self.view_now
         if (message.action == "choose" and view is not None
                 and 0 < message.number <= len(view.choices)):
@@ -435,48 +393,6 @@ class PlayScreen(Screen[None]):
         self.app.push_screen(RecordScreen(record_lines(self.engine), self.engine.story,
                                           self.view_now))
 
-    def action_saves(self) -> None:
-        """Open the Save/Load dialog (slots are listed off the UI thread)."""
-        self._list_slots()
-
-    @work(thread=True, group="slots")
-    def _list_slots(self) -> None:
-        from game.ui.screens.saves import SavesScreen
-
-        slots = self.saver.store.slots()
-        self.app.call_from_thread(
-            self.app.push_screen, SavesScreen(slots), self._after_saves)
-
-    def _after_saves(self, request: SaveRequest | None) -> None:
-        if request is None:
-            return
-        try:
-            self.saver.store.file(request.slot)
-        except SaveError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        if request.action == "save":
-            self._write(self.saver.snapshot(self.engine, request.slot), announce=True)
-        else:
-            self._load(request.slot)
-
-    @work(thread=True, group="load", exclusive=True)
-    def _load(self, slot: str) -> None:
-        loaded = self.saver.store.load(slot)
-        self.app.call_from_thread(self._loaded, slot, loaded)
-
-    def _loaded(self, slot: str, loaded) -> None:
-        if loaded is None:
-            self._warnings() or self.notify(f"There is no game in slot '{slot}'.",
-                                            severity="warning", markup=False)
-            return
-        engine, report = loaded
-        self.replace_engine(engine)
-        where = "the autosave" if slot == AUTOSAVE else f"slot '{slot}'"
-        text = (f"Loaded {where}: {report.applied} steps." if report.complete else
-                f"Loaded {where}, but the story has changed: {report.problem}.")
-        self.notify(text, markup=False)
-
     def replace_engine(self, engine: Engine) -> None:
         """Play another game from now on (a loaded save, a reloaded story); autosave it."""
         self.engine = engine
@@ -504,35 +420,3 @@ class PlayScreen(Screen[None]):
             bars.first().show(line, full)
         else:
             self.mount(BrokenBar(line, full, id="broken"), after="#bar")
-
-    # -- saving -------------------------------------------------------------------------
-
-    def autosave(self) -> None:
-        """Save the game as it is now, writing off the UI thread."""
-        self._write(self.saver.snapshot(self.engine))
-
-    def on_unmount(self) -> None:
-        # The app is closing however it closes (a browser tab closed under class serve
-        # ends the app without action_quit): the last step must not wait on a worker.
-        self.save_now()
-
-    def save_now(self) -> bool:
-        """Save at once, on this thread (quitting)."""
-        saved = self.saver.save_now(self.engine)
-        return saved
-
-    @work(thread=True, group="save")
-    def _write(self, job: tuple[int, str, dict], announce: bool = False) -> None:
-        saved = self.saver.write(job)
-        if announce and saved:
-            self.app.call_from_thread(self.notify, f"Saved to slot '{job[1]}'.", markup=False)
-        if self.saver.store.warnings:
-            self.app.call_from_thread(self._warnings)
-
-    def _warnings(self) -> bool:
-        store = self.saver.store
-        shown = bool(store.warnings)
-        for warning in store.warnings:
-            self.notify(warning, title="Saves", severity="warning", markup=False, timeout=10)
-        store.warnings.clear()
-        return shown
