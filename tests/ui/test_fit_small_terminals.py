@@ -14,6 +14,7 @@ from game.ui.screens.help import HelpScreen
 from game.ui.screens.play import PlayScreen
 from game.ui.screens.settings import SettingsScreen, StateBox
 from game.ui.screens.title import TitleScreen
+from game.ui.settings import Settings
 from game.ui.widgets.choices import ChoiceList
 from game.ui.widgets.hud import Hud
 from ui_helpers import make_app, written_story
@@ -195,3 +196,19 @@ async def test_two_digit_decision_numbers_wait_for_the_second_digit() -> None:
         await pilot.press("7")  # no decision 70: taken at once
         await pilot.pause()
         assert app.result == 6
+
+
+async def test_scrollbars_use_the_themes_primary_on_its_panel() -> None:
+    from textual.color import Color
+
+    from game.ui.settings import HIGH_CONTRAST
+    from game.ui.widgets.transcript import Transcript
+
+    for theme in ("textual-dark", HIGH_CONTRAST):
+        app = make_app(settings=Settings(theme=theme))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            colours = app.theme_variables
+            for widget in (app.screen.query_one(Transcript), app.screen.query_one(ChoiceList)):
+                assert widget.styles.scrollbar_color == Color.parse(colours["primary"]), theme
+                assert widget.styles.scrollbar_background == Color.parse(colours["panel"])
