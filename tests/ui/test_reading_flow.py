@@ -210,3 +210,21 @@ async def test_undo_goes_back_one_decision_past_continue_pages(tmp_path) -> None
         await pilot.press("u")
         await pilot.pause()
         assert screen.engine.step == 0 and screen.engine.state.scene == "start"
+
+
+async def test_a_story_error_under_a_long_scene_can_be_scrolled_to(tmp_path) -> None:
+    path = tmp_path / "long_error.yaml"
+    path.write_text(LONG.replace("      - text: Stop here\n",
+                                 "      - text: Stop here\n        do: [{set: {n: 1 // (n - n)}}]\n")
+                    .replace("scenes:\n", "vars:\n  n: 0\nscenes:\n", 1), encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        screen, transcript, _ = parts(app)
+        await pilot.press("2")  # divides by zero: the step is refused, the error shown
+        await pilot.pause()
+        await pilot.pause()
+        line = transcript.query_one(".error")
+        assert screen.engine.step == 0
+        view_bottom = round(transcript.scroll_y) + transcript.scrollable_content_region.height
+        assert line.virtual_region.bottom <= view_bottom  # in view, not beyond the scroll

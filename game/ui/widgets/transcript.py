@@ -70,6 +70,7 @@ class Transcript(VerticalScroll, can_focus=True):
         """Part of the current block has not been shown yet (choices wait for it)."""
         self._seen_end = True
         self._settling = False
+        self._errors: list[Static] = []
 
     def compose(self):
         # The spare is the next step's block, already laid out (at zero height) so a
@@ -167,6 +168,7 @@ class Transcript(VerticalScroll, can_focus=True):
         """Show a story's runtime error as one line (play goes on from before it)."""
         line = Static(literal(f"Story error: {message}"), classes="error", markup=False)
         self.mount(line, before=self._spare)
+        self._errors.append(line)  # read with the current block: scrolling reaches it
         self.call_after_refresh(self.scroll_to_widget, line, animate=False)
 
     def _decision(self, decision: Decision) -> list:
@@ -193,6 +195,7 @@ class Transcript(VerticalScroll, can_focus=True):
         """A new current block: its end is unseen until laid out and shown."""
         self._seen_end = False
         self._settling = True
+        self._errors = []
 
     def _settled(self) -> None:
         """The current block is laid out: its size is known, so is what is unseen."""
@@ -205,7 +208,9 @@ class Transcript(VerticalScroll, can_focus=True):
         if block is None or not block.is_attached or self._settling:
             return None
         region = block.virtual_region
-        return region.y, region.bottom
+        bottom = max([region.bottom, *(e.virtual_region.bottom for e in self._errors
+                                        if e.is_attached)])
+        return region.y, bottom
 
     @property
     def max_scroll_y(self) -> int:
