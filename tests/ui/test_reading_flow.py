@@ -228,3 +228,36 @@ async def test_a_story_error_under_a_long_scene_can_be_scrolled_to(tmp_path) -> 
         assert screen.engine.step == 0
         view_bottom = round(transcript.scroll_y) + transcript.scrollable_content_region.height
         assert line.virtual_region.bottom <= view_bottom  # in view, not beyond the scroll
+
+
+async def test_enter_right_after_a_choice_waits_for_the_new_scene(tmp_path) -> None:
+    app = make_app(long_story(tmp_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        screen, transcript, _ = parts(app)
+        # Two keys in the same instant, as a double press or key repeat sends them: the
+        # Enter must not take the new scene's Continue before its size is even known.
+        app.post_message(events.Key("1", "1"))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.engine.state.scene == "second"
+        assert transcript.more  # the Enter paged (or waited), and the end is still ahead
+
+
+async def test_enter_while_a_new_scene_is_being_laid_out_waits(tmp_path) -> None:
+    app = make_app(long_story(tmp_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        screen, transcript, _ = parts(app)
+        await pilot.press("end")  # the first scene read to its end: Enter would choose
+        await pilot.pause()
+        assert not transcript.more
+        transcript._unread()  # as in the frame a new scene's block is filled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.engine.step == 0  # not taken blind
+        transcript._settled()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.engine.state.scene == "second"

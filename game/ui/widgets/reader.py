@@ -42,9 +42,18 @@ class Reader(Vertical):
             message.stop()
             transcript.page_down()
 
-    def action_read_on(self) -> None:
-        """Enter or Space: the next page of the scene; at its end, the highlighted choice."""
+    def action_read_on(self, waited: bool = False) -> None:
+        """Enter or Space: the next page of the scene; at its end, the highlighted choice.
+
+        In the instant a new scene is shown, before it is laid out, whether it has
+        more is not known yet: the key waits for that (once), so a double press
+        never takes a choice of a scene not yet seen.
+        """
         transcript = self.query_one(Transcript)
+        if transcript.settling:
+            if not waited:
+                self.call_after_refresh(self.action_read_on, True)
+            return
         if transcript.more:
             transcript.page_down()
         else:

@@ -191,6 +191,11 @@ class Transcript(VerticalScroll, can_focus=True):
 
     # -- paging ---------------------------------------------------------------------
 
+    @property
+    def settling(self) -> bool:
+        """A new block is shown but not laid out yet: whether it has more is not known."""
+        return self._settling
+
     def _unread(self) -> None:
         """A new current block: its end is unseen until laid out and shown."""
         self._seen_end = False
