@@ -109,7 +109,11 @@ def start_time(code: str, args: list[str], pycache: str | None = None) -> float:
 
 
 def choice_keys(story_path: Path, seed: int = 1) -> list[str]:
-    """The keys of one playthrough: a number per choice, Enter per Continue."""
+    """The keys of one playthrough: a number per choice, 1 per Continue.
+
+    Numbers, not Enter: Enter first pages through a scene longer than the pane
+    (a page is not a choice), while a number always takes the choice at once.
+    """
     from game.engine.engine import Engine
     from game.story.loader import load_story
 
@@ -118,7 +122,7 @@ def choice_keys(story_path: Path, seed: int = 1) -> list[str]:
     while not engine.ended:
         view = engine.view()
         if view.continues:
-            keys.append("enter")
+            keys.append("1")
             engine.proceed()
         else:
             choice = view.open_choices[len(keys) % len(view.open_choices)]

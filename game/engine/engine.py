@@ -459,6 +459,28 @@ class Engine:
         self._rebuild(self.state.path[: max(0, len(self.state.path) - steps)])
         self._emit([ev.Rewound(len(self.state.path))])
 
+    def last_decision(self) -> int | None:
+        """Steps before the last real decision on the path (Continues are not decisions).
+
+        None when the path has no decision: undoing then goes back to the start.
+        """
+        for index in range(len(self.state.path) - 1, -1, -1):
+            if self.state.path[index][1] != CONTINUE:
+                return index
+        return None
+
+    def undo_decision(self) -> int:
+        """Go back to the last moment the player chose (past any Continue pages since).
+
+        Returns how many steps were taken back; raises ChoiceError when there is
+        nothing to undo.
+        """
+        if not self.state.path:
+            raise ChoiceError("there is nothing to undo")
+        before = len(self.state.path)
+        self.rewind(self.last_decision() or 0)
+        return before - len(self.state.path)
+
     def rewind(self, step: int) -> None:
         """Go back to the moment before decision ``step`` (0 = the start)."""
         self._rebuild(self.state.path[: max(0, step)])

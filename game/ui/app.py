@@ -188,6 +188,34 @@ class StandingApp(App[int]):
             engine = Engine(story, seed=self.seed)
         self.call_from_thread(self.push_screen, self._play(engine, store, note))
 
+    def on_play_screen_leave_requested(self, message: PlayScreen.LeaveRequested) -> None:
+        """Escape on a game opened by ``play STORY``: the title screen takes its place."""
+        if self.on_engine is not None:
+            # A class record follows this game only: another one would go unrecorded.
+            self.notify("This game is recorded for your class: q saves and quits.",
+                        markup=False)
+            return
+        from game.ui.screens.title import TitleScreen
+
+        folders = self.folders or self._title_folders(message)
+        self.switch_screen(TitleScreen(folders,
+                                       lambda folders: read_shelf(folders, self.make_store)))
+
+    @staticmethod
+    def _title_folders(message: PlayScreen.LeaveRequested) -> list[Path]:
+        """The bundled stories, and the one being played when it is not one of them."""
+        from game.story.catalog import bundled_folder
+
+        bundled = bundled_folder().resolve()
+        screen = message.screen
+        folders = [bundled]
+        if screen.engine.story.files:
+            main = Path(screen.engine.story.files[0]).resolve()
+            story = main.parent if main.name == "story.yaml" else main
+            if not story.is_relative_to(bundled):
+                folders.append(story)
+        return folders
+
     def on_play_screen_engine_changed(self, message: PlayScreen.EngineChanged) -> None:
         """Another game is played from now on: the class record, if any, follows it."""
         if self.on_engine is not None:
@@ -198,8 +226,11 @@ class StandingApp(App[int]):
     def check_story(self) -> None:
         """Reload the story if its files changed on disk (``--watch``)."""
         if self.watcher is not None and self.watcher.changed():
+            # Only a game of the watched story (the player may have opened another one).
+            watched = self.watcher.story_id
             screen = next((s for s in reversed(self.screen_stack)
-                           if isinstance(s, PlayScreen)), None)
+                           if isinstance(s, PlayScreen) and s.engine.story.id == watched),
+                          None)
             if screen is not None:
                 self._reload(screen)
 
@@ -212,9 +243,11 @@ class StandingApp(App[int]):
         from game.ui.watch import Broken
 
         if isinstance(result, Broken):
+            screen.show_broken(result.line, result.message)
             self.notify(result.message, title="The story has errors", severity="error",
                         timeout=12, markup=False)
             return
+        screen.show_broken(None)
         screen.replace_engine(result.engine)
         self.engine = result.engine
         self.notify(result.message, title="Story reloaded", markup=False,

@@ -53,6 +53,15 @@ class Broken:
     """An edit that does not load: its errors, one line each."""
 
     errors: tuple[str, ...]
+    first: str = ""
+    """The first error with its file's name only (``ch2.yaml:7:15: message``), for the bar."""
+
+    @property
+    def line(self) -> str:
+        """One line for the bar that stays on screen until the story loads again."""
+        more = len(self.errors) - 1
+        extra = f" (and {more} more)" if more > 0 else ""
+        return f"Story on disk is broken: {self.first or self.errors[0]}{extra}"
 
     @property
     def message(self) -> str:
@@ -62,11 +71,24 @@ class Broken:
         return f"{shown}{more}\nStill playing the last version that loaded."
 
 
+def short(errors: StoryErrors) -> str:
+    """The first error, naming its file without the folders (the full path is in the tooltip)."""
+    if not errors.errors:
+        return "it does not load"
+    first = errors.errors[0]
+    if first.location is None:
+        return first.message
+    where = first.location
+    return f"{Path(where.file).name}:{where.line}:{where.column}: {first.message}"
+
+
 class StoryWatcher:
     """Watches one story's files and reloads it when they change."""
 
     def __init__(self, path: Path, story: Story) -> None:
         self.path = path
+        self.story_id = story.id
+        """The watched story: a reload applies only to a game of it."""
         self.files = self._files(story)
         self.last = stamp(self.files)
 
@@ -87,7 +109,7 @@ class StoryWatcher:
         try:
             story = load_story(self.path)
         except StoryErrors as exc:
-            return Broken(tuple(str(e) for e in exc.errors))
+            return Broken(tuple(str(e) for e in exc.errors), short(exc))
         self.files = self._files(story)  # an edit may include a new file
         self.last = stamp(self.files)
         fresh = Engine(story, seed=engine.seed)

@@ -190,3 +190,37 @@ def test_listeners_hear_each_step_nothing_of_a_failed_one_and_one_rewound_per_un
     assert heard == [events]  # the failed step (and the replay behind it) is silent
     eng.undo()
     assert heard[-1] == [ev.Rewound(0)] and len(heard) == 2
+
+
+def test_undo_decision_skips_continue_pages_back_to_the_last_choice():
+    eng, states, views = play("city", 11, CITY_PATH)
+    assert CITY_PATH[4:6] == ["market", "continue"]
+    eng.rewind(6)  # just after the Continue that followed "market"
+    assert eng.undo_decision() == 2
+    assert frozen(eng) == states[4] and eng.view() == views[4]  # choosing "market" again
+    assert eng.undo_decision() == 1
+    assert frozen(eng) == states[3]
+    eng.rewind(0)
+    with pytest.raises(ChoiceError, match="nothing to undo"):
+        eng.undo_decision()
+
+
+def test_undo_decision_with_only_continues_goes_back_to_the_start(tmp_path):
+    path = tmp_path / "pages.yaml"
+    path.write_text("title: Pages\nscenes:\n"
+                    "  one: {text: Page one., goto: two}\n"
+                    "  two: {text: Page two., goto: three}\n"
+                    "  three:\n    text: A fork.\n    choices:\n"
+                    "      - {text: Stay, goto: three}\n", encoding="utf-8")
+    from game.story.loader import load_story
+
+    eng = Engine(load_story(path), seed=0)
+    eng.proceed()
+    eng.proceed()
+    assert eng.last_decision() is None
+    assert eng.undo_decision() == 2 and eng.step == 0
+    eng.proceed()
+    eng.proceed()
+    eng.choose(1)
+    assert eng.last_decision() == 2
+    assert eng.undo_decision() == 1 and eng.state.scene == "three"

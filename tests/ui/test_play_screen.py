@@ -84,7 +84,7 @@ async def test_locked_choice_is_shown_with_reason_and_gap_and_refused() -> None:
         await pilot.press("1")
         screen = app.screen
         choices = screen.query_one(ChoiceList)
-        prompt = str(choices.get_option_at_index(0).prompt)
+        prompt = " ".join(str(choices.get_option_at_index(0).prompt).split())  # wrapped
         assert "locked:" in prompt and "Ticket refused" in prompt
         assert "needs tier" not in prompt  # the author's refusal replaces the generated reason
         step = screen.engine.step

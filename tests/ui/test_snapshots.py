@@ -50,3 +50,18 @@ def test_debrief(snap_compare, size) -> None:
     """The debrief after jaywalking and skipping a payment: everything revealed."""
     assert snap_compare(make_app(), terminal_size=size,
                         run_before=after("1", "3", "1", "enter"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_long_scene_waits_with_more(snap_compare, size, tmp_path) -> None:
+    """A scene longer than the pane: read from its top, '▼ more' over the dimmed choices."""
+    from test_reading_flow import long_story
+
+    assert snap_compare(make_app(long_story(tmp_path)), terminal_size=size,
+                        run_before=after())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, size) -> None:
+    """Help: the keys scroll under the title; the close hint stays at the bottom."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=after("question_mark"))

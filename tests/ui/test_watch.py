@@ -110,3 +110,39 @@ def test_watch_in_plain_mode_says_it_needs_the_terminal_player(tmp_path: Path) -
                          cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0, out.stderr
     assert "--watch needs the terminal player" in out.stdout
+
+
+async def test_a_broken_edit_keeps_a_one_line_bar_until_the_story_loads_again(
+        tmp_path: Path) -> None:
+    from game.ui.widgets.broken import BrokenBar
+
+    path = tmp_path / "watched.yaml"
+    write(path, STORY)
+    story = load_story(path)
+    app = StandingApp(Engine(story, seed=3), SaveStore(default_folder(), story),
+                      settings=Settings(), watch=path)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        screen = app.screen
+        long_name = "a_scene_name_long_enough_to_need_more_than_the_width_" * 2
+        write(path, STORY.replace("goto: room", f"goto: {long_name}"))
+        app.check_story()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = screen.query_one(BrokenBar)
+        assert bar.line.startswith("Story on disk is broken: watched.yaml:7:15: goto names")
+        assert bar.region.height == 1 and bar.region.width == 100
+        assert str(path) in str(bar.tooltip)  # the whole of it, with the full path
+        app.clear_notifications()  # the toast goes; the bar stays
+        await pilot.pause()
+        assert screen.query_one(BrokenBar).region.height == 1
+        write(path, STORY.replace("scenes:", "scenes: [oops"))  # broken another way
+        app.check_story()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(screen.query(BrokenBar)) == 1
+        assert "malformed YAML" in screen.query_one(BrokenBar).line
+        write(path, STORY)  # fixed
+        app.check_story()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.query(BrokenBar)

@@ -4,40 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.widgets._toast import ToastRack
 
 from game.engine import events as ev
 from game.engine.engine import CONTINUE, Engine
-from game.engine.saves import AUTOSAVE
 from game.engine.view import View
-from game.errors import ChoiceError, SaveError, StoryRuntimeError
+from game.errors import ChoiceError, StoryRuntimeError
 from game.ui.autosave import Saver
 from game.ui.classmode import ClassSplit, Pacing, waits
 from game.ui.history import decision, decisions, passage, replay
 from game.ui.notices import Notice, notices
+from game.ui.saving import Saving
 from game.ui.text import literal
 from game.ui.widgets.choices import ChoiceList
 from game.ui.widgets.hud import Hud
 from game.ui.widgets.keyline import KeyLine
+from game.ui.widgets.reader import Reader
 from game.ui.widgets.transcript import Transcript
-
-if TYPE_CHECKING:
-    from game.ui.screens.saves import SaveRequest
 
 TOAST_SECONDS = 6.0
 TOAST_LINES = 3
+TOAST_ROOM = 4
+"""Fewest free rows under the HUD's content for toasts to show (a title and two lines)."""
 SEVERITY_RANK = ["information", "warning", "error"]
 
 
-class PlayScreen(Screen[None]):
+class PlayScreen(Saving, Screen[None]):
     """One story being played: read, choose, feel the rating, undo, save."""
 
     NARROW = 64
@@ -52,6 +51,12 @@ class PlayScreen(Screen[None]):
         Binding("s", "saves", "Saves"),
         Binding("escape", "leave", "Title", show=False),
     ]
+
+    @dataclass
+    class LeaveRequested(Message):
+        """Escape with no title screen beneath (``play STORY``): the app decides where to."""
+
+        screen: PlayScreen
 
     @dataclass
     class EngineChanged(Message):
@@ -74,6 +79,7 @@ class PlayScreen(Screen[None]):
         self._polled: set[tuple[int, str]] = set()
         self._error: StoryRuntimeError | None = None
         self._opening: list[Notice] = []
+        self._toast_room = -1
         self.badge = ""
         """Class mode: the codename (and resume code) at the end of the top bar."""
         self.pacing: Pacing | None = None
@@ -97,7 +103,7 @@ class PlayScreen(Screen[None]):
         self._bar = self._bar_text(view)
         yield Static(literal(self._bar), id="bar", markup=False)
         with Horizontal(id="body"):
-            with Vertical(id="main"):
+            with Reader(id="main"):
                 yield Transcript(moments, id="transcript")
                 yield ChoiceList(view, id="choices")
             hud = Hud(engine.story.rating, view, list(engine.state.history), opening, id="hud")
@@ -124,6 +130,25 @@ class PlayScreen(Screen[None]):
         # A class only when narrow: a class on the screen restyles everything below it,
         # which a start at the usual sizes then never pays for.
         self.set_class(event.size.width < self.NARROW, "-narrow")
+        self.call_after_refresh(self._fit_toasts)
+
+    def _fit_toasts(self) -> None:
+        """Toasts take only the HUD's free rows below what it shows (never over "Closed to you").
+
+        With no room (a full HUD on a small terminal, or the HUD above the story when
+        narrow), toasts are not shown on this screen: the story pane and the HUD
+        already say what happened, and a locked choice shows its reason in the list.
+        """
+        hud = self.query_one(Hud)
+        room = 0
+        if not self.has_class("-narrow") and hud.region.height:
+            used = [w.region.bottom for w in hud.children if w.display and w.region.height]
+            room = max(0, hud.region.bottom - max(used, default=hud.region.y) - 1)
+            room = room if room >= TOAST_ROOM else 0  # a toast cut to a line says nothing
+        if room != self._toast_room:
+            self._toast_room = room
+            for rack in self.query(ToastRack):  # none when notifications are off
+                rack.styles.max_height = room
 
     def set_reduced_motion(self, reduced: bool) -> None:
         """Apply the player's motion setting."""
@@ -159,6 +184,7 @@ class PlayScreen(Screen[None]):
             return
         if view.poll is not None and view.poll.answer is None:
             self._ask_poll(view)
+        self.call_after_refresh(self._fit_toasts)
         text = self._bar_text(view)
         if text != self._bar:
             self._bar = text
@@ -281,8 +307,18 @@ class PlayScreen(Screen[None]):
             return
         self._pick("choose", number)
 
+    # -- reading (the paging itself is the Reader's) ------------------------------------
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        # The wheel over the choices or the HUD (which do not scroll) scrolls the story.
+        self.query_one(Transcript).scroll_down(animate=False)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.query_one(Transcript).scroll_up(animate=False)
+
     def _refuse(self, reason: str, gaps: tuple[str, ...]) -> None:
         gap = f" ({'; '.join(gaps)})" if gaps else ""
+        self.app.bell()  # heard even when there is no room for the toast
         self.notify(f"{reason}{gap}", title="Locked", severity="error", markup=False)
 
     @on(ChoiceList.Picked)
@@ -305,18 +341,19 @@ class PlayScreen(Screen[None]):
             self._act(lambda: self.engine.choose(number))
 
     def action_undo(self) -> None:
-        """Take back the last step."""
+        """Take back the last decision (and the Continue pages read since)."""
         if self.engine.step == 0:
             self.notify("There is nothing to undo.", markup=False)
             return
         try:
-            self.engine.undo()
+            self.engine.undo_decision()
         except (ChoiceError, StoryRuntimeError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self._rebuild()
         self.autosave()
-        self.notify("Undone: you are back before your last step.", markup=False, timeout=3)
+        where = "your last decision" if self.engine.step else "the start"
+        self.notify(f"Undone: you are back at {where}.", markup=False, timeout=3)
 
     # -- other screens ---------------------------------------------------------------
 
@@ -356,48 +393,6 @@ class PlayScreen(Screen[None]):
         self.app.push_screen(RecordScreen(record_lines(self.engine), self.engine.story,
                                           self.view_now))
 
-    def action_saves(self) -> None:
-        """Open the Save/Load dialog (slots are listed off the UI thread)."""
-        self._list_slots()
-
-    @work(thread=True, group="slots")
-    def _list_slots(self) -> None:
-        from game.ui.screens.saves import SavesScreen
-
-        slots = self.saver.store.slots()
-        self.app.call_from_thread(
-            self.app.push_screen, SavesScreen(slots), self._after_saves)
-
-    def _after_saves(self, request: SaveRequest | None) -> None:
-        if request is None:
-            return
-        try:
-            self.saver.store.file(request.slot)
-        except SaveError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        if request.action == "save":
-            self._write(self.saver.snapshot(self.engine, request.slot), announce=True)
-        else:
-            self._load(request.slot)
-
-    @work(thread=True, group="load", exclusive=True)
-    def _load(self, slot: str) -> None:
-        loaded = self.saver.store.load(slot)
-        self.app.call_from_thread(self._loaded, slot, loaded)
-
-    def _loaded(self, slot: str, loaded) -> None:
-        if loaded is None:
-            self._warnings() or self.notify(f"There is no game in slot '{slot}'.",
-                                            severity="warning", markup=False)
-            return
-        engine, report = loaded
-        self.replace_engine(engine)
-        where = "the autosave" if slot == AUTOSAVE else f"slot '{slot}'"
-        text = (f"Loaded {where}: {report.applied} steps." if report.complete else
-                f"Loaded {where}, but the story has changed: {report.problem}.")
-        self.notify(text, markup=False)
-
     def replace_engine(self, engine: Engine) -> None:
         """Play another game from now on (a loaded save, a reloaded story); autosave it."""
         self.engine = engine
@@ -407,39 +402,21 @@ class PlayScreen(Screen[None]):
         self.autosave()
 
     def action_leave(self) -> None:
-        """Save and go back to the title screen, when the game was opened from it."""
-        if len(self.app.screen_stack) > 2:
-            self.save_now()
-            self.dismiss(None)
-
-    # -- saving -------------------------------------------------------------------------
-
-    def autosave(self) -> None:
-        """Save the game as it is now, writing off the UI thread."""
-        self._write(self.saver.snapshot(self.engine))
-
-    def on_unmount(self) -> None:
-        # The app is closing however it closes (a browser tab closed under class serve
-        # ends the app without action_quit): the last step must not wait on a worker.
+        """Save and go back to the title screen (the app opens one if there is none)."""
         self.save_now()
+        if len(self.app.screen_stack) > 2:
+            self.dismiss(None)
+        else:
+            self.post_message(self.LeaveRequested(self))
 
-    def save_now(self) -> bool:
-        """Save at once, on this thread (quitting)."""
-        saved = self.saver.save_now(self.engine)
-        return saved
+    def show_broken(self, line: str | None, full: str = "") -> None:
+        """``--watch``: keep a bar saying the story on disk is broken (None: it loads again)."""
+        from game.ui.widgets.broken import BrokenBar
 
-    @work(thread=True, group="save")
-    def _write(self, job: tuple[int, str, dict], announce: bool = False) -> None:
-        saved = self.saver.write(job)
-        if announce and saved:
-            self.app.call_from_thread(self.notify, f"Saved to slot '{job[1]}'.", markup=False)
-        if self.saver.store.warnings:
-            self.app.call_from_thread(self._warnings)
-
-    def _warnings(self) -> bool:
-        store = self.saver.store
-        shown = bool(store.warnings)
-        for warning in store.warnings:
-            self.notify(warning, title="Saves", severity="warning", markup=False, timeout=10)
-        store.warnings.clear()
-        return shown
+        bars = self.query(BrokenBar)
+        if line is None:
+            bars.remove()
+        elif bars:
+            bars.first().show(line, full)
+        else:
+            self.mount(BrokenBar(line, full, id="broken"), after="#bar")

@@ -15,8 +15,17 @@ from game.ui.text import literal
 
 
 def motion_label(on: bool) -> str:
-    """The checkbox's label says its state in words (its X looks the same either way)."""
-    return f"Reduced motion: {'on' if on else 'off'} (no flashes, no animated scrolling)"
+    """The checkbox's label says its state in words, short enough for any dialog width."""
+    return f"Reduced motion: {'on' if on else 'off'}"
+
+
+class StateBox(Checkbox):
+    """A checkbox whose box is empty when off (Textual's shows an X either way, in colour)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's class attribute, read per render)
+        """X when on, a blank when off: readable without colour (NO_COLOR, projectors)."""
+        return "X" if self.value else " "
 
 
 class SettingsScreen(ModalScreen[Settings | None]):
@@ -38,8 +47,10 @@ class SettingsScreen(ModalScreen[Settings | None]):
                 *[Option(literal(name + ("  (high contrast)" if name == HIGH_CONTRAST else "")),
                          id=name) for name in self.themes],
                 markup=False, id="themes")
-            yield Checkbox(motion_label(self.settings.reduced_motion),
+            yield StateBox(motion_label(self.settings.reduced_motion),
                            self.settings.reduced_motion, id="reduced-motion", compact=True)
+            yield Static("No flashes, no animated scrolling. Space or a click switches it.",
+                         classes="dialog-help", id="motion-help")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

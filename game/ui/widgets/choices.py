@@ -17,6 +17,17 @@ CONTINUE = "continue"
 DEBRIEF = "debrief"
 
 
+def hang(content: Content, indent: int, width: int) -> Content:
+    """``content`` wrapped to ``width`` with every line after the first indented by ``indent``.
+
+    With no width yet (0, or too narrow to help) it is left for Textual to wrap.
+    """
+    if width - indent < 12:
+        return content
+    lines = content.wrap(width - indent)
+    return Content("\n" + " " * indent).join(lines)
+
+
 class ChoiceList(OptionList):
     """Numbered choices; arrows + Enter, number keys (on the screen) or the mouse pick one."""
 
@@ -28,8 +39,15 @@ class ChoiceList(OptionList):
         padding: 0 1;
         background: $surface;
         &:focus { border: tall $primary; }
+        border-title-align: right;
+        border-title-color: $text-accent;
+        border-title-style: bold;
+        &.-held { text-opacity: 55%; }
     }
     """
+
+    MORE = "▼ more: Space or Enter reads on"
+    """The marker over the choices while part of the scene is still below the view."""
 
     @dataclass
     class Picked(Message):
@@ -47,6 +65,9 @@ class ChoiceList(OptionList):
             return self.choice_list
 
     def __init__(self, view: View | None = None, *, id: str | None = None) -> None:
+        self._width = 0
+        """The width the prompts were wrapped to (0: not yet known, Textual wraps them)."""
+        self._view = view
         super().__init__(*self._choice_options(view), id=id, markup=False)
         self._initial = view
 
@@ -56,11 +77,43 @@ class ChoiceList(OptionList):
 
     def show_view(self, view: View | None) -> None:
         """Offer the choices of ``view`` (None: nothing to choose, after an error)."""
+        self._view = view
         self.clear_options()
         if view is None:
             return
         self.add_options(self._choice_options(view))
         self.highlighted = self._first_open(view)
+
+    def on_resize(self) -> None:
+        # Continuation lines hang under the text, so the prompts are wrapped here, to
+        # the width: a new width wraps them again (only when one of them is that long).
+        width = self._text_width()
+        if width == self._width or self._view is None:
+            return
+        before, self._width = self._width, width
+        if before or self._wraps(self._view, width):
+            highlighted = self.highlighted
+            self.clear_options()
+            self.add_options(self._choice_options(self._view))
+            self.highlighted = highlighted
+
+    def _text_width(self) -> int:
+        """Columns an option's text may take."""
+        return max(0, self.scrollable_content_region.width - self._get_left_gutter_width())
+
+    @staticmethod
+    def _wraps(view: View, width: int) -> bool:
+        return any(len(c.text) + 12 > width or c.locked is not None for c in view.choices)
+
+    def hold(self, more: bool) -> None:
+        """Dim the choices and show the marker while the scene has more to read."""
+        self.set_class(more, "-held")
+        self.border_title = self.MORE if more else None
+
+    @property
+    def held(self) -> bool:
+        """The choices wait until the end of the scene has been shown."""
+        return self.has_class("-held")
 
     def _choice_options(self, view: View | None) -> list[Option]:
         if view is None:
@@ -70,21 +123,22 @@ class ChoiceList(OptionList):
                            id=DEBRIEF)]
         if view.continues:
             return [Option(joined(("▸ ", "$accent bold"), ("Continue", "bold")), id=CONTINUE)]
-        return [Option(self._prompt(c), id=f"choice-{c.number}") for c in view.choices]
+        return [Option(self._prompt(c, self._width), id=f"choice-{c.number}")
+                for c in view.choices]
 
     @staticmethod
-    def _prompt(choice) -> Content:
-        number = (f"{choice.number}. ", "$accent bold")
+    def _prompt(choice, width: int = 0) -> Content:
+        """A choice's line: its number, then its text, continuation lines under the text."""
+        number = f"{choice.number}. "
+        indent = len(number)
         if choice.locked is None:
-            return joined(number, story_text(choice.text))
+            return joined((number, "$accent bold"), hang(story_text(choice.text), indent, width))
         gaps = f" ({'; '.join(choice.gaps)})" if choice.gaps else ""
-        return joined(
-            (f"{choice.number}. ", "$text-muted"),
-            ("locked: ", "$text-error bold"),
-            story_text(choice.text, "$text-muted strike"),
-            "\n   ",
-            literal(f"{choice.locked}{gaps}", "$text-error italic"),
-        )
+        text = joined(("locked: ", "$text-error bold"),
+                      story_text(choice.text, "$text-muted strike"))
+        reason = literal(f"{choice.locked}{gaps}", "$text-error italic")
+        return joined((number, "$text-muted"), hang(text, indent, width),
+                      "\n" + " " * indent, hang(reason, indent, width))
 
     @staticmethod
     def _first_open(view: View) -> int | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from game.ui.history import Decision, Moment
@@ -24,8 +27,24 @@ class Transcript(VerticalScroll, can_focus=True):
     """The story so far, one block per step (the choice, what followed, the scene).
 
     One widget per step keeps the pane cheap to lay out however long the
-    story grows; earlier steps are dimmed.
+    story grows; earlier steps are dimmed. Like a pager (Frotz's [MORE]), the
+    pane knows whether the end of the current block has been shown yet: it
+    posts ``Paged`` when that changes, and never scrolls past that end into
+    the blank space kept below it.
     """
+
+    @dataclass
+    class Paged(Message):
+        """Whether part of the current scene is still below the view (``more``)."""
+
+        transcript: Transcript
+        more: bool
+        """True until the end of the current block has been on screen."""
+
+        @property
+        def control(self) -> Transcript:
+            """The transcript that posted the message."""
+            return self.transcript
 
     DEFAULT_CSS = """
     Transcript {
@@ -47,6 +66,11 @@ class Transcript(VerticalScroll, can_focus=True):
         self._initial = self._blocks(moments or [])
         self._spare = Static("", classes="spare", markup=False)
         self._tail = Static("", classes="tail", markup=False)
+        self.more = False
+        """Part of the current block has not been shown yet (choices wait for it)."""
+        self._seen_end = True
+        self._settling = False
+        self._errors: list[Static] = []
 
     def compose(self):
         # The spare is the next step's block, already laid out (at zero height) so a
@@ -61,13 +85,17 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         if self.current is not None:
+            self._unread()
             self.call_after_refresh(self._reveal, self.current, False)
 
     def show(self, moments: list[Moment], animate: bool = False) -> None:
         """Replace everything with ``moments`` (after a resume, undo or rewind)."""
         self.query(".step, .error").remove()
         self.current = None
+        self._settling = False
         self.append(moments, animate, fresh=True)
+        if self.current is None:
+            self._check_more()
 
     def append(self, moments: list[Moment], animate: bool = False, fresh: bool = False) -> None:
         """Add moments below, one block per passage with the decision that led to it.
@@ -86,6 +114,7 @@ class Transcript(VerticalScroll, can_focus=True):
             return
         self.current = blocks[-1]
         self.current.remove_class("-past")
+        self._unread()
         self.mount_all(blocks, before=self._spare)
         self.call_after_refresh(self._reveal, self.current, animate)
 
@@ -95,11 +124,13 @@ class Transcript(VerticalScroll, can_focus=True):
         block.update(content)
         block.set_classes("step")
         self.current = block
+        self._unread()
         self._spare = Static("", classes="spare", markup=False)
         self.mount(self._spare, before=self._tail)
         # Straight there: the new step is read from its top at once (an animated
         # scroll would hold the text below the fold for a quarter of a second).
         self.scroll_to(y=top, animate=False, immediate=True)
+        self.call_after_refresh(self._settled)
 
     def _blocks(self, moments: list[Moment]) -> list[Static]:
         """One block per passage, with the decision that led to it on top."""
@@ -137,6 +168,7 @@ class Transcript(VerticalScroll, can_focus=True):
         """Show a story's runtime error as one line (play goes on from before it)."""
         line = Static(literal(f"Story error: {message}"), classes="error", markup=False)
         self.mount(line, before=self._spare)
+        self._errors.append(line)  # read with the current block: scrolling reaches it
         self.call_after_refresh(self.scroll_to_widget, line, animate=False)
 
     def _decision(self, decision: Decision) -> list:
@@ -154,3 +186,84 @@ class Transcript(VerticalScroll, can_focus=True):
     def _reveal(self, block: Static, animate: bool) -> None:
         if block.is_attached:
             self.scroll_to_widget(block, animate=animate, top=True)
+        if block is self.current:
+            self._settled()
+
+    # -- paging ---------------------------------------------------------------------
+
+    @property
+    def settling(self) -> bool:
+        """A new block is shown but not laid out yet: whether it has more is not known."""
+        return self._settling
+
+    def _unread(self) -> None:
+        """A new current block: its end is unseen until laid out and shown."""
+        self._seen_end = False
+        self._settling = True
+        self._errors = []
+
+    def _settled(self) -> None:
+        """The current block is laid out: its size is known, so is what is unseen."""
+        self._settling = False
+        self._check_more()
+
+    def _block_span(self) -> tuple[int, int] | None:
+        """The current block's first and last-plus-one lines in the pane's scroll space."""
+        block = self.current
+        if block is None or not block.is_attached or self._settling:
+            return None
+        region = block.virtual_region
+        bottom = max([region.bottom, *(e.virtual_region.bottom for e in self._errors
+                                        if e.is_attached)])
+        return region.y, bottom
+
+    @property
+    def max_scroll_y(self) -> int:
+        """No further than the end of the current block (the blank tail is not read)."""
+        full = super().max_scroll_y
+        span = self._block_span()
+        if span is None:
+            return full
+        top, bottom = span
+        return min(full, max(top, bottom - self.scrollable_content_region.height))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._check_more()
+
+    def on_resize(self) -> None:
+        self._check_more()
+
+    def _check_more(self) -> None:
+        """Post ``Paged`` when the end of the current block is shown for the first time."""
+        if self._settling:
+            return  # its size is not known yet; the check comes once it is laid out
+        span = self._block_span()
+        if span is None:
+            self._seen_end = True  # nothing to read (no block, or it is gone)
+        elif span[1] <= round(self.scroll_y) + self.scrollable_content_region.height:
+            self._seen_end = True
+        more = not self._seen_end
+        if more != self.more:
+            self.more = more
+            self.post_message(self.Paged(self, more))
+
+    def page_down(self) -> None:
+        """Show the next page of the scene (one line of the last page stays, for context)."""
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=round(self.scroll_y) + page, animate=False)
+
+    def page_up(self) -> None:
+        """Show the previous page."""
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=max(0, round(self.scroll_y) - page), animate=False)
+
+    def scene_start(self) -> None:
+        """Back to the top of the current scene; from there, to the start of the story."""
+        span = self._block_span()
+        top = span[0] if span is not None else 0
+        self.scroll_to(y=top if round(self.scroll_y) != top else 0, animate=False)
+
+    def scene_end(self) -> None:
+        """To the end of the current scene."""
+        self.scroll_to(y=self.max_scroll_y, animate=False)
