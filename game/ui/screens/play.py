@@ -21,7 +21,7 @@ from game.ui.autosave import Saver
 from game.ui.classmode import ClassSplit, Pacing, waits
 from game.ui.history import decision, decisions, passage, replay
 from game.ui.notices import Notice, notices
-from game.ui.saving import Saving
+from game.ui.screens.saving import Saving
 from game.ui.text import literal
 from game.ui.widgets.choices import ChoiceList
 from game.ui.widgets.hud import Hud
