@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Callable, TextIO
 
 from game.classroom import charts
 from game.classroom.formatting import (
     about_lines,
+    ask_titles,
     count_text,
     decision_caption,
+    decision_title,
     number_text,
     share_text,
 )
@@ -28,36 +31,50 @@ __all__ = ["FORMATS", "run_report", "to_csv", "to_html", "to_markdown", "write_r
 # -- Markdown -----------------------------------------------------------------------------
 
 
-def _md_table(head: list[str], rows: list[list[str]]) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+_MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]|~"}, "\n": " ", "\r": " "})
+# Markdown passes raw HTML through: a `<` starts markup (a tag, a comment, an
+# autolink) only before a letter, `/`, `!` or `?`, and an `&` only as an entity.
+_MD_MARKUP = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)")
 
-    lines = ["| " + " | ".join(cell(h) for h in head) + " |",
+
+def md(text: str) -> str:
+    """Text from a story or a record, made inert for Markdown.
+
+    Every ``<`` or ``&`` that could start HTML becomes an entity (so ``<3``
+    stays readable); the characters that start emphasis, code, links, tables,
+    headings and strike-through are backslash-escaped; a line break becomes a
+    space (a table cell or a list item is one line). A ``#`` or ``>`` is
+    harmless here: nothing of ours puts such text at the start of a line.
+    """
+    return _MD_MARKUP.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;",
+                          text.translate(_MD_SPECIAL))
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(md(h) for h in head) + " |",
              "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def to_markdown(report: ClassReport) -> str:
-    """The report as Markdown (tables, no charts)."""
-    out = [f"# Class report: {report.story_title}", "",
-           f"Class {report.class_name} · story `{report.story_id}` · aggregates only", ""]
-    out += [f"- {line}" for line in about_lines(report)] + [""]
+    """The report as Markdown (tables, no charts); every text from a story or record is escaped."""
+    out = [f"# Class report: {md(report.story_title)}", "",
+           f"Class {md(report.class_name)} · story {md(report.story_id)} · aggregates only", ""]
+    out += [f"- {md(line)}" for line in about_lines(report)] + [""]
     out += ["## Debrief questions and their numbers", ""]
     for i, item in enumerate(report.debrief, 1):
-        out.append(f"{i}. **{item.question}**")
-        out += [f"   - {fact}" for fact in item.facts]
+        out.append(f"{i}. **{md(item.question)}**")
+        out += [f"   - {md(fact)}" for fact in item.facts]
     if not report.debrief:
         out.append("The story has no debrief questions (or was not found).")
     out += ["", "## How the class chose", ""]
     for d in report.decisions:
         where = f"{d.chapter} · " if d.chapter else ""
-        out += [f"### {where}{d.scene}", ""]
-        if d.prompt:
-            out += [f"> {d.prompt}", ""]
+        out += [f"### {md(where + decision_title(d))}", ""]
         out += [_md_table(["Option", "Players", "Share"],
                           [[o.label, count_text(report, o.count), share_text(report, o.count, d.n)]
-                           for o in d.options]), "", decision_caption(report, d), ""]
+                           for o in d.options]), "", md(decision_caption(report, d)), ""]
     if report.tags:
         out += [_md_table(["Tag", "Players", "Share", "Times"],
                           [[t.label, count_text(report, t.count), share_text(report, t.count, t.n), t.detail]
@@ -69,7 +86,8 @@ def to_markdown(report: ClassReport) -> str:
     if s is not None and s.values:
         out += ["## Final scores and tiers", "", _md_table(
             ["Players", "Mean", "Median", "Lowest", "Highest", "Inequality (Gini)"],
-            [[str(len(s.values)), number_text(s.mean), number_text(s.median), number_text(s.low), number_text(s.high),
+            [[str(len(s.values)), number_text(s.mean), number_text(s.median),
+              number_text(s.low), number_text(s.high),
               "–" if s.gini is None else f"{s.gini:.2f}"]]), ""]
         out += [_md_table(["Tier", "Players", "Share"], [
             [t.label, count_text(report, t.count), share_text(report, t.count, t.n)] for t in s.tiers]), ""]
@@ -92,23 +110,24 @@ def to_markdown(report: ClassReport) -> str:
             for r in report.rules]), ""]
     out += ["## Polls", ""]
     for poll in report.polls:
-        out += [f"### {poll.asks[0].question}", ""]
-        head = ["Answer"] + [f"{a.scene} (n = {a.n})" for a in poll.asks]
+        out += [f"### {md(poll.asks[0].question)}", ""]
+        head = ["Answer"] + [f"{when} (n = {a.n})" for when, a in zip(ask_titles(poll), poll.asks)]
         rows = [[o.label] + [f"{count_text(report, a.options[i].count)} "
                              f"{share_text(report, a.options[i].count, a.n)}".strip()
+                             if i < len(a.options) else ""
                              for a in poll.asks]
                 for i, o in enumerate(poll.asks[0].options)]
         out += [_md_table(head, rows), ""]
         if len(poll.asks) > 1:
-            out += [f"{count_text(report, poll.changed)} of {poll.both} players who answered both times "
-                    "changed their answer.", ""]
+            out += [md(f"{count_text(report, poll.changed)} of {poll.both} players who answered "
+                       "both times changed their answer."), ""]
     if not report.polls:
         out += ["No poll answers recorded.", ""]
     if report.players is not None:
         out += ["## Per codename", "", _md_table(
             ["Codename", "Ending", "Score", "Tier", "Lists", "Choices"],
-            [[p.codename, p.ending or "not finished", number_text(p.score), p.tier or "",
-              ", ".join(p.lists), str(p.choices)] for p in report.players]), ""]
+            [[p.codename, p.ending or "not finished", number_text(p.score),
+              p.tier or "", ", ".join(p.lists), str(p.choices)] for p in report.players]), ""]
     return "\n".join(out)
 
 
