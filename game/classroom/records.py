@@ -18,13 +18,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from game.classroom.codenames import normalise_class_code
+from game.classroom.lines import FORMAT, SCHEMA
 from game.engine import events as ev
 from game.engine.engine import CONTINUE, Engine
 from game.errors import StandingError
 
-FORMAT = "standing-record"
-SCHEMA = 1
-"""The record schema version this Standing writes (and the newest it reads)."""
 
 SUFFIX = ".jsonl"
 
