@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from game.classroom.formatting import decision_title, number_text
 from game.classroom.summary import SMALL, ClassReport, DebriefItem
 from game.story.model import Story
 
@@ -78,8 +79,8 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
     if scores and scores.values:
         gini_text = f", inequality (Gini) {scores.gini:.2f}" if scores.gini is not None else ""
         facts["scores"].append(
-            f"Final {scores.name}: median {scores.median:g}, from {scores.low:g} to "
-            f"{scores.high:g}{gini_text}.")
+            f"Final {scores.name}: median {number_text(scores.median)}, from "
+            f"{number_text(scores.low)} to {number_text(scores.high)}{gini_text}.")
         top = max(scores.tiers, key=lambda t: t.count, default=None)
         if top is not None and top.count:
             facts["scores"].append(f"Most common final tier: {top.label} "
@@ -95,7 +96,7 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
         d = close[0]
         split = " / ".join(f"{o.label}: {'<3' if report.hidden(o.count) else o.count}"
                            for o in d.options if o.count)
-        facts["choices"].append(f"Closest split ({d.scene}): {split} (n = {d.n}).")
+        facts["choices"].append(f"Closest split ({decision_title(d)}): {split} (n = {d.n}).")
     for tag in report.tags[:3]:
         facts["choices"].append(f"Took a '{tag.label}' choice at least once: "
                                 f"{_share(report, tag.count, tag.n)} players.")

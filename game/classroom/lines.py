@@ -231,7 +231,7 @@ def parse(raw: bytes | str) -> Line:
                             _texts(data, "tags"))
     if kind == "ledger":
         entry_kind = data.get("kind")
-        if entry_kind not in LEDGER_KINDS:
+        if type(entry_kind) is not str or entry_kind not in LEDGER_KINDS:
             raise BadLine("'kind' is not a ledger entry's kind")
         return LedgerEntry(
             step=_int(data, "step"), day=_int(data, "day"), scene=_req_text(data, "scene"),

@@ -83,7 +83,8 @@ def test_endings_scores_and_tiers(lesson_class: Path) -> None:
 def test_listings_name_the_rule_the_source_and_the_mistake(lesson_class: Path) -> None:
     report = report_of(lesson_class)
     (listing,) = report.listings
-    assert listing.list_label == "Debtors' list" and listing.scene == "bill"
+    assert listing.list_label == "Debtors' list"
+    assert listing.scene == "A bill arrives the day before payday."  # its words, not its id
     assert listing.rules == "Paid a bill late" and listing.source == "Credit record"
     assert listing.mistake and listing.players == 5
     (listed,) = report.listed
