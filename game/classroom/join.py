@@ -33,7 +33,9 @@ def join_class(code: str, base: Path | None, engine: Engine, inp: TextIO, out: T
     """
     folder = class_folder(code, base)
     code = folder.name
-    expire(folder)
+    if folder.is_dir():
+        for line in expire(folder).lines(quiet=True):
+            out.write(line + "\n")
     story = engine.story
     name = remembered(code, story.id)
     if name is not None and session_file(folder, name).exists():

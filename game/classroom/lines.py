@@ -291,3 +291,18 @@ def raw_lines(path: Path) -> Iterator[bytes | None]:
                 yield None
             elif line.strip():
                 yield line
+
+
+def written_by_standing(path: Path) -> bool:
+    """Whether a file is a record file Standing wrote: a regular file (not a link)
+    whose first line is a valid ``joined`` or ``resumed`` line (of any schema)."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        for raw in raw_lines(path):
+            return raw is not None and type(parse(raw)) is Header
+    except NewerSchema:
+        return True
+    except (OSError, BadLine):
+        return False
+    return False

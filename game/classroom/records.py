@@ -50,6 +50,57 @@ def class_folder(code: str, base: Path | None = None) -> Path:
     return (base if base is not None else default_base()) / normalise_class_code(code)
 
 
+CLASS_FILE = "class.json"
+"""The class folder's own file: it marks the folder as a Standing class folder
+(``"format": "standing-class"``) and holds its settings (the retention period)."""
+CLASS_FORMAT = "standing-class"
+DEFAULT_RETENTION_DAYS = 30
+"""How long records are kept unless the teacher says otherwise (0: until wiped)."""
+
+
+def is_class_folder(folder: Path) -> bool:
+    """Whether Standing made this folder a class folder (its ``class.json`` says so).
+
+    Retention and ``class wipe`` delete nothing in a folder that is not one.
+    """
+    path = folder / CLASS_FILE
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeError, RecursionError):
+        return False
+    return isinstance(data, dict) and data.get("format") == CLASS_FORMAT
+
+
+def mark_class_folder(folder: Path) -> bool:
+    """Make ``folder`` (made if missing) a class folder: create its ``class.json``.
+
+    Called wherever Standing starts writing a class (a player joining, ``class
+    serve``). A ``class.json`` already there is never replaced: if it is not
+    Standing's, the folder stays unmarked and retention leaves it alone.
+    Returns whether the folder is a class folder now.
+    """
+    if is_class_folder(folder):
+        return True
+    data = json.dumps({"format": CLASS_FORMAT, "retention_days": DEFAULT_RETENTION_DAYS},
+                      indent=1) + "\n"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / CLASS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError:
+        return False
+    try:
+        os.write(fd, data.encode("utf-8"))
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    _sync_folder(folder)
+    return is_class_folder(folder)
+
+
 def session_file(folder: Path, codename: str) -> Path:
     """The record file of one player's session."""
     return folder / f"{codename}{SUFFIX}"
@@ -104,6 +155,7 @@ class RecordWriter:
         writer = cls(session_file(folder, codename), codename, class_code, warn)
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            mark_class_folder(folder)
             writer._open(exclusive=True)
         except FileExistsError:
             raise CodenameTaken(

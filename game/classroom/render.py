@@ -200,10 +200,9 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
                  show_small: bool = False, per_player: bool = False) -> list[str]:
     """Read a class folder and write its report; return the lines to tell the teacher.
 
-    The format follows ``out``'s suffix (.html, .md or .csv). Records past the
-    class's retention period are deleted first.
+    The format follows ``out``'s suffix (.html, .md or .csv). Reading never
+    deletes anything: retention is ``class retention``'s (and ``class serve``'s).
     """
-    from game.classroom.privacy import expire
     from game.classroom.records import RecordError
     from game.classroom.report import build_report, find_story, pick_story
     from game.classroom.sessions import read_class
@@ -219,10 +218,6 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
     if render is to_html:
         charts.require()
     said = []
-    gone = expire(folder)
-    if gone:
-        said.append(f"Deleted {len(gone)} session file{'s' * (len(gone) != 1)} older than the "
-                    "class's retention period.")
     records = read_class(folder)
     story = load_story(story_path) if story_path is not None else None
     wanted = story.id if story is not None else story_id

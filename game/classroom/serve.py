@@ -30,7 +30,7 @@ from game.classroom.codenames import CodenameError, normalise_class_code
 from game.classroom.lan import lan_address, public_url
 from game.classroom.pacing import read_pacing, write_pacing
 from game.classroom.privacy import expire
-from game.classroom.records import RecordError, class_folder
+from game.classroom.records import RecordError, class_folder, mark_class_folder
 from game.story.loader import load_story
 
 DEFAULT_PORT = 8000
@@ -205,7 +205,8 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
     except CodenameError as exc:
         raise RecordError(str(exc)) from None
     folder = class_folder(code, records)
-    expire(folder)
+    mark_class_folder(folder)  # serving makes it a class folder (if it is not one yet)
+    expired = expire(folder)
     lan = lan_address() if host is None or host in ("0.0.0.0", "::") else host
     local_only = lan is None
     host = host or lan or "127.0.0.1"
@@ -235,6 +236,8 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
                   "Join the school's network (Wi-Fi or cable) and start again, or give "
                   "--host.\n")
     out.write(f"Records:    {folder}\n")
+    for line in expired.lines(quiet=True):
+        out.write(f"            {line}\n")
     out.write(f"Dashboard:  {dashboard}   (in another terminal)\n")
     out.write("Students need only a browser on this network; nothing goes to the internet.\n"
               "Press Ctrl+C to stop. Games are saved: students come back with their codename "
