@@ -103,11 +103,11 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
     for poll in report.polls:
         if len(poll.asks) > 1 and poll.both:
             facts["polls"].append(
-                f"Poll '{poll.id}': {_share(report, poll.changed, poll.both)} players changed "
+                f"Poll “{poll.asks[0].question}”: {_share(report, poll.changed, poll.both)} players changed "
                 "their answer between the first and the last time it was asked.")
         elif poll.asks:
             ask = poll.asks[0]
             top = max(ask.options, key=lambda o: o.count)
-            facts["polls"].append(f"Poll '{poll.id}': the most common answer was "
+            facts["polls"].append(f"Poll “{ask.question}”: the most common answer was "
                                   f"{top.label} ({_share(report, top.count, ask.n)}).")
     return facts

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, TextIO, Union
 
 from game.classroom import charts
 from game.classroom.formatting import (
+    HIDDEN,
     about_lines,
     ask_titles,
     count_text,
@@ -134,24 +136,54 @@ def to_markdown(report: ClassReport) -> str:
 # -- CSV ----------------------------------------------------------------------------------
 
 CSV_HEAD = ("section", "where", "item", "label", "count", "n", "share")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting so as a formula (OWASP's list)."""
+
+Cell = Union[str, int, float, None]
+
+
+def csv_cell(value: Cell) -> str | int | float:
+    """One CSV cell, by its type: a number stays a number (negative ones too); text
+    that a spreadsheet would run as a formula gets a leading ``'``, so it shows as
+    the text it is."""
+    if value is None:
+        return ""
+    if type(value) is int:
+        return value
+    if type(value) is float:
+        return round(value, 4) if math.isfinite(value) else ""
+    if type(value) is not str:
+        raise TypeError(f"a CSV cell is text or a number, not {type(value).__name__}")
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def to_csv(report: ClassReport) -> str:
-    """The report as one long table: a row per number, for spreadsheets."""
+    """The report as one long table: a row per number, for spreadsheets.
+
+    Counts, n, shares and scores are numbers; every text cell is neutralised
+    (``csv_cell``), so nothing from a story or a record runs as a formula.
+    """
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    # Text quoted, numbers not: the cell's type shows in the file, and a text
+    # holding a lone CR is quoted too (QUOTE_MINIMAL quotes only the line terminator).
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     w.writerow(CSV_HEAD)
 
-    def row(section: str, where: str, item: str, label: str, count: int | str, n: int | str):
-        if isinstance(count, int) and isinstance(n, int):
-            share = "" if report.hidden(count) or not n else f"{count / n:.3f}"
-            w.writerow((section, where, item, label, count_text(report, count), n, share))
-        else:
-            w.writerow((section, where, item, label, count, n, ""))
+    def write(*cells: Cell) -> None:
+        w.writerow([csv_cell(c) for c in cells])
 
-    row("summary", "", "sessions", "sessions of this story", report.sessions, "")
+    def row(section: str, where: str, item: str, label: str, count: Cell, n: Cell) -> None:
+        if type(count) is int and type(n) is int:
+            hidden = report.hidden(count)
+            share = None if hidden or not n else round(count / n, 3)
+            write(section, where, item, label, HIDDEN if hidden else count, n, share)
+        else:
+            write(section, where, item, label, count, n, None)
+
+    row("summary", "", "sessions", "sessions of this story", report.sessions, None)
     row("summary", "", "finished", "reached an ending", report.finished, report.sessions)
-    row("summary", "", "skipped_lines", "damaged record lines skipped", report.skipped_lines, "")
+    row("summary", "", "skipped_lines", "damaged record lines skipped", report.skipped_lines,
+        None)
     for d in report.decisions:
         for o in d.options:
             row("decision", d.scene, o.key, o.label, o.count, d.n)
@@ -163,7 +195,7 @@ def to_csv(report: ClassReport) -> str:
     if s is not None:
         for key, value in (("mean", s.mean), ("median", s.median), ("lowest", s.low),
                            ("highest", s.high), ("gini", s.gini)):
-            row("score", "", key, s.name, "" if value is None else number_text(value), len(s.values))
+            write("score", "", key, s.name, value, len(s.values), None)  # a value, not a count
         for t in s.tiers:
             row("tier", "", t.key, t.label, t.count, t.n)
     for c in report.listed:
@@ -183,10 +215,10 @@ def to_csv(report: ClassReport) -> str:
             row("poll_changed", poll.id, "changed", "changed their answer", poll.changed,
                 poll.both)
     for p in report.players or ():
-        for item, value in (("ending", p.ending or "not finished"), ("score", number_text(p.score)),
+        for item, value in (("ending", p.ending or "not finished"), ("score", p.score),
                             ("tier", p.tier or ""), ("lists", ", ".join(p.lists)),
-                            ("choices", str(p.choices))):
-            w.writerow(("player", p.codename, item, value, "", "", ""))
+                            ("choices", p.choices)):
+            write("player", p.codename, item, value, None, None, None)
     return buf.getvalue()
 
 

@@ -49,8 +49,9 @@ th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid var(-
          vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.bar { width: 30%; }
-.bar span { display: inline-block; height: .8rem; background: var(--bar);
-            -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+span.bar { display: block; width: 100%; }
+span.bar > span { display: block; height: .8rem; background: var(--bar);
+                  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .facts { margin: .2rem 0 1rem; }
 .tag { font-size: .8rem; color: var(--muted); }
 figure { margin: 1rem 0; }

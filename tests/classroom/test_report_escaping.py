@@ -112,15 +112,15 @@ def test_the_report_command_writes_inert_files(tmp_path: Path) -> None:
     assert_inert((tmp_path / "r.html").read_text(), (tmp_path / "r.md").read_text())
 
 
-def _poison(value: object) -> object:
+def _poison(value: object, payload: str = PAYLOAD) -> object:
     """The same value with every piece of text replaced by the payload."""
     if isinstance(value, str):
-        return PAYLOAD
+        return payload
     if isinstance(value, tuple):
-        return tuple(_poison(v) for v in value)
+        return tuple(_poison(v, payload) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.replace(value, **{
-            f.name: _poison(getattr(value, f.name)) for f in dataclasses.fields(value)
+            f.name: _poison(getattr(value, f.name), payload) for f in dataclasses.fields(value)
             if f.init})
     return value
 
@@ -155,3 +155,49 @@ def test_markdown_escaping_keeps_plain_text_readable() -> None:
     assert md("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
     assert md("&lt;b&gt;") == "&amp;lt;b&amp;gt;"
     assert md("one\ntwo") == "one two"
+
+
+# -- the CSV report: no formulas ---------------------------------------------------------
+
+FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0", "+SUM(A1:A2)", "-2+3",
+            "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_csv_cells_are_decided_by_type() -> None:
+    from game.classroom.render import csv_cell
+
+    for text in FORMULAS:
+        assert csv_cell(text) == "'" + text
+    assert csv_cell(-20) == -20 and csv_cell(-2.5) == -2.5 and csv_cell(0) == 0
+    assert csv_cell("-20") == "'-20"  # text that looks like a number is still text
+    assert csv_cell("Paid a bill late") == "Paid a bill late"
+    assert csv_cell(float("nan")) == "" and csv_cell(None) == ""
+    with pytest.raises(TypeError):
+        csv_cell([1])
+
+
+def test_no_csv_cell_from_a_story_or_record_is_a_formula(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from game.classroom.render import to_csv
+
+    folder = tmp_path / "7b"
+    folder.mkdir()
+    for name, bill, street in (("ant", "late", "cross"), ("bee", "borrow", "help"),
+                               ("cat", "late", None)):
+        play_session(folder, name, bill=bill, street=street)
+    report = build_report(read_class(folder), lesson(), "lesson", per_player=True,
+                          show_small=True)
+    for formula in FORMULAS:
+        text = to_csv(_poison(report, formula))
+        for row in csv.reader(io.StringIO(text)):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+                # a leading minus only on a real number
+                assert not cell.startswith("-") or re.fullmatch(r"-\d+(\.\d+)?", cell), cell
+    # Real negative numbers stay numbers: the lesson's rules take points away.
+    rows = list(csv.reader(io.StringIO(to_csv(report))))
+    assert any(row[0] == "rule" and "total -" in row[3] for row in rows)
+    score = [row for row in rows if row[0] == "player" and row[2] == "score"]
+    assert score and all(re.fullmatch(r"-?\d+(\.\d+)?", row[3]) for row in score)
