@@ -257,14 +257,17 @@ def polls(sessions: list[Session], story: Story | None, resolve) -> tuple[PollRe
         scenes = sorted(by_scene, key=lambda sc: (order.get(sc, len(order)),
                                                   statistics.median(steps[(poll_id, sc)])))
         asks = []
+        # Without the story, only the options someone picked (the same list at every
+        # asking, so the renderers can set them side by side).
+        answered = sorted({o for sc in scenes for o in by_scene[sc].values()})
         for sc in scenes:
             poll = story.scenes[sc].poll if story and sc in story.scenes else None
             picked = Counter(by_scene[sc].values())
-            count = len(poll.options) if poll else max(picked) + 1
             n = len(by_scene[sc])
+            indices = range(len(poll.options)) if poll else answered
             options = tuple(
                 Count(str(i), poll.options[i] if poll else labels.get((poll_id, i), f"option {i + 1}"),
-                      picked.get(i, 0), n) for i in range(count))
+                      picked.get(i, 0), n) for i in indices)
             asks.append(PollAsk(sc, poll.question if poll else poll_id, options, n))
         both = changed = 0
         if len(scenes) > 1:

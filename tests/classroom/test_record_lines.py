@@ -268,3 +268,15 @@ def test_numbers_past_the_cap_are_refused() -> None:
     for bad in (2**53 + 2, -1e300, math.inf):
         with pytest.raises(BadLine):
             parse(json.dumps({**line, "score": bad}, allow_nan=True))
+
+
+def test_without_the_story_a_poll_lists_only_the_options_picked(played: Path,
+                                                                tmp_path: Path) -> None:
+    folder = copy_of(played, tmp_path)
+    append(folder, json.dumps({"seq": 90, "type": "poll", "step": 9, "poll": "fair",
+                               "scene": "after", "option": 999, "text": "x"}))
+    report = build_report(read_class(folder), None, "lesson")
+    fair = next(p for p in report.polls if p.id == "fair")
+    keys = [o.key for o in fair.asks[0].options]
+    assert keys == [o.key for o in fair.asks[-1].options]  # the same rows at each asking
+    assert "999" in keys and len(keys) <= 4  # not a thousand empty rows
