@@ -326,6 +326,10 @@ def run_wipe(code: str, base: Path | None, yes: bool, inp: TextIO, out: TextIO) 
     """``class wipe CODE``: delete a class's records, after confirmation."""
     folder = class_folder(code, base)
     code = folder.name
+    if folder.exists() and not is_class_folder(folder):
+        out.write(f"{folder} is not a Standing class folder (it has no {SETTINGS} of "
+                  "Standing's): nothing was deleted.\n")
+        return 1
     files = session_files(folder)
     if not yes:
         if not (hasattr(inp, "isatty") and inp.isatty()):
@@ -351,17 +355,25 @@ def run_retention(code: str, base: Path | None, days: int | None, out: TextIO) -
     Standing wrote) and says, file by file, what was deleted.
     """
     folder = class_folder(code, base)
+    problems = False
     if days is not None:
         set_retention(folder, days)
     elif folder.is_dir() and not is_class_folder(folder) and session_files(folder):
         # A class folder from before folders were marked: its Standing records show
         # what it is, and the teacher named it; from now on it is marked.
         mark_class_folder(folder)
-    expired = expire(folder)
-    for line in expired.lines():
-        out.write(line + "\n")
+    if not folder.exists():
+        out.write(f"Class {folder.name} has no records yet.\n")
+    else:
+        expired = expire(folder)
+        for line in expired.lines():
+            out.write(line + "\n")
+        if not expired.class_folder:
+            return 1
+        if expired.problems:
+            problems = True
     kept = read_settings(folder).retention_days
     what = ("until the class is wiped" if kept == 0 else
             f"for {kept} day{'s' * (kept != 1)} after a session's last line")
     out.write(f"Class {folder.name} keeps its records {what} ({folder}).\n")
-    return 1 if expired.problems else 0
+    return 1 if problems else 0

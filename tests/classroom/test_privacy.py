@@ -191,7 +191,7 @@ def test_a_folder_that_is_not_a_class_is_never_touched(tmp_path: Path, capsys) -
 def test_class_retention_and_wipe_leave_a_foreign_folder_alone(tmp_path: Path, capsys) -> None:
     where = tmp_path / "share" / "9b"
     own = _not_a_class(where)
-    assert main(["class", "retention", "9b", "--records", str(tmp_path / "share")]) == 0
+    assert main(["class", "retention", "9b", "--records", str(tmp_path / "share")]) == 1
     assert "is not a Standing class folder" in capsys.readouterr().out
     assert main(["class", "wipe", "9b", "--records", str(tmp_path / "share"), "--yes"]) == 1
     assert "not a Standing class folder" in capsys.readouterr().out
