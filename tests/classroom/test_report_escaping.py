@@ -201,3 +201,39 @@ def test_no_csv_cell_from_a_story_or_record_is_a_formula(tmp_path: Path) -> None
     assert any(row[0] == "rule" and "total -" in row[3] for row in rows)
     score = [row for row in rows if row[0] == "player" and row[2] == "score"]
     assert score and all(re.fullmatch(r"-?\d+(\.\d+)?", row[3]) for row in score)
+
+
+def test_a_story_full_of_markup_played_by_a_class_makes_an_inert_report(tmp_path: Path) -> None:
+    """The issue's case: a story whose choice, ending, labels and poll option hold markup."""
+    from class_helpers import LESSON
+    from game.classroom.records import RecordWriter
+    from game.engine.engine import Engine
+    from game.story.loader import load_story
+
+    quoted = PAYLOAD.replace('"', '\\"')
+    source = LESSON.read_text()
+    for plain in ("text: Pay it late", "title: The week ends", "label: Paid a bill late",
+                  "debtors: Debtors' list", "bank: Credit record"):
+        key = plain.split(":")[0]
+        source = source.replace(plain, f'{key}: "{quoted}"')
+    source = source.replace("options: [Yes, Sometimes, No]", f'options: ["{quoted}", B, C]')
+    story_path = tmp_path / "evil.yaml"
+    story_path.write_text(source)
+    story = load_story(story_path)
+    folder = tmp_path / "7b"
+    for name in ("ant", "bee", "cat"):
+        engine = Engine(story, seed=1)
+        writer = RecordWriter.create(folder, name, "7b")
+        writer.attach(engine)
+        engine.answer_poll(0)
+        engine.proceed()
+        engine.answer_poll(1)
+        engine.take("late")
+        engine.take("cross")
+        engine.answer_poll(0)
+        writer.close()
+    for per_player in (False, True):
+        report = build_report(read_class(folder), story, "lesson", per_player=per_player)
+        html = to_html(report)
+        assert_inert(html, to_markdown(report))
+        assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 6
