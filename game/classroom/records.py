@@ -74,7 +74,8 @@ def is_class_folder(folder: Path) -> bool:
 
 
 def mark_class_folder(folder: Path) -> bool:
-    """Make ``folder`` (made if missing) a class folder: create its ``class.json``.
+    """Make ``folder`` (made if missing, in a parent that exists) a class folder:
+    create its ``class.json``.
 
     Called wherever Standing starts writing a class (a player joining, ``class
     serve``). A ``class.json`` already there is never replaced: if it is not
@@ -86,7 +87,8 @@ def mark_class_folder(folder: Path) -> bool:
     data = json.dumps({"format": CLASS_FORMAT, "retention_days": DEFAULT_RETENTION_DAYS},
                       indent=1) + "\n"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        # Never parents=True: an unmounted shared drive must not be recreated locally.
+        folder.mkdir(exist_ok=True)
         fd = os.open(folder / CLASS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError:
         return False
@@ -325,6 +327,7 @@ class RecordWriter:
                 # Never parents=True here: an unmounted shared drive must not be
                 # recreated as empty folders on the local disk.
                 self.path.parent.mkdir(exist_ok=True)
+                mark_class_folder(self.path.parent)
                 self._open(exclusive=not self._claimed)
             if self._cut:
                 data = b"\n" + data  # end the line a failed write (or a crash) cut short

@@ -205,7 +205,8 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
     except CodenameError as exc:
         raise RecordError(str(exc)) from None
     folder = class_folder(code, records)
-    mark_class_folder(folder)  # serving makes it a class folder (if it is not one yet)
+    if records_problem(folder) is None:  # makes the folder, if it can
+        mark_class_folder(folder)  # serving makes it a class folder (if it is not one yet)
     expired = expire(folder)
     lan = lan_address() if host is None or host in ("0.0.0.0", "::") else host
     local_only = lan is None
