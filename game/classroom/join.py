@@ -34,7 +34,7 @@ def join_class(code: str, base: Path | None, engine: Engine, inp: TextIO, out: T
     folder = class_folder(code, base)
     code = folder.name
     if folder.is_dir():
-        for line in expire(folder).lines(quiet=True):
+        for line in expire(folder).lines(quiet=True, names=False):
             out.write(line + "\n")
     story = engine.story
     name = remembered(code, story.id)

@@ -122,19 +122,22 @@ class Expired:
     problems: tuple[str, ...] = ()
     """What could not be deleted, and why."""
 
-    def lines(self, quiet: bool = False) -> list[str]:
-        """What to tell the teacher (with ``quiet``, nothing when nothing was deleted)."""
+    def lines(self, quiet: bool = False, names: bool = True) -> list[str]:
+        """What to tell the teacher (with ``quiet``, nothing when nothing was deleted;
+        without ``names``, counts only: a student joining sees no one's codename)."""
         if not self.class_folder:
             return [] if quiet else [f"{self.folder} is not a Standing class folder (it has no "
                                      f"{SETTINGS} of Standing's): nothing was deleted."]
         said = []
         if self.records:
+            listed = f": {', '.join(self.records)}" if names else ""
             said.append(f"Deleted {_plural(len(self.records), 'session record')} older than "
-                        f"{self.days} days from {self.folder}: {', '.join(self.records)}.")
+                        f"{self.days} days from {self.folder}{listed}.")
         if self.students:
+            listed = f": {', '.join(self.students)}" if names else ""
             said.append(f"Deleted the saves and resume codes of "
                         f"{_plural(len(self.students), 'served player')} whose records had "
-                        f"expired: {', '.join(self.students)}.")
+                        f"expired{listed}.")
         said += [f"Could not delete {problem}." for problem in self.problems]
         if not said and not quiet:
             said.append("Nothing was deleted." if self.days == 0 else

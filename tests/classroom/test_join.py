@@ -105,5 +105,5 @@ def test_joining_applies_retention_and_says_what_it_deleted() -> None:
     old = time.time() - 40 * privacy.DAY
     os.utime(folder / "old-owl.jsonl", (old, old))
     text = run_play("brave-heron\n\n\nq\n", new=True)
-    assert (f"Deleted 1 session record older than 30 days from {folder}: old-owl.jsonl."
-            in text)
+    assert f"Deleted 1 session record older than 30 days from {folder}." in text
+    assert "old-owl" not in text  # a student is told no one else's codename
