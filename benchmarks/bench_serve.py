@@ -19,6 +19,17 @@ ending or --steps steps. Measured:
   divided among the processes sharing them), read from /proc, at the peak.
 
 Linux only (/proc). Prints a Markdown table row per class size.
+
+    python benchmarks/bench_serve.py --limits 2 [--story tutorial]
+
+serves with ``--seats 2`` and opens ten browsers more than that (the first
+asking for a 10000x10000 screen): prints how many player processes started,
+their memory, and the screen sizes they were given.
+
+    python benchmarks/bench_serve.py --resume-check
+
+times checking one resume code against its scrypt hash (what every student
+coming back costs the server, and an attacker with resume.json per guess).
 """
 
 from __future__ import annotations
@@ -137,11 +148,12 @@ class Student:
         await asyncio.sleep(self.delay)  # arriving
         opened = time.perf_counter()
         async with self.session.ws_connect(f"{self.url}/ws?width=100&height=40",
-                                           heartbeat=None) as ws:
+                                           heartbeat=None, origin=self.url) as ws:
             await ws.send_json(["resize", {"width": 100, "height": 40}])
             reader = asyncio.create_task(self.read(ws))
             try:
-                if await self.wait_for(r"Your resume code: [a-z0-9]{4}", 0, 120) is None:
+                code = r"Your resume code: [A-Z2-9]{4}-[A-Z2-9]{4}"
+                if await self.wait_for(code, 0, 120) is None:
                     self.error = "no join screen"
                     return
                 self.first_screen = time.perf_counter() - opened
@@ -192,7 +204,7 @@ async def run_class(size: int, story: str, steps: int, seed: int, think: tuple[f
     log = (data / "serve.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "game", "class", "serve", story, "--class", "bench",
-         "--host", "127.0.0.1", "--port", str(port)],
+         "--host", "127.0.0.1", "--port", str(port), "--seats", str(max(size, 1))],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -238,15 +250,17 @@ async def run_class(size: int, story: str, steps: int, seed: int, think: tuple[f
             stop_sampling.set()
             await sampler
     finally:
+        players = descendants(server.pid)  # each in its own process group
         server.send_signal(signal.SIGINT)
         try:
             server.wait(20)
         except subprocess.TimeoutExpired:
             pass
-        try:
-            os.killpg(server.pid, signal.SIGKILL)  # only the group we started
-        except ProcessLookupError:
-            pass
+        for group in [server.pid, *players]:  # only the groups we started
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         log.close()
     records = list((data / "classes" / "bench").glob("*.jsonl"))
     ended = sum('"type":"ended"' in p.read_text(encoding="utf-8") for p in records)
@@ -274,6 +288,79 @@ async def run_class(size: int, story: str, steps: int, seed: int, think: tuple[f
     }
 
 
+def resume_check(rounds: int = 20) -> None:
+    """Print how long checking a resume code against its kept (scrypt) hash takes."""
+    sys.path.insert(0, str(ROOT))
+    from game.classroom.seat import SCRYPT, check_resume_code, write_resume_code
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-resume-"))
+    write_resume_code(folder, "K7PM-X3QA")
+    times = []
+    for n in range(rounds):
+        started = time.perf_counter()
+        check_resume_code(folder, "K7PM-X3QA" if n % 2 else "K7PM-X3QB")
+        times.append(time.perf_counter() - started)
+    print(f"resume code check (scrypt n={SCRYPT['n']} r={SCRYPT['r']} p={SCRYPT['p']}): "
+          f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+          f"over {rounds}")
+
+
+async def limits(seats: int, story: str, extra: int = 10) -> None:
+    """Open ``seats + extra`` browsers (one asking for a huge screen) against --seats."""
+    data = Path(tempfile.mkdtemp(prefix="bench-limits-"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "STANDING_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
+    log = (data / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "game", "class", "serve", story, "--class", "bench",
+         "--host", "127.0.0.1", "--port", str(port), "--seats", str(seats)],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    sockets = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(150):
+                try:
+                    async with session.get(url + "/") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.2)
+            for n in range(seats + extra):
+                size = 10000 if n == 0 else 100
+                ws = await session.ws_connect(f"{url}/ws?width={size}&height={size}", origin=url)
+                await ws.send_json(["resize", {"width": size, "height": size}])
+                sockets.append(ws)
+            await asyncio.sleep(15)  # every player that started has drawn its join screen
+            players = descendants(server.pid)
+            sizes = set()
+            for pid in players:
+                with open(f"/proc/{pid}/environ", "rb") as handle:
+                    found = dict(item.split(b"=", 1) for item in handle.read().split(b"\0")
+                                 if b"=" in item)
+                sizes.add((found[b"COLUMNS"].decode(), found[b"ROWS"].decode()))
+            rss = sum(memory_kib(pid)[0] for pid in players) / 1024
+            print(f"--seats {seats}, {seats + extra} browsers: {len(players)} player processes, "
+                  f"{rss:.0f} MiB RSS in all; sizes given (COLUMNS, ROWS): {sorted(sizes)}")
+            for ws in sockets:
+                await ws.close()
+    finally:
+        players = descendants(server.pid)
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            pass
+        for group in [server.pid, *players]:  # only the groups we started
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        log.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[30, 60])
@@ -285,7 +372,17 @@ def main() -> None:
                              "reads for 20 s or more: this is a heavier class)")
     parser.add_argument("--arrive", type=float, default=0.0,
                         help="students arrive spread over this many seconds (0: all at once)")
+    parser.add_argument("--limits", type=int, default=None, metavar="SEATS",
+                        help="serve with --seats SEATS and open ten browsers more")
+    parser.add_argument("--resume-check", action="store_true",
+                        help="time one resume code check (scrypt)")
     args = parser.parse_args()
+    if args.resume_check:
+        resume_check()
+        return
+    if args.limits is not None:
+        asyncio.run(limits(args.limits, args.story))
+        return
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, story "
           f"{args.story}, at most {args.steps} choices each, {args.think[0]:g}-{args.think[1]:g} s "
           f"between choices, arrivals over {args.arrive:g} s")

@@ -7,10 +7,13 @@ exit 2; anything else is our bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from game import __version__
 from game.errors import StandingError, StoryErrors
@@ -18,9 +21,53 @@ from game.errors import StandingError, StoryErrors
 DESCRIPTION = "Standing: interactive fiction about scoring societies."
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Words people type for a command, from other tools: what to suggest instead.
+SYNONYMS = {
+    "lint": "check", "validate": "check", "verify": "check", "compile": "check",
+    "start": "play", "open": "play", "convert": "import", "twee": "import",
+    "init": "new", "create": "new", "playtest": "test", "ls": "list", "stories": "list",
+    "serve": "class serve", "dashboard": "class dashboard",
+}
+
+
+HIDDEN = frozenset({"student"})
+"""Commands run by other commands, not offered to people."""
+
+
+def program_name(argv0: str | None = None) -> str:
+    """How the user started us: ``standing``, or ``python -m game``."""
+    path = Path(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else ""))
+    if path.name in ("__main__.py", "-m", "-c", ""):
+        return "python -m game"
+    return path.stem if path.suffix.lower() == ".exe" else path.name
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with "did you mean" for an unknown command."""
+
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if match:
+            word = match.group(1)
+            choices = [c for c in re.findall(r"[\w-]+", match.group(2)) if c not in HIDDEN]
+            message = f"'{word}' is not a command" + _did_you_mean(word, choices)
+        super().error(message)
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    wanted = SYNONYMS.get(word.lower())
+    if wanted is not None and wanted.split()[0] in choices:
+        extra = " (check --strict also fails on warnings)" if word.lower() == "lint" else ""
+        return f"; did you mean `{wanted}`?{extra}"
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean `{close[0]}`?"
+    return "; the commands are: " + ", ".join(choices)
+
+
+def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     """The argument parser for every command."""
-    parser = argparse.ArgumentParser(prog="standing", description=DESCRIPTION)
+    parser = _Parser(prog=prog, description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"standing {__version__}")
     parser.add_argument("--stories", type=Path, action="append", default=[],
                         help="also list the stories in this folder (repeatable)")
@@ -36,13 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="play a story headless with given choices")
     run.add_argument("story", metavar="STORY")
     run.add_argument("--choices", default="", help="choice numbers, e.g. 1,2,1")
-    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--seed", type=seed_number, default=0)
     run.add_argument("--json", action="store_true", help="print one JSON object")
 
     play = sub.add_parser("play", help="play a story")
     play.add_argument("story", metavar="STORY")
     play.add_argument("--plain", action="store_true", dest="play_plain")
-    play.add_argument("--seed", type=int, default=None)
+    play.add_argument("--seed", type=seed_number, default=None)
     play.add_argument("--new", action="store_true", help="start over, ignoring the autosave")
     play.add_argument("--watch", action="store_true",
                       help="reload the story when its files are saved (for authors)")
@@ -82,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
     serve.add_argument("--public-url", default=None, metavar="URL",
                        help="the address browsers are told to use (default: http://HOST:PORT)")
+    serve.add_argument("--seats", type=int, default=40, metavar="N",
+                       help="at most N students play at once (default: 40); the next browser "
+                            "is told the class is full")
     dashboard = class_sub.add_parser(
         "dashboard", help="the live class: who is where, the splits so far, pacing, reveal")
     dashboard.add_argument("code", metavar="CODE")
@@ -112,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     test = sub.add_parser("test", help="play a story automatically: coverage, balance, errors")
     test.add_argument("story", metavar="STORY")
     test.add_argument("--runs", type=int, default=1000, help="random playthroughs per persona")
-    test.add_argument("--seed", type=int, default=0)
+    test.add_argument("--seed", type=seed_number, default=0)
     test.add_argument("--persona", action="append", default=[], metavar="SPEC",
                       help="prefer choices by tag: comply, resist, or comply=3,report=2 "
                            "(repeatable; default: random)")
@@ -125,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--jobs", type=int, default=None,
                       help="processes for random runs (default: the machine's cores)")
     test.add_argument("--json", action="store_true", help="print one JSON object")
+    test.add_argument("--words", action="store_true",
+                      help="count the words of story text on each path: min/median/max, "
+                           "reading minutes and the longest path")
+    test.add_argument("--max-words", type=int, default=None, metavar="N",
+                      help="fail when a path reads more than N words (implies --words)")
 
     graph = sub.add_parser("graph", help="draw a story's scenes and choices")
     graph.add_argument("story", metavar="STORY")
@@ -141,18 +196,21 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--folder", action="store_true",
                      help="a folder story: NAME/story.yaml and NAME/scenes.yaml")
 
-    twee = sub.add_parser("import", help="convert a Twee 3 (Twine) file to a story")
-    twee.add_argument("file", type=Path, metavar="FILE.twee")
+    twee = sub.add_parser("import", help="convert a Twee 3 (Twine) file, or a folder of them, "
+                                         "to a story")
+    twee.add_argument("file", type=Path, metavar="FILE.twee|FOLDER")
     twee.add_argument("--output", "-o", type=Path, default=None,
-                      help="where to write the story (default: FILE.yaml; - for stdout)")
+                      help="where to write the story (default: FILE.yaml or FOLDER.yaml; "
+                           "- for stdout)")
     twee.add_argument("--force", action="store_true", help="replace an existing output file")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``standing`` and ``python -m game``."""
-    parser = build_parser()
+    parser = build_parser(program_name())
     args = parser.parse_args(argv)
+    args.prog = parser.prog
     try:
         return dispatch(args)
     except StoryErrors as exc:
@@ -207,18 +265,19 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "new":
         from game.authoring.scaffold import new_story
 
-        return new_story(args.name, sys.stdout, folder=args.folder)
+        return new_story(args.name, sys.stdout, folder=args.folder, prog=args.prog)
     if args.command == "import":
         from game.authoring.twee import import_twee
 
-        return import_twee(args.file, sys.stdout, args.output, args.force)
+        return import_twee(args.file, sys.stdout, args.output, args.force, prog=args.prog)
     if args.command == "test":
         from game.authoring.playtest import run_test
 
         return run_test(resolve_story(args.story, args.stories), args.story, sys.stdout,
                         runs=args.runs, seed=args.seed, personas=args.persona,
                         exhaustive=args.exhaustive, max_states=args.max_states,
-                        max_steps=args.max_steps, as_json=args.json, jobs=args.jobs)
+                        max_steps=args.max_steps, as_json=args.json, jobs=args.jobs,
+                        words=args.words, max_words=args.max_words, prog=args.prog)
     if args.command == "graph":
         from game.authoring.graph import run_graph
 
@@ -251,7 +310,7 @@ def dispatch(args: argparse.Namespace) -> int:
         from game.classroom.serve import run_serve
 
         return run_serve(resolve_story(args.story, args.stories), args.class_code, args.records,
-                         args.host, args.port, args.public_url, sys.stdout)
+                         args.host, args.port, args.public_url, sys.stdout, args.seats)
     if args.command == "class" and args.class_command == "dashboard":
         from game.classroom.dashboard import run_dashboard
 
@@ -293,3 +352,18 @@ def resolve_story(name: str, extra: list[Path]) -> Path:
             if stem == name:
                 return candidate
     return path  # the loader reports it missing, with its name
+
+
+def seed_number(text: str) -> int:
+    """A ``--seed``: a whole number that fits in 64 bits (what a save can hold)."""
+    from game.engine.saves import SEED_RANGE
+
+    try:
+        value = int(text) if len(text) <= 30 else None
+    except ValueError:
+        value = None
+    if value is None or value not in SEED_RANGE:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:40]}' is not a seed: give a whole number from {SEED_RANGE.start} "
+            f"to {SEED_RANGE.stop - 1}")
+    return value

@@ -10,6 +10,7 @@ from game.errors import ChoiceError
 from game.engine.lines import clean, debrief_text, event_lines, hud_line
 from game.engine.debrief import build_debrief
 from game.engine.emphasis import plain
+from game.engine.notices import Notice, notices
 
 MAX_CONTINUES = 10_000
 
@@ -30,6 +31,13 @@ def parse_choices(text: str | None) -> list[int]:
 def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
     """Play the numbered choices and print the result; return the exit code."""
     transcript: list[str] = []
+    told: list[Notice] = []
+
+    def tell(events: list) -> None:
+        """What the player is told of a step: into the transcript and ``--json``'s notices."""
+        found = notices(engine.story, events)
+        told.extend(found)
+        transcript.extend(n.line for n in found)
 
     def show() -> None:
         view = engine.view()
@@ -41,8 +49,8 @@ def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
             mark = f" [locked: {choice.to_json()['locked']}]" if choice.locked else ""
             transcript.append(f"  {choice.number}. {plain(choice.text)}{mark}")
 
-    transcript.extend(event_lines(engine, list(engine.opening)))
-    settle_with_transcript(engine, transcript, show, 0)
+    tell(list(engine.opening))
+    settle_with_transcript(engine, transcript, show, 0, tell)
     for index, number in enumerate(numbers, start=1):
         if engine.ended:
             break
@@ -58,11 +66,12 @@ def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
                 f"step {index}: choice {number} in scene '{view.scene}' is locked: "
                 f"{choice.locked}{gaps}")
         transcript.append(f"> {number}. {plain(choice.text)}")
-        step_events = engine.choose(number)
-        transcript.extend(event_lines(engine, step_events))
-        settle_with_transcript(engine, transcript, show, index)
+        tell(engine.choose(number))
+        settle_with_transcript(engine, transcript, show, index, tell)
     if as_json:
-        out.write(json.dumps(engine.result(), indent=1, ensure_ascii=False) + "\n")
+        data = engine.result()
+        data["notices"] = [n.to_json() for n in told]
+        out.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     else:
         out.write(clean("\n".join(transcript)) + "\n")
         if engine.ended:
@@ -70,12 +79,17 @@ def run(engine: Engine, numbers: list[int], out: TextIO, as_json: bool) -> int:
     return 0
 
 
-def settle_with_transcript(engine: Engine, transcript: list[str], show, step: int) -> None:
+def settle_with_transcript(engine: Engine, transcript: list[str], show, step: int,
+                           tell=None) -> None:
     """Show the scene, then continue through goto scenes, showing each."""
     count = 0
     show()
     while not engine.ended and engine.view().continues:
-        transcript.extend(event_lines(engine, engine.proceed()))
+        events = engine.proceed()
+        if tell is not None:
+            tell(events)
+        else:
+            transcript.extend(event_lines(engine, events))
         show()
         count += 1
         if count > MAX_CONTINUES:

@@ -38,7 +38,17 @@ def list_stories(folders: list[Path], out: TextIO) -> int:
             out.write(clean(f"    {story.summary}") + "\n")
     if not entries:
         out.write("no stories found\n")
+    _warn_shared_ids(entries, out)
     return 0
+
+
+def _warn_shared_ids(entries: list, out: TextIO) -> None:
+    """A warning line for each id that several of the listed stories have."""
+    from game.engine.lines import clean
+    from game.story.catalog import shared_id_warning, shared_ids
+
+    for story_id, paths in shared_ids(entries).items():
+        out.write(clean(f"warning: {shared_id_warning(story_id, paths)}") + "\n")
 
 
 def open_game(story: Story, seed: int, new: bool, slot: str | None,
@@ -51,7 +61,9 @@ def open_game(story: Story, seed: int, new: bool, slot: str | None,
             raise SaveError(problems)
         engine, report = loaded
         return engine, _resumed(report, slot)
-    if not new:
+    if new:
+        store.start_over(AUTOSAVE)  # never read: whatever it holds is replaced
+    else:
         loaded = store.load(AUTOSAVE)
         if loaded is not None and not loaded[0].ended:
             engine, report = loaded
@@ -78,6 +90,11 @@ def play(path: Path, seed: int, plain: bool, new: bool = False, slot: str | None
     """
     story = load_story_cached(path)  # a warm start skips the YAML parse and its import
     store = SaveStore(default_folder(), story)
+    from game.story.catalog import shared_id_notice
+
+    notice = shared_id_notice(story)
+    if notice is not None:
+        store.warnings.append(notice)
     engine, resumed = open_game(story, seed, new, slot, store)
     inp, out = inp or sys.stdin, out or sys.stdout
     writer = None
@@ -132,6 +149,7 @@ def title(folders: list[Path], seed: int, plain: bool,
     if not entries:
         out.write("no stories found\n")
         return 0
+    _warn_shared_ids(entries, out)
     while True:
         out.write("Choose a story by number (q to quit): ")
         out.flush()

@@ -61,6 +61,8 @@ class PlainPlayer:
         """Play until an ending, quit or end of input; return the exit code."""
         engine = self.engine
         self.heading(f"{engine.story.title}")
+        if engine.story.content_notes and not resumed:
+            self.say("Content notes: " + ", ".join(engine.story.content_notes) + ".")
         self.say("Type h for help. Choose by number.")
         if resumed:
             self.say(resumed)

@@ -42,6 +42,9 @@ def check_path(path: Path) -> tuple[int, list[Diagnostic]]:
                                         loc.column if loc else 1, "error", "story-error",
                                         error.message))
             continue
+        from game.authoring.types import check_types
+
+        found.extend(check_types(story))
         found.extend(lint(story))
     return len(stories), found
 

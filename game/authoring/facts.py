@@ -117,7 +117,11 @@ def expressions(story: m.Story) -> Iterator[Expr]:
                 yield service.requires
             if service.refusal is not None:
                 texts.append(service.refusal)
+    for expectation in story.expect:
+        yield expectation.that
     for scene in story.scenes.values():
+        for expectation in scene.expect:
+            yield expectation.that
         for block in scene.text:
             texts.append(block.text)
             if block.condition is not None:
@@ -156,7 +160,7 @@ def reads(story: m.Story) -> dict[str, set[str]]:
     """What the story's expressions read.
 
     'vars': var names; 'score': which of score, tier, tier_label, tier_rank;
-    'listed', 'visits', 'visited', 'rating', 'can': the ids those functions name.
+    'listed', 'visits', 'visited', 'rating', 'can', 'recorded': the ids those functions name.
     """
     out: dict[str, set[str]] = {"vars": set(), "score": set()}
     for expr in expressions(story):
@@ -610,6 +614,8 @@ class Facts:
                 return exact(self.can(ident))
             if name == "rating":
                 return self._person(ident)
+            if name == "recorded":
+                return between(0, INF)
         return TOP
 
     def _person(self, pid: str) -> Vals:

@@ -15,10 +15,15 @@ Codes (all severity ``warning``):
   reached from it (the player would loop forever).
 - ``never-true``: a choice's ``if`` or ``requires``, a service a choice needs,
   or a text block's ``if`` can never hold.
+- ``expect-never-true``: an ``expect:`` whose ``that`` can never hold, so
+  ``test`` fails wherever it is checked (at every step, or on every arrival in
+  its scene).
 - ``unused-rule``, ``unused-list``, ``unused-service``, ``unused-source``,
   ``unused-person``, ``unused-var``: declared and never used.
 - ``invisible-rating``: ``show: hidden`` and nothing the player meets depends
   on the rating, so it only appears in the debrief.
+- ``rated-in-points``: a ``rated:`` effect in a ``points`` rating, where it
+  tells the player they were rated but never moves the score.
 - ``id-collision``: a choice's default id (the slug of its text) says nothing
   (``choice``, or ``c_`` and digits: a text without Latin letters, where a
   second such choice in the scene would collide), or is ``continue``, which
@@ -147,8 +152,19 @@ def _never_true(story: m.Story, facts: Facts) -> tuple[list[Diagnostic], set[int
                     parts.append(f"service '{node[2]}' is never open")
         return "; ".join(parts) if parts else "its values never change"
 
+    def expectation(found_in: str, x: m.Expectation) -> None:
+        if never(x.that):
+            found.append(_diag(
+                x.that.location, "expect-never-true",
+                f"{found_in}expectation '{x.says}': `{x.that.source.strip()}` can never be "
+                f"true ({explain(x.that)}), so `test` fails wherever it is checked"))
+
+    for x in story.expect:
+        expectation("", x)
     for sid in sorted(facts.live):
         scene = story.scenes[sid]
+        for x in scene.expect:
+            expectation(f"in scene '{sid}', ", x)
         for block in scene.text:
             if block.condition is not None and never(block.condition):
                 found.append(_diag(
@@ -231,6 +247,7 @@ def lint_story(story: m.Story) -> list[Diagnostic]:
     found.extend(_unused(story))
     found.extend(_invisible(story))
     found.extend(_ids(story))
+    found.extend(_rated_in_points(story))
     found.sort(key=lambda d: (d.file, d.line, d.column, d.code))
     return found
 
@@ -301,6 +318,17 @@ def _invisible(story: m.Story) -> Iterator[Diagnostic]:
                 "the rating is hidden (show: hidden) and nothing the player meets depends on "
                 "it: no condition or text uses score, tier, listed() or can(), no choice needs "
                 "a service and nobody is put on a list; players see it only in the debrief")
+
+
+def _rated_in_points(story: m.Story) -> Iterator[Diagnostic]:
+    if story.rating is None or story.rating.model != "points":
+        return
+    for effect in _all_effects(story):
+        if isinstance(effect, m.Rated):
+            yield _diag(effect.location, "rated-in-points",
+                        f"rated: by '{effect.by}' does not move the score in a points rating "
+                        "(the player is only told they were rated); use model: peer for "
+                        "ratings by people, or record: a rule to move points")
 
 
 def _ids(story: m.Story) -> Iterator[Diagnostic]:

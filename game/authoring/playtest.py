@@ -9,12 +9,18 @@ Two ways of playing, both on the engine API (never the UI):
   states, each state visited once (its key is everything that can change what
   happens next), up to ``--max-states``.
 
-Every runtime error is reported once, with the shortest ``run --choices``
-command found that reproduces it. The same seed always gives the same report.
+Every runtime error, and every ``expect:`` that fails, is reported once, with
+the shortest ``run --choices`` command found that reproduces it. The same seed
+always gives the same report.
+
+With ``words``, each random run also counts the words of story text its player
+read (the scenes' paragraphs as shown, notifications and the ending's title):
+how long a path takes to read.
 """
 
 from __future__ import annotations
 
+import difflib
 import gc
 import hashlib
 import json
@@ -27,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from game.engine import events as ev
 from game.engine.engine import Engine
 from game.engine.plan import plan_for
 from game.errors import ChoiceError, StoryRuntimeError
@@ -42,6 +49,8 @@ PARALLEL_MIN = 1_000
 def default_jobs() -> int:
     """Processes for random runs: the machine's cores, at most 8."""
     return max(1, min(8, os.cpu_count() or 1))
+WPM = (150, 200)
+"""Reading speeds (words per minute) the words report gives minutes for."""
 PERSONA_WEIGHT = 10.0
 """What a bare tag in ``--persona comply`` weighs: ten times an untagged choice."""
 
@@ -97,28 +106,34 @@ def parse_persona(spec: str) -> Persona:
 
 @dataclass(slots=True)
 class Problem:
-    """A runtime error, a dead end or a goto loop, with how to reproduce it."""
+    """A runtime error, a dead end, a goto loop or a failed expectation, with how to
+    reproduce it."""
 
     kind: str
-    """'error', 'dead-end' or 'loop'."""
+    """'error', 'dead-end', 'loop' (of gotos), 'never-ends' (no run reached an ending) or 'expect'."""
     message: str
     location: str | None
     scene: str
     numbers: tuple[int, ...]
     seed: int
     count: int = 1
+    step: int | None = None
+    """The step (decisions and Continues taken) at which it happened, when known."""
+    detail: str | None = None
+    """More about it (for an expectation: its condition, and why it failed)."""
 
-    def repro(self, story_arg: str) -> str:
+    def repro(self, story_arg: str, prog: str = "python -m game") -> str:
         """The ``run`` command that plays to the problem."""
         choices = ",".join(str(n) for n in self.numbers)
-        return (f"python -m game run {shlex.quote(story_arg)} --choices {choices} "
-                f"--seed {self.seed} --json")
+        given = f" --choices {choices}" if choices else ""  # at the start: no choices
+        return f"{prog} run {shlex.quote(story_arg)}{given} --seed {self.seed} --json"
 
-    def to_json(self, story_arg: str) -> dict:
+    def to_json(self, story_arg: str, prog: str = "python -m game") -> dict:
         """JSON for ``--json``."""
         return {"kind": self.kind, "message": self.message, "location": self.location,
                 "scene": self.scene, "count": self.count, "choices": list(self.numbers),
-                "seed": self.seed, "repro": self.repro(story_arg)}
+                "seed": self.seed, "step": self.step, "detail": self.detail,
+                "repro": self.repro(story_arg, prog)}
 
 
 @dataclass(slots=True)
@@ -135,15 +150,41 @@ class Tally:
     scores: list = field(default_factory=list)
     tiers: Counter = field(default_factory=Counter)
     lists: Counter = field(default_factory=Counter)
+    words: list = field(default_factory=list)
+    """With ``words``: (words read, choice numbers, engine seed) of each run that ended."""
 
-    def to_json(self) -> dict:
+    def to_json(self, story_arg: str = "STORY", max_words: int | None = None) -> dict:
         """JSON for ``--json``."""
-        return {
+        out = {
             "persona": self.persona.name, "weights": dict(self.persona.weights),
             "runs": self.runs, "steps": self.steps, "endings": dict(sorted(self.endings.items())),
             "unfinished": self.unfinished, "stopped": self.stopped,
             "score": _score_summary(self.scores), "tiers": dict(sorted(self.tiers.items())),
             "lists": dict(sorted(self.lists.items())),
+        }
+        summary = self.words_summary(story_arg, max_words)
+        if summary is not None:
+            out["words"] = summary
+        return out
+
+    def words_summary(self, story_arg: str, max_words: int | None = None) -> dict | None:
+        """Words read per path that ended: min, median, max, minutes, the longest path
+        (and, given a limit, how many paths went over it)."""
+        if not self.words:
+            return None
+        counts = sorted(w for w, _, _ in self.words)
+        longest = max(self.words, key=lambda run: (run[0], -len(run[1])))
+        low, middle, high = counts[0], int(statistics.median(counts)), counts[-1]
+        over = {} if max_words is None else {
+            "limit": max_words, "over": sum(1 for count in counts if count > max_words)}
+        return {
+            "paths": len(counts), "min": low, "median": middle, "max": high,
+            "minutes": {str(wpm): {"min": round(low / wpm, 1), "median": round(middle / wpm, 1),
+                                   "max": round(high / wpm, 1)} for wpm in WPM},
+            "longest": {"words": longest[0], "choices": list(longest[1]), "seed": longest[2],
+                        "repro": Problem("words", "", None, "", longest[1],
+                                         longest[2]).repro(story_arg)},
+            **over,
         }
 
 
@@ -175,6 +216,10 @@ class Report:
     explored_choices: set = field(default_factory=set)
     shown_locked: set = field(default_factory=set)
     """Every (scene, choice id) some run or explored state was shown locked."""
+    max_words: int | None = None
+    """``--max-words``: a path that reads more words than this fails the test."""
+    prog: str = "python -m game"
+    """How the user runs us, for the repro commands."""
 
     # -- facts
 
@@ -212,10 +257,17 @@ class Report:
         """Choices shown to some player but never open to any, in file order."""
         return [f"{sid}:{cid}" for sid, cid in self._untaken() if (sid, cid) in self.shown_locked]
 
+    def too_long(self) -> int:
+        """How many paths read more than ``max_words`` words (0 without a limit)."""
+        if self.max_words is None:
+            return 0
+        return sum(1 for t in self.tallies for count, _, _ in t.words if count > self.max_words)
+
     @property
     def failed(self) -> bool:
-        """Runtime errors, dead ends, goto loops, or an ending never reached."""
-        return bool(self.problems) or bool(self.never_reached()["endings"])
+        """Problems, an ending never reached, or a path over ``max_words``."""
+        return (bool(self.problems) or bool(self.never_reached()["endings"])
+                or self.too_long() > 0)
 
     def add_problem(self, problem: Problem) -> None:
         """Keep one problem per kind and place: the one with the shortest repro."""
@@ -227,6 +279,7 @@ class Report:
         known.count += problem.count
         if len(problem.numbers) < len(known.numbers):
             known.numbers, known.seed = problem.numbers, problem.seed
+            known.step, known.detail = problem.step, problem.detail
 
     # -- output
 
@@ -251,9 +304,9 @@ class Report:
                             "counts": {sid: self.scene_counts[sid] for sid in self.endings}},
             },
             "never_reached": never,
-            "personas": [t.to_json() for t in self.tallies],
+            "personas": [t.to_json(self.story_arg, self.max_words) for t in self.tallies],
             "exploration": self.exploration,
-            "problems": [p.to_json(self.story_arg) for p in self._sorted_problems()],
+            "problems": [p.to_json(self.story_arg, self.prog) for p in self._sorted_problems()],
         }
 
     def _sorted_problems(self) -> list[Problem]:
@@ -299,11 +352,19 @@ class Report:
             w(f"problems: {len(problems)}\n")
             for p in problems:
                 where = f"{p.location}: " if p.location else ""
-                w(f"  {p.kind}: {where}{p.message} ({p.count} time{'s' * (p.count != 1)})\n")
-                w(f"    repro: {p.repro(self.story_arg)}\n")
+                what = "expectation failed" if p.kind == "expect" else p.kind
+                w(f"  {what}: {where}{p.message} ({p.count} time{'s' * (p.count != 1)})\n")
+                if p.step is not None or p.detail:
+                    at = f"at step {p.step}, scene '{p.scene}'" if p.step is not None else ""
+                    w(f"    {at}{': ' if at and p.detail else ''}{p.detail or ''}\n")
+                w(f"    repro: {p.repro(self.story_arg, self.prog)}\n")
         reasons = []
         if problems:
             reasons.append(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+        long_paths = self.too_long()
+        if long_paths:
+            reasons.append(f"{long_paths} path{'s' * (long_paths != 1)} over "
+                           f"{self.max_words:,} words")
         if never["endings"]:
             n = len(never["endings"])
             reasons.append(f"{n} ending{'s' * (n != 1)} never reached")
@@ -334,6 +395,16 @@ class Report:
             w("  ended on lists: " + ", ".join(
                 f"{lid} {tally.lists[lid]} ({_pct(tally.lists[lid], runs)})"
                 for lid in self.story.rating.lists) + "\n")
+        words = tally.words_summary(self.story_arg, self.max_words)
+        if words:
+            over = (f"; {words['over']} over {words['limit']:,}" if "limit" in words else "")
+            w(f"  words per path ({words['paths']} paths that ended): min {words['min']:,}, "
+              f"median {words['median']:,}, max {words['max']:,}{over}\n")
+            w("  reading time: " + "; ".join(
+                f"{m['min']:g}-{m['max']:g} min (median {m['median']:g}) at {wpm} wpm"
+                for wpm, m in words["minutes"].items()) + "\n")
+            w(f"  longest path ({words['longest']['words']:,} words): "
+              f"{words['longest']['repro']}\n")
 
 
 def _pct(part: int, whole: int) -> str:
@@ -360,6 +431,39 @@ def _error(exc: StoryRuntimeError, scene: str, numbers: tuple[int, ...], seed: i
                    numbers, seed)
 
 
+def unmet(story: m.Story, state) -> list[tuple[m.Expectation, str]]:
+    """The expectations that fail in a state: the story's, then its scene's.
+
+    Each comes with why: false, a value that is not true or false, or an error.
+    Checking changes nothing: the random generator is put back as it was (a
+    service's condition may draw from it).
+    """
+    found = []
+    for expectation in (*story.expect, *story.scenes[state.scene].expect):
+        rng = state.rng
+        try:
+            value = expectation.that.evaluate(state)
+        except StoryRuntimeError as exc:
+            found.append((expectation, f"`{expectation.that.source}` could not be checked: "
+                                       f"{exc.message}"))
+            continue
+        finally:
+            state.rng = rng
+        if value is False:
+            found.append((expectation, f"`{expectation.that.source}` is false"))
+        elif value is not True:
+            found.append((expectation, f"`{expectation.that.source}` gave {value!r}, "
+                                       "not true or false"))
+    return found
+
+
+def _expect_problem(expectation: m.Expectation, why: str, state, step: int,
+                    numbers: tuple[int, ...], seed: int) -> Problem:
+    """A failed expectation as a problem (one per expectation, however often it fails)."""
+    return Problem("expect", expectation.says, str(expectation.location), state.scene,
+                   numbers, seed, step=step, detail=why)
+
+
 def _run_seed(seed: int, persona: str, index: int) -> int:
     """The seed of one run's choice picker: runs are independent, so any split of them
     between processes plays the same games."""
@@ -376,6 +480,8 @@ class _Partial:
     choice_counts: Counter = field(default_factory=Counter)
     problems: dict = field(default_factory=dict)
     shown_locked: set = field(default_factory=set)
+    stuck: tuple[int, tuple[int, ...]] | None = None
+    """The first run stopped by the step cap: (engine seed, its choice numbers)."""
 
     def add_problem(self, problem: Problem) -> None:
         """Like Report.add_problem."""
@@ -383,8 +489,8 @@ class _Partial:
 
 
 def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: int,
-                max_steps: int) -> _Partial:
-    """Play runs ``start`` to ``stop - 1`` of a persona."""
+                max_steps: int, words: bool = False) -> _Partial:
+    """Play runs ``start`` to ``stop - 1`` of a persona (counting words read, if asked)."""
     found = _Partial(Tally(persona))
     tally = found.tally
     scene_counts, choice_counts = found.scene_counts, found.choice_counts
@@ -394,6 +500,7 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
     weigh = persona.weight if persona.weights else None
     rating = story.rating
     goto_limit = len(scenes)
+    everywhere = story.expect
     for index in range(start, stop):
         picker = random.Random(_run_seed(seed, persona.name, index))
         engine_seed = picker.getrandbits(31)
@@ -409,9 +516,23 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
         steps = 0
         streak = 0
         outcome = None
+        failed: set[int] = set()
+        read = _words_of(engine.opening) if words else 0
         try:
             while True:
                 options = engine.options(explain=False)
+                if everywhere or scenes[state.scene].expect:
+                    for expectation, why in unmet(story, state):
+                        if id(expectation) not in failed:
+                            failed.add(id(expectation))
+                            found.add_problem(_expect_problem(
+                                expectation, why, state, len(state.path), tuple(numbers),
+                                engine_seed))
+                if words:
+                    view = engine.view()
+                    read += sum([len(p.split()) for p in view.paragraphs])
+                    if view.ending is not None:
+                        read += len(view.ending.title.split())
                 if state.ending is not None:
                     outcome = "ended"
                     break
@@ -426,7 +547,10 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                     if streak > goto_limit:
                         outcome = "loop"
                         break
-                    engine.proceed()
+                    if words:
+                        read += _words_of(engine.proceed())
+                    else:
+                        engine.proceed()
                     continue
                 streak = 0
                 open_ = [n for n, option in enumerate(options) if option.locked is None]
@@ -450,7 +574,10 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                     else:
                         pick = picker.choices(open_, weights, k=1)[0]
                 numbers.append(pick + 1)
-                engine.take(options[pick].id)
+                if words:
+                    read += _words_of(engine.take(options[pick].id))
+                else:
+                    engine.take(options[pick].id)
                 state = engine.state
         except StoryRuntimeError as exc:
             found.add_problem(_error(exc, engine.state.scene, tuple(numbers), engine_seed))
@@ -461,6 +588,8 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
         choice_counts.update(set(state.path))
         if outcome == "ended":
             tally.endings[state.ending] += 1
+            if words:
+                tally.words.append((read, tuple(numbers), engine_seed))
             if rating is not None:
                 tally.scores.append(state.score)
                 tier = state.tier
@@ -470,6 +599,8 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                 tally.lists[lid] += 1
         elif outcome == "unfinished":
             tally.unfinished += 1
+            if found.stuck is None:
+                found.stuck = (engine_seed, tuple(numbers))
         else:
             tally.stopped += 1
             if outcome == "dead-end":
@@ -490,13 +621,19 @@ _FORKED: m.Story | None = None
 """The story a forked worker plays (inherited from the parent: a story cannot be pickled)."""
 
 
-def _play_forked(persona: Persona, seed: int, start: int, stop: int, max_steps: int) -> _Partial:
+def _words_of(events: list) -> int:
+    """Words in the notifications among a step's events."""
+    return sum([len(e.text.split()) for e in events if type(e) is ev.Notified])
+
+
+def _play_forked(persona: Persona, seed: int, start: int, stop: int, max_steps: int,
+                 words: bool) -> _Partial:
     assert _FORKED is not None
-    return _play_range(_FORKED, persona, seed, start, stop, max_steps)
+    return _play_range(_FORKED, persona, seed, start, stop, max_steps, words)
 
 
 def play_runs(story: m.Story, report: Report, persona: Persona, runs: int, seed: int,
-              max_steps: int = DEFAULT_MAX_STEPS, jobs: int = 1) -> Tally:
+              max_steps: int = DEFAULT_MAX_STEPS, jobs: int = 1, words: bool = False) -> Tally:
     """Play ``runs`` random playthroughs as ``persona``; add what they found to ``report``.
 
     With ``jobs`` > 1 the runs are shared between forked processes; every run has
@@ -514,13 +651,13 @@ def play_runs(story: m.Story, report: Report, persona: Persona, runs: int, seed:
         try:
             with concurrent.futures.ProcessPoolExecutor(
                     jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = [pool.submit(_play_forked, persona, seed, a, b, max_steps)
+                futures = [pool.submit(_play_forked, persona, seed, a, b, max_steps, words)
                            for a, b in zip(bounds, bounds[1:])]
                 parts = [f.result() for f in futures]
         finally:
             _FORKED = None
     else:
-        parts = [_play_range(story, persona, seed, 0, runs, max_steps)]
+        parts = [_play_range(story, persona, seed, 0, runs, max_steps, words)]
     tally = Tally(persona)
     for part in parts:
         done = part.tally
@@ -532,12 +669,63 @@ def play_runs(story: m.Story, report: Report, persona: Persona, runs: int, seed:
         tally.scores.extend(done.scores)
         tally.tiers.update(done.tiers)
         tally.lists.update(done.lists)
+        tally.words.extend(done.words)
         report.scene_counts.update(part.scene_counts)
         report.choice_counts.update(part.choice_counts)
         report.shown_locked |= part.shown_locked
         for problem in part.problems.values():
             report.add_problem(problem)
+    stuck = next((part.stuck for part in parts if part.stuck is not None), None)
+    if tally.runs and not tally.endings and stuck is not None:
+        report.add_problem(_never_ends(story, persona, tally, stuck, max_steps))
     return tally
+
+
+def _never_ends(story: m.Story, persona: Persona, tally: Tally,
+                stuck: tuple[int, tuple[int, ...]], max_steps: int) -> Problem:
+    """No run ended: play the first stuck run again to find the loop it went round."""
+    engine_seed, numbers = stuck
+    scenes, taken = _replay_scenes(story, engine_seed, numbers)
+    first_seen: dict[str, int] = {}
+    cycle: list[str] = []
+    upto = len(numbers)
+    for index, scene in enumerate(scenes):
+        if scene in first_seen:
+            cycle = scenes[first_seen[scene]:index + 1]
+            upto = taken[index]
+            break
+        first_seen[scene] = index
+    loop = " -> ".join(cycle) if cycle else ", ".join(sorted(set(scenes)))
+    where = cycle[0] if cycle else story.start
+    ran = "the run" if tally.runs == 1 else f"all {tally.runs} runs"
+    message = (f"no run reached an ending: {ran} of persona {persona.name} stopped at the "
+               f"step cap ({max_steps} steps); they go round {loop}: add a way out of it "
+               "to an ending")
+    return Problem("never-ends", message, str(story.scenes[where].location), where,
+                   numbers[:upto], engine_seed, tally.unfinished)
+
+
+def _replay_scenes(story: m.Story, engine_seed: int,
+                   numbers: tuple[int, ...]) -> tuple[list[str], list[int]]:
+    """The scenes a run passed through, and how many choices it had taken at each."""
+    engine = Engine(story, seed=engine_seed, lazy_gaps=True)
+    gotos = frozenset(o.id for o in story.outline() if o.goto is not None)
+    scenes = [engine.state.scene]
+    taken = [0]
+    used = 0
+    limit = len(numbers) + len(story.scenes) * (len(numbers) + 1)
+    while len(scenes) < limit and engine.state.ending is None:
+        if engine.state.scene in gotos:
+            engine.proceed()
+        elif used < len(numbers):
+            options = engine.options(explain=False)
+            engine.take(options[numbers[used] - 1].id)
+            used += 1
+        else:
+            break
+        scenes.append(engine.state.scene)
+        taken.append(used)
+    return scenes, taken
 
 
 def _can_fork() -> bool:
@@ -562,6 +750,8 @@ class KeyPlan:
     """
 
     counted: tuple[str, ...]
+    records: tuple[str, ...]
+    """Rules whose ``recorded()`` count some expression reads."""
     read_vars: frozenset[str]
     score: bool
     day: bool
@@ -583,6 +773,7 @@ class KeyPlan:
         peer_weights = bool(rating and rating.model == "peer" and rating.weight == "rater")
         return cls(
             counted=tuple(sorted(found.get("visits", set()) | found.get("visited", set()))),
+            records=tuple(sorted(found.get("recorded", set()))),
             read_vars=frozenset(found["vars"]),
             score=bool(found["score"]) or (people and peer_weights),
             day="day" in tags,
@@ -608,6 +799,7 @@ def state_key(state, plan: KeyPlan) -> tuple:
         if plan.people else None,
         state.rng if plan.rng else None,
         tuple(visits.get(s, 0) for s in plan.counted),
+        tuple(state.records.get(r, 0) for r in plan.records) if plan.records else None,
         frozenset(state.taken) if state.taken else None,
     )
 
@@ -625,6 +817,15 @@ def explore(story: m.Story, report: Report, seed: int,
         return {"states": 0, "transitions": 0, "complete": True, "max_states": max_states,
                 "seed": seed, "endings": {}}
     seen = {state_key(root.state, plan)}
+    def check(engine: Engine, path: tuple[int, ...]) -> None:
+        """Each new state is checked once: a state seen again reads the same."""
+        st = engine.state
+        if story.expect or story.scenes[st.scene].expect:
+            for expectation, why in unmet(story, st):
+                report.add_problem(_expect_problem(expectation, why, st, len(st.path), path,
+                                                   seed))
+
+    check(root, ())
     queue: deque = deque([(root, (), frozenset())])
     complete = True
     scene_seen: set[str] = set()
@@ -686,6 +887,7 @@ def explore(story: m.Story, report: Report, seed: int,
                 complete = False
                 continue
             seen.add(key)
+            check(child, path)
             queue.append((child, path, chain))
     report.explored_scenes |= scene_seen
     report.explored_choices |= choice_seen
@@ -700,22 +902,43 @@ def explore(story: m.Story, report: Report, seed: int,
 def playtest(story: m.Story, story_arg: str, *, runs: int = DEFAULT_RUNS, seed: int = 0,
              personas: list[Persona] | None = None, exhaustive: bool = False,
              max_states: int = DEFAULT_MAX_STATES,
-             max_steps: int = DEFAULT_MAX_STEPS, jobs: int = 1) -> Report:
-    """Play a story every way asked and gather one report (the same for any ``jobs``)."""
-    report = Report(story, story_arg, seed)
+             max_steps: int = DEFAULT_MAX_STEPS, jobs: int = 1, words: bool = False,
+             max_words: int | None = None) -> Report:
+    """Play a story every way asked and gather one report (the same for any ``jobs``);
+    ``max_words`` counts words (as ``words``) and fails a path that reads more."""
+    words = words or max_words is not None
+    report = Report(story, story_arg, seed, max_words=max_words)
     if exhaustive:
         report.exploration = explore(story, report, seed, max_states)
     for persona in personas or ([RANDOM] if runs else []):
         if runs:
             report.tallies.append(play_runs(story, report, persona, runs, seed, max_steps,
-                                            jobs))
+                                            jobs, words))
     return report
+
+
+def _check_personas(story: m.Story, personas: list[Persona]) -> None:
+    """Refuse a persona naming a tag no choice has: it would silently play at random."""
+    tags = sorted({tag for scene in story.scenes.values() for choice in scene.choices
+                   for tag in choice.tags})
+    for persona in personas:
+        for tag, _weight in persona.weights:
+            if tag in tags:
+                continue
+            if not tags:
+                raise ChoiceError(f"--persona: no choice in this story has tags, so '{tag}' "
+                                  "would play at random; add tags: [...] to choices")
+            close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ChoiceError(f"--persona: no choice in this story has the tag '{tag}'; "
+                              f"{hint}its tags are: {', '.join(tags)}")
 
 
 def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAULT_RUNS,
              seed: int = 0, personas: list[str] | None = None, exhaustive: bool = False,
              max_states: int = DEFAULT_MAX_STATES, max_steps: int = DEFAULT_MAX_STEPS,
-             as_json: bool = False, jobs: int | None = None) -> int:
+             as_json: bool = False, jobs: int | None = None, words: bool = False,
+             max_words: int | None = None, prog: str = "python -m game") -> int:
     """``python -m game test``: 0 when all is well, 1 on problems or unreached endings.
 
     Raises StoryErrors for a story that does not load (the CLI prints them, exit 2).
@@ -727,9 +950,10 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
         parsed = [parse_persona(p) for p in personas or []]
     except ValueError as exc:
         raise ChoiceError(str(exc)) from None
-    if runs < 0 or max_states < 1 or max_steps < 1 or (jobs is not None and jobs < 1):
-        raise ChoiceError("--runs must be 0 or more; --max-states, --max-steps and --jobs "
-                          "1 or more")
+    if runs < 0 or max_states < 1 or max_steps < 1 or (jobs is not None and jobs < 1) or (
+            max_words is not None and max_words < 1):
+        raise ChoiceError("--runs must be 0 or more; --max-states, --max-steps, --jobs and "
+                          "--max-words 1 or more")
     # Through the compiled cache, as ``play`` loads: an author runs ``test`` again and
     # again on the same file, and only an edited file is parsed and checked again.
     # The story lives until the process ends: keep the cycle collector from walking
@@ -739,10 +963,13 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
     with collector_paused():
         story = load_story_cached(story_path)
         gc.freeze()
+    _check_personas(story, parsed)
     plan_for(story)  # the engine's per-story facts: made once, shared by forked workers
     report = playtest(story, story_arg, runs=runs, seed=seed, personas=parsed or None,
                       exhaustive=exhaustive, max_states=max_states, max_steps=max_steps,
-                      jobs=default_jobs() if jobs is None else jobs)
+                      jobs=default_jobs() if jobs is None else jobs, words=words,
+                      max_words=max_words)
+    report.prog = prog
     if as_json:
         out.write(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n")
     else:

@@ -37,8 +37,9 @@ def title_of(name: str) -> str:
     return (words[:1].upper() + words[1:]) if words else "A new story"
 
 
-def render(title: str, shown_path: str, folder: bool) -> dict[str, str]:
-    """The files of a new story: {relative file name: text}."""
+def render(title: str, shown_path: str, folder: bool,
+           prog: str = "python -m game") -> dict[str, str]:
+    """The files of a new story: {relative file name: text}; ``prog`` names the commands."""
     template = TEMPLATE.read_text(encoding="utf-8")
     head, _, scenes = template.partition(_SPLIT_MARK)
     if folder:
@@ -52,15 +53,20 @@ def render(title: str, shown_path: str, folder: bool) -> dict[str, str]:
         name: text.replace("__TITLE_YAML__", json.dumps(title, ensure_ascii=False))
         .replace("__TITLE__", comment_title)
         .replace("__PATH__", shown_path)
+        .replace("__PROG__", prog)
         for name, text in files.items()
     }
 
 
-def new_story(name: str, out: TextIO, folder: bool = False, cwd: Path | None = None) -> int:
-    """Write NAME.yaml (or NAME/story.yaml and NAME/scenes.yaml); refuse to overwrite."""
+def new_story(name: str, out: TextIO, folder: bool = False, cwd: Path | None = None,
+              prog: str = "standing") -> int:
+    """Write NAME.yaml (or NAME/story.yaml and NAME/scenes.yaml); refuse to overwrite.
+
+    ``prog`` is how the user runs us (``standing`` or ``python -m game``), for the hints.
+    """
     base = Path(cwd) if cwd is not None else Path.cwd()
     if not name.strip() or name.strip() in (".", ".."):
-        raise StandingError("new: give the story a name, e.g. python -m game new my_story")
+        raise StandingError(f"new: give the story a name, e.g. {prog} new my_story")
     given = Path(name)
     if folder:
         target = given
@@ -73,7 +79,7 @@ def new_story(name: str, out: TextIO, folder: bool = False, cwd: Path | None = N
         raise StandingError(f"{target} already exists; choose another name or move it away")
     if not where.parent.is_dir():
         raise StandingError(f"cannot create {target}: the folder {target.parent} does not exist")
-    files = render(title_of(stem), str(target), folder)
+    files = render(title_of(stem), str(target), folder, prog)
     try:
         if folder:
             where.mkdir()
@@ -87,6 +93,6 @@ def new_story(name: str, out: TextIO, folder: bool = False, cwd: Path | None = N
     except OSError as exc:
         raise StandingError(f"cannot create {target}: {exc.strerror or exc}") from None
     out.write(f"wrote {target}{'/' if folder else ''}\n"
-              f"next: python -m game play {target}   (then edit it and run: "
-              f"python -m game check {target})\n")
+              f"next: {prog} play {target}   (then edit it and run: "
+              f"{prog} check {target})\n")
     return 0

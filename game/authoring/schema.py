@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from game.authoring.output import emit
+from game.story.expressions import VAR_FORMATS
 from game.story.loader import (
     BUILTIN_NAMES,
     CHOICE_KEYS,
     EFFECTS,
     ENDING_KINDS,
+    EXPECT_KEYS,
     ID,
     INCLUDED_KEYS,
     LANGUAGE,
@@ -187,6 +189,8 @@ def _definitions() -> dict[str, Schema]:
                 "options": {"type": "array", "minItems": 2, "items": _ref("text")},
             }),
             "A classroom question with no effect on the rating.", ("question", "options")),
+        "expect": _described("expectations",
+                             "Checked by `test` on every arrival in this scene (never in play)."),
     }
     scene = _closed(_in_step(SCENE_KEYS, scene_properties),
                     "A scene: exactly one of choices, goto or ending.")
@@ -216,6 +220,9 @@ def _definitions() -> dict[str, Schema]:
         "show": {"enum": list(SHOWS), "description": "What the HUD shows."},
         "explain": {"type": "boolean",
                     "description": "Whether the player sees the reasons for changes."},
+        "decimals": {"enum": [0, 1, 2],
+                     "description": "How many decimals the score is kept, shown and compared "
+                                    "at (default 2 for peer; for points, as its numbers)."},
         "memory": {"type": "integer", "minimum": 1,
                    "description": "Peer model: how many ratings count (default 20)."},
         "weight": {"enum": list(WEIGHTS),
@@ -248,6 +255,14 @@ def _definitions() -> dict[str, Schema]:
         "expression": expression,
         "texts": texts,
         "effect": effect,
+        "expectations": {
+            "type": "array",
+            "description": "What must always hold: checked by `test`, never in play.",
+            "items": _closed(_in_step(EXPECT_KEYS, {
+                "that": _described("expression", "A condition: true or false."),
+                "says": _described("text", "What it means, in a sentence (shown when it fails)."),
+            }), "An expectation.", ("that", "says")),
+        },
         "branch": {
             "type": "object",
             "description": "Effects applied only when a condition holds: if, do, and optionally else.",
@@ -265,7 +280,14 @@ def _definitions() -> dict[str, Schema]:
         "rating": {**_closed(_in_step(RATING_KEYS, rating_properties),
                              "The rating system the player lives under.", ("start",)),
                    "type": ["object", "null"]},
-        "vars": _map_of(value, "Starting values: numbers, text, true/false.", var_name),
+        "vars": _map_of(
+            {"anyOf": [value, _closed(
+                {"value": value,
+                 "format": {"enum": list(VAR_FORMATS),
+                            "description": "How the player reads it in text: thousands "
+                                           "groups digits (5,400)."}},
+                "A starting value and how it reads.", ("value",))]},
+            "Starting values: numbers, text, true/false (or {value, format}).", var_name),
         "people": _map_of(person, "Characters with ratings of their own."),
         "included_file": _closed(
             _in_step(INCLUDED_KEYS, {"scenes": _ref("scenes"), "vars": _ref("vars"),
@@ -299,6 +321,8 @@ def _top_properties() -> dict[str, Schema]:
         "include": _ref("texts"),
         "renamed": _map_of(_ref("id"), "{old_scene_id: new_scene_id}.",
                            {"type": "string"}),
+        "expect": _described("expectations",
+                             "Checked by `test` after every step (never in play)."),
     }
 
 

@@ -247,7 +247,7 @@ class DashboardApp(App[int]):
 
 def find_class_story(folder: Path, story_path: Path | None, folders: list[Path]) -> Story:
     """The story a class plays: as given, as served, or as most sessions played."""
-    from game.classroom.report import find_story, pick_story
+    from game.classroom.report import find_story, pick_story, usual_source
     from game.classroom.sessions import read_class
     from game.errors import StoryErrors
     from game.story.loader import load_story
@@ -262,8 +262,9 @@ def find_class_story(folder: Path, story_path: Path | None, folders: list[Path])
                 return story
         except (StoryErrors, OSError):
             pass
-    story_id = pacing.story or pick_story(read_class(folder))[0]
-    story = find_story(story_id, folders) if story_id else None
+    records = read_class(folder)
+    story_id = pacing.story or pick_story(records)[0]
+    story = find_story(story_id, folders, usual_source(records, story_id)) if story_id else None
     if story is None:
         raise RecordError(f"cannot tell which story class {folder.name} plays: give it with "
                           "--story STORY")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from game.classroom.formatting import decision_title, number_text
+from game.classroom.formatting import decision_title
 from game.classroom.summary import SMALL, ClassReport, DebriefItem
+from game.engine import format as fmt
 from game.story.model import Story
 
 _TOPICS = (
@@ -79,8 +80,8 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
     if scores and scores.values:
         gini_text = f", inequality (Gini) {scores.gini:.2f}" if scores.gini is not None else ""
         facts["scores"].append(
-            f"Final {scores.name}: median {number_text(scores.median)}, from "
-            f"{number_text(scores.low)} to {number_text(scores.high)}{gini_text}.")
+            f"Final {scores.name}: median {fmt.number(scores.median)}, from "
+            f"{fmt.number(scores.low)} to {fmt.number(scores.high)}{gini_text}.")
         top = max(scores.tiers, key=lambda t: t.count, default=None)
         if top is not None and top.count:
             facts["scores"].append(f"Most common final tier: {top.label} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from game.classroom.summary import ClassReport, Decision, PollResult
+from game.engine import format as fmt
 
 HIDDEN = "<3"
 
@@ -20,20 +21,10 @@ def share_text(report: ClassReport, count: int, n: int) -> str:
 
 
 def number_text(value: float | None) -> str:
-    """A score or change as players see it: whole numbers plainly, others to two
-    decimals without trailing zeros (4.11384 -> 4.11, 4.10 -> 4.1); – for none.
-
-    A local formatter: the engine's own (``format_value``) may grow a rating's
-    precision later, and then this should call it.
-    """
+    """A number as players read it (the engine's formatter: 4.11384 -> 4.11); – for none."""
     if value is None:
         return "–"
-    rounded = round(float(value), 2)
-    if rounded.is_integer() and abs(rounded) < 1e15:
-        return str(int(rounded))
-    if abs(rounded) >= 1e15:
-        return f"{rounded:.3g}"
-    return f"{rounded:.2f}".rstrip("0").rstrip(".")
+    return fmt.number(value)  # the players' formatter: 4.5 reads as they saw it
 
 
 def decision_title(d: Decision) -> str:

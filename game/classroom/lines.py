@@ -40,6 +40,8 @@ MAX_STEP = 10**9
 MAX_OPTIONS = 1000
 """Poll options are numbered from 0 to below this."""
 LEDGER_KINDS = frozenset({"rule", "list", "unlist", "rated", "rate"})
+STORY_SOURCES = ("bundled", "other")
+"""What a header's optional ``story_source`` may say (anything else reads as unknown)."""
 
 
 class BadLine(ValueError):
@@ -69,6 +71,9 @@ class Header:
     story_version: str | None
     content_hash: str | None
     schema: int
+    story_source: str | None = None
+    """Where the story came from: "bundled", "other", or None (older records, or a
+    value this Standing does not know)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,9 +224,11 @@ def parse(raw: bytes | str) -> Line:
         schema = _int(data, "schema", low=1, high=2**31)
         if schema > SCHEMA:
             raise NewerSchema(f"record schema {schema} is newer than {SCHEMA}")
+        source = data.get("story_source")
         return Header(kind, _req_text(data, "codename"), _text(data, "class", optional=True),
                       _req_text(data, "story"), _text(data, "story_title", optional=True),
-                      _version(data), _text(data, "content_hash", optional=True), schema)
+                      _version(data), _text(data, "content_hash", optional=True), schema,
+                      source if source in STORY_SOURCES else None)
     if kind == "chapter":
         return ChapterLine(_int(data, "step"), _req_text(data, "scene"),
                            _req_text(data, "chapter"))

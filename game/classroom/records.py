@@ -22,6 +22,7 @@ from game.classroom.lines import FORMAT, SCHEMA
 from game.engine import events as ev
 from game.engine.engine import CONTINUE, Engine
 from game.errors import StandingError
+from game.story.catalog import source_kind
 
 
 SUFFIX = ".jsonl"
@@ -248,6 +249,7 @@ class RecordWriter:
             "type": kind, "format": FORMAT, "schema": SCHEMA, "codename": self.codename,
             "class": self.class_code, "story": story.id, "story_title": story.title,
             "story_version": story.version, "content_hash": story.content_hash,
+            "story_source": source_kind(story),  # bundled or other: never a path
         }
         if kind == "resumed":
             header["step"] = engine.step

@@ -236,7 +236,7 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
     deletes anything: retention is ``class retention``'s (and ``class serve``'s).
     """
     from game.classroom.records import RecordError
-    from game.classroom.report import build_report, find_story, pick_story
+    from game.classroom.report import build_report, find_story, pick_story, usual_source
     from game.classroom.sessions import read_class
     from game.engine.saves import write_atomic
     from game.story.loader import load_story
@@ -257,7 +257,7 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
     if chosen is None:
         raise RecordError(f"{folder}: no session records in this folder yet")
     if story is None:
-        story = find_story(chosen, story_folders)
+        story = find_story(chosen, story_folders, usual_source(records, chosen))
     report = build_report(records, story, chosen, notes, show_small, per_player)
     try:
         write_atomic(out, render(report))

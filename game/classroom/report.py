@@ -18,7 +18,8 @@ from game.classroom.summary import SMALL, ClassReport, gini
 from game.errors import StoryErrors
 from game.story.model import Story
 
-__all__ = ["SMALL", "ClassReport", "build_report", "find_story", "gini", "pick_story"]
+__all__ = ["SMALL", "ClassReport", "build_report", "find_story", "gini", "pick_story",
+           "usual_source"]
 
 
 def pick_story(records: ClassRecords, wanted: str | None = None) -> tuple[str | None, list[str]]:
@@ -35,22 +36,52 @@ def pick_story(records: ClassRecords, wanted: str | None = None) -> tuple[str | 
     return story_id, notes
 
 
-def find_story(story_id: str, folders: list[Path]) -> Story | None:
-    """Load the story with this id from the given folders (None if none has it)."""
-    from game.story.catalog import find_stories
+def find_story(story_id: str, folders: list[Path], prefer: str | None = None) -> Story | None:
+    """Load the story with this id from the given folders (None if none has it).
+
+    ``prefer`` ("bundled" or "other", see ``usual_source``) picks among stories
+    that share the id: the first of that kind, else the first of any.
+    """
+    from game.story.catalog import find_stories, source_kind
     from game.story.loader import load_story
 
     candidates = [p for folder in folders for p in find_stories(folder)]
     # Try the files named like the id first: loading every story is the slow path.
     candidates.sort(key=lambda p: (p.stem if p.is_file() else p.name) != story_id)
+    fallback = None
     for path in candidates:
         try:
             story = load_story(path)
         except (StoryErrors, OSError):
             continue
         if story.id == story_id:
-            return story
-    return None
+            if prefer is None or source_kind(story) == prefer:
+                return story
+            fallback = fallback or story
+    return fallback
+
+
+def usual_source(records: ClassRecords, story_id: str) -> str | None:
+    """The source kind most sessions of ``story_id`` name (None when none names one)."""
+    counts = Counter(s.source for s in records.sessions if s.story == story_id and s.source)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _same_source(sessions: list, story: Story, notes: list[str]) -> list:
+    """The sessions of ``story`` itself: a story with the same id from elsewhere (a
+    download reusing a bundled story's id) is left out, and a note says so."""
+    from game.story.catalog import BUNDLED, source_kind
+
+    kind = source_kind(story)
+    kept = [s for s in sessions if s.source is None or s.source == kind]
+    apart = len(sessions) - len(kept)
+    if apart:
+        which = "that is not the one that comes with Standing" if kind == BUNDLED else \
+            "that comes with Standing"
+        notes.append(f"{apart} session{'s' * (apart != 1)} played another story with the id "
+                     f"'{story.id}' (one {which}) and {'are' if apart != 1 else 'is'} not in "
+                     "this report: report on them with --story PATH.")
+    return kept
 
 
 def build_report(records: ClassRecords, story: Story | None, story_id: str,
@@ -59,6 +90,8 @@ def build_report(records: ClassRecords, story: Story | None, story_id: str,
     """Aggregate the sessions of ``story_id`` (``story`` gives labels, order and debrief)."""
     notes = list(notes or [])
     sessions = [s for s in records.sessions if s.story == story_id]
+    if story is not None:
+        sessions = _same_source(sessions, story, notes)
     resolve = (lambda sid: story.resolve(sid) or sid) if story else (lambda sid: sid)
     if story is not None:
         other = sum(1 for s in sessions if s.content_hash and s.content_hash != story.content_hash)

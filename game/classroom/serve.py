@@ -8,16 +8,17 @@ back there (``public_url``). Each player process is the terminal player in
 class mode (``class student``, hidden), writing its records into the class
 folder here. While it serves, the command checks every few seconds that the
 class folder can still be written, and warns the teacher when it cannot.
+What a browser may do is bounded in ``server.py``: websockets only from this
+server's own page, at most ``--seats`` players, a clamped screen size, and
+players stopped for sure when their browser goes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -29,11 +30,15 @@ from typing import TextIO
 from game.classroom.codenames import CodenameError, normalise_class_code
 from game.classroom.lan import lan_address, public_url
 from game.classroom.pacing import read_pacing, write_pacing
-from game.classroom.privacy import expire
+from game.classroom.privacy import STUDENTS, expire
 from game.classroom.records import RecordError, class_folder, mark_class_folder
+from game.classroom.seat import Attempts, old_resume_file
 from game.story.loader import load_story
 
 DEFAULT_PORT = 8000
+DEFAULT_SEATS = 40
+"""Players at once unless the teacher gives --seats (about 40 MB of the laptop's memory each)."""
+MAX_SEATS = 500
 CHECK_SECONDS = 5.0
 """How often the class folder is checked while serving."""
 LOW_SPACE = 20 * 1024 * 1024
@@ -50,9 +55,10 @@ def student_command(story: Path, code: str, records: Path | None) -> str:
     if os.name == "nt":
         return subprocess.list2cmdline(args)
     # exec: the player replaces the shell, so its parent is the server itself, and it
-    # can tell when the server is gone (see ClassApp) instead of lingering on its seat.
-    # trap '' INT: the teacher's Ctrl+C reaches every process of the terminal's group;
-    # a player ignores it (an ignored signal stays ignored through exec, and Python
+    # can tell when the server is gone (see ClassApp) instead of lingering on its seat;
+    # and the process the server signals is the player (server.py: its own group).
+    # trap '' INT: should a Ctrl+C reach a player anyway (the server is run some other
+    # way), it ignores it (an ignored signal stays ignored through exec, and Python
     # keeps it so) and is stopped by the server instead, so one starting at that
     # moment does not die with a KeyboardInterrupt printed on the projector.
     return "trap '' INT; exec " + shlex.join(args)
@@ -134,71 +140,32 @@ class RecordsWatch:
             await asyncio.to_thread(self.check)
 
 
-STOP_SECONDS = 4.0
-"""How long a stopping server waits for its players to quit (aiohttp then gives up)."""
-
-
 def make_server(command: str, host: str, port: int, url: str, title: str,
-                watch: RecordsWatch):
-    """The textual-serve Server, with Standing's page and without access logs."""
-    from aiohttp import web
-    from textual_serve.server import Server
-
-    class ClassServer(Server):
-        """textual-serve's Server: our page (no web fonts), quiet logs, the records watch."""
-
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self.sessions: set[asyncio.Task] = set()
-            """The browsers' live sessions, so that shutdown can stop their players."""
-
-        def initialize_logging(self) -> None:
-            # No request log: it would print every student's IP address on the projector.
-            logging.basicConfig(level=logging.WARNING, format="%(message)s")
-
-        async def on_startup(self, app: web.Application) -> None:
-            app["records_watch"] = asyncio.create_task(watch.run())
-
-        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            task = asyncio.current_task()
-            assert task is not None
-            self.sessions.add(task)
-            try:
-                return await super().handle_websocket(request)
-            finally:
-                self.sessions.discard(task)
-
-        async def on_shutdown(self, app: web.Application) -> None:
-            app["records_watch"].cancel()
-            # Stop every player while the loop still runs: cancelling a session makes
-            # textual-serve tell its player to quit and wait for it, so no process (and
-            # no pipe of one) outlives the loop that owns it.
-            sessions = list(self.sessions)
-            for task in sessions:
-                task.cancel()
-            if sessions:
-                await asyncio.wait(sessions, timeout=STOP_SECONDS)
-
-        def serve(self, debug: bool = False) -> None:
-            self.debug = debug
-            self.initialize_logging()
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            try:
-                loop.add_signal_handler(signal.SIGINT, self.request_exit)
-                loop.add_signal_handler(signal.SIGTERM, self.request_exit)
-            except (NotImplementedError, RuntimeError):
-                pass  # Windows: Ctrl+C still stops aiohttp
-            web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False,
-                        loop=loop, print=None, access_log=None, shutdown_timeout=5)
+                watch: RecordsWatch | None, seats: int, hosts: list[str | None]):
+    """The class's web server (``server.py``): Standing's page, quiet logs, the records watch,
+    at most ``seats`` players, websockets only from pages of ``url`` or ``hosts``."""
+    from game.classroom.server import ClassServer, allowed_origins
 
     return ClassServer(command, host=host, port=port, title=title, public_url=url,
-                       templates_path=TEMPLATES)
+                       templates_path=TEMPLATES, seats=seats,
+                       origins=allowed_origins(url, port, [host, *hosts]),
+                       on_start=None if watch is None else watch.run)
+
+
+def old_seats(folder: Path) -> int:
+    """How many seats of the class keep their resume code in the old, refused format."""
+    try:
+        students = [p for p in (folder / STUDENTS).iterdir() if p.is_dir()]
+    except OSError:
+        return 0
+    return sum(old_resume_file(student) for student in students)
 
 
 def run_serve(story_path: Path, code: str | None, records: Path | None, host: str | None,
-              port: int, url: str | None, out: TextIO) -> int:
+              port: int, url: str | None, out: TextIO, seats: int = DEFAULT_SEATS) -> int:
     """``class serve STORY``: serve the story to the class until Ctrl+C."""
+    if not 1 <= seats <= MAX_SEATS:
+        raise RecordError(f"--seats {seats}: give the number of students, from 1 to {MAX_SEATS}")
     story = load_story(story_path)  # a broken story stops here, with its errors
     try:
         code = normalise_class_code(code or story.id)
@@ -239,14 +206,23 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
     out.write(f"Records:    {folder}\n")
     for line in expired.lines(quiet=True):
         out.write(f"            {line}\n")
+    out.write(f"Seats:      {seats} {'student' if seats == 1 else 'students'} at once "
+              "(--seats N to change)\n")
+    old = old_seats(folder)
+    if old:
+        out.write(f"{old} student(s) of this class have a resume code from an older Standing, "
+                  "which is no longer accepted (it was too short to be safe): they join under "
+                  "a new codename; their earlier record stays in the report.\n")
     out.write(f"Dashboard:  {dashboard}   (in another terminal)\n")
     out.write("Students need only a browser on this network; nothing goes to the internet.\n"
               "Press Ctrl+C to stop. Games are saved: students come back with their codename "
               "and resume code.\n")
     out.flush()
     watch.check()
+    Attempts(folder).clear()  # a restart gives every codename its free attempts back
     command = student_command(story_path, code, records)
-    server = make_server(command, host, port, address, f"Standing: {story.title}", watch)
+    server = make_server(command, host, port, address, f"Standing: {story.title}", watch,
+                         seats, [lan])
     server.serve()
     out.write("Stopped serving.\n")
     return 0

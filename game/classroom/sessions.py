@@ -52,6 +52,8 @@ class Session:
     lines: int
     skipped: int
     """Lines that were cut short, damaged or not understood."""
+    source: str | None = None
+    """Where the story played came from: "bundled", "other", or None (older records)."""
 
     @property
     def finished(self) -> bool:
@@ -167,7 +169,8 @@ def read_session(path: Path) -> tuple[Session | None, int, str | None]:
         story_version=header.story_version, content_hash=header.content_hash,
         schema=header.schema, choices=tuple(block.choices), ledger=tuple(block.ledger),
         polls=tuple(block.polls[s] for s in sorted(block.polls)),
-        chapters=tuple(block.chapters), ending=block.ending, lines=lines, skipped=skipped)
+        chapters=tuple(block.chapters), ending=block.ending, lines=lines, skipped=skipped,
+        source=header.story_source)
     return session, skipped, None
 
 

@@ -10,30 +10,31 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from game.engine import format as fmt
 from game.engine.engine import Engine
 from game.engine.events import LedgerEntry
+from game.engine.notices import record_line, told
 from game.engine.state import tidy
-from game.story.expressions import format_value
+from game.story.model import Rating
 
 
-def signed(value: float) -> str:
-    """A change with its sign: +5, -10, 0; a tiny change is '+<0.01', never '+0'."""
-    value = tidy(value)
-    if value != 0 and abs(value) < 0.005:
-        return "+<0.01" if value > 0 else "-<0.01"
-    text = format_value(value)
-    return text if text.startswith("-") or value == 0 else "+" + text
+def signed(value: float, rating: Rating | None = None) -> str:
+    """A change with its sign (see ``format.change``)."""
+    return fmt.change(value, rating)
 
 
 def stars(value: float) -> str:
-    """'1 star', '4.5 stars'."""
-    text = format_value(value)
-    return f"{text} star" if text == "1" else f"{text} stars"
+    """'1 star', '4.5 stars' (see ``format.stars``)."""
+    return fmt.stars(value)
 
 
-def describe(entry: LedgerEntry, reveal: bool) -> str:
+def describe(entry: LedgerEntry, reveal: bool, rating: Rating | None = None) -> str:
     """One ledger line in words; hidden reasons shown only when ``reveal``."""
     shown = reveal or entry.explained
+
+    def signed(value: float) -> str:
+        return fmt.change(value, rating)
+
     if entry.kind == "rule":
         clamp = f" (asked {signed(entry.asked)})" if entry.asked != entry.applied else ""
         reason = entry.label if shown else "reason not disclosed"
@@ -50,12 +51,24 @@ def describe(entry: LedgerEntry, reveal: bool) -> str:
     if entry.kind == "rated":
         who = entry.label if shown else "someone"
         return f"{signed(entry.applied)}  rated {stars(entry.asked)} by {who}"
-    return f"You rated {entry.label} {stars(entry.asked)} ({signed(entry.applied)})"
+    return (f"You rated {entry.label} {stars(entry.asked)} "
+            f"({entry.label} {fmt.change(entry.applied)})")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """One line of the revealed ledger (a rater's ratings of a day fold into one)."""
+
+    day: int
+    text: str
+    told: bool
+    """Whether the player was told this at the time (``notices.told``)."""
+    entries: tuple[LedgerEntry, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Debrief:
-    """Everything the debrief screen shows."""
+    """Everything the debrief shows, what matters first."""
 
     ending_title: str | None
     ending_kind: str | None
@@ -66,21 +79,86 @@ class Debrief:
     history: tuple[float, ...]
     ledger: tuple[LedgerEntry, ...]
     hidden: tuple[LedgerEntry, ...]
-    """Entries whose reason the player was never shown."""
+    """Entries the player was never told of (or never told why: ``notices.told``)."""
     by_source: tuple[tuple[str, int, float], ...]
     """(source label, entries, total change), most entries first."""
     by_rule: tuple[tuple[str, int, float], ...]
     hidden_rules: tuple[str, ...]
-    """Labels of rules that fired without the player being told why."""
+    """Labels of rules that moved the score without the player ever being told why."""
     reflections: tuple[tuple[str, str], ...]
     """(choice text, question) for choices the player took."""
     questions: tuple[str, ...]
     lists: tuple[str, ...]
+    """The lists the player ended on."""
+    moves: tuple[LedgerEntry, ...] = ()
+    """The (up to) three biggest moves of the score, biggest first."""
+    listed: tuple[tuple[str, bool], ...] = ()
+    """Every list the player was put on during the story: (label, told at the time)."""
+    lines: tuple[LedgerLine, ...] = ()
+    """The revealed ledger, a rater's ratings of one day folded into one line."""
+    rating: Rating | None = None
+
+    @property
+    def days(self) -> tuple[tuple[int, tuple[LedgerLine, ...]], ...]:
+        """The revealed ledger folded by day: (day, its lines), in order."""
+        out: dict[int, list[LedgerLine]] = {}
+        for line in self.lines:
+            out.setdefault(line.day, []).append(line)
+        return tuple((day, tuple(lines)) for day, lines in out.items())
+
+    def history_sentence(self) -> str:
+        """The score over the story in one sentence (plain mode's chart)."""
+        history, rating = self.history, self.rating
+        if not history:
+            return ""
+        name, steps = self.score_name, len(history) - 1
+        first, last = fmt.score(history[0], rating), fmt.score(history[-1], rating)
+        low, high = min(history), max(history)
+        over = f"over {steps} step{'s' * (steps != 1)}"
+        if low == high:
+            return f"{name} stayed at {first} {over}."
+        where_low, where_high = history.index(low), history.index(high)
+        return (f"{name} went from {first} to {last} {over}: lowest "
+                f"{fmt.score(low, rating)} (step {where_low}), highest "
+                f"{fmt.score(high, rating)} (step {where_high}).")
+
+
+def ledger_lines(ledger: tuple[LedgerEntry, ...], story) -> tuple[LedgerLine, ...]:
+    """The revealed ledger, each rater's ratings of one day folded into one line."""
+    rating = story.rating
+    raters: dict[tuple[int, str], list[LedgerEntry]] = {}
+    order: list[object] = []
+    for entry in ledger:
+        if entry.kind == "rated":
+            key = (entry.day, entry.subject)
+            if key not in raters:
+                raters[key] = []
+                order.append(key)
+            raters[key].append(entry)
+        else:
+            order.append(entry)
+    out = []
+    for item in order:
+        if isinstance(item, LedgerEntry):
+            out.append(LedgerLine(item.day, describe(item, True, rating), told(item, story),
+                                  (item,)))
+            continue
+        group = tuple(raters[item])
+        knows = all(told(e, story) for e in group)
+        if len(group) == 1:
+            out.append(LedgerLine(group[0].day, describe(group[0], True, rating), knows, group))
+            continue
+        total = sum(e.applied for e in group)
+        given = ", ".join(fmt.number(e.asked) for e in group)
+        out.append(LedgerLine(group[0].day, f"{signed(total, rating)}  rated {given} stars by "
+                              f"{group[0].label} ({len(group)} ratings)", knows, group))
+    return tuple(out)
 
 
 def build_debrief(engine: Engine) -> Debrief:
     """Gather the debrief of the game as it stands."""
     st = engine.state
+    story = engine.story
     view = engine.view()
     ledger = tuple(st.ledger)
     sources: Counter[str] = Counter()
@@ -97,8 +175,15 @@ def build_debrief(engine: Engine) -> Debrief:
         elif entry.kind == "rated":
             sources["people who rated you"] += 1
             source_total["people who rated you"] += entry.applied
-    hidden = tuple(e for e in ledger if not e.explained)
-    hidden_rules = tuple(dict.fromkeys(e.label for e in hidden if e.kind == "rule"))
+    hidden = tuple(e for e in ledger if not told(e, story))
+    shown_rules = {e.label for e in ledger if e.kind == "rule" and told(e, story)}
+    hidden_rules = tuple(dict.fromkeys(
+        e.label for e in hidden if e.kind == "rule" and e.label not in shown_rules))
+    # The opening's entries set the scene the first text tells of; the moves are the story's.
+    movers = [e for e in ledger if e.kind in ("rule", "rated") and e.applied and e.step > 0]
+    moves = tuple(sorted(movers, key=lambda e: -abs(e.applied))[:3])
+    listed = tuple(dict.fromkeys(
+        (e.label, told(e, story)) for e in ledger if e.kind == "list"))
     return Debrief(
         ending_title=view.ending.title if view.ending else None,
         ending_kind=view.ending.kind if view.ending else None,
@@ -113,11 +198,21 @@ def build_debrief(engine: Engine) -> Debrief:
         by_rule=tuple((k, n, tidy(rule_total[k])) for k, n in rules.most_common()),
         hidden_rules=hidden_rules,
         reflections=tuple((text, q) for _s, text, q in engine.reflections()),
-        questions=engine.story.debrief,
+        questions=story.debrief,
         lists=tuple(st.list_label(i) for i in st.lists),
+        moves=moves,
+        listed=listed,
+        lines=ledger_lines(ledger, story),
+        rating=story.rating,
     )
 
 
 def record_lines(engine: Engine) -> list[str]:
-    """The player's record as the system lets them see it (per ``explain``)."""
-    return [f"Day {e.day}: {describe(e, reveal=False)}" for e in engine.state.ledger]
+    """The player's record as the system lets them see it (see ``notices.record_line``)."""
+    story = engine.story
+    lines = []
+    for entry in engine.state.ledger:
+        line = record_line(entry, story)
+        if line is not None:
+            lines.append(f"Day {entry.day}: {line}")
+    return lines

@@ -19,6 +19,9 @@ from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
 from game.story.expressions import Expr
 
+LOCKED = "Not available yet."
+"""Why a choice is locked when its author did not say (``locked:``)."""
+
 CONTINUE = "continue"
 """The choice id recorded on the path for a scene that goes on by itself."""
 
@@ -265,7 +268,7 @@ class Engine:
                 locked, gaps = None, ()
             else:
                 locked, unmet = self._lock(choice, service, opened)
-                if locked is None:
+                if locked is None or unmet is None:
                     gaps = ()
                 elif lazy and unmet.safe:
                     gaps = None
@@ -335,6 +338,9 @@ class Engine:
               opened: dict[str, bool]) -> tuple[str | None, Expr | None]:
         """Why a choice is locked and the condition it fails, or (None, None).
 
+        The condition is None when the author wrote why (``locked:``, ``refusal:``):
+        their words replace the generated reasons rather than being followed by them.
+
         ``opened`` keeps the safe services' states for the rest of the moment (asking
         again in the same state could give nothing new).
         """
@@ -346,12 +352,13 @@ class Engine:
                 if service.requires.safe:
                     opened[service.id] = is_open
             if not is_open:
-                reason = (service.refusal.render(st) if service.refusal
-                          else f"{service.label} is closed to you.")
-                return reason, service.requires
+                if service.refusal:  # the author's words replace the generated reason
+                    return service.refusal.render(st), None
+                return f"{service.label} is closed to you.", service.requires
         if choice.requires is not None and not choice.requires.test(st):
-            reason = choice.locked.render(st) if choice.locked else "You cannot do this now."
-            return reason, choice.requires
+            if choice.locked:
+                return choice.locked.render(st), None
+            return LOCKED, choice.requires
         return None, None
 
     # -- acting ----------------------------------------------------------------------
@@ -662,7 +669,7 @@ class Engine:
         """
         st = self.state
         old = st.score
-        (_, old_tier, old_rank, old_shown), (_, new_tier, new_rank, shown) = st.set_score(new)
+        (_, old_tier, old_rank, old_shown), (new, new_tier, new_rank, shown) = st.set_score(new)
         applied = new - old
         entry = LedgerEntry(len(st.path), st.day, st.scene, kind, subject, label, asked,
                             applied if type(applied) is int else tidy(applied), shown, source,
@@ -679,6 +686,7 @@ class Engine:
         st = self.state
         rating = self.story.rating
         rule = self._plan.rules[effect.rule]
+        st.records[effect.rule] = st.records.get(effect.rule, 0) + 1
         note = effect.note.render(st) if effect.note else None
         if rating.model == "peer":
             st.bonus += rule.change

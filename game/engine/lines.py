@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 from game.engine import events as ev
-from game.engine.debrief import Debrief, describe, signed, stars
+from game.engine import format as fmt
+from game.engine.debrief import Debrief, describe, signed
 from game.engine.emphasis import plain
 from game.engine.engine import Engine
+from game.engine.notices import notices, standing
 from game.engine.view import View
-from game.story.expressions import format_value
 
 _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"            # CSI sequences: colours, cursor moves, clears
@@ -36,87 +37,63 @@ def choice_number(command: str) -> int | None:
 
 
 def hud_line(engine: Engine, view: View) -> str | None:
-    """The rating as the story shows it, in words."""
-    rating = engine.story.rating
-    if rating is None:
+    """The rating as the story shows it, in words (``notices.standing``)."""
+    if engine.story.rating is None:
         return None
-    parts = []
-    if rating.show == "number":
-        parts.append(f"{rating.name}: {format_value(view.score)}")
-    elif rating.show == "stars":
-        parts.append(f"{rating.name}: {format_value(view.score)} stars")
-    if rating.show != "hidden" and view.tier_label:
-        parts.append(f"tier {view.tier_label}" + (f" ({view.tier})" if view.tier != view.tier_label else ""))
-    parts.append(f"day {view.day}")
-    if view.list_labels:
-        parts.append("listed: " + ", ".join(view.list_labels))
-    closed = [s.label for s in view.closed_services]
-    if closed:
-        parts.append("closed to you: " + ", ".join(closed))
-    return " | ".join(parts)
+    return " | ".join(standing(engine.story, view))
 
 
 def event_lines(engine: Engine, events: list[ev.Event]) -> list[str]:
-    """What the player notices of a step's events."""
-    rating = engine.story.rating
-    show = rating.show if rating else "hidden"
-    out = []
-    for event in events:
-        if isinstance(event, ev.ScoreChanged) and event.entry.kind == "rule":
-            if show in ("number", "stars"):
-                reason = f" ({event.entry.label})" if event.entry.explained else ""
-                out.append(f"{rating.name} {signed(event.new - event.old)}{reason}")
-            elif show == "tier" and event.entry.explained:
-                way = "for" if event.new >= event.old else "against"
-                out.append(f"Recorded {way} you: {event.entry.label}")
-        elif isinstance(event, ev.TierChanged) and show != "hidden":
-            way = "up" if event.up else "down"
-            out.append(f"Your tier went {way}: {event.new_label}.")
-        elif isinstance(event, ev.ListChanged) and event.announced:
-            if event.on:
-                out.append(f"Notice: you have been put on the list: {event.label}.")
-            else:
-                out.append(f"Notice: you have been taken off the list: {event.label}.")
-        elif isinstance(event, ev.RatedByPerson):
-            who = event.name if event.entry.explained or show == "stars" else "Someone"
-            out.append(f"{who} rated you {stars(event.stars)}.")
-        elif isinstance(event, ev.PersonRated):
-            out.append(f"You rated {event.name} {stars(event.stars)}. "
-                       f"{event.name} is now {format_value(event.new)}.")
-        elif isinstance(event, ev.Notified):
-            out.append(f"[Phone] {plain(event.text)}")
-        elif isinstance(event, ev.DayAdvanced):
-            out.append(f"Day {event.day}.")
-    return out
+    """What the player is told of a step's events: the engine's notices, one a line."""
+    return [notice.line for notice in notices(engine.story, events)]
+
+
+NOT_TOLD = "[you were not told]"
 
 
 def debrief_text(debrief: Debrief) -> str:
-    """The whole debrief as plain text."""
+    """The whole debrief as plain text: what matters first, then the full ledger by day."""
+    rating = debrief.rating
     lines = ["", "=== Debrief ==="]
     if debrief.ending_title:
         lines.append(f"Ending: {plain(debrief.ending_title)} ({debrief.ending_kind})")
     if debrief.score is not None:
         tier = f", tier {debrief.tier_label}" if debrief.tier_label else ""
-        lines.append(f"Final {debrief.score_name}: {format_value(debrief.score)}{tier}")
-        lines.append("Score over the story: " + ", ".join(format_value(s) for s in debrief.history))
+        lines.append(f"Final {debrief.score_name}: {fmt.score(debrief.score, rating)}{tier}")
+        lines.append(debrief.history_sentence())
     if debrief.lists:
         lines.append("You ended on: " + ", ".join(debrief.lists))
+    if debrief.moves:
+        lines.append("")
+        lines.append(f"The biggest moves of your {debrief.score_name}:")
+        for entry in debrief.moves:
+            lines.append(f"  day {entry.day}: {describe(entry, True, rating)}")
+    if debrief.hidden_rules:
+        lines.append("Rules you were never shown: " + ", ".join(debrief.hidden_rules))
+    if debrief.listed:
+        lines.append("Lists you were put on: " + ", ".join(
+            label + ("" if knew else f" {NOT_TOLD}") for label, knew in debrief.listed))
     lines.append("")
     lines.append("What the system recorded (every reason and source revealed):")
-    if not debrief.ledger:
+    if not debrief.lines:
         lines.append("  nothing")
-    for entry in debrief.ledger:
-        hidden = "" if entry.explained else "  [you were not told]"
-        lines.append(f"  day {entry.day}, {entry.scene}: {describe(entry, reveal=True)}{hidden}")
+    days = debrief.days
+    for day, day_lines in days:
+        indent = "  "
+        if len(days) > 1:
+            lines.append(f"  Day {day}:")
+            indent = "    "
+        for line in day_lines:
+            lines.append(f"{indent}{line.text}" + ("" if line.told else f"  {NOT_TOLD}"))
     if debrief.by_source:
         lines.append("")
         lines.append("Who reported you:")
-        lines.extend(f"  {label}: {n} ({signed(total)})" for label, n, total in debrief.by_source)
+        lines.extend(f"  {label}: {n} ({signed(total, rating)})"
+                     for label, n, total in debrief.by_source)
     if debrief.by_rule:
         lines.append("By rule:")
-        lines.extend(f"  {label}: {n} ({signed(total)})" for label, n, total in debrief.by_rule)
-    if debrief.hidden_rules:
-        lines.append("Rules you were never shown: " + ", ".join(debrief.hidden_rules))
+        lines.extend(f"  {label}: {n} ({signed(total, rating)})"
+                     for label, n, total in debrief.by_rule)
     if debrief.reflections:
         lines.append("")
         lines.append("Think back on your choices:")

@@ -8,9 +8,13 @@ overwritten unread; an unwritable folder warns once and play goes on.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
+import math
 import os
 import re
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ from pathlib import Path
 
 from game.engine.engine import Engine, ReplayReport
 from game.errors import SaveError
+from game.story.catalog import BUNDLED, bundled_ids, source_key
 from game.story.model import Story
 
 SAVE_FORMAT = "standing-save"
@@ -47,8 +52,33 @@ def save_document(engine: Engine) -> dict:
     }
 
 
-def parse_save(text: str, where: str) -> dict:
-    """Check a save document's shape; raise SaveError naming the problem."""
+MAX_SAVE_BYTES = 16 * 1024 * 1024
+"""The largest save file read (a path of ~300,000 steps); a larger one is damaged."""
+
+SEED_RANGE = range(-(2**63), 2**64)
+"""The seeds a save may hold: what fits in 64 bits (``--seed`` takes the same)."""
+
+_TEXT_FIELDS = ("story_title", "story_version", "content_hash", "scene", "saved")
+"""Optional fields a front end shows or compares: text when present."""
+
+MAX_TEXT_FIELD = 1000
+"""The longest of those a save may hold (they are shown on one line)."""
+
+IDENT = re.compile(r"[a-z][a-z0-9_]{0,199}")
+"""A story, scene, choice or poll id as the loader makes them (saves name them in messages)."""
+
+
+def parse_save(text: str | bytes, where: str) -> dict:
+    """Check a save document's shape, types and ranges; raise SaveError naming the problem.
+
+    Any text at all gives either a document every field of which has the type
+    and range the loader expects, or a one-line SaveError: a file nested too
+    deeply, a number too long to read, a field of the wrong type are all
+    "damaged", never an exception of another kind.
+    """
+    if len(text) > MAX_SAVE_BYTES:
+        raise SaveError(f"{where}: the save file is damaged (larger than "
+                        f"{MAX_SAVE_BYTES // (1024 * 1024)} MB)")
     if not text.strip():
         raise SaveError(f"{where}: the save file is empty")
     try:
@@ -57,24 +87,87 @@ def parse_save(text: str, where: str) -> dict:
         raise SaveError(
             f"{where}:{exc.lineno}:{exc.colno}: the save file is damaged (not valid JSON: "
             f"{exc.msg})") from None
+    except RecursionError:
+        raise SaveError(f"{where}: the save file is damaged (nested too deeply)") from None
+    except ValueError:  # a number with more digits than Python converts (4,300)
+        raise SaveError(f"{where}: the save file is damaged (a number is too long)") from None
     if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
         raise SaveError(f"{where}: not a Standing save file")
     version = data.get("format_version")
-    if not isinstance(version, int):
+    if type(version) is not int:
         raise SaveError(f"{where}: the save file has no format version")
     if version > SAVE_VERSION:
         raise SaveError(
             f"{where}: the save was made by a newer Standing (save format {version}, "
             f"this one reads {SAVE_VERSION}); update Standing to load it")
+    if version < 1:
+        raise SaveError(f"{where}: the save file's format version ({version}) is damaged")
     path = data.get("path")
     if not isinstance(path, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
-        for p in path
+        type(p) is list and len(p) == 2 and type(p[0]) is str and type(p[1]) is str
+        and IDENT.fullmatch(p[0]) and IDENT.fullmatch(p[1]) for p in path
     ):
         raise SaveError(f"{where}: the save file's path is damaged")
-    if not isinstance(data.get("seed"), int) or not isinstance(data.get("story"), str):
+    seed, story = data.get("seed"), data.get("story")
+    if type(seed) is not int or type(story) is not str:
         raise SaveError(f"{where}: the save file is missing its seed or story")
+    if not IDENT.fullmatch(story):
+        raise SaveError(f"{where}: the save file's story id is damaged")
+    if seed not in SEED_RANGE:
+        raise SaveError(f"{where}: the save file's seed is damaged (not a 64-bit number)")
+    polls = data.get("polls", [])
+    if not isinstance(polls, list) or not all(
+        type(a) is list and len(a) == 4 and type(a[0]) is int and type(a[1]) is str
+        and type(a[2]) is str and type(a[3]) is int and IDENT.fullmatch(a[1])
+        and IDENT.fullmatch(a[2]) for a in polls
+    ):
+        raise SaveError(f"{where}: the save file's poll answers are damaged")
+    for name in _TEXT_FIELDS:
+        value = data.get(name)
+        if value is not None and (type(value) is not str or len(value) > MAX_TEXT_FIELD):
+            raise SaveError(f"{where}: the save file's {name.replace('_', ' ')} is damaged")
+    score = data.get("score")
+    if score is not None and (type(score) not in (int, float) or not math.isfinite(score)):
+        raise SaveError(f"{where}: the save file's score is damaged")
     return data
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a regular file; OSError for anything else.
+
+    Opened without blocking, so a named pipe or a device put where a file was
+    expected cannot hang the reader.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return handle.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def read_save(path: Path) -> dict:
+    """Read and check a save file (at most MAX_SAVE_BYTES); SaveError for any problem.
+
+    FileNotFoundError and NotADirectoryError pass through: the slot is empty.
+    """
+    try:
+        raw = read_regular(path, MAX_SAVE_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        raise
+    except OSError as exc:
+        raise SaveError(f"{path}: cannot read the save: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SaveError(f"{path}: cannot read the save: it is not UTF-8 text ({exc.reason} "
+                        f"at byte {exc.start})") from None
+    return parse_save(text, str(path))
 
 
 def restore(story: Story, data: dict, where: str = "save") -> tuple[Engine, ReplayReport]:
@@ -174,25 +267,56 @@ class SaveStore:
         """Slots whose file was read (or absent, or moved aside): safe to overwrite."""
         self._kept: set[str] = set()
         """Slots whose unusable file could not be moved aside: never written."""
+        self._prefixes: dict[str, str] = {}
+
+    def prefix(self) -> str:
+        """What this story's save files are named by: its id, and for a story that is not
+        bundled a digest of where it is, so two stories sharing an id never share saves.
+
+        A bundled story keeps the id alone (the name saves had before), so its saves
+        stay readable.
+        """
+        story = self.story
+        known = self._prefixes.get(story.path)
+        if known is None:
+            key = source_key(story)
+            known = story.id if key == BUNDLED else (
+                f"{story.id}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}")
+            self._prefixes[story.path] = known
+        return known
 
     def file(self, slot: str) -> Path:
         """The file of a slot."""
         if not SLOT.fullmatch(slot):
             raise SaveError(f"'{slot}' is not a slot name: use letters, digits and _")
-        return self.folder / f"{self.story.id}.{slot}.json"
+        return self.folder / f"{self.prefix()}.{slot}.json"
+
+    def _adopt(self, slot: str) -> None:
+        """Take over a save named by the id alone (before saves named the story's source).
+
+        Such a save belongs to the bundled story of that id when there is one, and
+        otherwise to the first story of that id that looks for it.
+        """
+        prefix = self.prefix()
+        if prefix == self.story.id or self.story.id in bundled_ids():
+            return
+        old = self.folder / f"{self.story.id}.{slot}.json"
+        new = self.file(slot)
+        try:
+            if old.is_file() and not new.exists():
+                os.replace(old, new)
+        except OSError:
+            pass  # it stays where it was, read by no one: never lost
 
     def read(self, slot: str = AUTOSAVE) -> dict | None:
         """A slot's document, None if there is none; an unusable file is moved aside."""
         path = self.file(slot)
+        self._adopt(slot)
         try:
-            text = path.read_text(encoding="utf-8")
+            data = read_save(path)
         except (FileNotFoundError, NotADirectoryError):
             self._checked.add(slot)  # no save (a folder under a file holds none)
             return None
-        except (OSError, UnicodeDecodeError) as exc:
-            return self._aside(slot, path, SaveError(f"{path}: cannot read the save: {exc}"))
-        try:
-            data = parse_save(text, str(path))
         except SaveError as exc:
             return self._aside(slot, path, exc)
         if data["story"] != self.story.id:
@@ -219,6 +343,18 @@ class SaveStore:
         self.warnings.append(f"{exc} — it was moved aside to {target.name}")
         return None
 
+    def start_over(self, slot: str = AUTOSAVE) -> None:
+        """A new game will replace this slot: its old file is never read (``--new``).
+
+        The player chose to start again, so whatever the file holds (a game, or
+        damage) is replaced by the first save, unread.
+        """
+        self.file(slot)  # a bad slot name is still an error
+        if slot not in self._checked:
+            sweep_temporaries(self.file(slot))
+        self._checked.add(slot)
+        self._kept.discard(slot)
+
     def load(self, slot: str = AUTOSAVE) -> tuple[Engine, ReplayReport] | None:
         """Restore a slot's game, or None when the slot is empty or unusable."""
         data = self.read(slot)
@@ -237,12 +373,11 @@ class SaveStore:
     def write(self, document: dict, slot: str = AUTOSAVE) -> bool:
         """Write a ``save_document`` to a slot (lets a front end write off its UI thread)."""
         path = self.file(slot)
-        if slot not in self._checked and slot not in self._kept and path.exists():
+        if slot not in self._checked and slot not in self._kept:
+            sweep_temporaries(path)  # once: what a killed save left
             self.read(slot)  # never overwrite a file unread: a corrupt one goes aside
         if slot in self._kept:
             return False  # unusable and stuck in place: never overwrite it
-        if slot not in self._checked:
-            sweep_temporaries(path)
         try:
             write_atomic(path, json.dumps(document, indent=1))
         except OSError as exc:
@@ -260,17 +395,24 @@ class SaveStore:
         out = []
         if not self.folder.is_dir():
             return out
-        prefix = f"{self.story.id}."
-        for path in sorted(self.folder.glob(f"{self.story.id}.*.json")):
+        if self.prefix() != self.story.id:
+            for path in self.folder.glob(f"{self.story.id}.*.json"):
+                slot = path.name[len(self.story.id) + 1:-len(".json")]
+                if SLOT.fullmatch(slot):
+                    self._adopt(slot)
+        prefix = f"{self.prefix()}."
+        for path in sorted(self.folder.glob(f"{prefix}*.json")):
             slot = path.name[len(prefix):-len(".json")]
             if not SLOT.fullmatch(slot):
                 continue
             try:
-                data = parse_save(path.read_text(encoding="utf-8"), str(path))
+                data = read_save(path)
                 out.append(SlotInfo(slot, path, data.get("scene"), data.get("score"),
                                     len(data["path"]), data.get("saved")))
-            except (SaveError, OSError, UnicodeDecodeError) as exc:
+            except SaveError as exc:
                 out.append(SlotInfo(slot, path, None, None, 0, None, str(exc)))
+            except OSError:
+                continue  # gone since the folder was listed
         out.sort(key=lambda s: (s.slot != AUTOSAVE, s.slot))
         return out
 

@@ -52,6 +52,16 @@ def tidy(value: float) -> float | int:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
+def kept(value: float, decimals: int) -> float | int:
+    """``value`` at the precision a player sees it (whole floats as ints).
+
+    Scores and people's ratings are kept at the rating's ``decimals``, so the
+    number shown is the number every comparison reads: 4.49997 is kept as 4.5,
+    and ``score >= 4.5`` holds (see docs/story-format.md, "Decimals")."""
+    rounded = round(value, decimals)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
 @dataclass(slots=True)
 class State:
     """Everything that changes while a story is played."""
@@ -70,6 +80,9 @@ class State:
     day: int = 1
     visit_counts: dict[str, int] = field(default_factory=dict)
     taken: set[tuple[str, str]] = field(default_factory=set)
+    records: dict[str, int] = field(default_factory=dict)
+    """How many times each rule was recorded (``recorded('rule')``); rebuilt with the
+    path on replay, like the ledger."""
     rng: int = 0
     ledger: list = field(default_factory=list)
     path: list[tuple[str, str]] = field(default_factory=list)
@@ -114,6 +127,8 @@ class State:
         before = self.scored
         if before[0] != self.score:
             before = self._tier_of(self.score)
+        if type(score) is not int and self.story.rating is not None:
+            score = kept(score, self.story.rating.decimals)
         self.score = score
         after = self.scored = self._tier_of(score)
         return before, after
@@ -161,6 +176,11 @@ class State:
         return scored[2] if scored[0] == self.score else self._tier_of(self.score)[2]
 
     @property
+    def var_formats(self):
+        """How the player reads each var in text (``format:``), for the expression language."""
+        return self.story.var_formats
+
+    @property
     def score_name(self) -> str:
         """What the story calls its score."""
         return self.story.rating.name if self.story.rating else "score"
@@ -173,13 +193,19 @@ class State:
         """How many times the player entered a scene (the current visit counts)."""
         return self.visit_counts.get(scene_id, 0)
 
+    def recorded(self, rule_id: str) -> int:
+        """How many times a rule has been recorded so far (0 if never)."""
+        return self.records.get(rule_id, 0)
+
     def rating_of(self, person_id: str) -> float:
         """A person's current rating."""
         ratings = self.people.get(person_id)
         if not ratings:
             return 0
-        memory = self.story.rating.memory if self.story.rating else 20
-        return tidy(weighted_mean(ratings, memory))
+        rating = self.story.rating
+        memory = rating.memory if rating else 20
+        decimals = rating.decimals if rating and rating.model == "peer" else 2
+        return kept(weighted_mean(ratings, memory), decimals)
 
     def can(self, service_id: str) -> bool:
         """Whether a service is open to the player now."""
@@ -247,4 +273,5 @@ class State:
             "day": self.day,
             "people": {pid: self.rating_of(pid) for pid in self.people},
             "visits": dict(self.visit_counts),
+            "recorded": dict(self.records),
         }

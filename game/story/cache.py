@@ -8,18 +8,32 @@ use, so a cached load costs little more than ``json.loads``.
 
 Any problem with a cache file (missing, damaged, stale, for another version)
 is a miss: the story is loaded from its YAML and the cache rewritten.
+
+A cache folder may be shared or writable by others, so an entry is trusted
+only when it proves it was written by this user: each entry carries an HMAC
+made with a random key kept in the cache folder, readable only by its owner
+(a key file another user could have written or read is not used: no cache
+then). On top of that, an entry is read only if it is small enough, its
+shape and types are right, and every file it names is a regular file inside
+the story's folder whose content still has the recorded hash. A scene built
+later in play from an entry that somehow still fails is rebuilt from the
+story's YAML instead.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import math
 import os
-from collections.abc import Iterator, Mapping
+import secrets
+import stat
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from game.errors import Location
+from game.errors import Location, StandingError, StoryRuntimeError
 from game.story import model as m
 from game.story.expressions import Expr, Text
 from game.story.memory import collector_paused
@@ -39,7 +53,8 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 2  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 4  # 2: poll ids; source, note and mistake on list and record effects
+# 3: decimals; 4: expect: on the story and on scenes
 
 
 def _engine_version() -> str:
@@ -62,54 +77,228 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Entries are signed since the format after 2: an unsigned entry of an older
+# Standing fails the signature check, so it is a miss without a format bump.
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+"""A larger cache entry is not read (a story of 20 MB files compiles to far less)."""
+
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+"""A story file larger than this (the loader's cap) is never hashed for the cache."""
+
+KEY_FILE = "cache.key"
+"""The cache folder's HMAC key: 32 random bytes, readable by its owner only."""
+
+_MAC_HEAD = b'{"mac":"'
+_MAC_LENGTH = len(_MAC_HEAD) + 64 + 2  # '{"mac":"<64 hex>",'
+
+
 def load_story_cached(path: str | os.PathLike[str], folder: Path | None = None) -> m.Story:
     """Load a story through the compiled cache (errors are reported as by load_story)."""
     folder = folder or cache_folder()
     main = story_file(Path(path))
     try:
         data = main.read_bytes()
-    except OSError:
+        real_main = main.resolve(strict=True)
+    except (OSError, RuntimeError):
         return load_story(path)  # the loader reports the problem
-    key = _sha(_engine_version().encode() + b"\0" + str(main.resolve()).encode() + b"\0" + data)
-    entry = folder / f"{key}.json"
-    story = _read(entry, str(path))
+    key = _key(folder)
+    if key is None:
+        return load_story(path)  # no key of our own: no cache to trust
+    name = _sha(_engine_version().encode() + b"\0" + str(real_main).encode() + b"\0" + data)
+    entry = folder / f"{name}.json"
+    story = _read(entry, str(path), key, real_main, _sha(data))
     if story is not None:
         return story
     story = load_story(path)
     try:
-        _write(entry, story)
-    except OSError:
+        _write(entry, story, key)
+    except (OSError, ValueError):
         pass  # a cache that cannot be written only costs speed
     return story
 
 
-def _read(entry: Path, given: str) -> m.Story | None:
+_keys: dict[Path, bytes] = {}
+
+
+def _key(folder: Path) -> bytes | None:
+    """This user's HMAC key for ``folder`` (made on first use), None if none can be trusted."""
+    known = _keys.get(folder)
+    if known is not None:
+        return known
+    path = folder / KEY_FILE
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    for _attempt in range(2):
+        try:
+            fd = os.open(path, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
+            except FileExistsError:
+                continue  # another process made it first: read theirs
+            except OSError:
+                return None
+            try:
+                made = secrets.token_bytes(32)
+                os.write(fd, made)
+            except OSError:
+                return None
+            finally:
+                os.close(fd)
+            _keys[folder] = made
+            return made
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            mine = not hasattr(os, "getuid") or (
+                info.st_uid == os.getuid() and not info.st_mode & 0o077)
+            key = os.read(fd, 33) if stat.S_ISREG(info.st_mode) and mine else b""
+        except OSError:
+            key = b""
+        finally:
+            os.close(fd)
+        if len(key) != 32:
+            return None  # another user's, readable by others, or damaged: trust nothing
+        _keys[folder] = key
+        return key
+    return None
+
+
+def _mac(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+
+
+class _Damaged(ValueError):
+    """A cache entry that is not what this Standing writes: a miss."""
+
+
+_DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+           RecursionError, MemoryError)
+"""What reading or rebuilding a doubtful entry may raise: each is a miss."""
+
+
+def _read(entry: Path, given: str, key: bytes, main: Path, digest: str) -> m.Story | None:
     try:
         with collector_paused():
-            return _restore(entry, given)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-            RecursionError):
+            return _restore(entry, given, key, main, digest)
+    except _DAMAGE:
         return None
 
 
-def _restore(entry: Path, given: str) -> m.Story | None:
-    doc = json.loads(entry.read_text(encoding="utf-8"))
+def _restore(entry: Path, given: str, key: bytes, main: Path, digest: str) -> m.Story | None:
+    # Never blocking on open: a named pipe planted under an entry's name must not hang play.
+    fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+            return None
+        os.set_blocking(fd, True)
+        raw = handle.read(MAX_ENTRY_BYTES + 1)
+    head = raw[:_MAC_LENGTH]
+    if len(raw) > MAX_ENTRY_BYTES or not head.startswith(_MAC_HEAD) or not head.endswith(b'",'):
+        return None
+    body = b"{" + raw[_MAC_LENGTH:]
+    if not hmac.compare_digest(head[len(_MAC_HEAD):-2], _mac(key, body)):
+        return None
+    doc = json.loads(body)
     if not isinstance(doc, dict) or doc.get("engine") != _engine_version():
         return None
-    for _display, real, digest in doc["files"][1:]:
-        if _sha(Path(real).read_bytes()) != digest:
-            return None
+    _check_files(doc.get("files"), main, digest)
+    _check_story(doc)
     return _Restorer(doc, given).story()
 
 
-def _write(entry: Path, story: m.Story) -> None:
+def _check_files(files: object, main: Path, digest: str) -> None:
+    """The entry's files: the story file first, then files inside its folder, unchanged."""
+    if not isinstance(files, list) or not files:
+        raise _Damaged("no files")
+    for item in files:
+        if not (type(item) is list and len(item) == 3 and all(type(x) is str for x in item)
+                and len(item[2]) == 64):
+            raise _Damaged("a file entry")
+    if files[0][1] != str(main) or files[0][2] != digest:
+        raise _Damaged("another story file")
+    root = main.parent
+    for _display, real, recorded in files[1:]:
+        path = Path(real)
+        if not path.is_absolute() or not path.is_relative_to(root) or ".." in path.parts:
+            raise _Damaged("a file outside the story's folder")
+        if path.resolve(strict=True) != path:
+            raise _Damaged("a file reached through a link")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
+            raise _Damaged("not a story file")
+        if _sha(path.read_bytes()) != recorded:
+            raise _Damaged("changed since")
+
+
+def _is_text(value: object) -> bool:
+    return type(value) is str
+
+
+def _is_optional_text(value: object) -> bool:
+    return value is None or type(value) is str
+
+
+def _is_number(value: object) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)
+
+
+def _is_texts(value: object) -> bool:
+    return type(value) is list and all(type(x) is str for x in value)
+
+
+_STORY_FIELDS = {
+    "id": _is_text, "title": _is_text, "path": _is_text, "hash": _is_text, "start": _is_text,
+    "author": _is_optional_text, "language": _is_text, "version": _is_optional_text,
+    "summary": _is_optional_text, "audience": _is_optional_text,
+    "minutes": lambda v: v is None or _is_number(v), "content_notes": _is_texts,
+    "debrief": _is_texts, "files": _is_texts,
+    "vars": lambda v: type(v) is dict and all(
+        type(x) in (bool, str) or _is_number(x) for x in v.values()),
+    "renamed": lambda v: type(v) is dict and all(type(x) is str for x in v.values()),
+    "people": lambda v: type(v) is list and all(type(p) is list and len(p) == 4
+                                                and type(p[0]) is str for p in v),
+    "rating": lambda v: v is None or type(v) is dict,
+    "scenes": lambda v: type(v) is dict and len(v) > 0,
+}
+
+
+def _check_story(doc: dict) -> None:
+    """The story's own fields, and every scene's outline (read before any scene is built)."""
+    story, table = doc.get("story"), doc.get("exprs")
+    if type(story) is not dict or type(table) is not list:
+        raise _Damaged("no story")
+    for name, valid in _STORY_FIELDS.items():
+        if not valid(story.get(name)):
+            raise _Damaged(f"the story's {name}")
+    scenes = story["scenes"]
+    if story["start"] not in scenes:
+        raise _Damaged("no start scene")
+    for item in table:
+        if not (type(item) is list and len(item) == 2 and type(item[0]) is str):
+            raise _Damaged("an expression")
+    for sid, d in scenes.items():
+        # What the outline reads without building the scene (see _LazyScenes.outline).
+        if not (type(d) is list and len(d) >= 8 and type(d[2]) is list
+                and _is_optional_text(d[3]) and (d[4] is None or type(d[4]) is list)
+                and _is_optional_text(d[5])
+                and all(type(c) is list and c and type(c[0]) is str for c in d[2])):
+            raise _Damaged(f"scene {sid}")
+        if d[3] is not None and d[3] not in scenes:
+            raise _Damaged(f"scene {sid} leads nowhere")
+
+
+def _write(entry: Path, story: m.Story, key: bytes) -> None:
     from game.engine.saves import write_atomic  # noqa: PLC0415 - only on a miss
 
     with collector_paused():
         doc = _Dumper(story).dump()
+    body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    signed = _MAC_HEAD + _mac(key, body) + b'",' + body[1:]
     # Not fsynced: a cache entry lost in a crash is only a miss next time.
-    write_atomic(entry, json.dumps(doc, separators=(",", ":"), ensure_ascii=False),
-                 durable=False)
+    write_atomic(entry, signed.decode("utf-8"), durable=False)
 
 
 def _unescape(piece: str) -> str:
@@ -136,7 +325,7 @@ class _Dumper:
         files = []
         for display in s.files:
             self.files[display] = len(files)
-            real = Path(display).resolve()
+            real = Path(display).resolve(strict=True)
             files.append([display, str(real), _sha(real.read_bytes())])
         scenes = {sid: self.scene(scene) for sid, scene in s.scenes.items()}
         return {
@@ -146,11 +335,13 @@ class _Dumper:
             "story": {
                 "id": s.id, "title": s.title, "path": s.path, "hash": s.content_hash,
                 "start": s.start, "rating": self.rating(s.rating), "vars": dict(s.vars),
+                "var_formats": dict(s.var_formats),
                 "people": [[p.id, p.name, p.rating, p.ratings] for p in s.people.values()],
                 "debrief": list(s.debrief), "renamed": dict(s.renamed), "author": s.author,
                 "language": s.language, "version": s.version, "summary": s.summary,
                 "minutes": s.minutes, "content_notes": list(s.content_notes),
                 "audience": s.audience, "files": list(s.files), "scenes": scenes,
+                "expect": self.expectations(s.expect),
             },
         }
 
@@ -190,6 +381,7 @@ class _Dumper:
         return {
             "name": r.name, "model": r.model, "min": r.min, "max": r.max, "start": r.start,
             "show": r.show, "explain": r.explain, "memory": r.memory, "weight": r.weight,
+            "decimals": r.decimals,
             "tiers": [[t.id, t.label, t.min] for t in r.tiers],
             "sources": dict(r.sources),
             "rules": [[u.id, u.change, u.label, u.source, u.explain, *self.loc(u.location)]
@@ -198,6 +390,9 @@ class _Dumper:
             "services": [[v.id, v.label, self.expr(v.requires), self.text(v.refusal)]
                          for v in r.services.values()],
         }
+
+    def expectations(self, found: tuple[m.Expectation, ...]) -> list:
+        return [[self.expr(x.that), x.says, *self.loc(x.location)] for x in found]
 
     def effect(self, e: m.Effect) -> list:
         loc = self.loc(e.location)
@@ -232,6 +427,7 @@ class _Dumper:
             s.chapter,
             self.loc(s.location),
             [s.poll.question, list(s.poll.options), s.poll.id] if s.poll else None,
+            self.expectations(s.expect),
         ]
 
 
@@ -281,15 +477,20 @@ class _Restorer:
         d = self.doc
         return m.Story(
             id=d["id"], title=d["title"], path=self.given, content_hash=d["hash"],
-            start=d["start"], scenes=_LazyScenes(d["scenes"], self.scene),
+            start=d["start"], scenes=_LazyScenes(d["scenes"], self.scene,
+                                                 _from_yaml(self.given, d["hash"])),
             rating=self.rating(d["rating"]), vars=m.frozen_map(d["vars"]),
+            var_formats=m.frozen_map(d["var_formats"]),
             people=m.frozen_map({p[0]: m.Person(*p) for p in d["people"]}),
             debrief=tuple(d["debrief"]), renamed=m.frozen_map(d["renamed"]),
             author=d["author"], language=d["language"], version=d["version"],
             summary=d["summary"], minutes=d["minutes"],
             content_notes=tuple(d["content_notes"]), audience=d["audience"],
-            files=tuple(d["files"]),
+            files=tuple(d["files"]), expect=self.expectations(d["expect"]),
         )
+
+    def expectations(self, found: list) -> tuple[m.Expectation, ...]:
+        return tuple(m.Expectation(self.expr(x[0]), x[1], self.loc(*x[2:5])) for x in found)
 
     def rating(self, r: dict | None) -> m.Rating | None:
         if r is None:
@@ -297,6 +498,7 @@ class _Restorer:
         return m.Rating(
             name=r["name"], model=r["model"], min=r["min"], max=r["max"], start=r["start"],
             show=r["show"], explain=r["explain"], memory=r["memory"], weight=r["weight"],
+            decimals=r["decimals"],
             tiers=tuple(m.Tier(*t) for t in r["tiers"]),
             sources=m.frozen_map(r["sources"]),
             rules=m.frozen_map({u[0]: m.Rule(*u[:5], self.loc(*u[5:])) for u in r["rules"]}),
@@ -326,7 +528,7 @@ class _Restorer:
         return m.Advance(self.expr(e[2]), loc)
 
     def scene(self, sid: str, d: list) -> m.Scene:
-        blocks, effects, choices, goto, ending, chapter, loc, poll = d
+        blocks, effects, choices, goto, ending, chapter, loc, poll, expect = d
         return m.Scene(
             id=sid,
             text=tuple(m.TextBlock(self.text(t), self.expr(c)) for t, c in blocks),
@@ -341,23 +543,59 @@ class _Restorer:
             chapter=chapter,
             location=self.loc(*loc),
             poll=m.Poll(poll[0], tuple(poll[1]), poll[2]) if poll else None,
+            expect=self.expectations(expect),
         )
 
 
+def _from_yaml(given: str, content_hash: str) -> Callable[[], Mapping[str, m.Scene]]:
+    """The scenes of the story loaded from its YAML, for a scene the cache cannot build."""
+    loaded: list[Mapping[str, m.Scene]] = []
+
+    def scenes() -> Mapping[str, m.Scene]:
+        if not loaded:
+            try:
+                story = load_story(given)
+            except StandingError as exc:
+                raise StoryRuntimeError(
+                    f"{given}: a scene of the compiled cache is damaged and the story no "
+                    f"longer loads from its files ({exc}); run 'standing check'") from None
+            if story.content_hash != content_hash:
+                raise StoryRuntimeError(
+                    f"{given}: a scene of the compiled cache is damaged and the story has "
+                    "changed since it was loaded; start it again")
+            loaded.append(story.scenes)
+        return loaded[0]
+
+    return scenes
+
+
 class _LazyScenes(Mapping):
-    """Scenes rebuilt from the cache on first use; read-only like the loader's mapping."""
+    """Scenes rebuilt from the cache on first use; read-only like the loader's mapping.
 
-    __slots__ = ("_raw", "_build", "_made")
+    A scene the entry cannot build (the entry was damaged in a way its checks
+    did not see) is taken from the story loaded from its YAML instead.
+    """
 
-    def __init__(self, raw: dict[str, list], build) -> None:
+    __slots__ = ("_raw", "_build", "_made", "_fallback")
+
+    def __init__(self, raw: dict[str, list], build,
+                 fallback: Callable[[], Mapping[str, m.Scene]]) -> None:
         self._raw = raw
         self._build = build
         self._made: dict[str, m.Scene] = {}
+        self._fallback = fallback
 
     def __getitem__(self, sid: str) -> m.Scene:
         made = self._made.get(sid)
         if made is None:
-            made = self._made[sid] = self._build(sid, self._raw[sid])
+            raw = self._raw[sid]  # an unknown scene: KeyError, as for any mapping
+            try:
+                made = self._build(sid, raw)
+                if not isinstance(made, m.Scene) or made.id != sid:
+                    raise _Damaged(sid)
+            except _DAMAGE:
+                made = self._fallback()[sid]
+            self._made[sid] = made
         return made
 
     def __iter__(self) -> Iterator[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import decimal
 import difflib
+import math
 import operator
 import re
 import warnings
@@ -42,7 +43,9 @@ MAX_TEXT = 10_000
 MAX_DEPTH = 50
 """Deepest nesting of expression nodes or brackets."""
 
-ID_FUNCTIONS = ("listed", "visited", "visits", "rating", "can")
+ID_FUNCTIONS = ("listed", "visited", "visits", "rating", "can", "recorded")
+COUNTING_FUNCTIONS = frozenset({"visits", "rating", "recorded"})
+"""The id functions that give a number; the others give true/false."""
 """Functions taking one declared id in quotes, checked at load time."""
 VALUE_FUNCTIONS = ("random", "min", "max", "abs", "round")
 """Functions taking expressions."""
@@ -63,6 +66,8 @@ class Scope:
     lists: frozenset[str] = frozenset()
     people: frozenset[str] = frozenset()
     services: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()
+    """Rule ids (``recorded('rule')``)."""
     tiers: tuple[str, ...] = ()
     """Tier ids, highest first."""
     has_rating: bool = False
@@ -86,6 +91,7 @@ class Context(Protocol):
     def visits(self, scene_id: str) -> int: ...
     def rating_of(self, person_id: str) -> float: ...
     def can(self, service_id: str) -> bool: ...
+    def recorded(self, rule_id: str) -> int: ...
     def random(self, a: int, b: int) -> int: ...
     def tier_label_of(self, tier_id: str) -> str: ...
     def list_label(self, list_id: str) -> str: ...
@@ -103,7 +109,7 @@ class Context(Protocol):
 #   ("and", (x, ...), ((start, end), ...))   and "or": spans are source offsets
 #   ("cmp", (operand, ...), (op, ...))       op in == != < <= > >= in "not in"
 #   ("seq", (x, ...))            a (...) or [...] right of "in"
-#   ("fn", name, id)             listed/visited/visits/rating/can('id')
+#   ("fn", name, id)             listed/visited/visits/rating/can/recorded('id')
 #   ("call", name, x, ...)       random/min/max/abs/round
 Node: TypeAlias = Sequence[Any]
 Fn: TypeAlias = Callable[[Context], Any]
@@ -130,6 +136,20 @@ def format_value(value: Value) -> str:
         text = f"{value:.2f}".rstrip("0").rstrip(".")
         return "0" if text == "-0" else text
     return str(value)
+
+
+VAR_FORMATS = ("plain", "thousands")
+"""What a var's ``format:`` may say: ``thousands`` groups digits (5,400 yuan)."""
+
+
+def format_var(value: Value, how: str | None) -> str:
+    """A var's value as the player reads it, by its ``format:`` (``format_value`` if none)."""
+    if how == "thousands" and type(value) in (int, float):
+        text = format_value(value)
+        head, dot, tail = text.partition(".")
+        sign = "-" if head.startswith("-") else ""
+        return f"{sign}{int(head.lstrip('-') or 0):,}{dot}{tail}"
+    return format_value(value)
 
 
 # ---------------------------------------------------------------------------
@@ -480,12 +500,24 @@ class _Compiler:
             return ("v", name)
         if name in FUNCTIONS:
             raise self.fail(f"'{name}' is a function: write {name}(...)", node)
+        if name in scope.tiers:
+            raise self.fail(
+                f"'{name}' is a tier id, and ids are text: put it in quotes, as in "
+                f"tier >= '{name}'", node)
         known = set(scope.vars) | {"day", "true", "false"}
         if scope.has_rating:
             known.add("score")
         if scope.tiers:
             known |= {"tier", "tier_label"}
-        raise self.fail(f"unknown name '{name}'{_suggest(name, known)}", node)
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        if close:
+            raise self.fail(f"unknown name '{name}'; did you mean '{close[0]}'?", node)
+        if self.offset(node) == len(self.source) - len(self.source.lstrip()):
+            hint = (f"write \"'{name}'\" (quotes inside quotes: YAML takes the outer "
+                    "ones for its own)")
+        else:
+            hint = f"write '{name}' in quotes"
+        raise self.fail(f"unknown name '{name}'; if you mean the text {name}, {hint}", node)
 
     def binop(self, node: ast.BinOp) -> tuple[Any, ...]:
         op = type(node.op)
@@ -638,6 +670,7 @@ class _Compiler:
             "visits": ("scene", self.scope.scenes),
             "rating": ("person", self.scope.people),
             "can": ("service", self.scope.services),
+            "recorded": ("rule", self.scope.rules),
         }[name]
         args = node.args
         if len(args) != 1 or type(args[0]) is not ast.Constant or type(args[0].value) is not str:
@@ -683,6 +716,11 @@ def _syntax_hint(source: str) -> tuple[str, int] | None:
             continue
         if ch in "'\"":
             quote = ch
+        elif ch == "$":
+            word = re.match(r"\$([A-Za-z_]\w*)", source[i:])
+            name = word.group(1) if word else "name"
+            return (f"'$' marks a variable in Twine, not here: write the name alone, "
+                    f"as in {name}", i)
         elif source.startswith("&&", i):
             return "use 'and' instead of '&&'", i
         elif source.startswith("||", i):
@@ -1146,6 +1184,8 @@ def _b_fn(node: Node, names: set[str]) -> Fn:
         return lambda ctx: ctx.rating_of(ident)
     if name == "can":
         return lambda ctx: ctx.can(ident)
+    if name == "recorded":
+        return lambda ctx: ctx.recorded(ident)
     raise ValueError(f"unknown id function {name!r} in a compiled expression")
 
 
@@ -1214,7 +1254,7 @@ _NUMERIC = frozenset({"score", "day", "tier_rank", "trank"})
 def _is_number_node(node: Node) -> bool:
     tag = node[0]
     return (tag in _NUMERIC or (tag == "c" and type(node[1]) in _NUM)
-            or (tag == "fn" and node[1] == "visits"))
+            or (tag == "fn" and node[1] in ("visits", "recorded")))
 
 
 def _safe(node: Node) -> bool:
@@ -1223,7 +1263,7 @@ def _safe(node: Node) -> bool:
     if tag in ("c", "v", "score", "day", "tier", "tier_label", "tier_rank", "trank"):
         return True
     if tag == "fn":
-        return node[1] in ("listed", "visited", "visits")
+        return node[1] in ("listed", "visited", "visits", "recorded")
     if tag == "not":
         return _safe(node[1])
     if tag in ("and", "or"):
@@ -1351,7 +1391,8 @@ class Expr:
         return StoryRuntimeError(message, self.location, expression=self.source)
 
     def unmet(self, ctx: Context) -> list[str]:
-        """Player-facing reasons a condition is false, one per failed conjunct; [] if true."""
+        """Player-facing reasons a condition is false, one per failed conjunct that can be
+        put in words (never expression syntax); [] if true or if none can."""
         if self.test(ctx):
             return []
         return self._reasons(ctx, False)
@@ -1373,16 +1414,18 @@ class Expr:
         parts = box[0]
         if parts is None:  # built once: a locked choice is asked on every view
             parts = tuple(
-                (Expr(self.source, self.location, tree), _phrase_for(tree),
-                 f"needs: {self.source[start:end].strip()}")
-                for tree, (start, end) in self._conjuncts(self._tree, (0, len(self.source))))
+                (Expr(self.source, self.location, tree), _phrase_for(tree))
+                for tree, _span in self._conjuncts(self._tree, (0, len(self.source))))
             box[0] = parts
         if known_false and len(parts) == 1:
             # The one conjunct is the whole condition, just found false.
-            _part, phrase, fallback = parts[0]
-            return [phrase(ctx) or fallback]
+            _part, phrase = parts[0]
+            reason = phrase(ctx)
+            return [reason] if reason else []
         reasons: list[str] = []
-        for part, phrase, fallback in parts:
+        for part, phrase in parts:
+            if phrase is _no_phrase:
+                continue  # nothing to say about it: no need to evaluate it
             try:
                 holds = part.evaluate(ctx)
             except StoryRuntimeError:
@@ -1391,8 +1434,10 @@ class Expr:
                 # ``x != 0 and 10 / x > 2``; the false guard is the reason.
                 continue
             if not holds:
-                reasons.append(phrase(ctx) or fallback)
-        return reasons or [f"needs: {self.source.strip()}"]
+                reason = phrase(ctx)
+                if reason:  # never expression syntax: the lock's own words then stand alone
+                    reasons.append(reason)
+        return reasons
 
     def _conjuncts(self, tree: Node, span: Sequence[int]) -> Iterable[tuple[Node, Sequence[int]]]:
         if tree[0] == "and":
@@ -1425,7 +1470,8 @@ class Expr:
 class Text:
     """Immutable text with ``{EXPR}`` interpolation."""
 
-    __slots__ = ("source", "location", "parts", "is_static", "names", "safe", "_static")
+    __slots__ = ("source", "location", "parts", "is_static", "names", "safe", "_static",
+                 "_bare")
 
     source: str
     """The text as the author wrote it."""
@@ -1455,6 +1501,10 @@ class Text:
         setter(self, "names", names)
         safe = all(type(p) is str or p.safe for p in parts)  # type: ignore[union-attr]
         setter(self, "safe", safe)
+        # The var each part shows when it is just ``{var}`` (a var's ``format:`` applies).
+        bare = tuple(p._tree[1] if type(p) is not str and p._tree[0] == "v" else None
+                     for p in parts)  # type: ignore[union-attr]
+        setter(self, "_bare", bare if any(bare) else None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Text is immutable (cannot set {name!r})")
@@ -1485,7 +1535,9 @@ class Text:
         if self.is_static:
             return self._static  # type: ignore[no-any-return]
         out = []
-        for part in self.parts:
+        bare = self._bare
+        formats = getattr(ctx, "var_formats", None) if bare is not None else None
+        for index, part in enumerate(self.parts):
             if type(part) is str:
                 out.append(part)
                 continue
@@ -1496,6 +1548,9 @@ class Text:
                 value = part._fn(ctx)  # type: ignore[union-attr]
             except _CAUGHT as exc:
                 raise part._failure(exc) from None  # type: ignore[union-attr]
+            if formats and bare[index] in formats:  # type: ignore[index]
+                out.append(format_var(value, formats[bare[index]]))  # type: ignore[index]
+                continue
             out.append(str(value) if type(value) is int else format_value(value))
         return "".join(out)
 
@@ -1542,9 +1597,30 @@ _DAY_BOUNDS = {
     "<": "a day before day {}", "==": "day {}", "!=": "a day other than day {}",
 }
 _TIER_BOUNDS = {
-    ">=": "tier {}", ">": "a tier above {}", "<=": "tier {} or lower",
+    ">=": "tier {} or higher", ">": "a tier above {}", "<=": "tier {} or lower",
     "<": "a tier below {}", "==": "tier {}", "!=": "a tier other than {}",
 }
+_TESTS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+          "==": operator.eq, "!=": operator.ne}
+
+
+def shown_against(value: Value, op: str, bound: float) -> str:
+    """``value`` as a player reads it beside a comparison it fails: never a number that
+    would pass. Scores are kept at their shown precision (``Rating.decimals``), so this
+    only matters for vars: 99.999 against ``>= 100`` reads 99.99, not 100."""
+    text = format_value(value)
+    if type(value) in _NUM and op in _TESTS:
+        try:
+            passes = _TESTS[op](float(text), bound)
+        except ValueError:
+            return text
+        if passes:  # round toward the side the value is on, at the shown precision
+            down = op in (">=", ">")
+            cents = math.floor(value * 100) if down else math.ceil(value * 100)
+            text = format_value(cents / 100)
+            if _TESTS[op](float(text), bound):  # float noise at the edge: step once more
+                text = format_value((cents - 1 if down else cents + 1) / 100)
+    return text
 
 
 def _no_phrase(ctx: Context) -> None:
@@ -1576,24 +1652,33 @@ def _phrase_for(tree: Node) -> Callable[[Context], str | None]:
         tier_id, tier_bound = bound[1], _TIER_BOUNDS[op]
 
         def tier(ctx: Context) -> str:
-            want = f"{tier_id} ({ctx.tier_label_of(tier_id)})"
-            return f"needs {tier_bound.format(want)}, you are {ctx.tier_id} ({ctx.tier_label})"
+            # Labels only: a tier's id is the author's word, not the player's.
+            want = tier_bound.format(ctx.tier_label_of(tier_id))
+            return f"needs {want}, your tier is {ctx.tier_label}"
 
         return tier
     if bound[0] != "c" or type(bound[1]) not in _NUM:
         return _no_phrase
-    number = format_value(bound[1])
+    limit = bound[1]
+    number = format_value(limit)
     if subject[0] == "score":
         wanted = _BOUNDS[op].format(number)
-        return lambda ctx: f"needs {ctx.score_name} {wanted}, you have {format_value(ctx.score)}"
+        return lambda ctx: (f"needs {ctx.score_name} {wanted}, you have "
+                            f"{shown_against(ctx.score, op, limit)}")
     if subject[0] == "v":
         name = subject[1]
         wanted = f"needs {name} {_BOUNDS[op].format(number)}, you have "
 
         def var(ctx: Context) -> str | None:
-            if name in ctx.vars:
-                return wanted + format_value(ctx.vars[name])
-            return None
+            if name not in ctx.vars:
+                return None
+            value = ctx.vars[name]
+            have = shown_against(value, op, limit)
+            how = (getattr(ctx, "var_formats", None) or {}).get(name)
+            if how and have == format_value(value):  # shown in the var's own format
+                bound_text = _BOUNDS[op].format(format_var(limit, how))
+                return f"needs {name} {bound_text}, you have {format_var(value, how)}"
+            return wanted + have
 
         return var
     if subject[0] == "day":
@@ -1604,7 +1689,7 @@ def _phrase_for(tree: Node) -> Callable[[Context], str | None]:
 
         def rating(ctx: Context) -> str:
             person = ctx.person_name(person_id)
-            have = format_value(ctx.rating_of(person_id))
+            have = shown_against(ctx.rating_of(person_id), op, limit)
             return f"needs {person} at {wanted}, {person} is {have}"
 
         return rating
@@ -1623,4 +1708,5 @@ __all__ = [
     "compile_expr",
     "compile_text",
     "format_value",
+    "format_var",
 ]

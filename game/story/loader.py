@@ -24,10 +24,12 @@ from game.story.expressions import (
     Expr,
     Scope,
     Text,
+    VAR_FORMATS,
     compile_expr,
     compile_text,
 )
 from game.story.memory import collector_paused
+from game.story.yamlhints import flow_hint
 from game.story.yamlread import (
     MAX_ERRORS,
     NULL,
@@ -40,7 +42,7 @@ from game.story.yamlread import (
 
 BUILTIN_NAMES = frozenset({
     "score", "tier", "tier_label", "day", "listed", "visited", "visits", "rating",
-    "can", "random", "min", "max", "abs", "round", "true", "false", "and", "or",
+    "can", "recorded", "random", "min", "max", "abs", "round", "true", "false", "and", "or",
     "not", "in", "is", "if", "else", "None", "True", "False",
 })
 ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -50,20 +52,27 @@ LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 TOP_KEYS = (
     "title", "id", "author", "language", "version", "summary", "minutes",
     "content_notes", "audience", "start", "rating", "vars", "people", "scenes",
-    "debrief", "include", "renamed",
+    "debrief", "include", "renamed", "expect",
 )
 INCLUDED_KEYS = ("scenes", "people", "vars")
 RATING_KEYS = (
-    "name", "model", "min", "max", "start", "show", "explain", "memory", "weight",
+    "name", "model", "min", "max", "start", "show", "explain", "memory", "weight", "decimals",
     "tiers", "sources", "rules", "lists", "services",
 )
-SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll")
+SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll", "expect")
 CHOICE_KEYS = (
     "text", "goto", "id", "if", "requires", "locked", "service", "do", "once",
     "reflect", "tags",
 )
 EFFECTS = ("set", "add", "record", "list", "unlist", "rate", "rated", "notify", "advance")
 POLL_KEYS = ("id", "question", "options")
+EXPECT_KEYS = ("that", "says")
+NOT_TRUTHS = {
+    "bin": "a calculation", "neg": "a number", "pos": "a number", "score": "the score",
+    "day": "the day", "tier": "the tier", "tier_label": "the tier's label",
+    "tier_rank": "a number", "call": "a number",
+}
+"""Compiled roots that can never be a truth value, and what they are instead."""
 RECORD_KEYS = ("rule", "note", "mistake")
 LIST_KEYS = ("list", "source", "note", "mistake")
 MODELS = ("points", "peer")
@@ -121,6 +130,10 @@ class _Loader:
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
         self.memo = Memo()
+        self._strays: dict[str, int] = {}
+        """Top-level keys that look like scenes that lost their indentation (0-based line)."""
+        self._lost_keys: set[str] = set()
+        """Scenes whose keys were dedented to the level of scene ids."""
         self._polls: dict[str, tuple[tuple[str, ...], str]] = {}
         """Each poll id's options and the first scene that asks it."""
 
@@ -128,7 +141,8 @@ class _Loader:
 
     def load(self) -> m.Story:
         main = self._open(self.file, str(self.file))
-        top = main.reader.mapping(main.root, "the story", TOP_KEYS, required=("title",))
+        top = main.reader.mapping(main.root, "the story", TOP_KEYS, required=("title",),
+                                  unknown=self._stray_scene)
         if top is None:
             self._fail()
         main.keys = top
@@ -189,6 +203,26 @@ class _Loader:
             inc.keys = keys
             self.files.append(inc)
 
+    def _stray_scene(self, key: Node, value: Node) -> str | None:
+        """A top-level key that looks like a scene: it lost its indentation."""
+        if not _looks_like_scene(value):
+            return None
+        name = str(key.value)
+        self._strays[name] = key.start_mark.line
+        return (f"'{name}:' looks like a scene, but it is not indented, so YAML reads it as "
+                "a key of the story; indent it (and what is under it) to line up with the "
+                "other scenes under scenes:")
+
+    def _scene_key(self, sid: str) -> Callable[[Node, Node], str | None]:
+        """Explain a key of a scene that looks like the next scene, indented too far."""
+        def explain(key: Node, value: Node) -> str | None:
+            name = str(key.value)
+            if not ID.fullmatch(name) or not (value.tag == NULL or _looks_like_scene(value)):
+                return None
+            return (f"'{name}' is not a key of a scene; if it is a new scene, it is indented "
+                    f"too far: line it up with '{sid}:'")
+        return explain
+
     @staticmethod
     def _near(target: Path) -> str:
         folder = target.parent
@@ -207,7 +241,17 @@ class _Loader:
                     continue
                 node = file.keys[section][1]
                 entries = file.reader.mapping(node, section)
+                previous = None
                 for name, (knode, vnode) in (entries or {}).items():
+                    if section == "scenes" and name in SCENE_KEYS and previous is not None \
+                            and not _looks_like_scene(vnode):
+                        file.reader.error(
+                            f"'{name}:' is indented like a scene id, so YAML reads it as a "
+                            f"scene called '{name}'; indent it (and what is under it) more, "
+                            f"to put it in scene '{previous}'", knode)
+                        self._lost_keys.add(previous)
+                        continue
+                    previous = name
                     if not ID.fullmatch(name):
                         file.reader.error(
                             f"'{name}' is not a valid id in {section}: use lowercase "
@@ -233,11 +277,12 @@ class _Loader:
         return names
 
     def _scope(self, main: _File, names: _Names, rating: Node | None) -> Scope:
-        lists, services, tiers = frozenset(), frozenset(), ()
+        lists, services, rules, tiers = frozenset(), frozenset(), frozenset(), ()
         if rating is not None and isinstance(rating, MappingNode):
             keys = {k.value: v for k, v in rating.value if isinstance(k, ScalarNode)}
             lists = self._keys_of(keys.get("lists"))
             services = self._keys_of(keys.get("services"))
+            rules = self._keys_of(keys.get("rules"))
             tier_node = keys.get("tiers")
             if tier_node is not None and not isinstance(tier_node, ScalarNode):
                 found = []
@@ -253,6 +298,7 @@ class _Loader:
             lists=lists,
             people=frozenset(names.people),
             services=services,
+            rules=rules,
             tiers=tiers,
             has_rating=rating is not None and rating.tag != NULL,
         )
@@ -280,10 +326,11 @@ class _Loader:
         minutes = self._opt(r, top, "minutes", r.number, "minutes")
         notes = self._strings(r, top.get("content_notes"), "content_notes")
         debrief = self._strings(r, top.get("debrief"), "debrief")
+        expect = self._expectations(r, top["expect"][1], "expect") if "expect" in top else ()
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
             rating = None
-        variables = self._vars(names)
+        variables, var_formats = self._vars(names)
         people = self._people(names, rating)
         scenes = {}
         for name, (file, _knode, vnode) in names.scenes.items():
@@ -321,6 +368,7 @@ class _Loader:
             scenes=m.frozen_map(scenes),
             rating=rating,
             vars=m.frozen_map(variables),
+            var_formats=m.frozen_map(var_formats),
             people=m.frozen_map(people),
             debrief=debrief,
             renamed=m.frozen_map(renamed),
@@ -332,6 +380,7 @@ class _Loader:
             content_notes=notes,
             audience=self._opt(r, top, "audience", r.text, "audience"),
             files=tuple(f.source.display for f in self.files),
+            expect=expect,
         )
 
     @staticmethod
@@ -353,13 +402,15 @@ class _Loader:
 
     def _expr(self, r: Reader, node: Node, what: str) -> Expr | None:
         if not isinstance(node, ScalarNode) or node.tag == NULL:
-            r.error(f"{what} should be an expression, not {kind_of(node)}", node)
+            r.error(f"{what} should be an expression, not {kind_of(node)}"
+                    f"{flow_hint(r.source.lines, node)}", node)
             return None
         return self._compile(r, node, compile_expr)
 
     def _text(self, r: Reader, node: Node, what: str) -> Text | None:
         if not isinstance(node, ScalarNode) or node.tag == NULL:
-            r.error(f"{what} should be text, not {kind_of(node)}", node)
+            r.error(f"{what} should be text, not {kind_of(node)}"
+                    f"{flow_hint(r.source.lines, node)}", node)
             return None
         return self._compile(r, node, compile_text)
 
@@ -411,6 +462,11 @@ class _Loader:
             r.error("memory should be a whole number of ratings, 1 or more", keys["memory"][1])
             memory = 20
         explain = get("explain", r.boolean, "rating explain", False)
+        decimals = get("decimals", r.number, "rating decimals", None)
+        if decimals is not None and decimals not in (0, 1, 2):
+            r.error("decimals should be 0, 1 or 2 (how many decimals the score is kept and "
+                    "shown at)", keys["decimals"][1])
+            decimals = None
         tiers = self._tiers(r, keys.get("tiers"))
         sources = {}
         if "sources" in keys:
@@ -466,6 +522,9 @@ class _Loader:
             rules=m.frozen_map(rules),
             lists=m.frozen_map(lists),
             services=m.frozen_map(services),
+            decimals=int(decimals) if decimals is not None else default_decimals(
+                model, (low, high, start, *(t.min for t in tiers),
+                        *(u.change for u in rules.values()))),
         )
 
     def _tiers(self, r: Reader, entry: tuple[Node, Node] | None) -> tuple[m.Tier, ...]:
@@ -517,13 +576,27 @@ class _Loader:
 
     # -- vars and people ---------------------------------------------------------
 
-    def _vars(self, names: _Names) -> dict:
-        out = {}
+    def _vars(self, names: _Names) -> tuple[dict, dict]:
+        """The vars' starting values, and the ``format:`` of those that say how they read."""
+        out, formats = {}, {}
         for name, (file, _k, vnode) in names.vars.items():
-            value = file.reader.value(vnode, f"var '{name}'")
+            r = file.reader
+            if isinstance(vnode, MappingNode):  # {value: 5400, format: thousands}
+                sub = r.mapping(vnode, f"var '{name}'", ("value", "format"),
+                                required=("value",))
+                if sub is None or "value" not in sub:
+                    continue
+                how = r.text(sub["format"][1], "format") if "format" in sub else None
+                if how is not None and how not in VAR_FORMATS:
+                    r.error(f"format '{how}' is unknown; use one of {', '.join(VAR_FORMATS)}"
+                            f"{suggest(how, VAR_FORMATS)}", sub["format"][1])
+                elif how is not None and how != "plain":
+                    formats[name] = how
+                vnode = sub["value"][1]
+            value = r.value(vnode, f"var '{name}'")
             if value is not None:
                 out[name] = value
-        return out
+        return out, formats
 
     def _people(self, names: _Names, rating: m.Rating | None) -> dict:
         out = {}
@@ -556,11 +629,11 @@ class _Loader:
     def _scene(self, file: _File, sid: str, node: Node, rating: m.Rating | None,
                names: _Names) -> m.Scene | None:
         r = file.reader
-        keys = r.mapping(node, f"scene '{sid}'", SCENE_KEYS)
+        keys = r.mapping(node, f"scene '{sid}'", SCENE_KEYS, unknown=self._scene_key(sid))
         if keys is None:
             return None
         ways = [k for k in ("choices", "goto", "ending") if k in keys]
-        if len(ways) != 1:
+        if len(ways) != 1 and not (sid in self._lost_keys and not ways):
             what = "none" if not ways else " and ".join(ways)
             r.error(f"scene '{sid}' needs exactly one of choices, goto or ending (it has {what})",
                     node)
@@ -599,18 +672,53 @@ class _Loader:
                 ids[choice.id] = item
                 choices.append(choice)
         poll = self._poll(r, keys["poll"][1], sid) if "poll" in keys else None
+        expect = (self._expectations(r, keys["expect"][1], f"expect in scene '{sid}'")
+                  if "expect" in keys else ())
         return m.Scene(sid, blocks, effects, tuple(choices), goto, ending, chapter,
-                       r.at(node), poll)
+                       r.at(node), poll, expect)
+
+    def _expectations(self, r: Reader, node: Node, what: str) -> tuple[m.Expectation, ...]:
+        """``expect:``: a list of ``{that: expression, says: sentence}``."""
+        items = r.sequence(node, what)
+        out: list[m.Expectation] = []
+        for item in items or []:
+            sub = r.mapping(item, f"an item of {what}", EXPECT_KEYS, required=EXPECT_KEYS)
+            if not sub or "that" not in sub or "says" not in sub:
+                continue
+            says = r.text(sub["says"][1], "says")
+            that = self._expr(r, sub["that"][1], "that")
+            if that is None or says is None:
+                continue
+            tree = that.to_json()
+            root = tree[0]
+            if root == "c" and type(tree[1]) is not bool or root == "fn" and tree[1] in (
+                    "visits", "rating", "recorded"):
+                r.error(f"that: `{that.source}` is a value, not a truth value: compare it, "
+                        "as in `score >= 4.5`", sub["that"][1])
+                continue
+            if root in NOT_TRUTHS:
+                r.error(f"that: `{that.source}` is {NOT_TRUTHS[root]}, not a truth value: "
+                        "compare it, as in `score >= 4.5`", sub["that"][1])
+                continue
+            if that.draws and _calls_random(tree):
+                r.error("that: random() cannot be used in an expectation: checking it would "
+                        "change the game it checks", sub["that"][1])
+                continue
+            out.append(m.Expectation(that, says, r.at(item)))
+        return tuple(out)
 
     def _goto(self, r: Reader, node: Node, names: _Names) -> str | None:
         target = r.text(node, "goto")
         if target is not None and target not in names.scenes:
-            r.error(f"goto names no scene: '{target}'{suggest(target, names.scenes)}", node)
+            stray = self._strays.get(target)
+            hint = (f" ('{target}:' on line {stray + 1} is not indented under scenes:)"
+                    if stray is not None else suggest(target, names.scenes))
+            r.error(f"goto names no scene: '{target}'{hint}", node)
             return None
         return target
 
     def _blocks(self, r: Reader, node: Node) -> tuple[m.TextBlock, ...]:
-        if isinstance(node, ScalarNode):
+        if isinstance(node, ScalarNode) or (isinstance(node, MappingNode) and node.flow_style):
             text = self._text(r, node, "text")
             return (m.TextBlock(text),) if text is not None else ()
         blocks = []
@@ -815,5 +923,34 @@ class _Loader:
         return m.Advance(days, at) if days else None
 
 
+def _calls_random(tree: object) -> bool:
+    """Whether a compiled tree (as JSON) calls random() anywhere."""
+    if isinstance(tree, list):
+        if tree[:2] == ["call", "random"]:
+            return True
+        return any(_calls_random(item) for item in tree)
+    return False
+
+
+def _looks_like_scene(node: Node) -> bool:
+    """A mapping with a scene's keys (text, choices, goto, ending)."""
+    return isinstance(node, MappingNode) and any(
+        isinstance(k, ScalarNode) and k.value in ("text", "choices", "goto", "ending")
+        for k, _ in node.value)
+
+
 def _humane(ident: str) -> str:
     return ident.replace("_", " ").capitalize()
+
+
+def default_decimals(model: str, numbers: tuple) -> int:
+    """The score's decimals when the story does not say: 2 for a peer rating; for
+    points, as many as the story's own numbers use (0 when all are whole), at most 2."""
+    if model == "peer":
+        return 2
+    most = 0
+    for number in numbers:
+        if number is None or float(number).is_integer():
+            continue
+        most = max(most, 1 if round(number, 1) == number else 2)
+    return most

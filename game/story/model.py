@@ -81,6 +81,10 @@ class Rating:
     rules: Mapping[str, Rule]
     lists: Mapping[str, ListDef]
     services: Mapping[str, Service]
+    decimals: int = 2
+    """How many decimals the score is kept, shown and compared at (0, 1 or 2): the
+    score is rounded to them after every change, so a number the player sees is the
+    number every rule compares (``decimals:`` in the story, or see ``default_decimals``)."""
 
     def tier_for(self, score: float) -> Tier | None:
         """The tier a score belongs to (tiers are highest first)."""
@@ -209,6 +213,20 @@ def walk(effects: tuple[Effect, ...]):
             yield effect
 
 
+# --- expectations ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """``expect:`` something that must always hold; checked by ``test``, never in play."""
+
+    that: Expr
+    """The condition (a truth value)."""
+    says: str
+    """What it means, in a sentence (printed when it fails)."""
+    location: Location
+
+
 # --- scenes ------------------------------------------------------------------
 
 
@@ -270,6 +288,8 @@ class Scene:
     chapter: str | None
     location: Location
     poll: Poll | None = None
+    expect: tuple[Expectation, ...] = ()
+    """Checked by ``test`` on every arrival in the scene (never in play)."""
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the scene has it."""
@@ -302,6 +322,8 @@ class Story:
     scenes: Mapping[str, Scene]
     rating: Rating | None = None
     vars: Mapping[str, Value] = field(default_factory=lambda: EMPTY)
+    var_formats: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    """How the player reads a var in text (its ``format:``): {var: 'thousands'}."""
     people: Mapping[str, Person] = field(default_factory=lambda: EMPTY)
     debrief: tuple[str, ...] = ()
     renamed: Mapping[str, str] = field(default_factory=lambda: EMPTY)
@@ -313,6 +335,8 @@ class Story:
     content_notes: tuple[str, ...] = ()
     audience: str | None = None
     files: tuple[str, ...] = ()
+    expect: tuple[Expectation, ...] = ()
+    """Checked by ``test`` after every step (never in play)."""
 
     @property
     def chapters(self) -> tuple[str, ...]:

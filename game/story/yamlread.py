@@ -20,6 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from game.errors import Location, StoryError
+from game.story import yamlhints
 
 try:  # the PyPI wheel ships libyaml; fall back to pure Python without it
     from yaml import CSafeLoader as _Loader
@@ -185,6 +186,11 @@ def _compose(source: Source) -> Node:
             if mark
             else Location(source.display, 1, 1)
         )
+        if mark is not None:
+            hint = yamlhints.explain(source.display, source.text, (mark.line, mark.column),
+                                     f"{exc.problem} {exc.context}", _stops_at)
+            if hint is not None:
+                raise StoryError(f"malformed YAML: {hint[0]}", hint[1]) from None
         problem = exc.problem or exc.context or "malformed YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise StoryError(f"malformed YAML: {problem}{context}", where) from None
@@ -198,6 +204,18 @@ def _compose(source: Source) -> Node:
     if node is None:
         raise StoryError("the file is empty", Location(source.display, 1, 1))
     return node
+
+
+def _stops_at(text: str) -> tuple[int, int] | None:
+    """Where parsing ``text`` fails (0-based line, column), or None when it parses."""
+    try:
+        yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return (mark.line, mark.column) if mark else (0, 0)
+    except (yaml.YAMLError, RecursionError):
+        return (0, 0)
+    return None
 
 
 def _tab_indent(source: Source, up_to: int) -> Location | None:
@@ -243,7 +261,8 @@ def inspect(source: Source, root: Node) -> None:
 
 def _tag_message(tag: str) -> str:
     short = "!!" + tag[len(TAG):] if tag.startswith(TAG) else tag
-    return f"the YAML tag {short} is not allowed in a story"
+    hint = "" if short.startswith("!!") else "; if it is text, put the whole text in quotes"
+    return f"the YAML tag {short} is not allowed in a story{hint}"
 
 
 class Reader:
@@ -269,8 +288,13 @@ class Reader:
         what: str,
         allowed: Iterable[str] | None = None,
         required: Iterable[str] = (),
+        unknown: Callable[[Node, Node], str | None] | None = None,
     ) -> dict[str, tuple[Node, Node]] | None:
-        """Keys of a mapping node -> (key node, value node); None on error."""
+        """Keys of a mapping node -> (key node, value node); None on error.
+
+        ``unknown`` may explain a key that is not allowed (given its key and
+        value nodes) better than "unknown key" does.
+        """
         if not isinstance(node, MappingNode):
             if node.tag == NULL and not required:
                 return {}
@@ -288,8 +312,9 @@ class Reader:
                 self.error(f"duplicate key '{name}' in {what} (first at line {first})", key)
                 continue
             if allowed_set is not None and name not in allowed_set:
+                better = unknown(key, value) if unknown is not None else None
                 self.error(
-                    f"unknown key '{name}' in {what}{suggest(name, allowed_set)}", key
+                    better or f"unknown key '{name}' in {what}{suggest(name, allowed_set)}", key
                 )
                 continue
             out[name] = (key, value)
@@ -308,7 +333,8 @@ class Reader:
     def text(self, node: Node, what: str) -> str | None:
         """A scalar as text (numbers and yes/no keep their spelling)."""
         if not isinstance(node, ScalarNode) or node.tag == NULL:
-            self.error(f"{what} should be text, not {kind_of(node)}", node)
+            self.error(f"{what} should be text, not {kind_of(node)}"
+                       f"{yamlhints.flow_hint(self.source.lines, node)}", node)
             return None
         return node.value
 

@@ -78,7 +78,7 @@ def read_shelf(folders: list[Path], make_store: StoreFactory = default_store) ->
                     mtime = info.path.stat().st_mtime
                 except OSError:
                     continue
-                in_progress[story.id] = InProgress(story, info.steps, mtime)
+                in_progress[story.path] = InProgress(story, info.steps, mtime)
     return Shelf(entries, in_progress)
 
 
@@ -160,7 +160,12 @@ class StandingApp(App[int]):
 
     @work(thread=True, exclusive=True, group="open")
     def _start(self, story: Story, resume: bool) -> None:
+        from game.story.catalog import shared_id_notice
+
         store = self.make_store(story)
+        notice = shared_id_notice(story)
+        if notice is not None:
+            store.warnings.append(notice)
         engine, note = None, None
         if resume:
             loaded = store.load(AUTOSAVE)
@@ -169,6 +174,8 @@ class StandingApp(App[int]):
                 note = (f"Resumed your game after {report.applied} steps." if report.complete
                         else f"Resumed your game, but the story has changed: {report.problem}. "
                              f"{report.applied} of {report.total} steps were replayed.")
+        else:
+            store.start_over(AUTOSAVE)  # "Start over": the old autosave is replaced unread
         if engine is None:
             engine = Engine(story, seed=self.seed)
         self.call_from_thread(self.push_screen, self._play(engine, store, note))

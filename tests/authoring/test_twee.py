@@ -118,40 +118,53 @@ def test_braces_in_text_are_literal_after_import(tmp_path: Path, capsys) -> None
     assert "A door with braces: {curly} and }{ and {{double}}." in out
 
 
-def test_harlowe_macros_are_kept_with_one_warning_per_passage(tmp_path: Path) -> None:
+def test_harlowe_sets_prints_and_conditions_are_translated(tmp_path: Path) -> None:
     data, warnings, _ = imported(tmp_path, "harlowe.twee")
     macro_warnings = warnings_about(warnings, "story-format code")
-    assert len(macro_warnings) == 2  # Start and Train; Street has none
-    start_warning = next(w for w in macro_warnings if "'Start'" in w)
-    assert start_warning.startswith(f"{tmp_path / 'harlowe.twee'}:7:1: warning:")
-    assert "(set:), (if:), (print:), (else:)" in start_warning
-    assert "(link-goto:)" in next(w for w in macro_warnings if "'Train'" in w)
-    text = data["scenes"]["start"]["text"]
-    assert "(set: $score to 1000)" in text
-    assert "{{\n  Collapsed whitespace.\n}}" in text
+    assert len(macro_warnings) == 1  # Train's (link-goto:); Start's code is all translated
+    assert "(link-goto:)" in macro_warnings[0]
+    # at the code itself (line 19, column 43), not the passage header (line 18)
+    assert macro_warnings[0].startswith(f"{tmp_path / 'harlowe.twee'}:19:43: warning:")
+    assert data["vars"] == {"score_var": 0, "name": ""}  # $score: score is a built-in name
+    start = data["scenes"]["start"]
+    assert start["do"] == [{"set": {"score_var": 1000}}, {"set": {"name": "'Li'"}}]
+    assert start["text"][:3] == [
+        "Your score is {score_var}.",
+        {"if": "score_var > 900", "text": "You may board. {name}"},
+        {"if": "not (score_var > 900)", "text": "You may not."},
+    ]
+    assert "{{\n  Collapsed whitespace.\n}}" in start["text"][3]
+    assert data["scenes"]["train"]["do"] == [{"add": {"score_var": 10}}]
 
 
-def test_sugarcube_macros_setters_and_special_passages(tmp_path: Path) -> None:
+def test_sugarcube_init_setters_conditions_and_special_passages(tmp_path: Path) -> None:
     data, warnings, _ = imported(tmp_path, "sugarcube.twee")
     assert list(data["scenes"]) == ["start", "bank", "home"]
     assert data["author"] == "Jane Teacher"  # from StoryAuthor
     skipped = warnings_about(warnings, "it is not a scene")
     assert [w.split("'")[1] for w in skipped] == [
-        "StoryInit", "StoryAuthor", "Story JavaScript", "Story Stylesheet"]
-    start = next(w for w in warnings if "passage 'Start'" in w)
-    assert "<<if>>, <<else>>" in start and "setter links" in start
-    assert "<</if>>" in data["scenes"]["start"]["text"]
-    assert data["scenes"]["start"]["choices"][0] == {"text": "Apply for a loan", "goto": "bank"}
-    assert len(warnings_about(warnings, "story-format code")) == 3
+        "StoryAuthor", "Story JavaScript", "Story Stylesheet"]
+    assert data["vars"] == {"credit": 600, "applied": False}  # StoryInit's <<set>>
+    start = data["scenes"]["start"]
+    assert start["text"] == [{"if": "credit < 700", "text": "Your credit is low."},
+                             {"if": "not (credit < 700)", "text": "Your credit is fine."}]
+    assert start["choices"][0] == {"text": "Apply for a loan",
+                                   "do": [{"set": {"applied": True}}], "goto": "bank"}
+    assert data["scenes"]["bank"]["do"] == [{"add": {"credit": -50}}]
+    assert data["scenes"]["home"]["text"] == "Home. {credit}"
+    assert warnings_about(warnings, "story-format code") == []
 
 
 def test_chapbook_inserts_modifiers_and_vars_section(tmp_path: Path) -> None:
     data, warnings, _ = imported(tmp_path, "chapbook.twee")
-    start = next(w for w in warnings if "passage 'Start'" in w)
-    assert "vars section (--), {name}, {strength}, [if], [continue]" in start
-    hall = next(w for w in warnings if "passage 'Hall'" in w)
+    assert not [w for w in warnings if "passage 'Start'" in w]
+    hall = next(w for w in warnings if "passage 'Hall'" in w and "story-format" in w)
     assert "{back link}, {embed passage}" in hall
-    assert "Hello {{name}}." in data["scenes"]["start"]["text"]
+    assert len(warnings_about(warnings, "the include of 'Footer' names no passage")) == 1
+    start = data["scenes"]["start"]
+    assert start["text"] == ["Hello {name}. Your strength is {strength}.",
+                             {"if": "strength > 3", "text": "You feel strong."}]
+    assert start["do"] == [{"set": {"strength": 5}}, {"set": {"name": "'Ana'"}}]
 
 
 def test_no_story_data_missing_and_external_links(tmp_path: Path) -> None:
@@ -163,6 +176,11 @@ def test_no_story_data_missing_and_external_links(tmp_path: Path) -> None:
     assert len(warnings_about(warnings, "starting at 'Introduction'")) == 1
     assert len(warnings_about(warnings, "'Nowhere' names no passage")) == 1
     assert len(warnings_about(warnings, "https://example.org/rules leaves the story")) == 1
+    # each at its link's line, not the passage header's (3)
+    assert warnings_about(warnings, "'Nowhere' names no passage")[0].startswith(
+        f"{tmp_path / 'no_data.twee'}:6:1:")
+    assert warnings_about(warnings, "leaves the story")[0].startswith(
+        f"{tmp_path / 'no_data.twee'}:7:1:")
     intro = data["scenes"]["introduction"]
     assert [c["goto"] for c in intro["choices"]] == ["next"]
     assert "Leave" in intro["text"] and "Read the rules" in intro["text"]

@@ -18,7 +18,7 @@ from game.classroom.sessions import read_session
 from game.engine.engine import Engine
 
 HEADER_KEYS = {"seq", "type", "format", "schema", "codename", "class", "story", "story_title",
-               "story_version", "content_hash"}
+               "story_version", "content_hash", "story_source"}
 ALLOWED = {
     "joined": HEADER_KEYS,
     "resumed": HEADER_KEYS | {"step"},

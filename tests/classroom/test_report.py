@@ -266,7 +266,7 @@ def test_the_report_shows_words_not_story_markup_or_ids(lesson_class: Path) -> N
     scores_fact = _facts(odd)["scores"][0]  # the lesson asks no question about scores
     assert "median 4.11, from -2.5 to 4.1" in scores_fact
     assert [number_text(v) for v in (4.11384, 4.10, 80.0, -20, None, 2.0**53)] == [
-        "4.11", "4.1", "80", "-20", "–", "9.01e+15"]
+        "4.11", "4.1", "80", "-20", "–", "9007199254740992"]
     md, html = to_markdown(report), to_html(report)
     for text in (md, html):
         assert "Before (n = " in text or ">Before<" in text

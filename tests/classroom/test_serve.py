@@ -15,6 +15,7 @@ from class_helpers import LESSON
 from game.classroom import serve
 from game.classroom.pacing import read_pacing
 from game.classroom.records import RecordError
+from game.classroom.seat import Attempts, student_folder, write_resume_code
 from game.classroom.serve import (
     RecordsWatch,
     port_problem,
@@ -105,8 +106,8 @@ def test_serve_prints_the_address_and_notes_the_story(tmp_path, monkeypatch) -> 
         def serve(self) -> None:
             served.append(True)
 
-    def fake_make_server(command, host, port, url, title, watch):
-        served.append((command, host, port, url, title))
+    def fake_make_server(command, host, port, url, title, watch, seats, hosts):
+        served.append((command, host, port, url, title, seats, hosts))
         return FakeServer()
 
     monkeypatch.setattr(serve, "make_server", fake_make_server)
@@ -117,9 +118,11 @@ def test_serve_prints_the_address_and_notes_the_story(tmp_path, monkeypatch) -> 
     text = out.getvalue()
     assert "Give the class this address:  http://192.168.4.2:8123" in text
     assert "python -m game class dashboard lesson --records" in text
-    (command, host, port, url, title), done = served
+    (command, host, port, url, title, seats, hosts), done = served
     assert (host, port, url, title) == ("192.168.4.2", 8123, "http://192.168.4.2:8123",
                                         "Standing: The Lesson")
+    assert seats == 40 and hosts == ["192.168.4.2"]
+    assert "Seats:      40 students at once" in text
     pacing = read_pacing(tmp_path / "lesson")
     assert pacing.story == "lesson" and pacing.story_path == str(LESSON.resolve())
 
@@ -176,3 +179,66 @@ def test_serve_marks_a_new_class_folder(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(serve, "port_problem", lambda host, port: None)
     run_serve(LESSON, "9c", tmp_path, None, 8123, None, io.StringIO())
     assert is_class_folder(tmp_path / "9c")
+
+
+def fake_serving(monkeypatch) -> list:
+    """Run run_serve without a server: what make_server was given is kept."""
+    seen: list = []
+    monkeypatch.setattr(serve, "make_server", lambda *a: seen.append(a) or type(
+        "S", (), {"serve": lambda self: None})())
+    monkeypatch.setattr(serve, "lan_address", lambda: "10.0.0.9")
+    monkeypatch.setattr(serve, "port_problem", lambda host, port: None)
+    return seen
+
+
+def test_the_seats_are_the_teachers_and_bounded(tmp_path, monkeypatch) -> None:
+    seen = fake_serving(monkeypatch)
+    run_serve(LESSON, "7b", tmp_path, None, 8000, None, io.StringIO(), seats=28)
+    assert seen[0][6] == 28
+    for wrong in (0, -3, serve.MAX_SEATS + 1):
+        with pytest.raises(RecordError, match=f"--seats {wrong}: give the number of students"):
+            run_serve(LESSON, "7b", tmp_path, None, 8000, None, io.StringIO(), seats=wrong)
+
+
+def test_the_server_only_accepts_pages_of_its_own_addresses(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("textual_serve")
+    from game.classroom.bounds import origin_key
+
+    server = serve.make_server("true", "0.0.0.0", 8000, "http://10.0.0.9:8000", "t", None, 5,
+                               ["10.0.0.9"])
+    assert server.seats == 5
+    assert origin_key("http://10.0.0.9:8000") in server.origins
+    assert origin_key("http://localhost:8000") in server.origins
+    assert origin_key("http://0.0.0.0:8000") not in server.origins
+    assert not server.origin_allowed(None) and not server.origin_allowed("http://evil.example")
+
+
+def test_starting_gives_every_codename_its_attempts_back(tmp_path, monkeypatch) -> None:
+    fake_serving(monkeypatch)
+    attempts = Attempts(tmp_path / "7b")
+    for _ in range(10):
+        attempts.failed("amber-otter")
+    assert attempts.wait("amber-otter") > 0
+    run_serve(LESSON, "7b", tmp_path, None, 8000, None, io.StringIO())
+    assert attempts.wait("amber-otter") == 0
+
+
+def test_seats_with_an_old_resume_code_are_named_at_start(tmp_path, monkeypatch) -> None:
+    fake_serving(monkeypatch)
+    old = student_folder(tmp_path / "7b", "amber-otter")
+    old.mkdir(parents=True)
+    (old / "resume.json").write_text('{"format": "standing-resume", "salt": "ab", '
+                                     '"sha256": "cd"}', encoding="utf-8")
+    write_resume_code(student_folder(tmp_path / "7b", "bold-crane"), "K7PM-X3QA")
+    out = io.StringIO()
+    run_serve(LESSON, "7b", tmp_path, None, 8000, None, out)
+    assert "1 student(s) of this class have a resume code from an older Standing" in \
+        out.getvalue()
+
+
+def test_the_command_line_refuses_a_bad_seat_count_with_one_line(capsys) -> None:
+    from game.cli import main
+
+    assert main(["class", "serve", str(LESSON), "--seats", "0", "--host", "127.0.0.1"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: --seats 0: give the number of students, from 1 to 500\n"

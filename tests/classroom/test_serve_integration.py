@@ -36,7 +36,7 @@ def free_port() -> int:
 class Served:
     """``class serve`` running in a subprocess; ``stop()`` ends it and its players."""
 
-    def __init__(self, data: Path, port: int, log: Path) -> None:
+    def __init__(self, data: Path, port: int, log: Path, *options: str) -> None:
         env = {**os.environ, "STANDING_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
         env.pop("NO_COLOR", None)
         self.log = log
@@ -44,7 +44,7 @@ class Served:
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "game", "class", "serve", str(LESSON), "--class", "7b",
-             "--host", "127.0.0.1", "--port", str(port)],
+             "--host", "127.0.0.1", "--port", str(port), *options],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log.open("ab"),
             stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -64,22 +64,24 @@ class Served:
 
     def stop(self) -> None:
         """Ctrl+C, as the teacher would; then make sure nothing of ours is left running."""
+        players = children(self.process.pid)  # each player has a process group of its own
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)  # the server's own group only
-        except (ProcessLookupError, PermissionError):
-            pass
+        for group in [self.process.pid, *players]:  # the groups this test started only
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         self.process.wait(5)
 
 
 async def join(player: WsPlayer, codename: str, code: str = "") -> str:
     """Fill in the join screen; returns the resume code it offered."""
-    offered = (await player.wait_for(r"Your resume code: ([a-z0-9]{4})")).group(1)
+    offered = (await player.wait_for(r"Your resume code: ([A-Z2-9]{4}-[A-Z2-9]{4})")).group(1)
     mark = player.mark
     await player.keys(codename)  # the offered name is selected: typing replaces it
     await player.wait_for(codename, mark)
@@ -207,7 +209,8 @@ async def test_closed_browsers_and_a_restarted_server_lose_nothing(tmp_path) -> 
         served = Served(data, free_port(), log)  # the teacher starts it again
         async with aiohttp.ClientSession() as session:
             await served.ready(session)
-            again = await rejoin(session, served.url, "amber-otter", code.upper())
+            again = await rejoin(session, served.url, "amber-otter",
+                                 code.lower().replace("-", ""))
             await asyncio.wait_for(play_tuesday(again, 0), 60)
             await again.close()
         assert ended(record)
@@ -261,4 +264,50 @@ async def test_ctrl_c_stops_the_server_and_every_player_cleanly(tmp_path) -> Non
     text = log.read_text()
     assert "Stopped serving." in text
     for noise in ("Traceback", "Exception ignored", "KeyboardInterrupt", "failed to start"):
+        assert noise not in text, text[-2000:]
+
+
+def environment(pid: int) -> dict[str, str]:
+    """A process's environment (Linux: /proc)."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.split("=", 1) for item in raw.decode("utf-8", "replace").split("\0")
+                if "=" in item)
+
+
+async def test_one_browser_cannot_exhaust_the_laptop(tmp_path) -> None:
+    # A page of another site, a screen of 10000x10000, and more browsers than seats.
+    served = Served(tmp_path / "data", free_port(), tmp_path / "serve.log", "--seats", "2")
+    try:
+        async with aiohttp.ClientSession() as session:
+            await served.ready(session)
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await session.ws_connect(f"{served.url}/ws", origin="http://evil.example")
+            assert refused.value.status == 403
+            assert children(served.process.pid) == []
+            huge = WsPlayer(session, served.url, width=10000, height=10000)
+            await huge.open()
+            await huge.wait_for("Your resume code")
+            (player,) = children(served.process.pid)
+            given = environment(player)
+            assert (given["COLUMNS"], given["ROWS"]) == ("300", "100")
+            second = WsPlayer(session, served.url)
+            await second.open()
+            await second.wait_for("Your resume code")
+            extra = [WsPlayer(session, served.url) for _ in range(10)]
+            for browser in extra:
+                await browser.open()
+            for browser in extra:
+                await browser.wait_for("class is full")
+            assert len(children(served.process.pid)) == 2
+            async with session.get(served.url + "/") as page:
+                assert page.status == 503
+            for browser in (huge, second, *extra):
+                await browser.close()
+    finally:
+        served.stop()
+    text = (tmp_path / "serve.log").read_text()
+    assert "Refused a connection from a page this server did not give out" in text
+    assert "told the class is full: every seat is taken (2;" in text
+    assert "Seats:      2 students at once" in text
+    for noise in ("Traceback", "Exception ignored", "Error handling request"):
         assert noise not in text, text[-2000:]

@@ -23,11 +23,15 @@ class WsPlayer:
     """One student's browser tab, driven by a test."""
 
     def __init__(self, session: aiohttp.ClientSession, url: str, width: int = 100,
-                 height: int = 40) -> None:
+                 height: int = 40, origin: str | None = "") -> None:
         self.session = session
         self.url = url
+        self.origin = url if origin == "" else origin
+        """The Origin header sent, as a browser does: the page's own by default."""
         self.width, self.height = width, height
         self.raw = bytearray()
+        self.texts: list[str] = []
+        """The text (JSON) messages the server sent, such as ``["pong", data]``."""
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Event()
@@ -36,7 +40,7 @@ class WsPlayer:
     async def open(self) -> None:
         """Connect as the page does, and start reading the screen."""
         self.ws = await self.session.ws_connect(
-            f"{self.url}/ws?width={self.width}&height={self.height}")
+            f"{self.url}/ws?width={self.width}&height={self.height}", origin=self.origin)
         await self.ws.send_json(["resize", {"width": self.width, "height": self.height}])
         self._reader = asyncio.create_task(self._read())
 
@@ -46,6 +50,8 @@ class WsPlayer:
             if message.type == aiohttp.WSMsgType.BINARY:
                 self.raw.extend(message.data)
                 self._changed.set()
+            elif message.type == aiohttp.WSMsgType.TEXT:
+                self.texts.append(message.data)
         self.closed = True
         self._changed.set()
 

@@ -13,7 +13,7 @@ def test_record_hides_reasons_the_story_does_not_explain():
         "Day 1: +40  Charitable donation: gave 10 yuan — reported by People's Bank",
         "Day 1: Put on the list: Dishonest debtors",
         "Day 1: 0  rated 5 stars by someone",
-        "Day 1: You rated Mei 2 stars (-1)",
+        "Day 1: You rated Mei 2 stars (Mei -1)",
         "Day 1: -80 (asked -200)  reason not disclosed",
     ]
 
@@ -25,7 +25,8 @@ def test_debrief_reveals_everything_and_counts_by_source_and_rule():
     assert (debrief.score_name, debrief.score, debrief.tier, debrief.tier_label) == (
         "Civic Score", 0, "D", "Untrusted")
     assert debrief.history == (50, 40, 80, 80, 0, 0)
-    assert [e.subject for e in debrief.hidden] == ["jaywalk", "debtors", "fraud"]
+    # the listing was announced: the player was told of it
+    assert [e.subject for e in debrief.hidden] == ["jaywalk", "fraud"]
     assert debrief.hidden_rules == ("Crossed against the light", "Fraud")
     assert debrief.by_source == (("People's Bank", 2, -40), ("Traffic cameras", 1, -10))
     assert debrief.by_rule == (("Crossed against the light", 1, -10),

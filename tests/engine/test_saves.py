@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine_helpers import FIXTURES, engine, frozen, story
 from game.engine import saves
@@ -189,6 +191,21 @@ BAD_FILES = {
     "newer": (None, "newer Standing (save format 99"),
     "bad_path": (None, "path is damaged"),
     "no_seed": (None, "missing its seed"),
+    "seed_of_5000_digits": (None, "a number is too long"),
+    "nested_200000_deep": ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+    "deep_inside_the_path": (None, "nested too deeply"),
+    "seed_past_64_bits": (None, "seed is damaged"),
+    "seed_true": (None, "missing its seed"),
+    "version_0": (None, "format version (0) is damaged"),
+    "version_true": (None, "no format version"),
+    "polls_damaged": (None, "poll answers are damaged"),
+    "score_nan": (None, "score is damaged"),
+    "score_text": (None, "score is damaged"),
+    "scene_a_list": (None, "scene is damaged"),
+    "title_a_mapping": (None, "story title is damaged"),
+    "title_of_a_megabyte": (None, "story title is damaged"),
+    "story_id_with_an_escape": (None, "story id is damaged"),
+    "scene_id_with_an_escape": (None, "path is damaged"),
 }
 
 
@@ -205,6 +222,36 @@ def bad_text(kind: str) -> str:
         doc["path"] = [["one"], ["two", 3]]
     elif kind == "no_seed":
         del doc["seed"]
+    elif kind == "seed_of_5000_digits":
+        doc["seed"] = 12345
+        return json.dumps(doc).replace("12345", "9" * 5000)
+    elif kind == "deep_inside_the_path":
+        doc["path"] = 7
+        return json.dumps(doc).replace('"path": 7', '"path": ' + "[" * 100_000 + "]" * 100_000)
+    elif kind == "seed_past_64_bits":
+        doc["seed"] = 2**64
+    elif kind == "seed_true":
+        doc["seed"] = True
+    elif kind == "version_0":
+        doc["format_version"] = 0
+    elif kind == "version_true":
+        doc["format_version"] = True
+    elif kind == "polls_damaged":
+        doc["polls"] = [[0, "poll", "scene"]]
+    elif kind == "score_nan":
+        doc["score"] = float("nan")
+    elif kind == "score_text":
+        doc["score"] = "12"
+    elif kind == "scene_a_list":
+        doc["scene"] = ["start"]
+    elif kind == "title_a_mapping":
+        doc["story_title"] = {"x": 1}
+    elif kind == "title_of_a_megabyte":
+        doc["story_title"] = "x" * 1_000_000
+    elif kind == "scene_id_with_an_escape":
+        doc["path"][0][0] = "\x1b[2Jone"
+    elif kind == "story_id_with_an_escape":
+        doc["story"] = "walk\x1b]0;owned\x07"
     return json.dumps(doc)
 
 
@@ -223,9 +270,32 @@ def test_a_damaged_save_is_moved_aside_with_a_warning(tmp_path, kind):
     (warning,) = store.warnings
     assert BAD_FILES[kind][1] in warning and "moved aside" in warning
     assert not target.exists()
-    (aside,) = tmp_path.glob("walk.autosave.json.corrupt-*")
+    (aside,) = tmp_path.glob(f"{store.file(AUTOSAVE).name}.corrupt-*")
     assert aside.read_text(encoding="utf-8") == bad_text(kind)
     assert aside.name in warning
+
+
+def test_a_save_larger_than_the_cap_is_moved_aside_unparsed(tmp_path, monkeypatch):
+    monkeypatch.setattr(saves, "MAX_SAVE_BYTES", 2000)
+    parsed = []
+    monkeypatch.setattr(saves.json, "loads", lambda text: parsed.append(text))
+    store = SaveStore(tmp_path, story("walk"))
+    store.file(AUTOSAVE).write_text(good_text() + " " * 5000, encoding="utf-8")
+    assert store.load() is None
+    assert "larger than" in store.warnings[0] and "moved aside" in store.warnings[0]
+    assert parsed == []
+
+
+def test_start_over_replaces_the_autosave_unread(tmp_path, monkeypatch):
+    store = SaveStore(tmp_path, story("walk"))
+    store.file(AUTOSAVE).write_text("[" * 200_000, encoding="utf-8")
+    read = []
+    monkeypatch.setattr(saves, "read_save", lambda path: read.append(path))
+    store.start_over(AUTOSAVE)
+    assert store.save(walked())
+    assert read == [] and store.warnings == []
+    monkeypatch.undo()
+    assert SaveStore(tmp_path, story("walk")).load() is not None
 
 
 def test_a_file_that_is_not_utf8_is_moved_aside(tmp_path):
@@ -251,7 +321,7 @@ def test_a_corrupt_autosave_is_never_overwritten_unread(tmp_path):
     store = SaveStore(tmp_path, story("walk"))
     store.file(AUTOSAVE).write_text("{ half a sa", encoding="utf-8")
     assert store.save(walked())  # saving without loading first
-    (aside,) = tmp_path.glob("walk.autosave.json.corrupt-*")
+    (aside,) = tmp_path.glob(f"{store.file(AUTOSAVE).name}.corrupt-*")
     assert aside.read_text(encoding="utf-8") == "{ half a sa"
     assert "moved aside" in store.warnings[0]
     assert parse_save(store.file(AUTOSAVE).read_text(encoding="utf-8"), "x")["path"]
@@ -277,7 +347,7 @@ def test_slots_list_damaged_files_with_their_problem(tmp_path):
     store = SaveStore(tmp_path, story("walk"))
     store.save(walked(), "good")
     store.file("bad").write_text("nope", encoding="utf-8")
-    (tmp_path / ".walk.autosave.json.abc.tmp").write_text("partial", encoding="utf-8")
+    (tmp_path / f".{store.file(AUTOSAVE).name}.abc.tmp").write_text("partial", encoding="utf-8")
     listed = {s.slot: s for s in store.slots()}
     assert set(listed) == {"good", "bad"}
     assert listed["bad"].problem and "not valid JSON" in listed["bad"].problem
@@ -337,7 +407,7 @@ def test_failure_between_write_and_rename_keeps_the_previous_save(tmp_path, monk
         store.save(walked())
     monkeypatch.undo()
     assert store.file(AUTOSAVE).read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["walk.autosave.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [store.file(AUTOSAVE).name]
     loaded, report = SaveStore(tmp_path, story("walk")).load()
     assert report.complete and loaded.path == [("one", "left")]
 
@@ -372,7 +442,7 @@ def test_a_process_killed_before_the_rename_leaves_the_previous_save_loadable(tm
                            str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 9, done.stderr
     assert store.file(AUTOSAVE).read_bytes() == before
-    assert len(list(tmp_path.glob(".walk.autosave.json.*.tmp"))) == 1  # what a kill leaves
+    assert len(list(tmp_path.glob(f".{store.file(AUTOSAVE).name}.*.tmp"))) == 1  # what a kill leaves
     fresh = SaveStore(tmp_path, story("walk"))
     loaded, report = fresh.load()
     assert report.complete and loaded.path == [("one", "left")]
@@ -448,3 +518,156 @@ def test_stale_temporary_files_of_a_killed_save_are_swept(tmp_path):
     assert store.save(Engine(story, seed=1))
     assert not stale.exists() and fresh.exists()
     assert sweep_temporaries(target) == 0
+
+
+# -- any bytes at all ------------------------------------------------------------------------
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                  max_size=4),
+    max_leaves=20,
+)
+FIELDS = ["format", "format_version", "story", "story_title", "story_version", "content_hash",
+          "seed", "path", "polls", "scene", "score", "saved", "extra"]
+
+
+def a_damaged_document(base: dict) -> st.SearchStrategy[bytes]:
+    """A valid save with fields replaced by any JSON, or cut, or any bytes at all."""
+    changed = st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=4).map(
+        lambda edits: json.dumps({**base, **edits}).encode())
+    cut = st.integers(0, 400).map(lambda n: json.dumps(base).encode()[:n])
+    text = json.dumps(base)
+    huge = st.sampled_from(FIELDS).flatmap(lambda name: st.sampled_from([
+        text.replace("{", '{"%s": %s, ' % (name, "9" * 5000), 1),
+        text.replace("{", '{"%s": %s, ' % (name, "[" * 100_000 + "]" * 100_000), 1),
+    ])).map(str.encode)
+    return changed | cut | huge | st.binary(max_size=200) | JSON_VALUES.map(
+        lambda v: json.dumps(v).encode())
+
+
+def load_from_bytes(folder: Path, data: bytes) -> tuple[SaveStore, object]:
+    store = SaveStore(folder, story("walk"))
+    store.file(AUTOSAVE).write_bytes(data)
+    return store, store.load()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_bytes_in_a_save_file_load_cleanly_or_are_moved_aside(tmp_path_factory, data):
+    base = save_document(walked())
+    blob = data.draw(a_damaged_document(base))
+    folder = tmp_path_factory.mktemp("saves")
+    store, loaded = load_from_bytes(folder, blob)
+    if loaded is None:
+        assert len(store.warnings) == 1 and "\n" not in store.warnings[0]
+        assert "moved aside" in store.warnings[0] or "not 'walk'" in store.warnings[0]
+        assert not store.file(AUTOSAVE).exists()
+        assert [p.read_bytes() for p in folder.glob("*.corrupt-*")] == [blob]
+    else:
+        eng, report = loaded
+        assert eng.story.id == "walk" and report.applied <= report.total
+        eng.view()  # the restored game can be shown
+        assert store.save(eng)
+    for info in SaveStore(folder, story("walk")).slots():  # the Save/Load screen's listing
+        assert info.problem is None, info.problem
+        assert info.scene is None or type(info.scene) is str
+        assert info.saved is None or type(info.saved) is str
+        assert info.score is None or (type(info.score) in (int, float)
+                                      and abs(info.score) < float("inf"))
+
+
+# -- two stories with one id never share saves ------------------------------------------------
+
+BUNDLED_TUTORIAL = ROOT / "stories" / "tutorial.yaml"
+
+
+def impostor(tmp_path: Path, name: str = "cool.yaml") -> Path:
+    """A downloaded story that calls itself 'tutorial' (it is walk.yaml inside)."""
+    text = (FIXTURES / "walk.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id: .*$", "id: tutorial", text) if re.search(r"(?m)^id:", text) \
+        else "id: tutorial\n" + text
+    folder = tmp_path / "downloads"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_story_reusing_a_bundled_id_never_touches_the_bundled_storys_saves(tmp_path):
+    bundled, other = load_story(BUNDLED_TUTORIAL), load_story(impostor(tmp_path))
+    assert bundled.id == other.id == "tutorial"
+    mine = SaveStore(tmp_path, bundled)
+    game = Engine(bundled, seed=5)
+    game.take(game.view().open_choices[0].id)
+    assert mine.save(game)
+    before = mine.file(AUTOSAVE).read_bytes()
+    theirs = SaveStore(tmp_path, other)
+    assert theirs.file(AUTOSAVE) != mine.file(AUTOSAVE)
+    assert theirs.load() is None and theirs.warnings == []
+    assert theirs.save(engine_of(other, "left"))
+    assert mine.file(AUTOSAVE).read_bytes() == before
+    loaded, report = SaveStore(tmp_path, bundled).load()
+    assert report.complete and loaded.path == game.path
+    assert [s.slot for s in SaveStore(tmp_path, bundled).slots()] == [AUTOSAVE]
+    assert [s.steps for s in SaveStore(tmp_path, other).slots()] == [1]
+
+
+def engine_of(story_, *choices: str) -> Engine:
+    game = Engine(story_, seed=1)
+    for choice in choices:
+        game.take(choice)
+    return game
+
+
+def test_a_bundled_storys_save_keeps_its_old_name(tmp_path):
+    store = SaveStore(tmp_path, load_story(BUNDLED_TUTORIAL))
+    assert store.file(AUTOSAVE).name == "tutorial.autosave.json"
+
+
+def test_two_copies_of_a_story_in_two_folders_keep_apart_saves(tmp_path):
+    first = impostor(tmp_path)
+    second = tmp_path / "elsewhere" / "cool.yaml"
+    second.parent.mkdir()
+    second.write_bytes(first.read_bytes())
+    a, b = SaveStore(tmp_path, load_story(first)), SaveStore(tmp_path, load_story(second))
+    assert a.file(AUTOSAVE) != b.file(AUTOSAVE)
+    # the same story named another way (a relative path, a link) is the same story
+    os.symlink(first.parent, tmp_path / "link")
+    assert SaveStore(tmp_path, load_story(tmp_path / "link" / "cool.yaml")).file(AUTOSAVE) \
+        == a.file(AUTOSAVE)
+
+
+def test_an_old_save_named_by_id_is_adopted_by_a_story_no_bundled_story_claims(tmp_path):
+    walk = story("walk")
+    old = tmp_path / "walk.autosave.json"
+    old.write_text(json.dumps(save_document(walked())), encoding="utf-8")
+    (tmp_path / "walk.mine.json").write_text(json.dumps(save_document(walked())),
+                                             encoding="utf-8")
+    store = SaveStore(tmp_path, walk)
+    assert {s.slot for s in store.slots()} == {AUTOSAVE, "mine"}
+    loaded, report = store.load()
+    assert report.complete and loaded.path == walked().path
+    assert not old.exists() and store.file(AUTOSAVE).exists()
+
+
+def test_an_old_save_named_by_a_bundled_id_stays_the_bundled_storys(tmp_path):
+    bundled = load_story(BUNDLED_TUTORIAL)
+    game = Engine(bundled, seed=5)
+    game.take(game.view().open_choices[0].id)
+    old = tmp_path / "tutorial.autosave.json"
+    old.write_text(json.dumps(save_document(game)), encoding="utf-8")
+    theirs = SaveStore(tmp_path, load_story(impostor(tmp_path)))
+    assert theirs.load() is None and theirs.slots() == [] and old.exists()
+    loaded, report = SaveStore(tmp_path, bundled).load()
+    assert report.complete and loaded.path == game.path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_place_of_a_save_is_moved_aside_without_blocking(tmp_path):
+    store = SaveStore(tmp_path, story("walk"))
+    os.mkfifo(store.file(AUTOSAVE))
+    assert store.load() is None  # a blocking open would wait here for a writer forever
+    assert "not a regular file" in store.warnings[0] and "moved aside" in store.warnings[0]
+    assert store.save(walked())

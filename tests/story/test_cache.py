@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Mapping
 import random
 from pathlib import Path
 
@@ -153,3 +155,68 @@ def test_literal_braces_survive_the_cache(tmp_path: Path) -> None:
     lobby = [b.text for b in cached.scenes["lobby"].text]
     shown = [t.render(None) for t in lobby if t.is_static]
     assert "A notice reads: {Score your neighbours - it's fair!}" in shown
+
+
+EXPECTING = """\
+title: Expecting
+rating:
+  start: 10
+  rules:
+    bad: {change: -5, label: Bad}
+expect:
+  - that: "score >= 0 and recorded('bad') < 3"
+    says: The score never goes below zero
+scenes:
+  a:
+    expect:
+      - {that: "visits('a') < 9", says: Not stuck in a}
+    choices:
+      - text: Bad
+        do: [{record: bad}]
+        goto: a
+      - text: End
+        goto: z
+  z: {ending: {title: Z, kind: good}}
+"""
+
+
+def same(a: object, b: object, where: str = "story") -> None:
+    """Assert two loaded models are equal field by field, naming the first difference."""
+    if dataclasses.is_dataclass(a):
+        assert type(a) is type(b), where
+        for f in dataclasses.fields(a):
+            same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, Mapping):
+        assert isinstance(b, Mapping) and list(a) == list(b), where
+        for key in a:
+            same(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(a, (tuple, list)):
+        assert type(a) is type(b) and len(a) == len(b), where
+        for index, (x, y) in enumerate(zip(a, b)):
+            same(x, y, f"{where}[{index}]")
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+@pytest.mark.parametrize("name", ["expecting", *sorted(p.name for p in (ROOT / "stories").iterdir()
+                                                      if p.suffix == ".yaml" or p.is_dir())])
+def test_a_cache_hit_keeps_every_field(tmp_path: Path, monkeypatch, name: str) -> None:
+    """Every field of every model class survives the cache (a field the cache forgot
+    to write or read would differ here, or turn the hit into a miss)."""
+    if name == "expecting":
+        path = tmp_path / "expecting.yaml"
+        path.write_text(EXPECTING, encoding="utf-8")
+    else:
+        path = ROOT / "stories" / name
+    folder = tmp_path / "cache"
+    fresh = load_story(path)
+    load_story_cached(path, folder)
+
+    def no_yaml(_path):
+        raise AssertionError("a cache hit was expected")
+
+    monkeypatch.setattr("game.story.cache.load_story", no_yaml)
+    cached = load_story_cached(path, folder)
+    same(fresh, cached)
+    if name == "expecting":
+        assert cached.expect and cached.scenes["a"].expect

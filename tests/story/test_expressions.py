@@ -694,9 +694,9 @@ def test_test_uses_truthiness() -> None:
 @pytest.mark.parametrize(
     ("source", "reasons"),
     [
-        ("tier >= 'B'", ["needs tier B (Adequate), you are C (Warning)"]),
-        ("tier > 'B'", ["needs a tier above B (Adequate), you are C (Warning)"]),
-        ("'B' <= tier", ["needs tier B (Adequate), you are C (Warning)"]),
+        ("tier >= 'B'", ["needs tier Adequate or higher, your tier is Warning"]),
+        ("tier > 'B'", ["needs a tier above Adequate, your tier is Warning"]),
+        ("'B' <= tier", ["needs tier Adequate or higher, your tier is Warning"]),
         ("score >= 900", ["needs Civic Score 900 or more, you have 850"]),
         ("score > 900", ["needs Civic Score more than 900, you have 850"]),
         ("score < 800", ["needs Civic Score less than 800, you have 850"]),
@@ -708,20 +708,19 @@ def test_test_uses_truthiness() -> None:
         ("can('rail')", ["needs access to High-speed rail"]),
         ("rating('mei') >= 4", ["needs Mei at 4 or more, Mei is 3.5"]),
         ("day >= 3", ["needs day 3 or later, it is day 2"]),
-        ("name == 'Wang'", ["needs: name == 'Wang'"]),
-        ("money > 100 or trust > 100", ["needs: money > 100 or trust > 100"]),
+        # never expression syntax: nothing to say, and the lock's own words stand alone
+        ("name == 'Wang'", []),
+        ("money > 100 or trust > 100", []),
         (
             "tier >= 'B' and not listed('debtors')",
             [
-                "needs tier B (Adequate), you are C (Warning)",
+                "needs tier Adequate or higher, your tier is Warning",
                 "you are on the list: Dishonest judgment debtors",
             ],
         ),
         (
             "money >= 10 and (trust > 100 or job) and visited('home') and score >= 900",
             [
-                "needs: trust > 100 or job",
-                "needs: visited('home')",
                 "needs Civic Score 900 or more, you have 850",
             ],
         ),

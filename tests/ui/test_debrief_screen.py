@@ -42,6 +42,28 @@ async def test_debrief_reveals_the_whole_ledger_and_who_reported_you() -> None:
         assert screen.query_one("#chart").history == [1000, 970, 950, 950]
 
 
+async def test_debrief_opens_with_what_mattered_and_marks_only_what_was_untold() -> None:
+    """Issue 13, item 11: the biggest moves, the rules never shown and the lists come
+    before the ledger; "you were not told" never marks an announced listing."""
+    app = make_app()
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        screen = await to_debrief(pilot)
+        mattered = shown(screen, "#mattered")
+        assert mattered.splitlines() == [
+            "The biggest moves of your Civic Score",
+            "  Day 1  -30  Crossed against the light — reported by Traffic cameras",
+            "  Day 1  -20  Late repayment — reported by Credit record",
+            "Rules you were never shown: Crossed against the light, Late repayment",
+            "Lists you were put on: Dishonest debtors",
+        ]
+        order = [w.id for w in screen.query("#mattered, #ledger, #by-source")]
+        assert order == ["mattered", "ledger", "by-source"]
+        ledger = shown(screen, "#ledger").splitlines()
+        listing = next(line for line in ledger if "Dishonest debtors" in line)
+        assert "you were not told" not in listing  # the story announced it
+        assert all("you were not told" in line for line in ledger if "reported by" in line)
+
+
 async def test_reflect_questions_of_the_choices_taken() -> None:
     app = make_app()
     async with app.run_test(size=(100, 40), notifications=True) as pilot:

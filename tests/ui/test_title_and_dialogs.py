@@ -7,7 +7,6 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
-from game.engine.saves import default_folder
 from game.ui.app import StandingApp
 from game.ui.screens.ask import AskDialog
 from game.ui.screens.help import HelpScreen
@@ -125,7 +124,7 @@ async def test_save_to_a_slot_and_load_it_back() -> None:
         assert isinstance(app.screen, SavesScreen)
         await pilot.press(*"before", "enter")
         await app.workers.wait_for_complete()
-        saved = json.loads((default_folder() / "ui_story.before.json").read_text())
+        saved = json.loads(app.screen.saver.store.file("before").read_text())
         assert len(saved["path"]) == 1
         play = app.screen
         await pilot.press("3")

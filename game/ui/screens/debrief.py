@@ -17,10 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from game.engine.debrief import Debrief, describe, signed
-from game.story.expressions import format_value
+from game.engine import format as fmt
 from game.ui.classmode import ClassSplit
 from game.ui.history import Decision
-from game.ui.notices import told
 from game.ui.screens.decisions import DecisionPicker
 from game.ui.text import joined, literal, story_text
 from game.ui.widgets.chart import ScoreChart
@@ -68,12 +67,15 @@ class DebriefScreen(Screen[int | str | None]):
                          id="ending", classes=f"h1 -{d.ending_kind or 'none'}")
             if self.show is not None and d.score is not None:
                 tier = f", tier {d.tier_label}" if d.tier_label else ""
-                yield Static(literal(f"Final {d.score_name}: {format_value(d.score)}{tier}"),
-                             classes="line")
+                yield Static(literal(f"Final {d.score_name}: "
+                                     f"{fmt.score(d.score, d.rating)}{tier}"), classes="line")
                 yield Static("Your score over the story", classes="h2")
-                yield ScoreChart(d.history, d.score_name, id="chart")
+                yield ScoreChart(d.history, d.score_name, rating=d.rating, id="chart")
             if d.lists:
                 yield Static(literal("You ended on: " + ", ".join(d.lists)), classes="alert")
+            if d.moves or d.hidden_rules or d.listed:
+                yield Static("What mattered most", classes="h2")
+                yield Static(self._mattered(), id="mattered")
             yield Static("What the system recorded — every reason and source revealed",
                          classes="h2")
             yield Static(self._ledger(), id="ledger")
@@ -83,9 +85,6 @@ class DebriefScreen(Screen[int | str | None]):
             if d.by_rule:
                 yield Static("By rule", classes="h2")
                 yield Static(self._counts(d.by_rule), id="by-rule")
-            if d.hidden_rules:
-                yield Static(joined(("Rules you were never shown: ", "bold"),
-                                    literal(", ".join(d.hidden_rules))), classes="alert")
             if d.reflections:
                 yield Static("Think back on your choices", classes="h2")
                 yield Static(self._reflections(), id="reflections")
@@ -105,28 +104,56 @@ class DebriefScreen(Screen[int | str | None]):
             yield Button("Back to the story", id="close", compact=True)
         yield KeyLine()
 
-    def _ledger(self):
+    def _mattered(self):
+        """The three biggest moves, the rules never shown, the lists: before the ledger."""
         d = self.debrief
-        if not d.ledger:
-            return literal("Nothing. The system recorded nothing about you this time.")
         parts: list = []
-        for entry in d.ledger:
+        if d.moves:
+            parts.append((f"The biggest moves of your {d.score_name}", "bold"))
+            for entry in d.moves:
+                parts.extend(["\n", (f"  Day {entry.day}  ", "$text-muted"),
+                              literal(describe(entry, True, d.rating))])
+        if d.hidden_rules:
             if parts:
                 parts.append("\n")
-            parts.append((f"Day {entry.day}  ", "$text-muted"))
-            parts.append(literal(describe(entry, reveal=True)))
-            if not told(entry, self.show or "hidden"):
-                parts.append(("  — you were not told", "$text-error italic"))
+            parts.extend([("Rules you were never shown: ", "bold"),
+                          literal(", ".join(d.hidden_rules))])
+        if d.listed:
+            if parts:
+                parts.append("\n")
+            parts.append(("Lists you were put on: ", "bold"))
+            for index, (label, knew) in enumerate(d.listed):
+                parts.append(literal((", " if index else "") + label))
+                if not knew:
+                    parts.append((" (you were not told)", "$text-error italic"))
         return joined(*parts)
 
-    @staticmethod
-    def _counts(rows: tuple[tuple[str, int, float], ...]):
+    def _ledger(self):
+        d = self.debrief
+        if not d.lines:
+            return literal("Nothing. The system recorded nothing about you this time.")
+        parts: list = []
+        days = d.days
+        for day, lines in days:
+            if len(days) > 1:
+                if parts:
+                    parts.append("\n")
+                parts.append((f"Day {day}", "bold"))
+            for line in lines:
+                if parts:
+                    parts.append("\n")
+                parts.append(literal(("  " if len(days) > 1 else "") + line.text))
+                if not line.told:
+                    parts.append(("  — you were not told", "$text-error italic"))
+        return joined(*parts)
+
+    def _counts(self, rows: tuple[tuple[str, int, float], ...]):
         parts: list = []
         for label, count, total in rows:
             if parts:
                 parts.append("\n")
             times = "once" if count == 1 else f"{count} times"
-            parts.append(literal(f"{label}: {times} ({signed(total)})"))
+            parts.append(literal(f"{label}: {times} ({signed(total, self.debrief.rating)})"))
         return joined(*parts)
 
     def _reflections(self):

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from game.engine.view import View
-from game.story.expressions import format_value
+from game.engine.notices import standing
 from game.story.model import Story
 from game.ui.text import literal
 
@@ -39,20 +39,9 @@ class RecordScreen(ModalScreen[None]):
             yield Static("Press Escape to close.", classes="dialog-help")
 
     def _status(self) -> str:
-        rating, view = self.story.rating, self.view_now
-        if rating is None or view is None:
+        if self.view_now is None:
             return ""
-        parts = []
-        if rating.show in ("number", "stars") and view.score is not None:
-            parts.append(f"{rating.name}: {format_value(view.score)}")
-        if rating.show != "hidden" and view.tier_label:
-            parts.append(f"tier {view.tier_label}")
-        if view.list_labels:
-            parts.append("listed: " + ", ".join(view.list_labels))
-        closed = [s.label for s in view.closed_services]
-        if closed:
-            parts.append("closed to you: " + ", ".join(closed))
-        return " · ".join(parts)
+        return " · ".join(standing(self.story, self.view_now))
 
     def action_close(self) -> None:
         """Back to the story."""

@@ -39,7 +39,7 @@ class Shelf:
 
     entries: list[Entry]
     in_progress: dict[str, InProgress]
-    """By story id."""
+    """By story path (two stories may share an id; they never share saves)."""
 
     @property
     def latest(self) -> InProgress | None:
@@ -167,7 +167,14 @@ class TitleScreen(Screen[None]):
         if story.content_notes:
             parts.extend([("\nContent notes: ", "$text-warning bold"),
                           literal(", ".join(story.content_notes))])
-        progress = self.shelf.in_progress.get(story.id) if self.shelf else None
+        entries = self.shelf.entries if self.shelf else []
+        shared = [e.path for e in entries if e.story is not None
+                  and e.story.id == story.id and e.story.path != story.path]
+        if shared:
+            parts.extend([("\n\nSame id as another story: ", "$text-warning bold"),
+                          literal(f"{', '.join(str(p) for p in shared)} also has the id "
+                                  f"'{story.id}'. Their saves are kept apart.")])
+        progress = self.shelf.in_progress.get(story.path) if self.shelf else None
         if progress is not None:
             parts.append((f"\n\nIn progress: {progress.steps} steps. Enter asks whether to "
                           "continue or start over.", "$text-accent"))
@@ -203,7 +210,7 @@ class TitleScreen(Screen[None]):
                         severity="error", markup=False)
             return
         story = entry.story
-        if self.shelf and story.id in self.shelf.in_progress:
+        if self.shelf and story.path in self.shelf.in_progress:
             def answered(answer: int | None) -> None:
                 if answer is not None:
                     self.post_message(self.Open(story, answer == 0))

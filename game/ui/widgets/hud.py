@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.containers import Vertical
-from textual.widgets import Digits, Sparkline, Static
+from textual.widgets import Digits, Static
 
-from game.engine.debrief import signed
+from game.engine import format as fmt
+from game.engine.notices import Notice, known_lists
 from game.engine.view import View
-from game.story.expressions import format_value
 from game.story.model import Rating
-from game.ui.notices import Notice
+from game.ui.widgets.chart import Spark
 from game.ui.text import joined, literal
 
 FLASH_SECONDS = 1.5
@@ -19,16 +19,8 @@ SPARK_WIDTH = 26
 
 
 def stars(score: float, rating: Rating) -> str:
-    """Star glyphs for a score: one per star on a 1..5 style range, else out of five."""
-    low = rating.min if rating.min is not None else 0
-    high = rating.max if rating.max is not None else 5
-    if high <= 10:
-        count, filled = int(high), round(score)
-    else:
-        count = 5
-        filled = round((score - low) / (high - low) * count) if high > low else 0
-    filled = max(0, min(count, filled))
-    return "★" * filled + "☆" * (count - filled)
+    """Star glyphs for a score (see ``format.star_glyphs``)."""
+    return fmt.star_glyphs(score, rating)
 
 
 class Hud(Vertical):
@@ -45,7 +37,7 @@ class Hud(Vertical):
         & > Digits { width: auto; color: $text; }
         & > #hud-stars { color: $text-warning; text-style: bold; }
         & > #hud-tier { color: $text-accent; text-style: bold; }
-        & > Sparkline { height: 2; margin: 1 0 0 0; }
+        & > Spark { height: 2; margin: 1 0 0 0; }
         & > #hud-flash { margin-top: 1; color: $text-warning; }
         & > #hud-flash.-flash { background: $warning-muted; text-style: bold; }
         & > #hud-day { margin-top: 1; color: $text-muted; }
@@ -73,17 +65,18 @@ class Hud(Vertical):
         view, history, notices = self._initial
         mode = self.show_mode
         texts = self._texts(view, history) if view is not None else {}
-        texts["#hud-flash"] = ("\n".join(self.flash_lines(notices)), None)
+        texts["#hud-flash"] = ("\n".join(self.flash_lines(notices, self.rating)), None)
         name = self.rating.name if self.rating else ""
         yield Static(literal(name), id="hud-name", markup=False,
                      classes="" if mode != "hidden" else "-gone")
-        score = format_value(view.score) if view is not None and view.score is not None else ""
+        score = (fmt.score(view.score, self.rating)
+                 if view is not None and view.score is not None else "")
         yield Digits(score, id="hud-score", classes="" if mode == "number" else "-gone")
         yield self._static("#hud-stars", texts)
         yield self._static("#hud-tier", texts)
         data = self._spark_data(history, SPARK_WIDTH)
-        yield Sparkline(data, id="hud-spark",
-                        classes="" if mode in ("number", "stars") else "-gone")
+        yield Spark(data, self.rating, id="hud-spark",
+                    classes="" if mode in ("number", "stars") else "-gone")
         for selector in ("#hud-flash", "#hud-day", "#hud-closed", "#hud-lists"):
             yield self._static(selector, texts)
 
@@ -99,15 +92,14 @@ class Hud(Vertical):
         texts: dict[str, tuple[str, list | None]] = {}
         if mode == "stars" and view.score is not None and self.rating is not None:
             texts["#hud-stars"] = (f"{stars(view.score, self.rating)} "
-                                   f"{format_value(view.score)}", None)
+                                   f"{fmt.score(view.score, self.rating)}", None)
         tier = ""
         if mode != "hidden" and view.tier_label:
-            same = (view.tier or "").casefold() == view.tier_label.casefold()
-            tier = "Tier " + (view.tier_label if same else f"{view.tier} · {view.tier_label}")
+            tier = f"Tier {view.tier_label}"  # labels only: ids are the author's words
         texts["#hud-tier"] = (tier, None)
         texts["#hud-day"] = (f"Day {view.day}", None)
         texts["#hud-closed"] = ("Closed to you:", [s.label for s in view.closed_services])
-        texts["#hud-lists"] = ("Listed:", list(view.list_labels))
+        texts["#hud-lists"] = ("Listed:", known_lists(self.rating, view))
         return texts
 
     @staticmethod
@@ -126,17 +118,15 @@ class Hud(Vertical):
         """Show the rating as it stands at ``view``."""
         mode = self.show_mode
         if mode == "number" and view.score is not None:
-            score = format_value(view.score)
+            score = fmt.score(view.score, self.rating)
             digits = self.query_one("#hud-score", Digits)
             if digits.value != score:
                 digits.update(score)
         for selector, (text, items) in self._texts(view, history).items():
             self._put(selector, text, items)
         if mode in ("number", "stars") and history:
-            spark = self.query_one(Sparkline)
-            data = self._spark_data(history, spark.size.width or SPARK_WIDTH)
-            if spark.data != data:
-                spark.data = data
+            spark = self.query_one(Spark)
+            spark.show(self._spark_data(history, spark.size.width or SPARK_WIDTH))
 
     @staticmethod
     def _content(text: str, items: list[str] | None):
@@ -161,14 +151,15 @@ class Hud(Vertical):
         widget.set_class(not text if items is None else not items, "-gone")
 
     @staticmethod
-    def flash_lines(notices: list[Notice]) -> list[str]:
+    def flash_lines(notices: list[Notice], rating: Rating | None = None) -> list[str]:
         """The step's score changes (summed when many) and its net tier change."""
         moves = [n for n in notices if n.amount is not None]
         lines = []
         if len(moves) <= 2:
-            lines = [f"{signed(n.amount)} {n.reason or ''}".rstrip() for n in moves]
+            lines = [f"{fmt.change(n.amount, rating)} {n.reason or ''}".rstrip() for n in moves]
         else:
-            lines = [f"{signed(sum(n.amount for n in moves))} from {len(moves)} changes"]
+            lines = [f"{fmt.change(sum(n.amount for n in moves), rating)} "
+                     f"from {len(moves)} changes"]
         lines.extend(n.text for n in notices if n.kind == "record")
         tiers = [n.tiers for n in notices if n.tiers is not None]
         if tiers and tiers[0][0] != tiers[-1][1]:
@@ -177,7 +168,7 @@ class Hud(Vertical):
 
     def flash(self, notices: list[Notice]) -> None:
         """Show the step's score changes (and tier change), flashing unless motion is reduced."""
-        lines = self.flash_lines(notices)
+        lines = self.flash_lines(notices, self.rating)
         self._put("#hud-flash", "\n".join(lines))
         widget = self.query_one("#hud-flash", Static)
         if self._flash_timer is not None:
