@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.safetext import clean
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
@@ -19,13 +21,20 @@ class Location:
     column: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        return f"{clean(self.file)}:{self.line}:{self.column}"
 
 
 class StandingError(Exception):
-    """A user-facing error: printed as one line, exit code 2, never a traceback."""
+    """A user-facing error: printed as one line, exit code 2, never a traceback.
+
+    Its text is always clean (:func:`game.safetext.clean`): messages quote
+    story text, file names and records, and are printed to terminals.
+    """
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        return clean(super().__str__())
 
 
 class StoryError(StandingError):
@@ -33,7 +42,7 @@ class StoryError(StandingError):
 
     def __init__(self, message: str, location: Location | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = clean(message)
         self.location = location
 
     def __str__(self) -> str:
@@ -59,14 +68,14 @@ class StoryRuntimeError(StandingError):
         self, message: str, location: Location | None = None, expression: str = ""
     ) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = clean(message)
         self.location = location
-        self.expression = expression
+        self.expression = clean(expression)
         self.scene: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        scene = f" in scene '{self.scene}'" if self.scene else ""
+        scene = f" in scene '{clean(self.scene)}'" if self.scene else ""
         expr = f" (in `{self.expression}`)" if self.expression else ""
         return f"{where}{self.message}{scene}{expr}"
 

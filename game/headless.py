@@ -7,10 +7,11 @@ from typing import TextIO
 
 from game.engine.engine import Engine
 from game.errors import ChoiceError
-from game.engine.lines import clean, debrief_text, event_lines, hud_line
+from game.engine.lines import debrief_text, event_lines, hud_line
 from game.engine.debrief import build_debrief
 from game.engine.emphasis import plain
 from game.engine.notices import Notice, notices
+from game.safetext import clean
 
 MAX_CONTINUES = 10_000
 

@@ -14,14 +14,13 @@ from typing import TextIO
 from game.engine.engine import Engine
 from game.engine.saves import AUTOSAVE, SaveStore, default_folder
 from game.errors import SaveError
+from game.safetext import clean
 from game.story.cache import load_story_cached
 from game.story.model import Story
 
 
 def list_stories(folders: list[Path], out: TextIO) -> int:
     """Print the stories found, with their errors for broken ones."""
-    from game.engine.lines import clean  # a story's title must not send escape codes
-
     from game.story.catalog import catalog
 
     entries = catalog(folders)
@@ -29,7 +28,7 @@ def list_stories(folders: list[Path], out: TextIO) -> int:
         story = entry.story
         if story is None:
             first = entry.errors.errors[0] if entry.errors else "?"
-            out.write(f"{entry.path}: does not load ({first})\n")
+            out.write(clean(f"{entry.path}: does not load ({first})") + "\n")
             continue
         minutes = f", {story.minutes:g} min" if story.minutes else ""
         notes = f" [content: {', '.join(story.content_notes)}]" if story.content_notes else ""
@@ -44,7 +43,6 @@ def list_stories(folders: list[Path], out: TextIO) -> int:
 
 def _warn_shared_ids(entries: list, out: TextIO) -> None:
     """A warning line for each id that several of the listed stories have."""
-    from game.engine.lines import clean
     from game.story.catalog import shared_id_warning, shared_ids
 
     for story_id, paths in shared_ids(entries).items():
@@ -132,7 +130,6 @@ def title(folders: list[Path], seed: int, plain: bool,
             run_title = None
         if run_title is not None:
             return run_title(folders=folders, seed=seed)
-    from game.engine.lines import clean  # a story's title must not send escape codes
     from game.story.catalog import catalog
 
     inp, out = inp or sys.stdin, out or sys.stdout

@@ -13,10 +13,11 @@ from game.engine import events as ev
 from game.engine.debrief import build_debrief, record_lines
 from game.engine.emphasis import plain
 from game.engine.engine import Engine
-from game.engine.lines import choice_number, clean, debrief_text, event_lines, hud_line
+from game.engine.lines import choice_number, debrief_text, event_lines, hud_line
 from game.engine.saves import SaveStore
 from game.engine.view import View
 from game.errors import ChoiceError, SaveError, StandingError, StoryRuntimeError
+from game.safetext import clean
 
 HELP = """Commands:
   1, 2, 3 ...  take that choice

@@ -340,8 +340,9 @@ def test_plain_player_without_a_store_still_plays():
 def test_a_broken_pipe_is_not_a_traceback(tmp_path):
     """``standing play STORY | head``: the reader goes away mid-output."""
     story = tmp_path / "long.yaml"
-    story.write_text("title: Long\nscenes:\n  a:\n    text: |\n"
-                     + "      All work and no play.\n" * 20000
+    # 97,500 characters: more than a pipe holds, under the story format's size caps.
+    block = "      - |\n" + "        All work and no play.\n" * 1300
+    story.write_text("title: Long\nscenes:\n  a:\n    text:\n" + block * 3
                      + "    ending: {title: E, kind: good}\n", encoding="utf-8")
     env = dict(os.environ, STANDING_DATA_DIR=str(tmp_path))
     command = f"'{sys.executable}' -m game play '{story}' --plain < /dev/null | head -c 10"

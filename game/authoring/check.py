@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
-from game.errors import StoryErrors
+from game.errors import Location, StoryError, StoryErrors
+from game.safetext import clean
 from game.story.catalog import find_stories
 from game.story.loader import load_story
 
@@ -25,7 +26,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         level = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.file}:{self.line}:{self.column}: {level}{self.message}"
+        return clean(f"{self.file}:{self.line}:{self.column}: {level}{self.message}")
 
 
 def check_path(path: Path) -> tuple[int, list[Diagnostic]]:
@@ -33,20 +34,31 @@ def check_path(path: Path) -> tuple[int, list[Diagnostic]]:
     stories = find_stories(path)
     found: list[Diagnostic] = []
     for story_path in stories:
+        cleaned: list[StoryError] = []
         try:
-            story = load_story(story_path)
+            story = load_story(story_path, warnings=cleaned)
         except StoryErrors as exc:
+            found.extend(_cleaned(cleaned))
             for error in exc.errors:
                 loc = error.location
                 found.append(Diagnostic(loc.file if loc else str(story_path), loc.line if loc else 1,
                                         loc.column if loc else 1, "error", "story-error",
                                         error.message))
             continue
+        found.extend(_cleaned(cleaned))
         from game.authoring.types import check_types
 
         found.extend(check_types(story))
         found.extend(lint(story))
     return len(stories), found
+
+
+def _cleaned(warnings: list[StoryError]) -> list[Diagnostic]:
+    """The loader's notes of values that held control characters, as warnings."""
+    return [Diagnostic(w.location.file, w.location.line, w.location.column, "warning",
+                       "control-characters", w.message)
+            for w in sorted(warnings, key=lambda w: w.location or Location("", 0, 0))
+            if w.location is not None]
 
 
 def lint(story) -> list[Diagnostic]:

@@ -26,6 +26,7 @@ from game.classroom.live import ClassWatch, LiveNumbers, live_numbers
 from game.classroom.pacing import Pacing, read_pacing, write_pacing
 from game.classroom.records import RecordError, class_folder
 from game.classroom.summary import Count
+from game.safetext import clean
 from game.story.model import Story
 from game.ui.widgets.keyline import KeyLine
 
@@ -52,7 +53,7 @@ def counts_text(rows: tuple[Count, ...], hidden, empty: str) -> Content:
     for row in rows:
         if parts:
             parts.append("\n")
-        parts.extend([Content(row.label), "  ", bar(row.count, row.n, hidden(row.count))])
+        parts.extend([Content(clean(row.label)), "  ", bar(row.count, row.n, hidden(row.count))])
     return Content.assemble(*parts)
 
 
@@ -66,10 +67,10 @@ def decisions_text(numbers: LiveNumbers) -> Content:
         if parts:
             parts.append("\n\n")
         where = f"{d.chapter} · " if d.chapter else ""
-        parts.append((f"{where}{d.prompt or d.scene}", "bold"))
+        parts.append((clean(f"{where}{d.prompt or d.scene}"), "bold"))
         parts.append((f"  n = {d.n}", "$text-muted"))
         for option in d.options:
-            parts.extend(["\n  ", Content(option.label), "  ",
+            parts.extend(["\n  ", Content(clean(option.label)), "  ",
                           bar(option.count, d.n, report.hidden(option.count))])
     return Content.assemble(*parts)
 
@@ -86,7 +87,7 @@ def chapter_prompt(number: int, title: str, players: int, pacing: Pacing,
         mark = ("" if pacing.limit is None else "        ", "")
     here = "<3" if hidden else str(players)
     return Content.assemble(mark, (f"{number}. " if number else "", "$text-muted"),
-                            Content(title), (f"   {here} here", "$text-muted"))
+                            Content(clean(title)), (f"   {here} here", "$text-muted"))
 
 
 def pacing_text(pacing: Pacing, chapters: list[str]) -> Content:
@@ -97,7 +98,7 @@ def pacing_text(pacing: Pacing, chapters: list[str]) -> Content:
         hold = "Held before the first chapter: nobody starts until you open it (n)."
     else:
         after = chapters[pacing.limit - 1] if pacing.limit <= len(chapters) else pacing.limit
-        hold = (f"Held after “{after}”: students who finish it wait for the class. "
+        hold = (f"Held after “{clean(str(after))}”: students who finish it wait for the class. "
                 "n opens one more chapter, r releases everyone.")
     reveal = ("Reveal ON: students' debriefs show how the class chose." if pacing.reveal
               else "Reveal off: press v to show students how the class chose.")
@@ -153,8 +154,8 @@ class DashboardApp(App[int]):
 
     def on_mount(self) -> None:
         self.query_one("#head", Static).update(Content.assemble(
-            ("Class ", "bold"), (self.folder.name, "bold"), ("  ·  ", "$text-muted"),
-            Content(self.story.title), ("  ·  reading the class…", "$text-muted")))
+            ("Class ", "bold"), (clean(self.folder.name), "bold"), ("  ·  ", "$text-muted"),
+            Content(clean(self.story.title)), ("  ·  reading the class…", "$text-muted")))
         self.query_one(OptionList).focus()
         self.look()
         self.set_interval(self.poll_seconds, self.look)
@@ -174,8 +175,8 @@ class DashboardApp(App[int]):
         self.numbers, self.pacing = numbers, pacing
         report = numbers.report
         self.query_one("#head", Static).update(Content.assemble(
-            ("Class ", "bold"), (self.folder.name, "bold"), ("  ·  ", "$text-muted"),
-            Content(self.story.title), ("  ·  ", "$text-muted"),
+            ("Class ", "bold"), (clean(self.folder.name), "bold"), ("  ·  ", "$text-muted"),
+            Content(clean(self.story.title)), ("  ·  ", "$text-muted"),
             f"{report.sessions} players: {numbers.playing} playing, "
             f"{numbers.finished} at an ending"))
         chapters = self.query_one(OptionList)

@@ -35,7 +35,7 @@ def join_class(code: str, base: Path | None, engine: Engine, inp: TextIO, out: T
     code = folder.name
     if folder.is_dir():
         for line in expire(folder).lines(quiet=True, names=False):
-            out.write(line + "\n")
+            out.write(line + "\n")  # a count and the folder the player named: no record text
     story = engine.story
     name = remembered(code, story.id)
     if name is not None and session_file(folder, name).exists():

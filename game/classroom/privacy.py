@@ -33,6 +33,7 @@ from game.classroom.records import (
     mark_class_folder,
 )
 from game.engine.saves import write_atomic
+from game.safetext import clean
 
 SETTINGS = CLASS_FILE
 """The class folder's settings file (its retention period); it also marks the folder
@@ -345,7 +346,7 @@ def run_wipe(code: str, base: Path | None, yes: bool, inp: TextIO, out: TextIO) 
             return 1
     deleted, problems = wipe(folder, code)
     for problem in problems:
-        out.write(f"could not delete {problem}\n")
+        out.write(clean(f"could not delete {problem}") + "\n")
     out.write(f"Deleted {deleted} session record{'s' * (deleted != 1)} of class {code}.\n")
     return 1 if problems else 0
 
@@ -369,7 +370,7 @@ def run_retention(code: str, base: Path | None, days: int | None, out: TextIO) -
     else:
         expired = expire(folder)
         for line in expired.lines():
-            out.write(line + "\n")
+            out.write(clean(line) + "\n")  # file names come from the folder
         if not expired.class_folder:
             return 1
         if expired.problems:

@@ -26,6 +26,7 @@ from game.classroom.formatting import (
 )
 from game.classroom.report_html import to_html
 from game.classroom.summary import ClassReport
+from game.safetext import clean
 
 __all__ = ["FORMATS", "run_report", "to_csv", "to_html", "to_markdown", "write_report"]
 
@@ -285,5 +286,5 @@ def run_report(folder: Path, out: Path, story_folders: list[Path], story_path: P
             folder = by_code
     for line in write_report(folder, out, story_folders, story_path, show_small=show_small,
                              per_player=per_player):
-        say.write(line + "\n")
+        say.write(clean(line) + "\n")  # lines quote paths, records and the story
     return 0

@@ -33,6 +33,7 @@ from game.classroom.pacing import read_pacing, write_pacing
 from game.classroom.privacy import STUDENTS, expire
 from game.classroom.records import RecordError, class_folder, mark_class_folder
 from game.classroom.seat import Attempts, old_resume_file
+from game.safetext import clean
 from game.story.loader import load_story
 
 DEFAULT_PORT = 8000
@@ -124,11 +125,12 @@ class RecordsWatch:
         """Check now; print a warning (or the all-clear) when the state changes."""
         problem = records_problem(self.folder)
         if problem and problem != self.problem:
-            self.out.write(f"Warning: cannot write class records to {self.folder} ({problem}). "
-                           "Students play on and their records catch up when the folder can "
-                           "be written again: free some space, or plug the drive back in.\n")
+            self.out.write(clean(
+                f"Warning: cannot write class records to {self.folder} ({problem}). "
+                "Students play on and their records catch up when the folder can "
+                "be written again: free some space, or plug the drive back in.") + "\n")
         elif self.problem and not problem:
-            self.out.write(f"Class records can be written to {self.folder} again.\n")
+            self.out.write(clean(f"Class records can be written to {self.folder} again.") + "\n")
         self.out.flush()
         self.problem = problem
         return problem
@@ -194,8 +196,9 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
     dashboard = f"python -m game class dashboard {code}"
     if records is not None:
         dashboard += f" --records {shlex.quote(str(records))}"
-    out.write(f"Standing is serving “{story.title}” to class {code}.\n\n")
-    out.write(f"  Give the class this address:  {address}\n\n")
+    # The banner quotes the story and paths: cleaned (game.safetext), like every terminal line.
+    out.write(clean(f"Standing is serving “{story.title}” to class {code}.") + "\n\n")
+    out.write(clean(f"  Give the class this address:  {address}") + "\n\n")
     qr = qr_text(address)
     if qr:
         out.write(qr + "\n")
@@ -203,9 +206,9 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
         out.write("This computer is on no network, so only its own browser can connect. "
                   "Join the school's network (Wi-Fi or cable) and start again, or give "
                   "--host.\n")
-    out.write(f"Records:    {folder}\n")
-    for line in expired.lines(quiet=True):
-        out.write(f"            {line}\n")
+    out.write(clean(f"Records:    {folder}") + "\n")
+    for line in expired.lines(quiet=True):  # file names come from the folder
+        out.write(clean(f"            {line}") + "\n")
     out.write(f"Seats:      {seats} {'student' if seats == 1 else 'students'} at once "
               "(--seats N to change)\n")
     old = old_seats(folder)
@@ -213,7 +216,7 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
         out.write(f"{old} student(s) of this class have a resume code from an older Standing, "
                   "which is no longer accepted (it was too short to be safe): they join under "
                   "a new codename; their earlier record stays in the report.\n")
-    out.write(f"Dashboard:  {dashboard}   (in another terminal)\n")
+    out.write(clean(f"Dashboard:  {dashboard}   (in another terminal)") + "\n")
     out.write("Students need only a browser on this network; nothing goes to the internet.\n"
               "Press Ctrl+C to stop. Games are saved: students come back with their codename "
               "and resume code.\n")

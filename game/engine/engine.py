@@ -17,7 +17,7 @@ from game.engine.state import State, clamp, next_random, tidy, weighted_mean
 from game.engine.view import EndingView, Option, PollView, View
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
-from game.story.expressions import Expr
+from game.story.expressions import MAX_RENDERED, Expr
 
 LOCKED = "Not available yet."
 """Why a choice is locked when its author did not say (``locked:``)."""
@@ -189,7 +189,11 @@ class Engine:
         """The current moment: text, choices, HUD facts (cached until the next step)."""
         view = self._view
         if view is None:
-            view = self._view = self._build_view(self._now or self._moment())
+            try:
+                view = self._view = self._build_view(self._now or self._moment())
+            except StoryRuntimeError as exc:  # a text over the size cap (MAX_RENDERED)
+                exc.scene = exc.scene or self.state.scene
+                raise
         return view
 
     def options(self, explain: bool = True) -> tuple[Option, ...]:
@@ -291,11 +295,18 @@ class Engine:
         blocks = scene.text
         if len(blocks) == 1 and blocks[0].condition is None:  # the usual scene
             return (blocks[0].text.render(st),)
-        return tuple([
-            block.text.render(st)
-            for block in blocks
-            if block.condition is None or block.condition.test(st)
-        ])
+        out = []
+        size = 0
+        for block in blocks:
+            if block.condition is None or block.condition.test(st):
+                out.append(block.text.render(st))
+                size += len(out[-1])
+                if size > MAX_RENDERED:  # the whole screen, not only each paragraph
+                    raise StoryRuntimeError(
+                        f"this scene's text is longer than {MAX_RENDERED:,} characters "
+                        "once its {...} are filled in; split it into scenes",
+                        block.text.location)
+        return tuple(out)
 
     def _build_view(self, moment: tuple) -> View:
         """The view of the current moment, finishing what the step left (see ``plan``)."""

@@ -2,13 +2,11 @@
 
 What the player notices of each step, the HUD as one line, and the debrief
 as text, in words that follow the story's ``show`` and ``explain`` settings.
-Everything printed passes through :func:`clean`, so a story cannot send
-escape codes to the terminal.
+Everything printed passes through :func:`game.safetext.clean`, so a story
+cannot send escape codes to the terminal.
 """
 
 from __future__ import annotations
-
-import re
 
 from game.engine import events as ev
 from game.engine import format as fmt
@@ -17,18 +15,7 @@ from game.engine.emphasis import plain
 from game.engine.engine import Engine
 from game.engine.notices import notices, standing
 from game.engine.view import View
-
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"            # CSI sequences: colours, cursor moves, clears
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC sequences: window titles, links
-    r"|\x1b[@-_]?"                         # any other escape
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"      # other control characters (tab, newline stay)
-)
-
-
-def clean(text: str) -> str:
-    """Text without escape codes or control characters (a story's YAML can hold them)."""
-    return _CONTROL.sub("", text)
+from game.safetext import clean  # noqa: F401 - its old home; import it from game.safetext
 
 
 def choice_number(command: str) -> int | None:

@@ -53,8 +53,9 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 4  # 2: poll ids; source, note and mistake on list and record effects
-# 3: decimals; 4: expect: on the story and on scenes
+CACHE_FORMAT = 5  # 2: poll ids; source, note and mistake on list and record effects
+# 3: decimals; 4: expect: on the story and on scenes;
+# 5: text cleaned of control characters at load (older entries may hold them)
 
 
 def _engine_version() -> str:

@@ -42,6 +42,9 @@ MAX_TEXT = 10_000
 """Longest string literal or string result, in characters."""
 MAX_DEPTH = 50
 """Deepest nesting of expression nodes or brackets."""
+MAX_RENDERED = 100_000
+"""Longest text once its ``{...}`` are filled in, in characters: one paragraph,
+choice or title the player is shown (the loader refuses longer plain text)."""
 
 ID_FUNCTIONS = ("listed", "visited", "visits", "rating", "can", "recorded")
 COUNTING_FUNCTIONS = frozenset({"visits", "rating", "recorded"})
@@ -1537,21 +1540,28 @@ class Text:
         out = []
         bare = self._bare
         formats = getattr(ctx, "var_formats", None) if bare is not None else None
+        size = 0
         for index, part in enumerate(self.parts):
             if type(part) is str:
-                out.append(part)
-                continue
-            # part.evaluate(ctx) inlined, and str() for whole numbers (scores, days:
-            # most of what text shows; it is what format_value gives them): the two
-            # calls saved were ~40% of rendering a paragraph with two numbers.
-            try:
-                value = part._fn(ctx)  # type: ignore[union-attr]
-            except _CAUGHT as exc:
-                raise part._failure(exc) from None  # type: ignore[union-attr]
-            if formats and bare[index] in formats:  # type: ignore[index]
-                out.append(format_var(value, formats[bare[index]]))  # type: ignore[index]
-                continue
-            out.append(str(value) if type(value) is int else format_value(value))
+                piece = part
+            else:
+                # part.evaluate(ctx) inlined, and str() for whole numbers (scores, days:
+                # most of what text shows; it is what format_value gives them): the two
+                # calls saved were ~40% of rendering a paragraph with two numbers.
+                try:
+                    value = part._fn(ctx)  # type: ignore[union-attr]
+                except _CAUGHT as exc:
+                    raise part._failure(exc) from None  # type: ignore[union-attr]
+                if formats and bare[index] in formats:  # type: ignore[index]
+                    piece = format_var(value, formats[bare[index]])  # type: ignore[index]
+                else:
+                    piece = str(value) if type(value) is int else format_value(value)
+            size += len(piece)
+            if size > MAX_RENDERED:  # stop now: never build the whole of a runaway text
+                raise StoryRuntimeError(
+                    f"this text is longer than {MAX_RENDERED:,} characters once its "
+                    "{...} are filled in; shorten it or what it shows", self.location)
+            out.append(piece)
         return "".join(out)
 
     def to_json(self) -> object:

@@ -18,8 +18,10 @@ from typing import Callable
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from game.errors import StoryError, StoryErrors
+from game.safetext import clean, is_clean
 from game.story import model as m
 from game.story.expressions import (
+    MAX_RENDERED,
     Memo,
     Expr,
     Scope,
@@ -79,6 +81,20 @@ MODELS = ("points", "peer")
 SHOWS = ("number", "stars", "tier", "hidden")
 WEIGHTS = ("equal", "rater")
 ENDING_KINDS = ("good", "bad", "mixed")
+MAX_INCLUDES = 100
+"""Most files a story may name under ``include:``."""
+MAX_SCENE_TEXT = MAX_RENDERED
+"""Most characters of text one scene may hold (play checks it again, filled in)."""
+MAX_CHOICES = 100
+"""Most choices one scene may offer (each is a line on every player's screen)."""
+MAX_STORY_BYTES = 50 * 1024 * 1024
+"""Most bytes a story's files may hold together (each file: ``yamlread.MAX_BYTES``)."""
+CLEANED = ("control characters removed (escape codes, C1 controls, bidirectional "
+           "overrides): text may hold newlines and tabs only")
+"""The warning for a value that held them (see ``game.safetext``)."""
+_ESCAPE = re.compile(r"\\[^ \t\n\"\\/]")
+"""A double-quoted scalar's escape that could make a control character (``\\e``,
+``\\x1b``, ``\\u202e``...); in other scalars a backslash is only a backslash."""
 
 
 def story_file(path: Path) -> Path:
@@ -86,15 +102,25 @@ def story_file(path: Path) -> Path:
     return path / "story.yaml" if path.is_dir() else path
 
 
-def load_story(path: str | os.PathLike[str]) -> m.Story:
+def load_story(path: str | os.PathLike[str],
+               warnings: list[StoryError] | None = None) -> m.Story:
     """Load and validate a story; raise StoryErrors listing every problem found.
+
+    Every text value is cleaned as it is read (``game.safetext.clean``): a
+    value that held escape codes or other control characters loses them, and
+    ``warnings`` (when given) gets one entry at its place, for ``check``.
 
     The garbage collector is paused during the load: composing a large file
     makes millions of objects that are all still alive, and the collector's
     repeated scans of them cost more than the parse itself.
     """
-    with collector_paused():
-        return _Loader(Path(path)).load()
+    loader = _Loader(Path(path))
+    try:
+        with collector_paused():
+            return loader.load()
+    finally:
+        if warnings is not None:
+            warnings.extend(loader.warnings)
 
 
 def slug(text: str) -> str:
@@ -127,6 +153,10 @@ class _Loader:
         self.file = story_file(path)
         self.root_dir = self.file.resolve().parent
         self.errors: list[StoryError] = []
+        self.warnings: list[StoryError] = []
+        """Values that held control characters (removed), one at each place."""
+        self.size = 0
+        """Bytes read so far, over every file."""
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
         self.memo = Memo()
@@ -167,6 +197,8 @@ class _Loader:
             self.errors.append(exc)
             self._fail()
         self.hash.update(data)
+        self.size += len(data)
+        self._clean(source, root)
         file = _File(source, root, {}, Reader(source, self.errors))
         self.files.append(file)
         return file
@@ -174,6 +206,10 @@ class _Loader:
     def _includes(self, main: _File, node: Node) -> None:
         r = main.reader
         items = [node] if isinstance(node, ScalarNode) else r.sequence(node, "include")
+        if items and len(items) > MAX_INCLUDES:
+            r.error(f"{len(items)} files are included; a story may include at most "
+                    f"{MAX_INCLUDES}", node)
+            return
         for item in items or []:
             name = r.text(item, "an include")
             if name is None:
@@ -196,12 +232,42 @@ class _Loader:
                 self.errors.append(exc)
                 continue
             self.hash.update(data)
+            self.size += len(data)
+            if self.size > MAX_STORY_BYTES:
+                r.error(f"include '{name}': the story's files hold more than "
+                        f"{MAX_STORY_BYTES // (1024 * 1024)} MB together", item)
+                return
+            self._clean(source, root)
             inc = _File(source, root, {}, Reader(source, self.errors))
             keys = inc.reader.mapping(root, f"included file {name}", INCLUDED_KEYS)
             if keys is None:
                 continue
             inc.keys = keys
             self.files.append(inc)
+
+    def _clean(self, source: Source, root: Node) -> None:
+        """Remove control characters from every value and key of a file, before
+        anything reads them (so errors quoting them are clean too), noting where."""
+        text = source.text.replace("\r", "") if "\r" in source.text else source.text
+        if is_clean(text) and not _ESCAPE.search(text):
+            return  # nothing in the file, and no escape in quotes, can make one
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:  # an alias: its value is cleaned (and noted) once
+                continue
+            seen.add(id(node))
+            if isinstance(node, ScalarNode):
+                if not is_clean(node.value):
+                    node.value = clean(node.value)
+                    self.warnings.append(StoryError(CLEANED, source.at(node)))
+            elif isinstance(node, MappingNode):
+                for key, value in node.value:
+                    stack.append(value)
+                    stack.append(key)
+            else:
+                stack.extend(reversed(node.value))
 
     def _stray_scene(self, key: Node, value: Node) -> str | None:
         """A top-level key that looks like a scene: it lost its indentation."""
@@ -638,6 +704,9 @@ class _Loader:
             r.error(f"scene '{sid}' needs exactly one of choices, goto or ending (it has {what})",
                     node)
         blocks = self._blocks(r, keys["text"][1]) if "text" in keys else ()
+        if sum(len(b.text.source) for b in blocks) > MAX_SCENE_TEXT:
+            r.error(f"scene '{sid}' has more than {MAX_SCENE_TEXT:,} characters of text; "
+                    "split it into scenes", keys["text"][1])
         effects = self._effects(r, keys["do"][1], rating, names) if "do" in keys else ()
         chapter = r.text(keys["chapter"][1], "chapter") if "chapter" in keys else None
         goto = None
@@ -659,6 +728,10 @@ class _Loader:
             items = r.sequence(keys["choices"][1], "choices")
             if items is not None and not items:
                 r.error(f"scene '{sid}' has an empty choices list", keys["choices"][1])
+            if items is not None and len(items) > MAX_CHOICES:
+                r.error(f"scene '{sid}' has {len(items)} choices; a scene may offer at most "
+                        f"{MAX_CHOICES}", keys["choices"][1])
+                items = None
             ids: dict[str, Node] = {}
             for item in items or []:
                 choice = self._choice(r, item, rating, names)

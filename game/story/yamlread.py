@@ -3,7 +3,9 @@
 The file is composed into PyYAML nodes (libyaml's C parser when present), then
 inspected before anything else looks at it: unknown tags (``!!python/...``),
 a mapping or list reached twice through aliases (the "billion laughs" bomb),
-and nesting deeper than any story needs are refused. Values are converted on
+plain values repeated through aliases beyond ``MAX_ALIASED`` characters in
+all, a value longer than ``MAX_SCALAR`` and nesting deeper than any story
+needs are refused. Values are converted on
 demand by :class:`Reader`, which collects errors instead of stopping at the
 first one.
 """
@@ -30,6 +32,12 @@ except ImportError:  # pragma: no cover - depends on the platform's build
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ERRORS = 50
+MAX_SCALAR = 100_000
+"""Longest value (text, expression, name), in characters."""
+MAX_ALIASED = 1_000_000
+"""Most characters that aliases (``*name``) may repeat, over a whole file."""
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&", re.M)
+"""Where an anchor (``&name``) could start (and a few places in prose too)."""
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = TAG + "str", TAG + "int", TAG + "float", TAG + "bool", TAG + "null"
@@ -229,12 +237,33 @@ def _tab_indent(source: Source, up_to: int) -> Location | None:
 def inspect(source: Source, root: Node) -> None:
     """Refuse tags, aliased containers and deep nesting before anything walks the tree."""
     seen: set[int] = set()
+    # Only a file with an anchor can repeat a value, and only one longer than the
+    # cap can hold a value over it (escapes and folding only shorten): most files
+    # skip both checks.
+    scalars: set[int] | None = set() if _ANCHOR.search(source.text) else None
+    long = len(source.text) > MAX_SCALAR
+    aliased = 0  # characters repeated through aliases of plain values
     stack: list[tuple[Node, int]] = [(root, 1)]
     while stack:
         node, depth = stack.pop()
         if isinstance(node, ScalarNode):
             if node.tag not in SCALAR_TAGS:
                 raise StoryError(_tag_message(node.tag), source.at(node))
+            if long and len(node.value) > MAX_SCALAR:
+                raise StoryError(
+                    f"this value is {len(node.value):,} characters long; a value may "
+                    f"be at most {MAX_SCALAR:,} (split the text into scenes or "
+                    "paragraphs)", source.at(node))
+            if scalars is not None:
+                if id(node) in scalars:  # reached again: through an alias
+                    aliased += len(node.value)
+                    if aliased > MAX_ALIASED:
+                        raise StoryError(
+                            f"aliases (*) repeat more than {MAX_ALIASED:,} characters in "
+                            "all; this anchored value is one of them: write it out where "
+                            "it is needed, or shorten it", source.at(node))
+                else:
+                    scalars.add(id(node))
             continue
         if node.tag not in CONTAINER_TAGS:
             raise StoryError(_tag_message(node.tag), source.at(node))

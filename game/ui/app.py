@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from game.engine.engine import Engine
 from game.engine.saves import AUTOSAVE, SaveStore, default_folder
+from game.safetext import clean
 from game.story.model import Story
 from game.ui.autosave import Saver
 from game.ui.screens.play import PlayScreen
@@ -136,6 +138,12 @@ class StandingApp(App[int]):
         if motion_reduced(self.settings):
             self.animation_level = "none"
         freeze_loaded()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A toast, its text cleaned (it may quote a story, a save or a file name)."""
+        super().notify(clean(message), title=clean(title), severity=severity,
+                       timeout=timeout, markup=markup)
 
     def on_mount(self) -> None:
         if self.watcher is not None:
