@@ -25,12 +25,13 @@ FORMAT = "standing-record"
 SCHEMA = 1
 """The record schema version this Standing writes (and the newest it reads)."""
 
-MAX_LINE = 64 * 1024
-"""Bytes in one record line; a longer line is skipped (the writer's longest is a few KB)."""
+MAX_LINE = 256 * 1024
+"""Bytes in one record line; a longer line is skipped (the writer's are a few hundred bytes)."""
 MAX_FILE = 20 * 1024 * 1024
 """Bytes in one record file; a bigger file is not read at all."""
-MAX_TEXT = 2000
-"""Characters in one text field (a choice's text, a label, a title, a note, an id)."""
+MAX_TEXT = 10_000
+"""Characters in one text field (a choice's text, a label, a title, a note, an id): the
+expression language's cap on a text value."""
 MAX_ITEMS = 1000
 """Entries in a list field (a choice's tags, the lists at an ending)."""
 MAX_NUMBER = 2.0**53
@@ -74,6 +75,8 @@ class Header:
     story_source: str | None = None
     """Where the story came from: "bundled", "other", or None (older records, or a
     value this Standing does not know)."""
+    step: int | None = None
+    """For ``resumed``: the steps taken when the block begins."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +231,8 @@ def parse(raw: bytes | str) -> Line:
         return Header(kind, _req_text(data, "codename"), _text(data, "class", optional=True),
                       _req_text(data, "story"), _text(data, "story_title", optional=True),
                       _version(data), _text(data, "content_hash", optional=True), schema,
-                      source if source in STORY_SOURCES else None)
+                      source if source in STORY_SOURCES else None,
+                      _int(data, "step") if kind == "resumed" and "step" in data else None)
     if kind == "chapter":
         return ChapterLine(_int(data, "step"), _req_text(data, "scene"),
                            _req_text(data, "chapter"))
@@ -262,6 +266,50 @@ def parse(raw: bytes | str) -> Line:
             _text(data, "tier", optional=True), _text(data, "tier_label", optional=True),
             _texts(data, "lists"))
     raise BadLine("not a known type of line")
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def encode(line: Line) -> dict:
+    """A line as the JSON object the writer appends (``seq`` is the writer's to add).
+
+    The inverse of ``parse``: ``parse(json.dumps({"seq": n, **encode(x)})) == x``
+    for every valid line (the round trip is tested).
+    """
+    kind = type(line)
+    if kind is Header:
+        data = {"type": line.kind, "format": FORMAT, "schema": line.schema,
+                "codename": line.codename, "class": line.class_code, "story": line.story,
+                "story_title": line.story_title, "story_version": line.story_version,
+                "content_hash": line.content_hash}
+        if line.story_source is not None:
+            data["story_source"] = line.story_source
+        if line.step is not None:
+            data["step"] = line.step
+        return data
+    if kind is ChapterLine:
+        return {"type": "chapter", "step": line.step, "scene": line.scene,
+                "chapter": line.chapter}
+    if kind is ChoiceRecord:
+        return {"type": "choice", "step": line.step, "scene": line.scene,
+                "choice": line.choice, "text": line.text, "tags": list(line.tags)}
+    if kind is LedgerEntry:
+        return {"type": "ledger", "step": line.step, "day": line.day, "scene": line.scene,
+                "kind": line.kind, "subject": line.subject, "label": line.label,
+                "asked": line.asked, "applied": line.applied, "score": line.score,
+                "source": line.source, "source_label": line.source_label,
+                "explained": line.explained, "note": line.note, "mistake": line.mistake}
+    if kind is PollRecord:
+        return {"type": "poll", "step": line.step, "poll": line.poll, "scene": line.scene,
+                "option": line.option, "text": line.text}
+    if kind is Undo:
+        return {"type": "undo", "to": line.to}
+    if kind is EndingRecord:
+        return {"type": "ended", "step": line.step, "scene": line.scene, "title": line.title,
+                "kind": line.kind, "score": line.score, "tier": line.tier,
+                "tier_label": line.tier_label, "lists": list(line.lists)}
+    raise TypeError(f"not a record line: {kind.__name__}")
 
 
 # -- reading a file with bounds -----------------------------------------------------------

@@ -6,8 +6,9 @@ keeping, each written and fsynced at once, so a closed laptop loses at most
 the line in flight. A folder that fills up or stops being writable never
 stops play: the writer warns once, keeps trying, and when a line can be
 written again it writes the whole game so far as a fresh block, so the
-report is right again. The shape of every line is documented, and versioned,
-in docs/classroom-records.md.
+report is right again. Every line is one of ``lines.py``'s frozen dataclasses,
+encoded by the same module that parses it back; its shape is documented, and
+versioned, in docs/classroom-records.md.
 """
 
 from __future__ import annotations
@@ -18,7 +19,17 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from game.classroom.codenames import normalise_class_code
-from game.classroom.lines import FORMAT, SCHEMA
+from game.classroom.lines import (
+    SCHEMA,
+    ChapterLine,
+    ChoiceRecord,
+    EndingRecord,
+    Header,
+    Line,
+    PollRecord,
+    Undo,
+    encode,
+)
 from game.engine import events as ev
 from game.engine.engine import CONTINUE, Engine
 from game.errors import StandingError
@@ -241,76 +252,67 @@ class RecordWriter:
 
     # -- lines ------------------------------------------------------------------------
 
-    def _header(self, kind: str) -> dict:
+    def _header(self, kind: str) -> Header:
         engine = self._engine
         assert engine is not None
         story = engine.story
-        header = {
-            "type": kind, "format": FORMAT, "schema": SCHEMA, "codename": self.codename,
-            "class": self.class_code, "story": story.id, "story_title": story.title,
-            "story_version": story.version, "content_hash": story.content_hash,
-            "story_source": source_kind(story),  # bundled or other: never a path
-        }
-        if kind == "resumed":
-            header["step"] = engine.step
-        return header
+        version = story.version
+        return Header(kind, self.codename, self.class_code, story.id, story.title,
+                      None if version is None else str(version), story.content_hash, SCHEMA,
+                      source_kind(story),  # bundled or other: never a path
+                      engine.step if kind == "resumed" else None)
 
-    def _lines(self, events: Iterable[ev.Event]) -> Iterable[dict]:
+    def _lines(self, events: Iterable[ev.Event]) -> Iterable[Line]:
         engine = self._engine
         assert engine is not None
         entries: set[int] = set()
         for event in events:
             kind = type(event)
             if kind is ev.ChoiceTaken:
-                yield {"type": "choice", "step": event.step, "scene": event.scene,
-                       "choice": event.choice, "text": event.text, "tags": list(event.tags)}
+                yield ChoiceRecord(event.step, event.scene, event.choice, event.text,
+                                   tuple(event.tags))
             elif kind in (ev.ScoreChanged, ev.ListChanged, ev.RatedByPerson, ev.PersonRated):
                 if id(event.entry) not in entries:  # a peer rating comes with two events
                     entries.add(id(event.entry))
-                    yield ledger_line(event.entry)
+                    yield event.entry
             elif kind is ev.PollAnswered:
-                yield {"type": "poll", "step": event.step, "poll": event.poll,
-                       "scene": event.scene, "option": event.option, "text": event.text}
+                yield PollRecord(event.step, event.poll, event.scene, event.option, event.text)
             elif kind is ev.SceneEntered and event.chapter:
-                yield {"type": "chapter", "step": engine.step, "scene": event.scene,
-                       "chapter": event.chapter}
+                yield ChapterLine(engine.step, event.scene, event.chapter)
             elif kind is ev.Rewound:
-                yield {"type": "undo", "to": event.step}
+                yield Undo(event.step)
             elif kind is ev.Ended:
                 yield self._ending(event.scene, event.title, event.kind)
 
-    def _ending(self, scene: str, title: str, kind: str) -> dict:
+    def _ending(self, scene: str, title: str, kind: str) -> EndingRecord:
         engine = self._engine
         assert engine is not None
         view = engine.view()
-        return {"type": "ended", "step": engine.step, "scene": scene, "title": title,
-                "kind": kind, "score": view.score, "tier": view.tier,
-                "tier_label": view.tier_label, "lists": list(view.lists)}
+        return EndingRecord(engine.step, scene, title, kind, view.score, view.tier,
+                            view.tier_label, tuple(view.lists))
 
     def _snapshot(self, kind: str) -> bool:
         """Write a header and the whole game so far (its final path, nothing undone)."""
         engine = self._engine
         assert engine is not None
         story, path = engine.story, engine.path
-        lines = [self._header(kind)]
+        lines: list[Line] = [self._header(kind)]
         scenes = [scene for scene, _ in path] + [engine.state.scene]
         for step, scene_id in enumerate(scenes):
             chapter = story.scenes[scene_id].chapter if scene_id in story.scenes else None
             if chapter:
-                lines.append({"type": "chapter", "step": step, "scene": scene_id,
-                              "chapter": chapter})
+                lines.append(ChapterLine(step, scene_id, chapter))
         for step, (scene_id, choice_id) in enumerate(path, start=1):
             if choice_id == CONTINUE:
                 continue
             choice = story.scenes[scene_id].choice(choice_id)
-            lines.append({"type": "choice", "step": step, "scene": scene_id,
-                          "choice": choice_id, "text": choice.text.source if choice else None,
-                          "tags": list(choice.tags) if choice else []})
-        lines.extend(ledger_line(entry) for entry in engine.ledger)
+            lines.append(ChoiceRecord(step, scene_id, choice_id,
+                                      choice.text.source if choice else None,
+                                      tuple(choice.tags) if choice else ()))
+        lines.extend(engine.ledger)
         for step, poll, scene_id, option in engine.answers:
             options = story.scenes[scene_id].poll.options
-            lines.append({"type": "poll", "step": step, "poll": poll, "scene": scene_id,
-                          "option": option, "text": options[option]})
+            lines.append(PollRecord(step, poll, scene_id, option, options[option]))
         if engine.ended:
             view = engine.view()
             lines.append(self._ending(view.scene, view.ending.title, view.ending.kind))
@@ -318,11 +320,11 @@ class RecordWriter:
 
     # -- writing --------------------------------------------------------------------------
 
-    def _write(self, record: dict) -> bool:
+    def _write(self, line: Line) -> bool:
         """Append one line, written and fsynced; False (and a warning) if it could not be."""
         seq = self._seq
         self._seq += 1
-        data = json.dumps({"seq": seq, **record}, ensure_ascii=False,
+        data = json.dumps({"seq": seq, **encode(line)}, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8") + b"\n"
         try:
             if self._fd is None:
@@ -377,13 +379,7 @@ class RecordWriter:
 
 def ledger_line(entry: ev.LedgerEntry) -> dict:
     """A ledger entry as a record line."""
-    return {
-        "type": "ledger", "step": entry.step, "day": entry.day, "scene": entry.scene,
-        "kind": entry.kind, "subject": entry.subject, "label": entry.label,
-        "asked": entry.asked, "applied": entry.applied, "score": entry.score,
-        "source": entry.source, "source_label": entry.source_label,
-        "explained": entry.explained, "note": entry.note, "mistake": entry.mistake,
-    }
+    return encode(entry)
 
 
 def _next_seq(path: Path) -> tuple[int, bool]:

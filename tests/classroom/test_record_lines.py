@@ -280,3 +280,38 @@ def test_without_the_story_a_poll_lists_only_the_options_picked(played: Path,
     keys = [o.key for o in fair.asks[0].options]
     assert keys == [o.key for o in fair.asks[-1].options]  # the same rows at each asking
     assert "999" in keys and len(keys) <= 4  # not a thousand empty rows
+
+
+# -- one line format: what the writer encodes, the reader parses back ------------------------
+
+texts = st.text(max_size=40)
+opt_texts = st.none() | texts
+steps = st.integers(0, lines.MAX_STEP)
+numbers = (st.integers(-2**53, 2**53)
+           | st.floats(-lines.MAX_NUMBER, lines.MAX_NUMBER, allow_nan=False))
+any_line = st.one_of(
+    st.builds(lines.Header, st.sampled_from(["joined", "resumed"]), texts, opt_texts, texts,
+              opt_texts, opt_texts, opt_texts, st.just(lines.SCHEMA),
+              st.sampled_from([None, "bundled", "other"]), st.none()),
+    st.builds(lines.Header, st.just("resumed"), texts, opt_texts, texts, opt_texts, opt_texts,
+              opt_texts, st.just(lines.SCHEMA), st.none(), steps),
+    st.builds(lines.ChapterLine, steps, texts, texts),
+    st.builds(lines.ChoiceRecord, steps, texts, texts, opt_texts, st.lists(texts).map(tuple)),
+    st.builds(lines.PollRecord, steps, texts, texts, st.integers(0, lines.MAX_OPTIONS - 1),
+              opt_texts),
+    st.builds(lines.Undo, steps),
+    st.builds(lines.EndingRecord, steps, texts.filter(bool), texts.filter(bool), texts,
+              st.none() | numbers, opt_texts, opt_texts, st.lists(texts).map(tuple)),
+    st.builds(lines.LedgerEntry, step=steps, day=steps, scene=texts,
+              kind=st.sampled_from(sorted(lines.LEDGER_KINDS)), subject=texts, label=texts,
+              asked=numbers, applied=numbers, score=numbers, source=opt_texts,
+              source_label=opt_texts, explained=st.booleans(), note=opt_texts,
+              mistake=st.booleans()),
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(any_line, st.integers(0, 2**40))
+def test_every_line_round_trips(line, seq: int) -> None:
+    raw = json.dumps({"seq": seq, **lines.encode(line)}, ensure_ascii=False)
+    assert parse(raw.encode("utf-8")) == line
