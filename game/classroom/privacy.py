@@ -45,6 +45,9 @@ CONTROL = "pacing.json"
 MEMORY = "class-codenames.json"
 """Beside the class folders on a player's computer: the codename used per class and story."""
 DAY = 86400
+STUDENTS_FILES = (".attempts.json", ".attempts.lock", ".*.tmp")
+"""What Standing writes in ``students/`` itself: ``class serve``'s count of failed resume
+codes per codename (``seat.ATTEMPTS_FILE``), its lock, an atomic write's leftover."""
 STUDENT_FILES = ("*.json", "playing.lock", ".*.tmp")
 """What Standing writes in a served player's folder: saves, the resume code, the seat
 lock, and an atomic write's leftover. Nothing else there is ever deleted."""
@@ -188,14 +191,19 @@ def _student_folders(folder: Path) -> list[Path]:
         return []
 
 
-def _student_files(student: Path) -> list[Path]:
-    """The files Standing writes in a served player's folder (regular files only)."""
+def _standing_files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+    """The regular files (never links) in ``folder`` whose names match ``patterns``."""
     found: dict[Path, None] = {}
-    for pattern in STUDENT_FILES:
-        for path in student.glob(pattern):
+    for pattern in patterns:
+        for path in folder.glob(pattern):
             if not path.is_symlink() and path.is_file():
                 found[path] = None
     return sorted(found)
+
+
+def _student_files(student: Path) -> list[Path]:
+    """The files Standing writes in a served player's folder."""
+    return _standing_files(student, STUDENT_FILES)
 
 
 def _remove_student(student: Path, problems: list[str]) -> bool:
@@ -256,6 +264,13 @@ def wipe(folder: Path, code: str) -> tuple[int, list[str]]:
         _remove_student(student, problems)
     students = folder / STUDENTS
     if students.is_dir() and not students.is_symlink():
+        for path in _standing_files(students, STUDENTS_FILES):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                problems.append(f"{path}: {exc.strerror or exc}")
         try:
             students.rmdir()
         except OSError:

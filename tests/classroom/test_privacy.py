@@ -272,3 +272,18 @@ def test_a_foreign_class_json_is_never_replaced(tmp_path: Path) -> None:
     play_session(where, "amber-otter")  # records are still written; the file is kept
     assert (where / "class.json").read_text() == '{"my": "own"}'
     assert not privacy.expire(where).class_folder
+
+
+def test_wipe_deletes_what_class_serve_keeps_beside_the_students(folder: Path) -> None:
+    from game.classroom import seat
+
+    assert seat.ATTEMPTS_FILE in privacy.STUDENTS_FILES
+    play_session(folder, "amber-otter")
+    seat.Attempts(folder).clear()
+    student = folder / privacy.STUDENTS / "amber-otter"
+    student.mkdir(parents=True)
+    seat.write_resume_code(student, seat.new_resume_code())
+    (folder / privacy.STUDENTS / seat.ATTEMPTS_FILE).write_text("{}")
+    (folder / privacy.STUDENTS / ".attempts.lock").write_text("")
+    assert privacy.wipe(folder, "7b") == (1, [])
+    assert not folder.exists()
