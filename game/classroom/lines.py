@@ -7,7 +7,8 @@ docs/classroom-records.md: the right types, finite numbers within
 ``MAX_NUMBER``, steps and options in range, text where text is expected and
 no longer than ``MAX_TEXT``. A line that fails is a ``BadLine``: readers skip
 it and count it. What passes becomes a frozen dataclass, so nothing past this
-module ever sees a raw dict.
+module ever sees a raw dict; the writer builds the same dataclasses and
+``encode`` turns them into JSON, so one module holds the line format both ways.
 """
 
 from __future__ import annotations
