@@ -108,10 +108,13 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
                       help="the folder given to play --records")
     wipe.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     retention = class_sub.add_parser(
-        "retention", help="show or set how many days a class's records are kept")
+        "retention", help="set and apply how many days a class's records are kept "
+                          "(deletes older records, saying which)")
     retention.add_argument("code", metavar="CODE")
     retention.add_argument("days", type=int, nargs="?", default=None, metavar="DAYS",
                            help="days after a session's last line (0: keep until wiped)")
+    retention.add_argument("--days", dest="days_option", type=int, default=None, metavar="N",
+                           help="the same as DAYS")
     retention.add_argument("--records", type=Path, metavar="DIR", default=None,
                            help="the folder given to play --records")
     serve = class_sub.add_parser(
@@ -297,7 +300,12 @@ def dispatch(args: argparse.Namespace) -> int:
 
         if args.class_command == "wipe":
             return run_wipe(args.code, args.records, args.yes, sys.stdin, sys.stdout)
-        return run_retention(args.code, args.records, args.days, sys.stdout)
+        if args.days is not None and args.days_option is not None:
+            from game.classroom.records import RecordError
+
+            raise RecordError("class retention: give the days once, as DAYS or as --days N")
+        days = args.days if args.days is not None else args.days_option
+        return run_retention(args.code, args.records, days, sys.stdout)
     if args.command == "class" and args.class_command == "serve":
         from game.classroom.serve import run_serve
 

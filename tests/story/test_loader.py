@@ -320,3 +320,12 @@ def test_bundled_stories_are_listed_in_the_unit_order() -> None:
     ids = [entry.story.id for entry in catalog([bundled_folder()])]
     assert ids[:5] == ["tutorial", "green_channel", "half_a_star", "good_citizen", "the_operator"]
     assert ids[-1] == "demo"
+
+
+def test_a_file_just_over_the_cap_never_reads_as_equal_to_it(tmp_path: Path) -> None:
+    import game.story.yamlread as yamlread
+
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(yamlread.MAX_BYTES + 1)
+    one_error(path, "the file is 20.1 MB; files may be at most 20 MB", 1)
