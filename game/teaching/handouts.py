@@ -17,7 +17,7 @@ from game.story.model import Story
 from game.teaching.data import (
     STAGES, StoryData, UnitData, check_links, load_story_data, load_unit_data,
 )
-from game.teaching.html import Element, h, page
+from game.teaching.html import Document, Element, h, write_text
 from game.teaching.words import PathLength, path_length
 
 WPM = (200, 150)
@@ -32,10 +32,11 @@ STAGE_TITLES = {
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """A file the pack wrote, and what it is."""
+    """A file the pack wrote, what it is, and the document (to print it as PDF too)."""
 
     path: Path
     what: str
+    document: Document
 
 
 def _lines(count: int) -> list[Element]:
@@ -145,13 +146,13 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
-def story_handouts(story: Story, data: StoryData, unit: UnitData) -> str:
+def story_handouts(story: Story, data: StoryData, unit: UnitData) -> Document:
     """The whole per-story pack, one handout per printed page or more."""
     check_links(data, unit)
     sheets = [glossary_sheet(story, data), *card_sort_sheets(story, data),
               worksheet_sheet(story, data, unit), exit_ticket_sheet(story, data),
               ledger_sheet(story)]
-    return page(f"{story.title}: handouts", sheets)
+    return Document(f"{story.title}: handouts", tuple(sheets))
 
 
 # --- the unit -------------------------------------------------------------------------
@@ -255,14 +256,14 @@ def letter_sheet(unit: UnitData) -> Element:
 
 
 def unit_handouts(unit: UnitData, lessons: list[tuple[Story, StoryData, PathLength]],
-                  warmup: tuple[Story, PathLength] | None) -> str:
+                  warmup: tuple[Story, PathLength] | None) -> Document:
     """The unit's pack: lesson plan, curriculum links, summative task and rubric, letter."""
     for _, data, _ in lessons:
         check_links(data, unit)
     sheets = [lesson_plan_sheet(unit, [(s, n) for s, _, n in lessons], warmup),
               curriculum_sheet(unit, [(s, d) for s, d, _ in lessons]),
               summative_sheet(unit), letter_sheet(unit)]
-    return page(f"{unit.title}: handouts", sheets)
+    return Document(f"{unit.title}: handouts", tuple(sheets))
 
 
 def write_story_handouts(story: Story, out: Path, data_folder: Path | None = None) -> Written:
@@ -270,8 +271,9 @@ def write_story_handouts(story: Story, out: Path, data_folder: Path | None = Non
     data = load_story_data(story.id, data_folder)
     unit = load_unit_data(data_folder)
     target = out / f"{story.id}-handouts.html"
-    _write(target, story_handouts(story, data, unit))
-    return Written(target, f"handouts for {story.title}")
+    document = story_handouts(story, data, unit)
+    write_text(target, document.html())
+    return Written(target, f"handouts for {story.title}", document)
 
 
 def write_unit_handouts(load: Callable[[str], Story], out: Path,
@@ -284,14 +286,7 @@ def write_unit_handouts(load: Callable[[str], Story], out: Path,
         lessons.append((story, load_story_data(story_id, data_folder), path_length(story, runs)))
     warm = load(unit.warmup)
     target = out / "unit-handouts.html"
-    _write(target, unit_handouts(unit, lessons, (warm, path_length(warm, runs))))
-    return Written(target, "the unit's lesson plan, curriculum links, summative task, letter")
-
-
-def _write(path: Path, text: str) -> None:
-    """Write a file whole (a temporary beside it, then renamed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(path.name + ".tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(path)
-
+    document = unit_handouts(unit, lessons, (warm, path_length(warm, runs)))
+    write_text(target, document.html())
+    return Written(target, "the unit's lesson plan, curriculum links, summative task and "
+                           "letter home", document)

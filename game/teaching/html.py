@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import Iterable, Union
 
 Child = Union["Element", str, int, float, None, Iterable]
@@ -79,8 +80,7 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'none'; img-sr
 """No script, no network: only the inline stylesheet is allowed."""
 
 BASE_CSS = """
-@page { size: A4; margin: 15mm; }
-@page letter { size: letter; margin: 0.6in; }
+@page { margin: 15mm; }
 html { font-family: Georgia, 'Times New Roman', serif; font-size: 11pt; line-height: 1.35;
        color: #000; background: #fff; }
 body { margin: 0 auto; max-width: 180mm; }
@@ -108,16 +108,37 @@ tr, li, .card, .choice, .keep { break-inside: avoid; page-break-inside: avoid; }
 """
 
 
-def page(title: str, body: Iterable[Child], css: str = "", letter: bool = False) -> str:
-    """A whole printable document: a CSP that forbids scripts and requests, print CSS."""
-    sheet_css = BASE_CSS + css + ("\nbody { page: letter; }\n" if letter else "")
+PAPER = {"a4": "A4", "letter": "letter"}
+"""Paper sizes a PDF is printed on (the HTML itself prints on the browser's paper)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A printable document: its title, sheets and extra stylesheet."""
+
+    title: str
+    body: tuple[Element, ...]
+    css: str = ""
+
+    def html(self, paper: str | None = None) -> str:
+        """The whole page; ``paper`` ("a4" or "letter") fixes the page size for PDFs."""
+        return page(self.title, self.body, self.css, paper)
+
+
+def page(title: str, body: Iterable[Child], css: str = "", paper: str | None = None) -> str:
+    """A whole printable document: a CSP that forbids scripts and requests, print CSS.
+
+    Without ``paper`` the page size is the browser's (A4 or US Letter): the layout fits
+    both (180 mm wide, sheets shorter than Letter's printable height).
+    """
+    size = f"\n@page {{ size: {PAPER[paper]}; }}\n" if paper else ""
     doc = h("html",
             h("head",
               h("meta", charset="utf-8"),
               h("meta", http_equiv="Content-Security-Policy", content=CSP),
               h("meta", name="viewport", content="width=device-width, initial-scale=1"),
               h("title", title),
-              h("style", _Raw(sheet_css))),
+              h("style", _Raw(BASE_CSS + css + size))),
             h("body", *body),
             lang="en")
     out: list[str] = ["<!DOCTYPE html>\n"]
@@ -137,3 +158,11 @@ def _render_child(child: Union[Element, str], out: list[str]) -> None:
         out.append(child)
     else:
         out.append(escape(child, quote=False))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file whole (a temporary beside it, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(path)
