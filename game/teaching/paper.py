@@ -97,7 +97,11 @@ class Paper:
 
     def condition(self, expr: Expr) -> str:
         """A condition as a question about the sheet, e.g. "your Civic Score is below 960"."""
-        return self._node(expr.to_json(), expr)
+        tree = expr.to_json()
+        if tree[0] in ("and", "or"):  # no brackets round the whole condition
+            word = " and " if tree[0] == "and" else " or "
+            return word.join(self._node(part, expr) for part in tree[1])
+        return self._node(tree, expr)
 
     def value(self, expr: Expr) -> str:
         """A value the reader works out, e.g. "2" or "your money plus 500"."""
