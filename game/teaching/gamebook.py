@@ -206,13 +206,14 @@ def _score_sheet(paper: Paper, once_boxes: dict[tuple[str, str], str]) -> Elemen
                                            else "none"),
                       h("td", str(p.ratings)), h("td", ""))
                 for p in story.people.values()]
-        parts.append(h("h3", "People table"))
-        parts.append(h("p", "A person's rating is the average of their starting rating "
-                            "(counted as many times as the ratings column says) and the stars "
-                            "you give them.", class_="small"))
-        parts.append(h("table", h("thead", h("tr", h("th", "Person"), h("th", "Rating"),
-                                            h("th", "From ratings"), h("th", "Stars you gave"))),
-                       h("tbody", rows), class_="small"))
+        parts.append(h("div", h("h3", "People table"),
+                       h("p", "A person's rating is the average of their starting rating "
+                              "(counted as many times as the ratings column says) and the "
+                              "stars you give them.", class_="small"),
+                       h("table", h("thead", h("tr", h("th", "Person"), h("th", "Rating"),
+                                                   h("th", "From ratings"),
+                                                   h("th", "Stars you gave"))),
+                         h("tbody", rows), class_="small"), class_="keep"))
     marks = [f"T{paper.numbers[s]}" for s in sorted(paper.tallied, key=paper.numbers.get)]
     boxes = sorted(once_boxes.values(), key=lambda b: int(b[1:]))
     if marks or boxes:
@@ -259,7 +260,13 @@ def _front(paper: Paper, count: int) -> Element:
              class_="sheet", data_handout="front")
 
 
-def _back(paper: Paper) -> Element:
+BACK_ROWS = 16
+"""Codes per upside-down page: a rotated block must fit on one page (rotating a block
+that breaks across pages scrambles it)."""
+
+
+def _back(paper: Paper) -> list[Element]:
+    """The hidden reasons and the debrief questions, upside-down, one page each."""
     story = paper.story
     rating = story.rating
     rows = []
@@ -274,18 +281,27 @@ def _back(paper: Paper) -> Element:
         else:
             rows.append(h("tr", h("td", code), h("td", rating.lists[ident].label), h("td", "list"),
                           h("td", "")))
-    return h("section",
-             h("div",
-               h("h1", "For the debrief: what the system did not tell you"),
-               h("p", "Teacher: hold this page back until everyone has reached an ending. "
-                      "It prints upside down so that it cannot be read by accident."),
-               h("table", h("thead", h("tr", h("th", "Code"), h("th", "Reason"),
-                                       h("th", "Change"), h("th", "Source"))),
-                 h("tbody", rows)) if rows else h("p", "This story hides no reasons."),
-               h("h2", "Debrief questions"),
-               h("ol", [h("li", q) for q in story.debrief]) if story.debrief else None,
-               class_="upside"),
-             class_="sheet", data_handout="debrief")
+    head = h("thead", h("tr", h("th", "Code"), h("th", "Reason"), h("th", "Change"),
+                        h("th", "Source")))
+    pages = []
+    chunks = [rows[i:i + BACK_ROWS] for i in range(0, len(rows), BACK_ROWS)] or [[]]
+    for index, chunk in enumerate(chunks):
+        title = "For the debrief: what the system did not tell you"
+        if len(chunks) > 1:
+            title += f" ({index + 1} of {len(chunks)})"
+        pages.append(h("section", h("div",
+            h("h1", title),
+            h("p", "Teacher: hold this page back until everyone has reached an ending. It "
+                   "prints upside down so that it cannot be read by accident.", class_="small"),
+            h("table", head, h("tbody", chunk)) if chunk else
+            h("p", "This story hides no reasons."),
+            class_="upside"), class_="sheet", data_handout="debrief"))
+    if story.debrief:
+        pages.append(h("section", h("div", h("h1", "Debrief questions"),
+                                    h("ol", [h("li", q) for q in story.debrief]),
+                                    class_="upside"),
+                       class_="sheet", data_handout="debrief-questions"))
+    return pages
 
 
 def build_gamebook(story: m.Story, seed: int = 0) -> Gamebook:
@@ -300,7 +316,7 @@ def build_gamebook(story: m.Story, seed: int = 0) -> Gamebook:
     if paper.tallied:
         sections = [_section(paper, scene, numbers, once_boxes) for scene in by_number]
     body = [_front(paper, len(sections)), _score_sheet(paper, once_boxes),
-            h("div", sections, class_="sheet sections"), _back(paper)]
+            h("div", sections, class_="sheet sections"), *_back(paper)]
     document = Document(f"{story.title}: a paper gamebook", tuple(body), CSS)
     return Gamebook(document, numbers, tuple(gap.message for gap in paper.gaps.values()))
 

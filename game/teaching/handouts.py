@@ -170,8 +170,9 @@ def lesson_plan_sheet(unit: UnitData, stories: list[tuple[Story, PathLength]],
     notes = []
     for number, (story, length) in enumerate(stories, 1):
         fast, slow = (length.minutes(wpm) for wpm in WPM)
-        fits = "one lesson" if slow <= play_time else (
-            "one lesson at 200 wpm; two lessons for slower readers" if fast <= play_time
+        # Whole minutes, as the table shows them: 30.4 minutes fits a 30-minute slot.
+        fits = "one lesson" if round(slow) <= play_time else (
+            "one lesson at 200 wpm; two lessons for slower readers" if round(fast) <= play_time
             else "two lessons")
         rows.append(h("tr", h("td", str(number)), h("td", story.title),
                       h("td", f"{length.median:,}", h("br"),

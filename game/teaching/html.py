@@ -87,6 +87,7 @@ body { margin: 0 auto; max-width: 180mm; }
 h1 { font-size: 18pt; margin: 0 0 4mm; }
 h2 { font-size: 14pt; margin: 5mm 0 2mm; }
 h3 { font-size: 12pt; margin: 4mm 0 1mm; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 .sheet { page-break-after: always; break-after: page; }
 .sheet:last-child { page-break-after: auto; break-after: auto; }
 .meta { font-size: 9pt; color: #333; }
@@ -103,6 +104,9 @@ tr, li, .card, .choice, .keep { break-inside: avoid; page-break-inside: avoid; }
 .small { font-size: 9pt; }
 .scissors { font-size: 9pt; color: #444; }
 .tall td { height: 9mm; }
+.ticket h3 { margin: 0 0 1mm; }
+.ticket p { margin: 1mm 0; }
+.ticket .write { height: 7mm; }
 @media screen { body { padding: 10mm; } .sheet { border-bottom: 2px dashed #999;
                 padding-bottom: 8mm; margin-bottom: 8mm; } }
 """
