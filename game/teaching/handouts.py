@@ -208,6 +208,7 @@ def lesson_plan_sheet(unit: UnitData, stories: list[tuple[Story, PathLength]],
              h("p", "The game saves after every choice: a class that reads slowly plays the "
                     "first half in one lesson and the rest, with the full debrief, in the next. "
                     "Each story's guide says where to split it.", class_="small"),
+             differentiation(unit),
              class_="sheet", data_handout="lesson-plan")
 
 
@@ -230,13 +231,17 @@ def curriculum_sheet(unit: UnitData, lessons: list[tuple[Story, StoryData]]) -> 
         parts.append(h("table", h("thead", h("tr", h("th", "Objective"),
                                               h("th", "How the unit meets it"))),
                        h("tbody", rows)))
-    parts.append(h("h2", "Differentiation"))
+    return h("section", parts, class_="sheet", data_handout="curriculum")
+
+
+def differentiation(unit: UnitData) -> Element:
+    """Glossary first for English learners, sentence starters, an extension task."""
     labels = {"english_learners": "English learners (glossary first)",
               "scaffolds": "Scaffolds (sentence starters)",
               "extension": "Extension (fast readers)"}
-    parts.append(h("dl", [[h("dt", labels[key]), h("dd", text)]
-                          for key, text in unit.differentiation]))
-    return h("section", parts, class_="sheet", data_handout="curriculum")
+    return h("div", h("h2", "Differentiation"),
+             h("dl", [[h("dt", labels[key]), h("dd", text)] for key, text in unit.differentiation]),
+             class_="keep")
 
 
 def summative_sheet(unit: UnitData) -> Element:

@@ -157,6 +157,10 @@ def test_hidden_reasons_are_codes_explained_upside_down_at_the_back():
             assert label in back
             # ... and nowhere before the back page.
             assert label not in html[:html.index('data-handout="debrief"')], label
+    # The unannounced debtors' list is a box with a code until the back page.
+    label = s.rating.lists["debtors"].label
+    assert label not in html[:html.index('data-handout="debrief"')] and label in back
+    assert "box L1" in html
 
 
 def test_the_seed_shuffles_the_sections_and_the_start_stays_first():
