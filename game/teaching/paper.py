@@ -208,6 +208,12 @@ class Paper:
             self.gap("people", "People's ratings are kept in the people table on the score "
                      "sheet: work each one out as the sheet says (the computer does it exactly).")
             return f"{self.person(arg)}'s rating (people table)"
+        if name == "recorded":
+            rating = self.story.rating
+            rule = rating.rules.get(arg) if rating else None
+            shown = (rule.label if rule.explain else self.code("rule:" + arg, "R")) if rule \
+                else arg
+            return f"the number of ledger lines for “{shown}”"
         if name == "can":
             rule = self.service_rule(arg)
             return f"{self._service(arg)} is open to you" + (f" (it is open when {rule})"
@@ -284,6 +290,11 @@ class Paper:
             move = (f"{'Add' if rule.change >= 0 else 'Subtract'} {change} "
                     f"{'to' if rule.change >= 0 else 'from'} your adjustment box, then work "
                     f"out your {self.score_name} again{bounds}.")
+        elif rating.model != "points":
+            # A model this module does not know (a formula): say so, never guess.
+            self.gap("model", f"Your {self.score_name} is worked out by a formula on the "
+                     "computer: the teacher works out your new score when a rule applies.")
+            move = f"Ask your teacher for your new {self.score_name}."
         else:
             move = (f"{'Add' if rule.change >= 0 else 'Subtract'} {change} "
                     f"{'to' if rule.change >= 0 else 'from'} your {self.score_name}{bounds}.")
