@@ -208,12 +208,6 @@ class Paper:
             self.gap("people", "People's ratings are kept in the people table on the score "
                      "sheet: work each one out as the sheet says (the computer does it exactly).")
             return f"{self.person(arg)}'s rating (people table)"
-        if name == "recorded":
-            rating = self.story.rating
-            rule = rating.rules.get(arg) if rating else None
-            shown = (rule.label if rule.explain else self.code("rule:" + arg, "R")) if rule \
-                else arg
-            return f"the number of ledger lines for “{shown}”"
         if name == "can":
             rule = self.service_rule(arg)
             return f"{self._service(arg)} is open to you" + (f" (it is open when {rule})"

@@ -179,3 +179,16 @@ def test_what_paper_cannot_do_is_said_in_the_front_matter():
     for warning in book.warnings:
         assert warning.replace("'", "&#x27;") in front or warning in front
     assert build_gamebook(story("tutorial")).warnings == ()
+
+
+def test_a_rating_model_paper_does_not_know_is_said_not_guessed():
+    import dataclasses
+
+    s = story("demo")
+    formula = dataclasses.replace(s, rating=dataclasses.replace(s.rating, model="risk"))
+    paper = Paper(formula, section_numbers(formula, 0))
+    record = next(e for sc in s.scenes.values() for c in sc.choices for e in m.walk(c.effects)
+                  if type(e) is m.Record)
+    (step,) = paper.steps((record,))
+    assert step.text.startswith("Ask your teacher for your new Resident Score.")
+    assert "model" in paper.gaps
