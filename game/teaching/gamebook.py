@@ -224,7 +224,7 @@ def _score_sheet(paper: Paper, once_boxes: dict[tuple[str, str], str]) -> Elemen
                                        h("th", "Change"), h("th", "Source"))),
                h("tbody", [h("tr", [h("td", "") for _ in range(4)]) for _ in range(10)]),
                class_="tall")
-    parts.extend([h("h3", "Ledger"), ledger])
+    parts.append(h("div", h("h3", "Ledger"), ledger, class_="keep"))
     return h("section", parts, class_="sheet", data_handout="score-sheet")
 
 

@@ -76,9 +76,16 @@ class Paper:
         """A list's box on the sheet: its label, or a code when the story keeps it secret."""
         rating = self.story.rating
         found = rating.lists[list_id] if rating else None
-        if found is None or (found.announce and rating.explain):
+        # An announced list is named (the player is told when put on it, whatever
+        # ``explain`` says); a secret one is a code until the back page.
+        if found is None or found.announce:
             return found.label if found else list_id
         return f"box {self.code('list:' + list_id, 'L')}"
+
+    def list_box(self, list_id: str) -> str:
+        """The list's box as a sentence names it: ``box L1`` or ``the box “Label”``."""
+        name = self.list_name(list_id)
+        return name if name.startswith("box ") else f"the box “{name}”"
 
     def person(self, person_id: str) -> str:
         """A person's name."""
@@ -151,7 +158,7 @@ class Paper:
 
     def _negate(self, node: Any, expr: Expr) -> str:
         if node[0] == "fn" and node[1] == "listed":
-            return f"{self.list_name(node[2])} is not ticked"
+            return f"{self.list_box(node[2])} is not ticked"
         if node[0] == "fn" and node[1] == "visited":
             return f"you have not been to section {self.numbers[node[2]]}"
         if node[0] == "fn" and node[1] == "can":
@@ -197,7 +204,7 @@ class Paper:
 
     def _function(self, name: str, arg: str, expr: Expr) -> str:
         if name == "listed":
-            return f"{self.list_name(arg)} is ticked"
+            return f"{self.list_box(arg)} is ticked"
         if name == "visited":
             self.tallied.add(arg)
             return f"you have been to section {self.numbers[arg]} (its tally box is marked)"
@@ -315,13 +322,13 @@ class Paper:
 
     def _list(self, effect: m.ListChange) -> list[Step]:
         rating = self.story.rating
-        name = self.list_name(effect.list)
+        box = self.list_box(effect.list)
         source = rating.sources.get(effect.source or "", effect.source or "")
-        hidden = name.startswith("box ")
+        hidden = box.startswith("box ")
         if effect.on:
-            text = f"Tick {name if hidden else 'the box “' + name + '”'} on your sheet."
+            text = f"Tick {box} on your sheet."
         else:
-            text = f"Rub out the tick in {name if hidden else 'the box “' + name + '”'}."
+            text = f"Rub out the tick in {box}."
         if not hidden and source:
             text += f" In your ledger write the list and the source: {source}."
         elif hidden:

@@ -123,6 +123,9 @@ def test_a_condition_becomes_a_question_about_the_score_sheet():
     assert paper.condition(rail) == "your grade is B (Adequate) or better and box L1 is not ticked"
     demo = story("demo")
     paper = Paper(demo, section_numbers(demo, 0))
+    # An announced list is named (the player is told), even where reasons are hidden.
+    assert paper.condition(demo.rating.services["lift"].requires) == \
+        "your grade is ok (Resident) or better and the box “Building nuisance list” is not ticked"
     assert paper.condition(demo.rating.services["parcel_room"].requires) == \
         "your Resident Score is at least 110"
 
