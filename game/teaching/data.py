@@ -129,8 +129,10 @@ class UnitData:
 
 
 def data_folder() -> Path:
-    """``docs/teachers/data`` of this checkout."""
-    return Path(__file__).resolve().parent.parent.parent / "docs" / "teachers" / "data"
+    """The teaching data: inside an installed wheel, or the checkout's docs/teachers/data."""
+    package = Path(__file__).resolve().parent.parent
+    inside = package / "_teaching_data"
+    return inside if inside.is_dir() else package.parent / "docs" / "teachers" / "data"
 
 
 class _Reader:
