@@ -108,10 +108,13 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
                       help="the folder given to play --records")
     wipe.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     retention = class_sub.add_parser(
-        "retention", help="show or set how many days a class's records are kept")
+        "retention", help="set and apply how many days a class's records are kept "
+                          "(deletes older records, saying which)")
     retention.add_argument("code", metavar="CODE")
     retention.add_argument("days", type=int, nargs="?", default=None, metavar="DAYS",
                            help="days after a session's last line (0: keep until wiped)")
+    retention.add_argument("--days", dest="days_option", type=int, default=None, metavar="N",
+                           help="the same as DAYS")
     retention.add_argument("--records", type=Path, metavar="DIR", default=None,
                            help="the folder given to play --records")
     serve = class_sub.add_parser(
@@ -200,6 +203,30 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
                       help="where to write the story (default: FILE.yaml or FOLDER.yaml; "
                            "- for stdout)")
     twee.add_argument("--force", action="store_true", help="replace an existing output file")
+    handouts = sub.add_parser(
+        "handouts", help="print-ready handouts for a story or the unit (HTML, and PDF "
+                         "when Chromium is installed)")
+    handouts.add_argument("target", nargs="?", metavar="STORY|unit",
+                          help="a story (path or id), or 'unit' for the four-lesson unit")
+    handouts.add_argument("--out", "-o", type=Path, default=None, metavar="DIR",
+                          help="the folder to write into")
+    handouts.add_argument("--pdf", choices=("auto", "yes", "no"), default="auto",
+                          help="also print A4 and US Letter PDFs with headless Chromium "
+                               "(auto: when it is installed)")
+    handouts.add_argument("--chromium", default=None, metavar="PROGRAM",
+                          help="the Chromium (or Chrome) to print PDFs with")
+    handouts.add_argument("--sync-guides", action="store_true",
+                          help="rewrite the teacher guides' tables from docs/teachers/data")
+    handouts.add_argument("--check", action="store_true",
+                          help="with --sync-guides: exit 1 if a guide differs from its data")
+
+    gamebook = sub.add_parser("gamebook", help="a paper gamebook of a story (numbered sections)")
+    gamebook.add_argument("story", metavar="STORY")
+    gamebook.add_argument("--out", "-o", type=Path, required=True, metavar="FILE.html")
+    gamebook.add_argument("--seed", type=int, default=0, help="shuffles the section numbers")
+    gamebook.add_argument("--pdf", choices=("auto", "yes", "no"), default="auto",
+                          help="also print A4 and US Letter PDFs with headless Chromium")
+    gamebook.add_argument("--chromium", default=None, metavar="PROGRAM")
     return parser
 
 
@@ -297,7 +324,12 @@ def dispatch(args: argparse.Namespace) -> int:
 
         if args.class_command == "wipe":
             return run_wipe(args.code, args.records, args.yes, sys.stdin, sys.stdout)
-        return run_retention(args.code, args.records, args.days, sys.stdout)
+        if args.days is not None and args.days_option is not None:
+            from game.classroom.records import RecordError
+
+            raise RecordError("class retention: give the days once, as DAYS or as --days N")
+        days = args.days if args.days is not None else args.days_option
+        return run_retention(args.code, args.records, days, sys.stdout)
     if args.command == "class" and args.class_command == "serve":
         from game.classroom.serve import run_serve
 
@@ -318,6 +350,22 @@ def dispatch(args: argparse.Namespace) -> int:
         story = resolve_story(args.story, args.stories) if args.story else None
         return run_report(args.folder, args.out, folders(args.stories), story, sys.stdout,
                           show_small=args.show_small, per_player=args.per_player)
+    if args.command == "handouts":
+        from game.teaching.commands import run_handouts, run_sync
+
+        load = story_loader(args.stories)
+        if args.sync_guides:
+            return run_sync(load, args.check, sys.stdout)
+        if args.target is None or args.out is None:
+            raise StandingError("handouts needs STORY|unit and --out DIR "
+                                "(or --sync-guides)")
+        return run_handouts(args.target, args.out, load, args.pdf, args.chromium,
+                            sys.stdout, sys.stderr)
+    if args.command == "gamebook":
+        from game.teaching.commands import run_gamebook
+
+        return run_gamebook(story_loader(args.stories)(args.story), args.out, args.seed,
+                            args.pdf, args.chromium, sys.stdout, sys.stderr)
     from game.launch import title
 
     seed = secrets.randbelow(2**31)
@@ -329,6 +377,13 @@ def folders(extra: list[Path]) -> list[Path]:
     from game.story.catalog import bundled_folder
 
     return [bundled_folder(), *extra]
+
+
+def story_loader(extra: list[Path]):
+    """A function loading a story by path or id (bundled, or in the given folders)."""
+    from game.story.loader import load_story
+
+    return lambda name: load_story(resolve_story(name, extra))
 
 
 def resolve_story(name: str, extra: list[Path]) -> Path:

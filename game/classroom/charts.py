@@ -8,10 +8,12 @@ output is deterministic so two reports of the same data are identical files.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import warnings
-from typing import Sequence
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence
 
 from game.classroom.records import RecordError
 
@@ -32,6 +34,34 @@ def require() -> str:
     return matplotlib.__version__
 
 
+RC = {
+    "svg.hashsalt": "standing", "svg.fonttype": "path",
+    # Labels are story and record text: a `$` must never start TeX-like mathtext
+    # (a stray `$\\foo$` in an ending title would stop the report).
+    "text.parse_math": False, "text.usetex": False, "axes.formatter.use_mathtext": False,
+}
+"""matplotlib settings for every chart: deterministic SVG, text as paths, no mathtext."""
+
+
+@contextmanager
+def _settings() -> Iterator[None]:
+    """Every chart is built and saved under ``RC`` (Text reads parse_math when made)."""
+    import matplotlib
+
+    with matplotlib.rc_context(RC), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a glyph missing from the bundled font
+        yield
+
+
+def _under_settings(draw: Callable[..., str]) -> Callable[..., str]:
+    """Build the whole chart under ``RC``, not only its saving."""
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs) -> str:
+        with _settings():
+            return draw(*args, **kwargs)
+    return drawn
+
+
 def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 
@@ -40,12 +70,8 @@ def _figure(width: float, height: float):
 
 
 def _svg(fig) -> str:
-    import matplotlib
-
     out = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "standing", "svg.fonttype": "path"}), \
-            warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a glyph missing from the bundled font
+    with _settings():
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None},
                     bbox_inches="tight")
     text = out.getvalue()
@@ -61,6 +87,7 @@ def _style(ax, title: str) -> None:
         ax.spines[side].set_visible(False)
 
 
+@_under_settings
 def histogram(values: Sequence[float], name: str, hide_small: bool, bins: int = 10) -> str:
     """Final scores in equal bins; bins holding 1 or 2 players are left out when hiding."""
     import numpy
@@ -81,6 +108,7 @@ def histogram(values: Sequence[float], name: str, hide_small: bool, bins: int = 
     return _svg(fig)
 
 
+@_under_settings
 def bars(labels: Sequence[str], counts: Sequence[int], title: str, hide_small: bool,
          colours: Sequence[str] | None = None, horizontal: bool = True) -> str:
     """One bar per label; counts under 3 drawn as empty when hiding."""
@@ -106,6 +134,7 @@ def bars(labels: Sequence[str], counts: Sequence[int], title: str, hide_small: b
     return _svg(fig)
 
 
+@_under_settings
 def grouped(groups: Sequence[str], options: Sequence[str], shares: Sequence[Sequence[float]],
             title: str) -> str:
     """Shares of each option, one bar per group (e.g. before and after), side by side."""

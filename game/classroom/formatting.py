@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.classroom.summary import ClassReport, Decision
+from game.classroom.summary import ClassReport, Decision, PollResult
 from game.engine import format as fmt
 
 HIDDEN = "<3"
@@ -21,10 +21,32 @@ def share_text(report: ClassReport, count: int, n: int) -> str:
 
 
 def number_text(value: float | None) -> str:
-    """A whole number plainly, others with two decimals; – for none."""
+    """A number as players read it (the engine's formatter: 4.11384 -> 4.11); – for none."""
     if value is None:
         return "–"
     return fmt.number(value)  # the players' formatter: 4.5 reads as they saw it
+
+
+def decision_title(d: Decision) -> str:
+    """What a decision is called in the report: the scene's first words (its id
+    only when the story was not found)."""
+    return d.prompt or d.scene
+
+
+def ask_titles(poll: PollResult) -> list[str]:
+    """What each asking of a poll is called: Asked; Before and After; 1st, 2nd, 3rd time."""
+    n = len(poll.asks)
+    if n == 1:
+        return ["Asked"]
+    if n == 2:
+        return ["Before", "After"]
+    return [f"{i}{_ordinal(i)} time" for i in range(1, n + 1)]
+
+
+def _ordinal(i: int) -> str:
+    if 10 <= i % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(i % 10, "th")
 
 
 def about_lines(report: ClassReport) -> list[str]:

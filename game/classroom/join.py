@@ -33,7 +33,9 @@ def join_class(code: str, base: Path | None, engine: Engine, inp: TextIO, out: T
     """
     folder = class_folder(code, base)
     code = folder.name
-    expire(folder)
+    if folder.is_dir():
+        for line in expire(folder).lines(quiet=True, names=False):
+            out.write(line + "\n")  # a count and the folder the player named: no record text
     story = engine.story
     name = remembered(code, story.id)
     if name is not None and session_file(folder, name).exists():

@@ -36,7 +36,8 @@ class ClassWatch:
         skipped = files = 0
         seen: dict[str, tuple] = {}
         try:
-            entries = sorted((e for e in os.scandir(self.folder) if e.name.endswith(SUFFIX)),
+            entries = sorted((e for e in os.scandir(self.folder)
+                              if e.name.endswith(SUFFIX) and e.is_file()),
                              key=lambda e: e.name)
         except OSError:
             entries = []

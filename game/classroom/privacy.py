@@ -3,27 +3,41 @@
 Everything a class keeps is in its folder (one record file per session and a
 small settings file), plus one entry on each player's own computer naming the
 codename it used, so a player coming back continues their own session. Records
-older than the class's retention period are deleted whenever Standing opens
-the class to play or to report; ``class wipe`` deletes everything at once.
+older than the class's retention period are deleted by ``class retention``,
+when ``class serve`` starts and when a player joins from a terminal, never by a
+report; ``class wipe`` deletes everything at once. Both delete only in a folder
+Standing marked as a class folder (its ``class.json``), only files Standing
+wrote (record files with a valid header, served players' saves), never
+following a link, and say what they deleted.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from game.classroom.records import SUFFIX, RecordError, class_folder, default_base
+from game.classroom.lines import written_by_standing
+from game.classroom.records import (
+    CLASS_FILE,
+    CLASS_FORMAT,
+    DEFAULT_RETENTION_DAYS,
+    SUFFIX,
+    RecordError,
+    class_folder,
+    default_base,
+    is_class_folder,
+    mark_class_folder,
+)
 from game.engine.saves import write_atomic
+from game.safetext import clean
 
-SETTINGS = "class.json"
-"""The class folder's settings file (its retention period)."""
-DEFAULT_RETENTION_DAYS = 30
-"""How long records are kept unless the teacher says otherwise (0: until wiped)."""
+SETTINGS = CLASS_FILE
+"""The class folder's settings file (its retention period); it also marks the folder
+as a class folder (see ``records.is_class_folder``)."""
 STUDENTS = "students"
 """In the class folder: each served player's saves and hashed resume code (``class serve``)."""
 CONTROL = "pacing.json"
@@ -31,6 +45,12 @@ CONTROL = "pacing.json"
 MEMORY = "class-codenames.json"
 """Beside the class folders on a player's computer: the codename used per class and story."""
 DAY = 86400
+STUDENTS_FILES = (".attempts.json", ".attempts.lock", ".*.tmp")
+"""What Standing writes in ``students/`` itself: ``class serve``'s count of failed resume
+codes per codename (``seat.ATTEMPTS_FILE``), its lock, an atomic write's leftover."""
+STUDENT_FILES = ("*.json", "playing.lock", ".*.tmp")
+"""What Standing writes in a served player's folder: saves, the resume code, the seat
+lock, and an atomic write's leftover. Nothing else there is ever deleted."""
 
 
 def notice(folder: Path, code: str) -> str:
@@ -71,71 +91,191 @@ def set_retention(folder: Path, days: int) -> ClassSettings:
         raise RecordError("retention is a number of days, 0 or more (0 keeps records "
                           "until the class is wiped)")
     settings = ClassSettings(retention_days=days)
+    if (folder / SETTINGS).exists() and not is_class_folder(folder):
+        raise RecordError(f"{folder / SETTINGS} is not Standing's class file: {folder} is not "
+                          "a class folder, so its retention was not set")
     try:
         write_atomic(folder / SETTINGS, json.dumps(
-            {"format": "standing-class", "retention_days": days}, indent=1) + "\n")
+            {"format": CLASS_FORMAT, "retention_days": days}, indent=1) + "\n")
     except OSError as exc:
         raise RecordError(f"cannot write {folder / SETTINGS}: {exc.strerror or exc}") from None
     return settings
 
 
 def session_files(folder: Path) -> list[Path]:
-    """The record files in a class folder."""
+    """The record files Standing wrote in a class folder (links and other files left out)."""
     try:
-        return sorted(p for p in folder.iterdir() if p.name.endswith(SUFFIX) and p.is_file())
+        candidates = sorted(p for p in folder.iterdir() if p.name.endswith(SUFFIX))
     except OSError:
         return []
+    return [p for p in candidates if written_by_standing(p)]
 
 
-def expire(folder: Path, now: float | None = None) -> list[Path]:
-    """Delete the record files whose last line is older than the retention period."""
+@dataclass(frozen=True, slots=True)
+class Expired:
+    """What applying a class's retention period deleted, and what it left."""
+
+    folder: Path
+    days: int
+    class_folder: bool
+    """False: not a Standing class folder, so nothing was even looked at."""
+    records: tuple[str, ...] = ()
+    """Record files deleted."""
+    students: tuple[str, ...] = ()
+    """Served players whose saves and resume code were deleted with their record."""
+    problems: tuple[str, ...] = ()
+    """What could not be deleted, and why."""
+
+    def lines(self, quiet: bool = False, names: bool = True) -> list[str]:
+        """What to tell the teacher (with ``quiet``, nothing when nothing was deleted;
+        without ``names``, counts only: a student joining sees no one's codename)."""
+        if not self.class_folder:
+            return [] if quiet else [f"{self.folder} is not a Standing class folder (it has no "
+                                     f"{SETTINGS} of Standing's): nothing was deleted."]
+        said = []
+        if self.records:
+            listed = f": {', '.join(self.records)}" if names else ""
+            said.append(f"Deleted {_plural(len(self.records), 'session record')} older than "
+                        f"{self.days} days from {self.folder}{listed}.")
+        if self.students:
+            listed = f": {', '.join(self.students)}" if names else ""
+            said.append(f"Deleted the saves and resume codes of "
+                        f"{_plural(len(self.students), 'served player')} whose records had "
+                        f"expired{listed}.")
+        said += [f"Could not delete {problem}." for problem in self.problems]
+        if not said and not quiet:
+            said.append("Nothing was deleted." if self.days == 0 else
+                        f"No record in {self.folder} is older than {self.days} days.")
+        return said
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def expire(folder: Path, now: float | None = None) -> Expired:
+    """Delete the record files whose last line is older than the retention period,
+    and the saves of served players whose record is gone and who are as old.
+
+    Only in a class folder (``records.is_class_folder``), only files Standing
+    wrote (``lines.written_by_standing``), never through a link; nothing here
+    ever deletes a folder that is not empty.
+    """
     days = read_settings(folder).retention_days
+    if not is_class_folder(folder):
+        return Expired(folder, days, False)
     if days == 0:
-        return []
+        return Expired(folder, days, True)
     limit = (time.time() if now is None else now) - days * DAY
-    gone = []
+    gone: list[str] = []
+    problems: list[str] = []
     for path in session_files(folder):
         try:
-            if path.stat().st_mtime < limit:
+            if path.lstat().st_mtime < limit:
                 path.unlink()
-                gone.append(path)
-        except OSError:
-            continue  # a file we cannot delete stays; wipe reports it
-    _expire_students(folder, limit)
-    return gone
+                gone.append(path.name)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            problems.append(f"{path}: {exc.strerror or exc}")
+    students = _expire_students(folder, limit, problems)
+    return Expired(folder, days, True, tuple(gone), tuple(students), tuple(problems))
 
 
-def _expire_students(folder: Path, limit: float) -> None:
-    """Delete served players' saves whose record is gone and that are older than ``limit``."""
+def _student_folders(folder: Path) -> list[Path]:
+    """The served players' folders (real folders only, never a link)."""
     try:
-        students = [p for p in (folder / STUDENTS).iterdir() if p.is_dir()]
+        return sorted(p for p in (folder / STUDENTS).iterdir()
+                      if p.is_dir() and not p.is_symlink())
     except OSError:
-        return
-    for student in students:
+        return []
+
+
+def _standing_files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+    """The regular files (never links) in ``folder`` whose names match ``patterns``."""
+    found: dict[Path, None] = {}
+    for pattern in patterns:
+        for path in folder.glob(pattern):
+            if not path.is_symlink() and path.is_file():
+                found[path] = None
+    return sorted(found)
+
+
+def _student_files(student: Path) -> list[Path]:
+    """The files Standing writes in a served player's folder."""
+    return _standing_files(student, STUDENT_FILES)
+
+
+def _remove_student(student: Path, problems: list[str]) -> bool:
+    """Delete what Standing wrote in a player's folder, then the folder if now empty."""
+    for path in _student_files(student):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            problems.append(f"{path}: {exc.strerror or exc}")
+    try:
+        student.rmdir()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False  # something Standing did not write is in it: left in place
+    return True
+
+
+def _expire_students(folder: Path, limit: float, problems: list[str]) -> list[str]:
+    """Delete served players' saves whose record is gone and that are older than ``limit``."""
+    gone = []
+    for student in _student_folders(folder):
         try:
             if (folder / f"{student.name}{SUFFIX}").exists():
                 continue
-            if max((p.stat().st_mtime for p in student.iterdir()),
-                   default=student.stat().st_mtime) < limit:
-                shutil.rmtree(student)
+            newest = max((p.lstat().st_mtime for p in student.iterdir()),
+                         default=student.lstat().st_mtime)
         except OSError:
             continue
+        if newest < limit and _remove_student(student, problems):
+            gone.append(student.name)
+    return gone
 
 
 def wipe(folder: Path, code: str) -> tuple[int, list[str]]:
     """Delete a class's records, settings, pacing, served players' saves and resume codes,
     and this computer's codename for it.
 
-    Returns (record files deleted, problems: files that could not be deleted).
+    Only what Standing wrote, and only in a class folder; anything else is left
+    in place and named in the problems. Returns (record files deleted, problems).
     """
     deleted, problems = 0, []
+    forget(code)
+    if not folder.exists():
+        return 0, []
+    if not is_class_folder(folder):
+        return 0, [f"{folder}: not a Standing class folder (it has no {SETTINGS} of "
+                   "Standing's), nothing deleted"]
     for path in session_files(folder):
         try:
             path.unlink()
             deleted += 1
         except OSError as exc:
             problems.append(f"{path}: {exc.strerror or exc}")
-    for extra in (SETTINGS, CONTROL):
+    for student in _student_folders(folder):  # served players' saves and resume codes
+        _remove_student(student, problems)
+    students = folder / STUDENTS
+    if students.is_dir() and not students.is_symlink():
+        for path in _standing_files(students, STUDENTS_FILES):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                problems.append(f"{path}: {exc.strerror or exc}")
+        try:
+            students.rmdir()
+        except OSError:
+            pass  # something Standing did not write is in it: left in place
+    for extra in (CONTROL, SETTINGS):  # the marker last: a wipe cut short can be run again
         try:
             (folder / extra).unlink()
         except FileNotFoundError:
@@ -143,16 +283,9 @@ def wipe(folder: Path, code: str) -> tuple[int, list[str]]:
         except OSError as exc:
             problems.append(f"{folder / extra}: {exc.strerror or exc}")
     try:
-        shutil.rmtree(folder / STUDENTS)  # served players' saves and resume codes
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        problems.append(f"{folder / STUDENTS}: {exc.strerror or exc}")
-    try:
         folder.rmdir()  # only if nothing else is left in it
     except OSError:
         pass
-    forget(code)
     return deleted, problems
 
 
@@ -211,6 +344,10 @@ def run_wipe(code: str, base: Path | None, yes: bool, inp: TextIO, out: TextIO) 
     """``class wipe CODE``: delete a class's records, after confirmation."""
     folder = class_folder(code, base)
     code = folder.name
+    if folder.exists() and not is_class_folder(folder):
+        out.write(f"{folder} is not a Standing class folder (it has no {SETTINGS} of "
+                  "Standing's): nothing was deleted.\n")
+        return 1
     files = session_files(folder)
     if not yes:
         if not (hasattr(inp, "isatty") and inp.isatty()):
@@ -224,22 +361,37 @@ def run_wipe(code: str, base: Path | None, yes: bool, inp: TextIO, out: TextIO) 
             return 1
     deleted, problems = wipe(folder, code)
     for problem in problems:
-        out.write(f"could not delete {problem}\n")
+        out.write(clean(f"could not delete {problem}") + "\n")
     out.write(f"Deleted {deleted} session record{'s' * (deleted != 1)} of class {code}.\n")
     return 1 if problems else 0
 
 
 def run_retention(code: str, base: Path | None, days: int | None, out: TextIO) -> int:
-    """``class retention CODE [DAYS]``: show or set how long records are kept."""
+    """``class retention CODE [DAYS]``: set (with DAYS) and apply how long records are kept.
+
+    Applying it deletes what is older (only in a class folder, only what
+    Standing wrote) and says, file by file, what was deleted.
+    """
     folder = class_folder(code, base)
+    problems = False
     if days is not None:
         set_retention(folder, days)
-        gone = expire(folder)
-        if gone:
-            out.write(f"Deleted {len(gone)} session record{'s' * (len(gone) != 1)} older than "
-                      f"{days} days.\n")
+    elif folder.is_dir() and not is_class_folder(folder) and session_files(folder):
+        # A class folder from before folders were marked: its Standing records show
+        # what it is, and the teacher named it; from now on it is marked.
+        mark_class_folder(folder)
+    if not folder.exists():
+        out.write(f"Class {folder.name} has no records yet.\n")
+    else:
+        expired = expire(folder)
+        for line in expired.lines():
+            out.write(clean(line) + "\n")  # file names come from the folder
+        if not expired.class_folder:
+            return 1
+        if expired.problems:
+            problems = True
     kept = read_settings(folder).retention_days
     what = ("until the class is wiped" if kept == 0 else
             f"for {kept} day{'s' * (kept != 1)} after a session's last line")
     out.write(f"Class {folder.name} keeps its records {what} ({folder}).\n")
-    return 0
+    return 1 if problems else 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from game.classroom.formatting import decision_title
 from game.classroom.summary import SMALL, ClassReport, DebriefItem
 from game.engine import format as fmt
 from game.story.model import Story
@@ -96,18 +97,18 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
         d = close[0]
         split = " / ".join(f"{o.label}: {'<3' if report.hidden(o.count) else o.count}"
                            for o in d.options if o.count)
-        facts["choices"].append(f"Closest split ({d.scene}): {split} (n = {d.n}).")
+        facts["choices"].append(f"Closest split ({decision_title(d)}): {split} (n = {d.n}).")
     for tag in report.tags[:3]:
         facts["choices"].append(f"Took a '{tag.label}' choice at least once: "
                                 f"{_share(report, tag.count, tag.n)} players.")
     for poll in report.polls:
         if len(poll.asks) > 1 and poll.both:
             facts["polls"].append(
-                f"Poll '{poll.id}': {_share(report, poll.changed, poll.both)} players changed "
+                f"Poll “{poll.asks[0].question}”: {_share(report, poll.changed, poll.both)} players changed "
                 "their answer between the first and the last time it was asked.")
         elif poll.asks:
             ask = poll.asks[0]
             top = max(ask.options, key=lambda o: o.count)
-            facts["polls"].append(f"Poll '{poll.id}': the most common answer was "
+            facts["polls"].append(f"Poll “{ask.question}”: the most common answer was "
                                   f"{top.label} ({_share(report, top.count, ask.n)}).")
     return facts

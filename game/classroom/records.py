@@ -6,8 +6,9 @@ keeping, each written and fsynced at once, so a closed laptop loses at most
 the line in flight. A folder that fills up or stops being writable never
 stops play: the writer warns once, keeps trying, and when a line can be
 written again it writes the whole game so far as a fresh block, so the
-report is right again. The shape of every line is documented, and versioned,
-in docs/classroom-records.md.
+report is right again. Every line is one of ``lines.py``'s frozen dataclasses,
+encoded by the same module that parses it back; its shape is documented, and
+versioned, in docs/classroom-records.md.
 """
 
 from __future__ import annotations
@@ -18,14 +19,22 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from game.classroom.codenames import normalise_class_code
+from game.classroom.lines import (
+    SCHEMA,
+    ChapterLine,
+    ChoiceRecord,
+    EndingRecord,
+    Header,
+    Line,
+    PollRecord,
+    Undo,
+    encode,
+)
 from game.engine import events as ev
 from game.engine.engine import CONTINUE, Engine
 from game.errors import StandingError
 from game.story.catalog import source_kind
 
-FORMAT = "standing-record"
-SCHEMA = 1
-"""The record schema version this Standing writes (and the newest it reads)."""
 
 SUFFIX = ".jsonl"
 
@@ -51,6 +60,59 @@ def default_base() -> Path:
 def class_folder(code: str, base: Path | None = None) -> Path:
     """The folder of a class: BASE/CODE (``--records DIR`` gives BASE)."""
     return (base if base is not None else default_base()) / normalise_class_code(code)
+
+
+CLASS_FILE = "class.json"
+"""The class folder's own file: it marks the folder as a Standing class folder
+(``"format": "standing-class"``) and holds its settings (the retention period)."""
+CLASS_FORMAT = "standing-class"
+DEFAULT_RETENTION_DAYS = 30
+"""How long records are kept unless the teacher says otherwise (0: until wiped)."""
+
+
+def is_class_folder(folder: Path) -> bool:
+    """Whether Standing made this folder a class folder (its ``class.json`` says so).
+
+    Retention and ``class wipe`` delete nothing in a folder that is not one.
+    """
+    path = folder / CLASS_FILE
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeError, RecursionError):
+        return False
+    return isinstance(data, dict) and data.get("format") == CLASS_FORMAT
+
+
+def mark_class_folder(folder: Path) -> bool:
+    """Make ``folder`` (made if missing, in a parent that exists) a class folder:
+    create its ``class.json``.
+
+    Called wherever Standing starts writing a class (a player joining, ``class
+    serve``). A ``class.json`` already there is never replaced: if it is not
+    Standing's, the folder stays unmarked and retention leaves it alone.
+    Returns whether the folder is a class folder now.
+    """
+    if is_class_folder(folder):
+        return True
+    data = json.dumps({"format": CLASS_FORMAT, "retention_days": DEFAULT_RETENTION_DAYS},
+                      indent=1) + "\n"
+    try:
+        # Never parents=True: an unmounted shared drive must not be recreated locally.
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder / CLASS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError:
+        return False
+    try:
+        os.write(fd, data.encode("utf-8"))
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    _sync_folder(folder)
+    return is_class_folder(folder)
 
 
 def session_file(folder: Path, codename: str) -> Path:
@@ -107,6 +169,7 @@ class RecordWriter:
         writer = cls(session_file(folder, codename), codename, class_code, warn)
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            mark_class_folder(folder)
             writer._open(exclusive=True)
         except FileExistsError:
             raise CodenameTaken(
@@ -189,76 +252,67 @@ class RecordWriter:
 
     # -- lines ------------------------------------------------------------------------
 
-    def _header(self, kind: str) -> dict:
+    def _header(self, kind: str) -> Header:
         engine = self._engine
         assert engine is not None
         story = engine.story
-        header = {
-            "type": kind, "format": FORMAT, "schema": SCHEMA, "codename": self.codename,
-            "class": self.class_code, "story": story.id, "story_title": story.title,
-            "story_version": story.version, "content_hash": story.content_hash,
-            "story_source": source_kind(story),  # bundled or other: never a path
-        }
-        if kind == "resumed":
-            header["step"] = engine.step
-        return header
+        version = story.version
+        return Header(kind, self.codename, self.class_code, story.id, story.title,
+                      None if version is None else str(version), story.content_hash, SCHEMA,
+                      source_kind(story),  # bundled or other: never a path
+                      engine.step if kind == "resumed" else None)
 
-    def _lines(self, events: Iterable[ev.Event]) -> Iterable[dict]:
+    def _lines(self, events: Iterable[ev.Event]) -> Iterable[Line]:
         engine = self._engine
         assert engine is not None
         entries: set[int] = set()
         for event in events:
             kind = type(event)
             if kind is ev.ChoiceTaken:
-                yield {"type": "choice", "step": event.step, "scene": event.scene,
-                       "choice": event.choice, "text": event.text, "tags": list(event.tags)}
+                yield ChoiceRecord(event.step, event.scene, event.choice, event.text,
+                                   tuple(event.tags))
             elif kind in (ev.ScoreChanged, ev.ListChanged, ev.RatedByPerson, ev.PersonRated):
                 if id(event.entry) not in entries:  # a peer rating comes with two events
                     entries.add(id(event.entry))
-                    yield ledger_line(event.entry)
+                    yield event.entry
             elif kind is ev.PollAnswered:
-                yield {"type": "poll", "step": event.step, "poll": event.poll,
-                       "scene": event.scene, "option": event.option, "text": event.text}
+                yield PollRecord(event.step, event.poll, event.scene, event.option, event.text)
             elif kind is ev.SceneEntered and event.chapter:
-                yield {"type": "chapter", "step": engine.step, "scene": event.scene,
-                       "chapter": event.chapter}
+                yield ChapterLine(engine.step, event.scene, event.chapter)
             elif kind is ev.Rewound:
-                yield {"type": "undo", "to": event.step}
+                yield Undo(event.step)
             elif kind is ev.Ended:
                 yield self._ending(event.scene, event.title, event.kind)
 
-    def _ending(self, scene: str, title: str, kind: str) -> dict:
+    def _ending(self, scene: str, title: str, kind: str) -> EndingRecord:
         engine = self._engine
         assert engine is not None
         view = engine.view()
-        return {"type": "ended", "step": engine.step, "scene": scene, "title": title,
-                "kind": kind, "score": view.score, "tier": view.tier,
-                "tier_label": view.tier_label, "lists": list(view.lists)}
+        return EndingRecord(engine.step, scene, title, kind, view.score, view.tier,
+                            view.tier_label, tuple(view.lists))
 
     def _snapshot(self, kind: str) -> bool:
         """Write a header and the whole game so far (its final path, nothing undone)."""
         engine = self._engine
         assert engine is not None
         story, path = engine.story, engine.path
-        lines = [self._header(kind)]
+        lines: list[Line] = [self._header(kind)]
         scenes = [scene for scene, _ in path] + [engine.state.scene]
         for step, scene_id in enumerate(scenes):
             chapter = story.scenes[scene_id].chapter if scene_id in story.scenes else None
             if chapter:
-                lines.append({"type": "chapter", "step": step, "scene": scene_id,
-                              "chapter": chapter})
+                lines.append(ChapterLine(step, scene_id, chapter))
         for step, (scene_id, choice_id) in enumerate(path, start=1):
             if choice_id == CONTINUE:
                 continue
             choice = story.scenes[scene_id].choice(choice_id)
-            lines.append({"type": "choice", "step": step, "scene": scene_id,
-                          "choice": choice_id, "text": choice.text.source if choice else None,
-                          "tags": list(choice.tags) if choice else []})
-        lines.extend(ledger_line(entry) for entry in engine.ledger)
+            lines.append(ChoiceRecord(step, scene_id, choice_id,
+                                      choice.text.source if choice else None,
+                                      tuple(choice.tags) if choice else ()))
+        lines.extend(engine.ledger)
         for step, poll, scene_id, option in engine.answers:
             options = story.scenes[scene_id].poll.options
-            lines.append({"type": "poll", "step": step, "poll": poll, "scene": scene_id,
-                          "option": option, "text": options[option]})
+            lines.append(PollRecord(step, poll, scene_id, option, options[option]))
         if engine.ended:
             view = engine.view()
             lines.append(self._ending(view.scene, view.ending.title, view.ending.kind))
@@ -266,17 +320,18 @@ class RecordWriter:
 
     # -- writing --------------------------------------------------------------------------
 
-    def _write(self, record: dict) -> bool:
+    def _write(self, line: Line) -> bool:
         """Append one line, written and fsynced; False (and a warning) if it could not be."""
         seq = self._seq
         self._seq += 1
-        data = json.dumps({"seq": seq, **record}, ensure_ascii=False,
+        data = json.dumps({"seq": seq, **encode(line)}, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8") + b"\n"
         try:
             if self._fd is None:
                 # Never parents=True here: an unmounted shared drive must not be
                 # recreated as empty folders on the local disk.
                 self.path.parent.mkdir(exist_ok=True)
+                mark_class_folder(self.path.parent)
                 self._open(exclusive=not self._claimed)
             if self._cut:
                 data = b"\n" + data  # end the line a failed write (or a crash) cut short
@@ -324,13 +379,7 @@ class RecordWriter:
 
 def ledger_line(entry: ev.LedgerEntry) -> dict:
     """A ledger entry as a record line."""
-    return {
-        "type": "ledger", "step": entry.step, "day": entry.day, "scene": entry.scene,
-        "kind": entry.kind, "subject": entry.subject, "label": entry.label,
-        "asked": entry.asked, "applied": entry.applied, "score": entry.score,
-        "source": entry.source, "source_label": entry.source_label,
-        "explained": entry.explained, "note": entry.note, "mistake": entry.mistake,
-    }
+    return encode(entry)
 
 
 def _next_seq(path: Path) -> tuple[int, bool]:

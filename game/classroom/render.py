@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, TextIO, Union
 
 from game.classroom import charts
 from game.classroom.formatting import (
+    HIDDEN,
     about_lines,
+    ask_titles,
     count_text,
     decision_caption,
+    decision_title,
     number_text,
     share_text,
 )
@@ -29,36 +34,50 @@ __all__ = ["FORMATS", "run_report", "to_csv", "to_html", "to_markdown", "write_r
 # -- Markdown -----------------------------------------------------------------------------
 
 
-def _md_table(head: list[str], rows: list[list[str]]) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+_MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]|~"}, "\n": " ", "\r": " "})
+# Markdown passes raw HTML through: a `<` starts markup (a tag, a comment, an
+# autolink) only before a letter, `/`, `!` or `?`, and an `&` only as an entity.
+_MD_MARKUP = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)")
 
-    lines = ["| " + " | ".join(cell(h) for h in head) + " |",
+
+def md(text: str) -> str:
+    """Text from a story or a record, made inert for Markdown.
+
+    Every ``<`` or ``&`` that could start HTML becomes an entity (so ``<3``
+    stays readable); the characters that start emphasis, code, links, tables,
+    headings and strike-through are backslash-escaped; a line break becomes a
+    space (a table cell or a list item is one line). A ``#`` or ``>`` is
+    harmless here: nothing of ours puts such text at the start of a line.
+    """
+    return _MD_MARKUP.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;",
+                          text.translate(_MD_SPECIAL))
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(md(h) for h in head) + " |",
              "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def to_markdown(report: ClassReport) -> str:
-    """The report as Markdown (tables, no charts)."""
-    out = [f"# Class report: {report.story_title}", "",
-           f"Class {report.class_name} · story `{report.story_id}` · aggregates only", ""]
-    out += [f"- {line}" for line in about_lines(report)] + [""]
+    """The report as Markdown (tables, no charts); every text from a story or record is escaped."""
+    out = [f"# Class report: {md(report.story_title)}", "",
+           f"Class {md(report.class_name)} · story {md(report.story_id)} · aggregates only", ""]
+    out += [f"- {md(line)}" for line in about_lines(report)] + [""]
     out += ["## Debrief questions and their numbers", ""]
     for i, item in enumerate(report.debrief, 1):
-        out.append(f"{i}. **{item.question}**")
-        out += [f"   - {fact}" for fact in item.facts]
+        out.append(f"{i}. **{md(item.question)}**")
+        out += [f"   - {md(fact)}" for fact in item.facts]
     if not report.debrief:
         out.append("The story has no debrief questions (or was not found).")
     out += ["", "## How the class chose", ""]
     for d in report.decisions:
         where = f"{d.chapter} · " if d.chapter else ""
-        out += [f"### {where}{d.scene}", ""]
-        if d.prompt:
-            out += [f"> {d.prompt}", ""]
+        out += [f"### {md(where + decision_title(d))}", ""]
         out += [_md_table(["Option", "Players", "Share"],
                           [[o.label, count_text(report, o.count), share_text(report, o.count, d.n)]
-                           for o in d.options]), "", decision_caption(report, d), ""]
+                           for o in d.options]), "", md(decision_caption(report, d)), ""]
     if report.tags:
         out += [_md_table(["Tag", "Players", "Share", "Times"],
                           [[t.label, count_text(report, t.count), share_text(report, t.count, t.n), t.detail]
@@ -70,7 +89,8 @@ def to_markdown(report: ClassReport) -> str:
     if s is not None and s.values:
         out += ["## Final scores and tiers", "", _md_table(
             ["Players", "Mean", "Median", "Lowest", "Highest", "Inequality (Gini)"],
-            [[str(len(s.values)), number_text(s.mean), number_text(s.median), number_text(s.low), number_text(s.high),
+            [[str(len(s.values)), number_text(s.mean), number_text(s.median),
+              number_text(s.low), number_text(s.high),
               "–" if s.gini is None else f"{s.gini:.2f}"]]), ""]
         out += [_md_table(["Tier", "Players", "Share"], [
             [t.label, count_text(report, t.count), share_text(report, t.count, t.n)] for t in s.tiers]), ""]
@@ -93,47 +113,78 @@ def to_markdown(report: ClassReport) -> str:
             for r in report.rules]), ""]
     out += ["## Polls", ""]
     for poll in report.polls:
-        out += [f"### {poll.asks[0].question}", ""]
-        head = ["Answer"] + [f"{a.scene} (n = {a.n})" for a in poll.asks]
+        out += [f"### {md(poll.asks[0].question)}", ""]
+        head = ["Answer"] + [f"{when} (n = {a.n})" for when, a in zip(ask_titles(poll), poll.asks)]
         rows = [[o.label] + [f"{count_text(report, a.options[i].count)} "
                              f"{share_text(report, a.options[i].count, a.n)}".strip()
+                             if i < len(a.options) else ""
                              for a in poll.asks]
                 for i, o in enumerate(poll.asks[0].options)]
         out += [_md_table(head, rows), ""]
         if len(poll.asks) > 1:
-            out += [f"{count_text(report, poll.changed)} of {poll.both} players who answered both times "
-                    "changed their answer.", ""]
+            out += [md(f"{count_text(report, poll.changed)} of {poll.both} players who answered "
+                       "both times changed their answer."), ""]
     if not report.polls:
         out += ["No poll answers recorded.", ""]
     if report.players is not None:
         out += ["## Per codename", "", _md_table(
             ["Codename", "Ending", "Score", "Tier", "Lists", "Choices"],
-            [[p.codename, p.ending or "not finished", number_text(p.score), p.tier or "",
-              ", ".join(p.lists), str(p.choices)] for p in report.players]), ""]
+            [[p.codename, p.ending or "not finished", number_text(p.score),
+              p.tier or "", ", ".join(p.lists), str(p.choices)] for p in report.players]), ""]
     return "\n".join(out)
 
 
 # -- CSV ----------------------------------------------------------------------------------
 
 CSV_HEAD = ("section", "where", "item", "label", "count", "n", "share")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting so as a formula (OWASP's list)."""
+
+Cell = Union[str, int, float, None]
+
+
+def csv_cell(value: Cell) -> str | int | float:
+    """One CSV cell, by its type: a number stays a number (negative ones too); text
+    that a spreadsheet would run as a formula gets a leading ``'``, so it shows as
+    the text it is."""
+    if value is None:
+        return ""
+    if type(value) is int:
+        return value
+    if type(value) is float:
+        return round(value, 4) if math.isfinite(value) else ""
+    if type(value) is not str:
+        raise TypeError(f"a CSV cell is text or a number, not {type(value).__name__}")
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def to_csv(report: ClassReport) -> str:
-    """The report as one long table: a row per number, for spreadsheets."""
+    """The report as one long table: a row per number, for spreadsheets.
+
+    Counts, n, shares and scores are numbers; every text cell is neutralised
+    (``csv_cell``), so nothing from a story or a record runs as a formula.
+    """
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    # Text quoted, numbers not: the cell's type shows in the file, and a text
+    # holding a lone CR is quoted too (QUOTE_MINIMAL quotes only the line terminator).
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     w.writerow(CSV_HEAD)
 
-    def row(section: str, where: str, item: str, label: str, count: int | str, n: int | str):
-        if isinstance(count, int) and isinstance(n, int):
-            share = "" if report.hidden(count) or not n else f"{count / n:.3f}"
-            w.writerow((section, where, item, label, count_text(report, count), n, share))
-        else:
-            w.writerow((section, where, item, label, count, n, ""))
+    def write(*cells: Cell) -> None:
+        w.writerow([csv_cell(c) for c in cells])
 
-    row("summary", "", "sessions", "sessions of this story", report.sessions, "")
+    def row(section: str, where: str, item: str, label: str, count: Cell, n: Cell) -> None:
+        if type(count) is int and type(n) is int:
+            hidden = report.hidden(count)
+            share = None if hidden or not n else round(count / n, 3)
+            write(section, where, item, label, HIDDEN if hidden else count, n, share)
+        else:
+            write(section, where, item, label, count, n, None)
+
+    row("summary", "", "sessions", "sessions of this story", report.sessions, None)
     row("summary", "", "finished", "reached an ending", report.finished, report.sessions)
-    row("summary", "", "skipped_lines", "damaged record lines skipped", report.skipped_lines, "")
+    row("summary", "", "skipped_lines", "damaged record lines skipped", report.skipped_lines,
+        None)
     for d in report.decisions:
         for o in d.options:
             row("decision", d.scene, o.key, o.label, o.count, d.n)
@@ -145,7 +196,7 @@ def to_csv(report: ClassReport) -> str:
     if s is not None:
         for key, value in (("mean", s.mean), ("median", s.median), ("lowest", s.low),
                            ("highest", s.high), ("gini", s.gini)):
-            row("score", "", key, s.name, "" if value is None else number_text(value), len(s.values))
+            write("score", "", key, s.name, value, len(s.values), None)  # a value, not a count
         for t in s.tiers:
             row("tier", "", t.key, t.label, t.count, t.n)
     for c in report.listed:
@@ -165,10 +216,10 @@ def to_csv(report: ClassReport) -> str:
             row("poll_changed", poll.id, "changed", "changed their answer", poll.changed,
                 poll.both)
     for p in report.players or ():
-        for item, value in (("ending", p.ending or "not finished"), ("score", number_text(p.score)),
+        for item, value in (("ending", p.ending or "not finished"), ("score", p.score),
                             ("tier", p.tier or ""), ("lists", ", ".join(p.lists)),
-                            ("choices", str(p.choices))):
-            w.writerow(("player", p.codename, item, value, "", "", ""))
+                            ("choices", p.choices)):
+            write("player", p.codename, item, value, None, None, None)
     return buf.getvalue()
 
 
@@ -182,10 +233,9 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
                  show_small: bool = False, per_player: bool = False) -> list[str]:
     """Read a class folder and write its report; return the lines to tell the teacher.
 
-    The format follows ``out``'s suffix (.html, .md or .csv). Records past the
-    class's retention period are deleted first.
+    The format follows ``out``'s suffix (.html, .md or .csv). Reading never
+    deletes anything: retention is ``class retention``'s (and ``class serve``'s).
     """
-    from game.classroom.privacy import expire
     from game.classroom.records import RecordError
     from game.classroom.report import build_report, find_story, pick_story, usual_source
     from game.classroom.sessions import read_class
@@ -201,10 +251,6 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
     if render is to_html:
         charts.require()
     said = []
-    gone = expire(folder)
-    if gone:
-        said.append(f"Deleted {len(gone)} session file{'s' * (len(gone) != 1)} older than the "
-                    "class's retention period.")
     records = read_class(folder)
     story = load_story(story_path) if story_path is not None else None
     wanted = story.id if story is not None else story_id

@@ -102,7 +102,7 @@ def build_report(records: ClassRecords, story: Story | None, story_id: str,
         notes.append(f"The story '{story_id}' was not found, so choices are shown by id and "
                      "its debrief questions are missing: give it with --story PATH.")
     finished = [s for s in sessions if s.finished]
-    listings, listed = sections.listings(sessions)
+    listings, listed = sections.listings(sessions, story)
     rules, sources = sections.rules(sessions, story)
     title = story.title if story else (sessions[0].story if sessions else story_id)
     report = ClassReport(

@@ -2,22 +2,37 @@
 
 It needs nothing but a browser: styles inline, charts as inline SVG, no
 script, no font or image fetched from anywhere, and a print stylesheet.
+
+Every word from a story or a record is data: it is escaped wherever it goes
+(``html.escape``), and table cells are typed (text, or a ``Bar`` drawn from a
+number), so no text can ever become markup. A Content-Security-Policy meta tag
+forbids script and every fetch besides.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
-from typing import Callable, Iterable
+from typing import AbstractSet, Callable, Iterable, Sequence, Union
 
 from game.classroom import charts
 from game.classroom.formatting import (
     about_lines,
+    ask_titles,
     count_text,
     decision_caption,
+    decision_title,
     number_text,
     share_text,
 )
 from game.classroom.summary import ClassReport, Count
+
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+       "base-uri 'none'; form-action 'none'")
+"""The page's Content-Security-Policy: no script, nothing fetched, no form sent anywhere.
+
+A second wall behind escaping: even text that slipped through as markup could
+not run or load anything. Inline SVG charts and inline styles still show."""
 
 CSS = """
 :root { --ink: #1b1b1b; --muted: #5b5b5b; --rule: #d6d6d6; --bar: #0072B2; }
@@ -34,8 +49,9 @@ th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid var(-
          vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.bar { width: 30%; }
-.bar span { display: inline-block; height: .8rem; background: var(--bar);
-            -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+span.bar { display: block; width: 100%; }
+span.bar > span { display: block; height: .8rem; background: var(--bar);
+                  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .facts { margin: .2rem 0 1rem; }
 .tag { font-size: .8rem; color: var(--muted); }
 figure { margin: 1rem 0; }
@@ -57,6 +73,7 @@ def to_html(report: ClassReport) -> str:
     e = escape
     out: list[str] = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Class report: {e(report.story_title)} ({e(report.class_name)})</title>",
         f"<style>{CSS}</style></head><body>",
@@ -85,29 +102,41 @@ def to_html(report: ClassReport) -> str:
     return "\n".join(out)
 
 
-def _table(head: Iterable[str], rows: Iterable[Iterable[str]], numeric: set[int] = frozenset(),
-           caption: str = "") -> str:
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """A table cell drawn as a bar of ``percent`` % (0 draws an empty bar)."""
+
+    percent: int
+
+
+Cell = Union[str, Bar]
+"""A table cell: text (always escaped) or a bar (drawn from its number only)."""
+
+
+def _cell(cell: Cell, numeric: bool) -> str:
+    """One <td>: what is markup is decided by the cell's type, never by its text."""
+    if isinstance(cell, Bar):
+        width = min(100, max(0, int(cell.percent)))
+        inner = f'<span style="width:{width}%"></span>' if width else ""
+        return f'<td class="bar"><span class="bar">{inner}</span></td>'
+    if not isinstance(cell, str):
+        raise TypeError(f"a report cell is text or a Bar, not {type(cell).__name__}")
+    return f'<td class="num">{escape(cell)}</td>' if numeric else f"<td>{escape(cell)}</td>"
+
+
+def _table(head: Iterable[str], rows: Iterable[Sequence[Cell]],
+           numeric: AbstractSet[int] = frozenset(), caption: str = "") -> str:
     e = escape
     cap = f"<caption>{e(caption)}</caption>" if caption else ""
     ths = "".join(f'<th class="num">{e(h)}</th>' if i in numeric else f"<th>{e(h)}</th>"
                   for i, h in enumerate(head))
-    body = []
-    for row in rows:
-        cells = []
-        for i, cell in enumerate(row):
-            if cell.startswith("<span class=\"bar\""):
-                cells.append(f'<td class="bar">{cell}</td>')
-            else:
-                cells.append(f'<td class="num">{e(cell)}</td>' if i in numeric
-                             else f"<td>{e(cell)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+    body = ["<tr>" + "".join(_cell(cell, i in numeric) for i, cell in enumerate(row)) + "</tr>"
+            for row in rows]
     return f"<table>{cap}<thead><tr>{ths}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _bar(report: ClassReport, count: Count) -> str:
-    width = 0 if report.hidden(count.count) else round(100 * count.share)
-    return f'<span class="bar"><span style="width:{width}%"></span></span>' if width else \
-        '<span class="bar"></span>'
+def _bar(report: ClassReport, count: Count) -> Bar:
+    return Bar(0 if report.hidden(count.count) else round(100 * count.share))
 
 
 def _html_debrief(report: ClassReport) -> str:
@@ -133,10 +162,9 @@ def _html_decisions(report: ClassReport) -> str:
             parts.append(f"<h3>{escape(chapter)}</h3>")
         rows = [(o.label + (f"  [{o.detail}]" if o.detail else ""), count_text(report, o.count),
                  share_text(report, o.count, d.n), _bar(report, o)) for o in d.options]
-        title = f"{d.scene}: {d.prompt}" if d.prompt else d.scene
         parts.append('<div class="decision">' + _table(
             ("Option", "Players", "Share", ""), rows, {1, 2},
-            f"{title} — {decision_caption(report, d)}") + "</div>")
+            f"{decision_title(d)} — {decision_caption(report, d)}") + "</div>")
     if report.tags:
         rows = [(t.label, count_text(report, t.count), share_text(report, t.count, t.n), t.detail)
                 for t in report.tags]
@@ -215,9 +243,10 @@ def _html_polls(report: ClassReport) -> str:
         labels = [o.label for o in poll.asks[0].options]
         shares = [[0.0 if report.hidden(o.count) else o.share for o in ask.options]
                   for ask in poll.asks]
-        groups = [f"{ask.scene} (n = {ask.n})" for ask in poll.asks]
+        titles = ask_titles(poll)
+        groups = [f"{when} (n = {ask.n})" for when, ask in zip(titles, poll.asks)]
         parts.append(f"<figure>{charts.grouped(groups, labels, shares, 'Answers each time it was asked')}</figure>")
-        head = ["Answer"] + [f"{'Before' if i == 0 and len(poll.asks) > 1 else 'After' if i == len(poll.asks) - 1 and len(poll.asks) > 1 else 'Asked'} in {a.scene}" for i, a in enumerate(poll.asks)]
+        head = ["Answer"] + titles
         rows = []
         for i, label in enumerate(labels):
             rows.append([label] + [f"{count_text(report, a.options[i].count)} "
@@ -226,8 +255,9 @@ def _html_polls(report: ClassReport) -> str:
         rows.append(["n"] + [str(a.n) for a in poll.asks])
         parts.append(_table(head, rows, set(range(1, len(head)))))
         if len(poll.asks) > 1:
-            parts.append(f"<p>{count_text(report, poll.changed)} of {poll.both} players who answered "
-                         "both times changed their answer.</p>")
+            parts.append("<p>" + escape(f"{count_text(report, poll.changed)} of {poll.both} "
+                                        "players who answered both times changed their "
+                                        "answer.") + "</p>")
     return "".join(parts)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from game.classroom.codenames import normalise_codename, random_codename
 from game.classroom.live import ClassWatch, class_choices
 from game.classroom.pacing import Pacing, read_pacing
-from game.classroom.privacy import STUDENTS, expire, notice
+from game.classroom.privacy import STUDENTS, notice
 from game.classroom.records import (
     CodenameTaken,
     RecordError,
@@ -291,7 +291,6 @@ class ClassSeat:
         """
         name = normalise_codename(codename)
         typed = normalise_resume_code(resume_code)
-        expire(self.folder)
         student = student_folder(self.folder, name)
         code = self.class_code
         if typed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter, defaultdict
 
@@ -18,16 +19,36 @@ from game.classroom.summary import (
     gini,
 )
 from game.engine.emphasis import plain
+from game.story.expressions import Text
 from game.story.model import Story
 
 
-def prompt(story: Story | None, scene_id: str) -> str:
+_MARKS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
+
+
+def unmark(text: str) -> str:
+    """Text from a record with its emphasis marks dropped, in linear time.
+
+    Record text is untrusted: it never goes through the story's emphasis parser.
+    """
+    return _MARKS.sub("", text)
+
+
+def words(text: Text) -> str:
+    """A story text as the report shows it: emphasis dropped, and what the story
+    computes (``{score}``, ``{rating('pip')}``), which differs from player to
+    player, shown as "…" instead of the story's markup."""
+    source = "".join(part if type(part) is str else "…" for part in text.parts)
+    return " ".join(plain(source).split())
+
+
+def prompt(story: Story | None, scene_id: str, limit: int = 90) -> str:
     """The scene's first words, to recognise a decision by."""
     scene = story.scenes.get(scene_id) if story else None
     if scene is None or not scene.text:
         return ""
-    words = " ".join(plain(scene.text[0].text.source).split())
-    return words if len(words) <= 90 else words[:87].rsplit(" ", 1)[0] + "…"
+    text = words(scene.text[0].text)
+    return text if len(text) <= limit else text[:limit - 3].rsplit(" ", 1)[0] + "…"
 
 
 def decisions(sessions: list[Session], story: Story | None, resolve) -> tuple[Decision, ...]:
@@ -43,7 +64,7 @@ def decisions(sessions: list[Session], story: Story | None, resolve) -> tuple[De
             players[scene].add(s.codename)
             first_step[scene].append(c.step)
             if c.text and (scene, c.choice) not in texts:
-                texts[(scene, c.choice)] = plain(c.text)
+                texts[(scene, c.choice)] = unmark(c.text)
     order = list(story.scenes) if story else []
     position = {sid: i for i, sid in enumerate(order)}
     out = []
@@ -57,7 +78,7 @@ def decisions(sessions: list[Session], story: Story | None, resolve) -> tuple[De
         options = []
         for cid in ids:
             choice = scene.choice(cid) if scene else None
-            label = plain(choice.text.source) if choice else texts.get((scene_id, cid), cid)
+            label = words(choice.text) if choice else texts.get((scene_id, cid), cid)
             detail = ", ".join(choice.tags) if choice else ""
             options.append(Count(cid, label, counts.get(cid, 0), n, detail))
         chapter = chapter_of(story, scene_id)
@@ -94,17 +115,24 @@ def tags(sessions: list[Session]) -> tuple[Count, ...]:
 
 
 def endings(sessions, finished, story, resolve) -> tuple[Count, ...]:
-    """Players per ending, in the story's order, and those who did not finish."""
+    """Players per ending, in the story's order, and those who did not finish.
+
+    An ending is named by the story's title for it when the story is known
+    (what the story computes shown as "…"), else by the title a record holds.
+    """
     n = len(sessions)
     counts: Counter[str] = Counter(resolve(s.ending.scene) for s in finished)
-    titles = {resolve(s.ending.scene): (s.ending.title, s.ending.kind) for s in finished}
+    recorded = {resolve(s.ending.scene): (s.ending.title, s.ending.kind) for s in finished}
     order = [sid for sid, sc in story.scenes.items() if sc.ending] if story else []
     rows = []
     for sid in order + [sid for sid, _ in counts.most_common() if sid not in order]:
-        title, kind = titles.get(sid, (None, None))
-        if title is None and story is not None:
-            title, kind = plain(story.scenes[sid].ending.title.source), story.scenes[sid].ending.kind
-        rows.append(Count(sid, plain(title or sid), counts.get(sid, 0), n, kind or ""))
+        scene = story.scenes.get(sid) if story else None
+        if scene is not None and scene.ending is not None:
+            title, kind = words(scene.ending.title), scene.ending.kind
+        else:
+            title, kind = recorded.get(sid, (sid, ""))
+            title = unmark(title) or sid
+        rows.append(Count(sid, title, counts.get(sid, 0), n, kind or ""))
     unfinished = n - len(finished)
     if unfinished:
         rows.append(Count("", "Not finished", unfinished, n, "still playing or left"))
@@ -137,8 +165,12 @@ def scores(finished: list[Session], story: Story | None) -> Scores | None:
         gini=gini(values), tiers=tiers)
 
 
-def listings(sessions: list[Session]) -> tuple[tuple[Listing, ...], tuple[Count, ...]]:
-    """Who was listed, grouped by list, scene, rules, source and mistake; per list totals."""
+def listings(sessions: list[Session], story: Story | None = None,
+             ) -> tuple[tuple[Listing, ...], tuple[Count, ...]]:
+    """Who was listed, grouped by list, scene, rules, source and mistake; per list totals.
+
+    The scene is named by its first words when the story is known.
+    """
     groups: dict[tuple, set[str]] = defaultdict(set)
     ever: dict[str, set[str]] = defaultdict(set)
     still: dict[str, set[str]] = defaultdict(set)
@@ -151,7 +183,8 @@ def listings(sessions: list[Session]) -> tuple[tuple[Listing, ...], tuple[Count,
                 source = entry.source_label or ", ".join(
                     dict.fromkeys(e.source_label for e in same if e.source_label)) or "not said"
                 mistake = entry.mistake or any(e.mistake for e in same)
-                groups[(entry.label, entry.scene, rules, source, mistake)].add(s.codename)
+                where = prompt(story, entry.scene, 60) or entry.scene
+                groups[(entry.label, where, rules, source, mistake)].add(s.codename)
                 ever[entry.label].add(s.codename)
                 on[entry.subject] = entry.label
             elif entry.kind == "unlist":
@@ -208,6 +241,9 @@ def polls(sessions: list[Session], story: Story | None, resolve) -> tuple[PollRe
     for s in sessions:
         for p in s.polls:  # in step order: a later answer at the same scene wins
             scene = resolve(p.scene)
+            asked = story.scenes[scene].poll if story and scene in story.scenes else None
+            if asked is not None and p.option >= len(asked.options):
+                continue  # not an option of this poll (a damaged or edited record)
             answers[p.poll][scene][s.codename] = p.option
             steps[(p.poll, scene)].append(p.step)
             if p.text:
@@ -221,14 +257,17 @@ def polls(sessions: list[Session], story: Story | None, resolve) -> tuple[PollRe
         scenes = sorted(by_scene, key=lambda sc: (order.get(sc, len(order)),
                                                   statistics.median(steps[(poll_id, sc)])))
         asks = []
+        # Without the story, only the options someone picked (the same list at every
+        # asking, so the renderers can set them side by side).
+        answered = sorted({o for sc in scenes for o in by_scene[sc].values()})
         for sc in scenes:
             poll = story.scenes[sc].poll if story and sc in story.scenes else None
             picked = Counter(by_scene[sc].values())
-            count = len(poll.options) if poll else max(picked) + 1
             n = len(by_scene[sc])
+            indices = range(len(poll.options)) if poll else answered
             options = tuple(
                 Count(str(i), poll.options[i] if poll else labels.get((poll_id, i), f"option {i + 1}"),
-                      picked.get(i, 0), n) for i in range(count))
+                      picked.get(i, 0), n) for i in indices)
             asks.append(PollAsk(sc, poll.question if poll else poll_id, options, n))
         both = changed = 0
         if len(scenes) > 1:

@@ -31,7 +31,7 @@ from game.classroom.codenames import CodenameError, normalise_class_code
 from game.classroom.lan import lan_address, public_url
 from game.classroom.pacing import read_pacing, write_pacing
 from game.classroom.privacy import STUDENTS, expire
-from game.classroom.records import RecordError, class_folder
+from game.classroom.records import RecordError, class_folder, mark_class_folder
 from game.classroom.seat import Attempts, old_resume_file
 from game.safetext import clean
 from game.story.loader import load_story
@@ -174,7 +174,9 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
     except CodenameError as exc:
         raise RecordError(str(exc)) from None
     folder = class_folder(code, records)
-    expire(folder)
+    if records_problem(folder) is None:  # makes the folder, if it can
+        mark_class_folder(folder)  # serving makes it a class folder (if it is not one yet)
+    expired = expire(folder)
     lan = lan_address() if host is None or host in ("0.0.0.0", "::") else host
     local_only = lan is None
     host = host or lan or "127.0.0.1"
@@ -205,6 +207,8 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
                   "Join the school's network (Wi-Fi or cable) and start again, or give "
                   "--host.\n")
     out.write(clean(f"Records:    {folder}") + "\n")
+    for line in expired.lines(quiet=True):  # file names come from the folder
+        out.write(clean(f"            {line}") + "\n")
     out.write(f"Seats:      {seats} {'student' if seats == 1 else 'students'} at once "
               "(--seats N to change)\n")
     old = old_seats(folder)

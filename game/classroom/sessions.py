@@ -9,50 +9,28 @@ shape are skipped and counted, never fatal.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.classroom.records import FORMAT, SCHEMA, SUFFIX
+from game.classroom.lines import (
+    SCHEMA,
+    BadLine,
+    ChapterLine,
+    ChoiceRecord,
+    EndingRecord,
+    Header,
+    NewerSchema,
+    PollRecord,
+    TooBig,
+    Undo,
+    parse,
+    raw_lines,
+)
+from game.classroom.records import SUFFIX
 from game.engine.events import LedgerEntry
 
-LEDGER_FIELDS = frozenset(LedgerEntry.__slots__)
-
-
-@dataclass(frozen=True, slots=True)
-class ChoiceRecord:
-    """A choice the player took, on the final path."""
-
-    step: int
-    scene: str
-    choice: str
-    text: str | None
-    tags: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PollRecord:
-    """A poll answer that stood at the end of the session."""
-
-    step: int
-    poll: str
-    scene: str
-    option: int
-    text: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class EndingRecord:
-    """The ending the session reached."""
-
-    step: int
-    scene: str
-    title: str
-    kind: str
-    score: float | None
-    tier: str | None
-    tier_label: str | None
-    lists: tuple[str, ...]
+__all__ = ["ChoiceRecord", "ClassRecords", "EndingRecord", "PollRecord", "Session",
+           "read_class", "read_session"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +91,29 @@ class _Block:
 
     __slots__ = ("header", "choices", "ledger", "polls", "chapters", "ending")
 
-    def __init__(self, header: dict) -> None:
+    def __init__(self, header: Header) -> None:
         self.header = header
         self.choices: list[ChoiceRecord] = []
         self.ledger: list[LedgerEntry] = []
         self.polls: dict[int, PollRecord] = {}
         self.chapters: list[tuple[int, str]] = []
         self.ending: EndingRecord | None = None
+
+    def add(self, line: object) -> None:
+        """Apply one (valid) line that is not a header."""
+        kind = type(line)
+        if kind is ChoiceRecord:
+            self.choices.append(line)
+        elif kind is LedgerEntry:
+            self.ledger.append(line)
+        elif kind is PollRecord:
+            self.polls[line.step] = line
+        elif kind is ChapterLine:
+            self.chapters.append((line.step, line.chapter))
+        elif kind is Undo:
+            self.undo(line.to)
+        elif kind is EndingRecord:
+            self.ending = line
 
     def undo(self, to: int) -> None:
         self.choices = [c for c in self.choices if c.step <= to]
@@ -130,114 +124,60 @@ class _Block:
             self.ending = None
 
 
-def _is_int(value: object) -> bool:
-    return type(value) is int
-
-
-def _is_num(value: object) -> bool:
-    return type(value) in (int, float)
-
-
-def _opt_str(value: object) -> bool:
-    return value is None or type(value) is str
-
-
 def read_session(path: Path) -> tuple[Session | None, int, str | None]:
-    """Read one record file: (the session or None, lines skipped, why there is none)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, 0, f"cannot be read ({exc.strerror or exc})"
+    """Read one record file: (the session or None, lines skipped, why there is none).
+
+    Every line is checked against the record schema (``lines.parse``); a line
+    that fails, is over-long, or comes before any header is skipped and counted.
+    """
     skipped = 0
     lines = 0
     block: _Block | None = None
     newer = False
-    loads = json.loads
-    for line in raw.split(b"\n"):
-        if not line.strip():
-            continue
-        lines += 1
-        try:
-            data = loads(line)
-            kind = data["type"]
-            if not _is_int(data["seq"]):
-                raise ValueError
-            if kind == "joined" or kind == "resumed":
-                if data.get("format") != FORMAT or not _is_int(data.get("schema")):
-                    raise ValueError
-                if data["schema"] > SCHEMA:
-                    newer, block = True, None  # what follows belongs to that newer block
-                    raise ValueError
-                if type(data["codename"]) is not str or type(data["story"]) is not str:
-                    raise ValueError
-                block = _Block(data)
+    try:
+        for raw in raw_lines(path):
+            lines += 1
+            if raw is None:
+                skipped += 1
                 continue
-            if block is None:
-                raise ValueError  # lines before any header belong to no session
-            if kind == "choice":
-                step, scene, choice, tags = data["step"], data["scene"], data["choice"], data["tags"]
-                if not (_is_int(step) and type(scene) is str and type(choice) is str
-                        and type(tags) is list and _opt_str(data.get("text"))):
-                    raise ValueError
-                block.choices.append(ChoiceRecord(step, scene, choice, data.get("text"),
-                                                  tuple(str(t) for t in tags)))
-            elif kind == "ledger":
-                fields = {k: v for k, v in data.items() if k in LEDGER_FIELDS}
-                entry = LedgerEntry(**fields)
-                if not (_is_int(entry.step) and type(entry.kind) is str and _is_num(entry.score)
-                        and _is_num(entry.applied) and type(entry.subject) is str):
-                    raise ValueError
-                block.ledger.append(entry)
-            elif kind == "poll":
-                step, option = data["step"], data["option"]
-                if not (_is_int(step) and _is_int(option) and type(data["poll"]) is str
-                        and type(data["scene"]) is str):
-                    raise ValueError
-                block.polls[step] = PollRecord(step, data["poll"], data["scene"], option,
-                                               data.get("text"))
-            elif kind == "chapter":
-                if not (_is_int(data["step"]) and type(data["chapter"]) is str):
-                    raise ValueError
-                block.chapters.append((data["step"], data["chapter"]))
-            elif kind == "undo":
-                if not _is_int(data["to"]):
-                    raise ValueError
-                block.undo(data["to"])
-            elif kind == "ended":
-                score = data.get("score")
-                if not (_is_int(data["step"]) and type(data["scene"]) is str
-                        and (score is None or _is_num(score))):
-                    raise ValueError
-                block.ending = EndingRecord(
-                    data["step"], data["scene"], str(data.get("title") or data["scene"]),
-                    str(data.get("kind") or ""), score, data.get("tier"),
-                    data.get("tier_label"), tuple(data.get("lists") or ()))
+            try:
+                line = parse(raw)
+            except NewerSchema:
+                newer, block = True, None  # what follows belongs to that newer block
+                skipped += 1
+                continue
+            except BadLine:
+                skipped += 1
+                continue
+            if type(line) is Header:
+                block = _Block(line)
+            elif block is None:
+                skipped += 1  # lines before any header belong to no session
             else:
-                raise ValueError
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-            skipped += 1
+                block.add(line)
+    except TooBig as exc:
+        return None, 0, str(exc)
+    except OSError as exc:
+        return None, skipped, f"cannot be read ({exc.strerror or exc})"
     if block is None:
         why = ("was made by a newer Standing (record schema above "
                f"{SCHEMA}): update Standing to read it") if newer else "holds no session"
         return None, skipped, why
     header = block.header
-    version = header.get("story_version")
     session = Session(
-        file=path.name, codename=header["codename"], story=header["story"],
-        story_version=None if version is None else str(version),
-        content_hash=header.get("content_hash"), schema=header["schema"],
-        choices=tuple(block.choices), ledger=tuple(block.ledger),
+        file=path.name, codename=header.codename, story=header.story,
+        story_version=header.story_version, content_hash=header.content_hash,
+        schema=header.schema, choices=tuple(block.choices), ledger=tuple(block.ledger),
         polls=tuple(block.polls[s] for s in sorted(block.polls)),
         chapters=tuple(block.chapters), ending=block.ending, lines=lines, skipped=skipped,
-        source=header.get("story_source") if header.get("story_source") in ("bundled", "other")
-        else None)
+        source=header.story_source)
     return session, skipped, None
 
 
 def read_class(folder: Path) -> ClassRecords:
     """Read every record file in a class folder (other files are ignored)."""
     try:
-        paths = sorted(p for p in folder.iterdir() if p.name.endswith(SUFFIX))
+        paths = sorted(p for p in folder.iterdir() if p.name.endswith(SUFFIX) and p.is_file())
     except OSError:
         paths = []
     sessions: list[Session] = []

@@ -131,9 +131,11 @@ def read_utf8(path: Path, display: str, folder: str, too_big: str = "") -> tuple
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
+            # Rounded up, to one decimal: a file over the cap never reads as equal to it.
+            tenths = -(-size * 10 // (1024 * 1024))
             raise StoryError(
-                f"the file is {size // (1024 * 1024)} MB; files may be at most "
-                f"{MAX_BYTES // (1024 * 1024)} MB{too_big}",
+                f"the file is {tenths // 10}.{tenths % 10} MB; files may be at most "
+                f"{MAX_BYTES / (1024 * 1024):g} MB{too_big}",
                 start,
             )
         data = path.read_bytes()

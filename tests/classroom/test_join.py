@@ -93,3 +93,17 @@ def test_starting_over_replaces_the_earlier_game_in_the_record() -> None:
 
     session, _, _ = read_session(class_folder("7b") / "amber-otter.jsonl")
     assert [c.choice for c in session.choices] == ["borrow"] and session.ledger == ()
+
+
+def test_joining_applies_retention_and_says_what_it_deleted() -> None:
+    import os
+    import time
+
+    run_play("old-owl\n\n\nq\n")
+    privacy.forget("7b")
+    folder = class_folder("7b")
+    old = time.time() - 40 * privacy.DAY
+    os.utime(folder / "old-owl.jsonl", (old, old))
+    text = run_play("brave-heron\n\n\nq\n", new=True)
+    assert f"Deleted 1 session record older than 30 days from {folder}." in text
+    assert "old-owl" not in text  # a student is told no one else's codename

@@ -69,7 +69,10 @@ def test_retention_deletes_records_older_than_the_setting(folder: Path) -> None:
     old = time.time() - 40 * privacy.DAY
     os.utime(folder / "old-owl.jsonl", (old, old))
     assert privacy.read_settings(folder).retention_days == privacy.DEFAULT_RETENTION_DAYS
-    assert [p.name for p in privacy.expire(folder)] == ["old-owl.jsonl"]
+    expired = privacy.expire(folder)
+    assert expired.records == ("old-owl.jsonl",)
+    assert expired.lines() == [f"Deleted 1 session record older than 30 days from {folder}: "
+                               "old-owl.jsonl."]
     assert (folder / "new-newt.jsonl").exists()
 
 
@@ -78,7 +81,8 @@ def test_retention_zero_keeps_records_until_wiped(folder: Path) -> None:
     old = time.time() - 4000 * privacy.DAY
     os.utime(folder / "old-owl.jsonl", (old, old))
     privacy.set_retention(folder, 0)
-    assert privacy.expire(folder) == []
+    assert privacy.expire(folder).records == ()
+    assert (folder / "old-owl.jsonl").exists()
 
 
 def test_the_retention_command_shows_and_sets(capsys) -> None:
@@ -99,7 +103,7 @@ def test_a_damaged_settings_file_means_the_defaults(folder: Path) -> None:
     assert privacy.read_settings(folder).retention_days == privacy.DEFAULT_RETENTION_DAYS
 
 
-def test_the_report_applies_retention(folder: Path, tmp_path: Path) -> None:
+def test_the_report_deletes_nothing(folder: Path, tmp_path: Path) -> None:
     from class_helpers import FIXTURES
     from game.classroom.render import write_report
 
@@ -108,8 +112,8 @@ def test_the_report_applies_retention(folder: Path, tmp_path: Path) -> None:
     old = time.time() - 40 * privacy.DAY
     os.utime(folder / "old-owl.jsonl", (old, old))
     said = write_report(folder, tmp_path / "r.md", [FIXTURES])
-    assert said[0].startswith("Deleted 1 session file older than")
-    assert "1 sessions" in said[1]
+    assert said[0].startswith("Wrote ") and "2 sessions" in said[0]
+    assert (folder / "old-owl.jsonl").exists()
 
 
 def test_this_computers_codenames_are_per_class_and_story() -> None:
@@ -143,3 +147,143 @@ def test_records_and_reports_import_neither_textual_nor_matplotlib() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "[]"
+
+
+# -- deleting only what Standing wrote, only in a class folder ------------------------------
+
+OLD = time.time() - 400 * privacy.DAY
+
+
+def _age(*paths: Path) -> None:
+    for path in paths:
+        os.utime(path, (OLD, OLD), follow_symlinks=False)
+
+
+def _not_a_class(where: Path) -> list[Path]:
+    """A folder of someone's own old *.jsonl files and a students/ folder."""
+    where.mkdir(parents=True, exist_ok=True)
+    own = [where / "data.jsonl", where / "log.jsonl", where / "students" / "ann" / "notes.json",
+           where / "students" / "ann" / "essay.txt"]
+    for path in own:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"seq": 0, "type": "joined"}\n')
+    _age(*own, where / "students" / "ann", where / "students")
+    return own
+
+
+def test_a_folder_that_is_not_a_class_is_never_touched(tmp_path: Path, capsys) -> None:
+    from class_helpers import FIXTURES
+    from game.classroom.render import write_report
+
+    where = tmp_path / "documents"
+    own = _not_a_class(where)
+    # Even with real Standing records in it, the folder is not a class folder.
+    play_session(where, "old-owl")
+    (where / privacy.SETTINGS).unlink()
+    _age(where / "old-owl.jsonl")
+    own.append(where / "old-owl.jsonl")
+    write_report(where, tmp_path / "r.md", [FIXTURES])
+    assert privacy.expire(where) == privacy.Expired(where, 30, False)
+    assert privacy.wipe(where, "documents")[0] == 0
+    assert all(path.exists() for path in own)
+
+
+def test_class_retention_and_wipe_leave_a_foreign_folder_alone(tmp_path: Path, capsys) -> None:
+    where = tmp_path / "share" / "9b"
+    own = _not_a_class(where)
+    assert main(["class", "retention", "9b", "--records", str(tmp_path / "share")]) == 1
+    assert "is not a Standing class folder" in capsys.readouterr().out
+    assert main(["class", "wipe", "9b", "--records", str(tmp_path / "share"), "--yes"]) == 1
+    assert "not a Standing class folder" in capsys.readouterr().out
+    assert all(path.exists() for path in own)
+
+
+def test_foreign_files_in_a_class_folder_survive(folder: Path) -> None:
+    play_session(folder, "old-owl")
+    student = folder / privacy.STUDENTS / "gone-gull"  # a served player whose record expired
+    student.mkdir(parents=True)
+    (student / "lesson.autosave.json").write_text("{}")
+    (student / "resume.json").write_text("{}")
+    mine = folder / privacy.STUDENTS / "left-lark"
+    mine.mkdir()
+    (mine / "resume.json").write_text("{}")
+    (mine / "photo.png").write_text("not Standing's")
+    foreign = [folder / "teacher-notes.jsonl", folder / "marks.csv", mine / "photo.png"]
+    for path in foreign[:2]:
+        path.write_text("my own notes\n")
+    outside = folder.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "keep.jsonl").write_text("x\n")
+    (folder / "link.jsonl").symlink_to(outside / "keep.jsonl")
+    (folder / privacy.STUDENTS / "linked").symlink_to(outside)
+    _age(*foreign, folder / "old-owl.jsonl", folder / "link.jsonl", outside / "keep.jsonl",
+         *student.iterdir(), *mine.iterdir(), student, mine)
+    expired = privacy.expire(folder)
+    assert expired.records == ("old-owl.jsonl",)
+    assert expired.students == ("gone-gull",)
+    assert not student.exists() and not (mine / "resume.json").exists()
+    assert all(path.exists() for path in foreign)
+    assert (outside / "keep.jsonl").exists() and (folder / "link.jsonl").is_symlink()
+    deleted, problems = privacy.wipe(folder, "7b")
+    assert deleted == 0 and problems == []
+    assert all(path.exists() for path in foreign) and (outside / "keep.jsonl").exists()
+    assert not (folder / privacy.SETTINGS).exists()
+
+
+def test_class_folders_are_marked_when_made(tmp_path: Path) -> None:
+    from game.classroom.records import is_class_folder
+
+    folder = class_folder("7b")
+    play_session(folder, "amber-otter")
+    assert is_class_folder(folder)
+    assert privacy.read_settings(folder).retention_days == 30
+
+
+def test_an_unmarked_class_folder_is_marked_by_class_retention(capsys) -> None:
+    """A class folder from before folders were marked: retention adopts it when named."""
+    folder = class_folder("7b")
+    play_session(folder, "old-owl")
+    play_session(folder, "new-newt")
+    (folder / privacy.SETTINGS).unlink()
+    _age(folder / "old-owl.jsonl")
+    assert privacy.expire(folder).records == ()
+    assert main(["class", "retention", "7b"]) == 0
+    out = capsys.readouterr().out
+    assert f"Deleted 1 session record older than 30 days from {folder}: old-owl.jsonl." in out
+    assert (folder / "new-newt.jsonl").exists() and not (folder / "old-owl.jsonl").exists()
+
+
+def test_class_retention_takes_days_as_an_option(capsys) -> None:
+    folder = class_folder("7b")
+    play_session(folder, "old-owl")
+    os.utime(folder / "old-owl.jsonl", (time.time() - 5 * privacy.DAY,) * 2)
+    assert main(["class", "retention", "7b", "--days", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Deleted 1 session record older than 3 days" in out and "for 3 days" in out
+    assert main(["class", "retention", "7b", "3", "--days", "4"]) == 2
+
+
+def test_a_foreign_class_json_is_never_replaced(tmp_path: Path) -> None:
+    where = tmp_path / "share" / "7b"
+    where.mkdir(parents=True)
+    (where / "class.json").write_text('{"my": "own"}')
+    with pytest.raises(RecordError):
+        privacy.set_retention(where, 3)
+    play_session(where, "amber-otter")  # records are still written; the file is kept
+    assert (where / "class.json").read_text() == '{"my": "own"}'
+    assert not privacy.expire(where).class_folder
+
+
+def test_wipe_deletes_what_class_serve_keeps_beside_the_students(folder: Path) -> None:
+    from game.classroom import seat
+
+    assert seat.ATTEMPTS_FILE in privacy.STUDENTS_FILES
+    play_session(folder, "amber-otter")
+    seat.Attempts(folder).clear()
+    student = folder / privacy.STUDENTS / "amber-otter"
+    student.mkdir(parents=True)
+    seat.write_resume_code(student, seat.new_resume_code())
+    (folder / privacy.STUDENTS / seat.ATTEMPTS_FILE).write_text("{}")
+    (folder / privacy.STUDENTS / ".attempts.lock").write_text("")
+    assert privacy.wipe(folder, "7b") == (1, [])
+    assert not folder.exists()

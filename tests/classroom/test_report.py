@@ -83,7 +83,8 @@ def test_endings_scores_and_tiers(lesson_class: Path) -> None:
 def test_listings_name_the_rule_the_source_and_the_mistake(lesson_class: Path) -> None:
     report = report_of(lesson_class)
     (listing,) = report.listings
-    assert listing.list_label == "Debtors' list" and listing.scene == "bill"
+    assert listing.list_label == "Debtors' list"
+    assert listing.scene == "A bill arrives the day before payday."  # its words, not its id
     assert listing.rules == "Paid a bill late" and listing.source == "Credit record"
     assert listing.mistake and listing.players == 5
     (listed,) = report.listed
@@ -245,3 +246,29 @@ def test_report_takes_a_class_code_for_the_default_place(lesson_class: Path, tmp
     out = tmp_path / "r.md"
     assert main(["report", "7b", "--out", str(out), "--story", str(LESSON)]) == 0
     assert out.read_text(encoding="utf-8").strip()
+
+
+def test_the_report_shows_words_not_story_markup_or_ids(lesson_class: Path) -> None:
+    from dataclasses import replace
+
+    from game.classroom import sections
+    from game.classroom.questions import _facts
+    from game.classroom.formatting import number_text
+
+    story = lesson()
+    assert sections.words(story.scenes["after"].text[0].text) == "Your score is …."
+    report = report_of(lesson_class)
+    facts = [f for item in report.debrief for f in item.facts]
+    split = next(f for f in facts if f.startswith("Closest split"))
+    assert split.startswith("Closest split (A bill arrives the day before payday.): ")
+    assert not any("(street)" in f or "(bill)" in f or "'fair'" in f for f in facts)
+    odd = replace(report, scores=replace(report.scores, median=4.11384, low=-2.5, high=4.1))
+    scores_fact = _facts(odd)["scores"][0]  # the lesson asks no question about scores
+    assert "median 4.11, from -2.5 to 4.1" in scores_fact
+    assert [number_text(v) for v in (4.11384, 4.10, 80.0, -20, None, 2.0**53)] == [
+        "4.11", "4.1", "80", "-20", "–", "9007199254740992"]
+    md, html = to_markdown(report), to_html(report)
+    for text in (md, html):
+        assert "Before (n = " in text or ">Before<" in text
+        assert "in before" not in text and "{score}" not in text
+    assert "### Monday · A bill arrives the day before payday." in md

@@ -142,6 +142,45 @@ def test_the_qr_code_is_optional(monkeypatch) -> None:
     assert qr_text("http://10.0.0.9:8000") is None
 
 
+def test_serve_applies_retention_and_says_what_it_deleted(tmp_path, monkeypatch) -> None:
+    import time
+
+    from class_helpers import play_session
+
+    class FakeServer:
+        def serve(self) -> None:
+            pass
+
+    folder = tmp_path / "lesson"
+    play_session(folder, "old-owl")
+    (folder / "notes.jsonl").write_text("the teacher's own\n")
+    old = time.time() - 40 * 86400
+    for name in ("old-owl.jsonl", "notes.jsonl"):
+        os.utime(folder / name, (old, old))
+    monkeypatch.setattr(serve, "make_server", lambda *args: FakeServer())
+    monkeypatch.setattr(serve, "lan_address", lambda: "192.168.4.2")
+    monkeypatch.setattr(serve, "port_problem", lambda host, port: None)
+    out = io.StringIO()
+    assert run_serve(LESSON, None, tmp_path, None, 8123, None, out) == 0
+    assert (f"Deleted 1 session record older than 30 days from {folder}: old-owl.jsonl."
+            in out.getvalue())
+    assert (folder / "notes.jsonl").exists()
+
+
+def test_serve_marks_a_new_class_folder(tmp_path, monkeypatch) -> None:
+    from game.classroom.records import is_class_folder
+
+    class FakeServer:
+        def serve(self) -> None:
+            pass
+
+    monkeypatch.setattr(serve, "make_server", lambda *args: FakeServer())
+    monkeypatch.setattr(serve, "lan_address", lambda: "192.168.4.2")
+    monkeypatch.setattr(serve, "port_problem", lambda host, port: None)
+    run_serve(LESSON, "9c", tmp_path, None, 8123, None, io.StringIO())
+    assert is_class_folder(tmp_path / "9c")
+
+
 def fake_serving(monkeypatch) -> list:
     """Run run_serve without a server: what make_server was given is kept."""
     seen: list = []

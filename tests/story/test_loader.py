@@ -322,6 +322,15 @@ def test_bundled_stories_are_listed_in_the_unit_order() -> None:
     assert ids[-1] == "demo"
 
 
+def test_a_file_just_over_the_cap_never_reads_as_equal_to_it(tmp_path: Path) -> None:
+    import game.story.yamlread as yamlread
+
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(yamlread.MAX_BYTES + 1)
+    one_error(path, "the file is 20.1 MB; files may be at most 20 MB", 1)
+
+
 def test_every_name_of_the_expression_language_is_reserved_for_vars() -> None:
     """One list of the language's names: a function added to it cannot be shadowed by a var."""
     from game.story import expressions, loader

@@ -1,0 +1,163 @@
+"""The teacher guides' generated blocks: tables written from the teaching data.
+
+A guide keeps its prose; the parts that the handouts also print (the fact-or-fiction
+table, the exit ticket, the glossary, curriculum links and differentiation, and in
+the unit the measured timings and the rubric) sit between markers and are rewritten
+by ``python -m game handouts --sync-guides`` from ``docs/teachers/data``. A test
+checks that every guide equals what its data generates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from game.story.model import Story
+from game.teaching.data import StoryData, TeachingDataError, UnitData
+from game.teaching.words import PathLength
+
+HINT = "generated from docs/teachers/data; edit there, then run: python -m game handouts --sync-guides"
+BEGIN = "<!-- BEGIN {name} ({hint}) -->"
+END = "<!-- END {name} -->"
+_BLOCK = re.compile(r"<!-- BEGIN (?P<name>[a-z-]+) \([^)]*\) -->\n.*?<!-- END (?P=name) -->",
+                    re.S)
+
+
+def md(text: str) -> str:
+    """Plain text made literal in Markdown (emphasis, tables and HTML characters escaped)."""
+    text = text.replace("\\", "\\\\")
+    for char in "*_`[]|<>#":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", " ")
+
+
+def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def fact_or_fiction(data: StoryData) -> list[str]:
+    """The fact or fiction table."""
+    return _table(("Mechanic in the story", "Status", "Source / note"),
+                  [(md(c.mechanic), f"**{md(c.status)}**", md(c.note)) for c in data.fact_or_fiction])
+
+
+def exit_ticket(data: StoryData) -> list[str]:
+    """The exit ticket's prompts, as the debrief plan quotes them."""
+    return [f"> *{md(prompt)}:* ..." for prompt in data.exit_ticket]
+
+
+def teaching(data: StoryData, unit: UnitData) -> list[str]:
+    """Glossary, curriculum links and differentiation for one story."""
+    lines = ["## Glossary, curriculum links and differentiation", "",
+             "Printed as handouts by `python -m game handouts " + data.story + " --out DIR` "
+             "(see [running a class](running-a-class.md#printing-handouts-and-a-paper-gamebook)).",
+             "", "### Glossary", ""]
+    lines += _table(("Term", "What it means"),
+                    [(f"**{md(t.term)}**", md(t.definition)) for t in data.glossary])
+    lines += ["", "### Curriculum links", ""]
+    rows = []
+    for link in data.curriculum:
+        found = unit.objective(link.code)
+        if found is None:
+            raise TeachingDataError(f"{data.path}: curriculum: unknown objective '{link.code}'")
+        framework, objective = found
+        rows.append((md(objective.name), md(framework.name), md(link.how)))
+    lines += _table(("Objective", "Framework", "How this lesson meets it"), rows)
+    labels = dict(unit.differentiation)
+    lines += ["", "### Differentiation", "",
+              f"- **English learners:** {md(labels['english_learners'])}",
+              f"- **Sentence starters:** {md(labels['scaffolds'])}",
+              f"- **Extension for fast readers:** {md(data.extension)}"]
+    return lines
+
+
+def unit_teaching(unit: UnitData, timings: list[tuple[Story, PathLength]]) -> list[str]:
+    """The unit's measured timings, curriculum links, differentiation and rubric."""
+    play = unit.lesson_minutes - unit.setup_minutes - unit.debrief_minutes
+    runs = timings[0][1].runs if timings else 0
+    lines = ["## Timings, assessment and curriculum links", "",
+             "Printed, with a letter home, by `python -m game handouts unit --out DIR`.", "",
+             "### Timings", "",
+             f"Words on one path, measured over {runs} random playthroughs of each story "
+             "(median, with the 10th–90th percentile, to the nearest 100; choices "
+             "included). The printed lesson plan gives the exact counts. Each "
+             f"{unit.lesson_minutes}-minute lesson has {unit.setup_minutes} minutes' set-up, "
+             f"{play} minutes' play and {unit.debrief_minutes} minutes' debrief.", ""]
+    rows = []
+    for story, length in timings:
+        # Rounded to 100 words: an edit to a sentence should not make the guide stale.
+        rows.append((md(story.title), f"~{_hundreds(length.median)} "
+                                      f"({_hundreds(length.low)}–{_hundreds(length.high)})",
+                     f"{length.minutes(200):.0f}", f"{length.minutes(150):.0f}"))
+    lines += _table(("Story", "Words on a path", "Minutes at 200 wpm", "Minutes at 150 wpm"), rows)
+    lines += ["", "### Curriculum links", ""]
+    for framework in unit.frameworks:
+        lines += [f"**{md(framework.name)}**", ""]
+        for objective in framework.objectives:
+            hows = [link.how for link in unit.curriculum if link.code == objective.code]
+            if hows:
+                lines.append(f"- {md(objective.name)}: {md(' '.join(hows))}")
+        lines.append("")
+    labels = {"english_learners": "English learners (glossary first)",
+              "scaffolds": "Sentence starters", "extension": "Extension for fast readers"}
+    lines += ["### Differentiation", ""]
+    lines += [f"- **{labels[key]}:** {md(text)}" for key, text in unit.differentiation]
+    lines += ["", f"### Summative task: {md(unit.summative_title)}", "", md(unit.summative_task),
+              ""]
+    lines += _table(("Criterion", *(md(level) for level in unit.rubric_levels)),
+                    [(f"**{md(c.name)}**", *(md(text) for text in c.levels))
+                     for c in unit.rubric])
+    return lines
+
+
+def _hundreds(words: int) -> str:
+    return f"{round(words, -2):,}"
+
+
+@dataclass(frozen=True, slots=True)
+class Sync:
+    """One guide: its path and its text with every block regenerated."""
+
+    path: Path
+    old: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        """Whether the guide differs from its data."""
+        return self.old != self.new
+
+
+def regenerate(path: Path, blocks: dict[str, Callable[[], list[str]]]) -> Sync:
+    """The guide with each named block rewritten; every block must have its markers."""
+    try:
+        old = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TeachingDataError(f"{path}: cannot read it ({exc.strerror})") from None
+    found = {match.group("name") for match in _BLOCK.finditer(old)}
+    missing = sorted(set(blocks) - found)
+    if missing:
+        raise TeachingDataError(
+            f"{path}: no generated block '{missing[0]}': add the line "
+            f"'{BEGIN.format(name=missing[0], hint=HINT)}' and '{END.format(name=missing[0])}' "
+            "where it belongs")
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in blocks:
+            return match.group(0)
+        return "\n".join([BEGIN.format(name=name, hint=HINT), "", *blocks[name](), "",
+                          END.format(name=name)])
+
+    return Sync(path, old, _BLOCK.sub(replace, old))
+
+
+def story_blocks(data: StoryData, unit: UnitData) -> dict[str, Callable[[], list[str]]]:
+    """The blocks of a story's guide."""
+    return {"fact-or-fiction": lambda: fact_or_fiction(data),
+            "exit-ticket": lambda: exit_ticket(data),
+            "teaching": lambda: teaching(data, unit)}

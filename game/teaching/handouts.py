@@ -1,0 +1,298 @@
+"""Printable handouts built from a story and its guide's data.
+
+Per story: a glossary, the fact-or-fiction card sort (with an answer key), a worksheet
+(describe, analyse, apply, with sentence starters), exit tickets to cut, and a "my
+ledger" sheet. Per unit: the lesson plan timed from measured path lengths, the
+curriculum links, differentiation, a summative task with a four-level rubric and a
+letter home. Everything is HTML built by ``html.h`` (values escaped, no script).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from game.story.model import Story
+from game.teaching.data import (
+    STAGES, StoryData, UnitData, check_links, load_story_data, load_unit_data,
+)
+from game.teaching.html import Document, Element, h, write_text
+from game.teaching.words import PathLength, path_length
+
+WPM = (200, 150)
+"""Reading speeds of the timing tables: typical, and younger or EAL readers."""
+
+STAGE_TITLES = {
+    "describe": "1. Describe: what happened?",
+    "analyse": "2. Analyse: why did it happen, and who gained or lost?",
+    "apply": "3. Apply: where do you see this in real life?",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A file the pack wrote, what it is, and the document (to print it as PDF too)."""
+
+    path: Path
+    what: str
+    document: Document
+
+
+def _lines(count: int) -> list[Element]:
+    return [h("div", class_="write") for _ in range(count)]
+
+
+def _header(story: Story, what: str) -> Element:
+    return h("header",
+             h("h1", f"{story.title}: {what}"),
+             h("p", "Name or codename: ", h("span", "_" * 30), "   Date: ", h("span", "_" * 14),
+               class_="meta"))
+
+
+def glossary_sheet(story: Story, data: StoryData) -> Element:
+    """One page: the terms the story uses, defined by the guide."""
+    rows = [h("tr", h("th", term.term, scope="row"), h("td", term.definition))
+            for term in data.glossary]
+    return h("section",
+             _header(story, "glossary"),
+             h("p", "Words you will meet in the story. Read them before you play, and keep "
+                    "this sheet beside you.", class_="small"),
+             h("table", h("thead", h("tr", h("th", "Term"),
+                                                                 h("th", "What it means"))),
+               h("tbody", rows), class_="glossary"),
+             class_="sheet", data_handout="glossary")
+
+
+def card_sort_sheets(story: Story, data: StoryData) -> list[Element]:
+    """The cards (mechanics only, cut along the dashed lines) and the teacher's answer key."""
+    cards = [h("div", h("div", f"Card {n}", class_="small"), h("div", card.mechanic),
+               class_="card", data_card=str(n))
+             for n, card in enumerate(data.fact_or_fiction, 1)]
+    statuses = sorted({card.status for card in data.fact_or_fiction})
+    sheet = h("section",
+              _header(story, "fact or fiction? A card sort"),
+              h("p", "Cut along the dashed lines. In groups, sort the cards into piles: which "
+                     "parts of the story are documented in real systems, which are invented, "
+                     "and which are somewhere in between? Then check with the answer key.",
+                class_="small"),
+              h("p", "✂ cut along the dashed lines", class_="scissors"),
+              h("div", cards, class_="cards"),
+              class_="sheet", data_handout="card-sort")
+    key_rows = [h("tr", h("td", str(n)), h("td", card.mechanic), h("th", card.status),
+                  h("td", card.note), data_card=str(n))
+                for n, card in enumerate(data.fact_or_fiction, 1)]
+    key = h("section",
+            h("h1", f"{story.title}: fact or fiction? Answer key (for the teacher)"),
+            h("p", "Statuses used: ", "; ".join(statuses), ". From the teacher guide's fact or "
+                   "fiction table; check the date attached to each figure before quoting it.",
+              class_="small"),
+            h("table", h("thead", h("tr", h("th", "Card"), h("th", "Mechanic in the story"),
+                                    h("th", "Status"), h("th", "Source / note"))),
+              h("tbody", key_rows), class_="answer-key"),
+            class_="sheet", data_handout="card-sort-key")
+    return [sheet, key]
+
+
+def worksheet_sheet(story: Story, data: StoryData, unit: UnitData) -> Element:
+    """Describe, analyse, apply: the guide's questions with sentence starters, then an extension."""
+    parts: list[Element] = []
+    for stage in STAGES:
+        questions = getattr(data.worksheet, stage)
+        starters = getattr(unit.sentence_starters, stage)
+        parts.append(h("h2", STAGE_TITLES[stage]))
+        parts.append(h("p", "Sentence starters: ", " / ".join(starters), class_="starter"))
+        for question in questions:
+            parts.append(h("div", h("p", question), _lines(3), class_="keep"))
+    parts.append(h("div", h("h3", "Extension (if you finish early)"), h("p", data.extension),
+                   _lines(3), class_="keep"))
+    return h("section", _header(story, "worksheet"), parts, class_="sheet",
+             data_handout="worksheet")
+
+
+def exit_ticket_sheet(story: Story, data: StoryData, copies: int = 3) -> Element:
+    """Exit tickets, ``copies`` to a page, to cut apart."""
+    tickets = []
+    for _ in range(copies):
+        prompts = [h("div", h("p", h("strong", prompt), " ..."), _lines(2)) for prompt in
+                   data.exit_ticket]
+        tickets.append(h("div", h("h3", f"Exit ticket: {story.title}"),
+                         h("p", "Name or codename: ", "_" * 28, class_="small"), prompts,
+                         class_="card keep ticket"))
+    return h("section", h("p", "✂ cut along the dashed lines", class_="scissors"), tickets,
+             class_="sheet", data_handout="exit-ticket")
+
+
+def ledger_sheet(story: Story, rows: int = 14) -> Element:
+    """A blank ledger the student fills in while playing: every change and who reported it."""
+    rating = story.rating
+    name = rating.name if rating else "score"
+    start = [] if rating is None else [h("p", f"Your {name} starts at ",
+                                         _number(rating.start), ".")]
+    head = h("tr", h("th", "When (day or chapter)"), h("th", "What happened"),
+             h("th", "Change"), h("th", f"{name} after"), h("th", "Who reported it (source)"),
+             h("th", "Reason shown?"))
+    body = [h("tr", [h("td", "") for _ in range(6)]) for _ in range(rows)]
+    return h("section", _header(story, "my ledger"), start,
+             h("p", "Each time your number changes, write a line. If the game does not say "
+                    "why, write \"not told\" and guess who reported it. Compare with the "
+                    "debrief at the end.", class_="small"),
+             h("table", h("thead", head), h("tbody", body), class_="tall ledger"),
+             h("p", "Lists I was put on: ", "_" * 50),
+             class_="sheet", data_handout="my-ledger")
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+def story_handouts(story: Story, data: StoryData, unit: UnitData) -> Document:
+    """The whole per-story pack, one handout per printed page or more."""
+    check_links(data, unit)
+    sheets = [glossary_sheet(story, data), *card_sort_sheets(story, data),
+              worksheet_sheet(story, data, unit), exit_ticket_sheet(story, data),
+              ledger_sheet(story)]
+    return Document(f"{story.title}: handouts", tuple(sheets))
+
+
+# --- the unit -------------------------------------------------------------------------
+
+
+def _minutes(value: float) -> str:
+    return f"{value:.0f}"
+
+
+def lesson_plan_sheet(unit: UnitData, stories: list[tuple[Story, PathLength]],
+                      warmup: tuple[Story, PathLength] | None) -> Element:
+    """Timings at 200 and 150 words a minute, measured from the stories' paths."""
+    play_time = unit.lesson_minutes - unit.setup_minutes - unit.debrief_minutes
+    rows = []
+    notes = []
+    for number, (story, length) in enumerate(stories, 1):
+        fast, slow = (length.minutes(wpm) for wpm in WPM)
+        # Whole minutes, as the table shows them: 30.4 minutes fits a 30-minute slot.
+        fits = "one lesson" if round(slow) <= play_time else (
+            "one lesson at 200 wpm; two lessons for slower readers" if round(fast) <= play_time
+            else "two lessons")
+        rows.append(h("tr", h("td", str(number)), h("td", story.title),
+                      h("td", f"{length.median:,}", h("br"),
+                        h("small", f"({length.low:,}–{length.high:,})")),
+                      h("td", _minutes(fast)), h("td", _minutes(slow)), h("td", fits),
+                      data_story=story.id, data_words=str(length.median)))
+        end_fast = unit.setup_minutes + round(fast)
+        notes.append(h("li", h("strong", f"Lesson {number}, {story.title}: "),
+                       f"0–{unit.setup_minutes} set-up and prediction poll; "
+                       f"{unit.setup_minutes}–{min(end_fast, unit.setup_minutes + play_time)} "
+                       f"play (about {_minutes(fast)} min at 200 wpm, {_minutes(slow)} at 150); "
+                       f"the last {unit.debrief_minutes} minutes for the debrief "
+                       "(decompress, describe, analyse, apply, exit ticket)."))
+    before = []
+    if warmup is not None:
+        story, length = warmup
+        before.append(h("p", f"Before lesson 1: {story.title} (about {length.median:,} words, "
+                             f"{_minutes(length.minutes(200))}–{_minutes(length.minutes(150))} "
+                             "minutes), at the end of a previous lesson or as homework."))
+    return h("section",
+             h("h1", f"{unit.title}: lesson plan"),
+             h("p", f"Four {unit.lesson_minutes}-minute lessons, about a third kept for the "
+                    f"debrief: {unit.setup_minutes} minutes' set-up, {play_time} minutes' play, "
+                    f"{unit.debrief_minutes} minutes' debrief. Words on one path are measured "
+                    f"over {stories[0][1].runs} random playthroughs of each story (median, with "
+                    "the 10th–90th percentile), including the choices' text."),
+             before,
+             h("table", h("thead", h("tr", h("th", "Lesson"), h("th", "Story"),
+                                     h("th", "Words on a path"), h("th", "Minutes at 200 wpm"),
+                                     h("th", "Minutes at 150 wpm"), h("th", "Fits in"))),
+               h("tbody", rows), class_="timings"),
+             h("ul", notes),
+             h("p", "The game saves after every choice: a class that reads slowly plays the "
+                    "first half in one lesson and the rest, with the full debrief, in the next. "
+                    "Each story's guide says where to split it.", class_="small"),
+             differentiation(unit),
+             class_="sheet", data_handout="lesson-plan")
+
+
+def curriculum_sheet(unit: UnitData, lessons: list[tuple[Story, StoryData]]) -> Element:
+    """Named objectives with one line on how the unit and each lesson meet them."""
+    parts: list[Element] = [h("h1", f"{unit.title}: curriculum links")]
+    for framework in unit.frameworks:
+        rows = []
+        for objective in framework.objectives:
+            hows = [link.how for link in unit.curriculum if link.code == objective.code]
+            per_lesson = [f"{story.title}: {link.how}" for story, data in lessons
+                          for link in data.curriculum if link.code == objective.code]
+            if not hows and not per_lesson:
+                continue
+            rows.append(h("tr", h("th", objective.name, scope="row"),
+                          h("td", [h("p", text) for text in hows],
+                            h("ul", [h("li", text) for text in per_lesson]) if per_lesson
+                            else None)))
+        parts.append(h("h2", framework.name))
+        parts.append(h("table", h("thead", h("tr", h("th", "Objective"),
+                                              h("th", "How the unit meets it"))),
+                       h("tbody", rows)))
+    return h("section", parts, class_="sheet", data_handout="curriculum")
+
+
+def differentiation(unit: UnitData) -> Element:
+    """Glossary first for English learners, sentence starters, an extension task."""
+    labels = {"english_learners": "English learners (glossary first)",
+              "scaffolds": "Scaffolds (sentence starters)",
+              "extension": "Extension (fast readers)"}
+    return h("div", h("h2", "Differentiation"),
+             h("dl", [[h("dt", labels[key]), h("dd", text)] for key, text in unit.differentiation]),
+             class_="keep")
+
+
+def summative_sheet(unit: UnitData) -> Element:
+    """The summative task and its four-level rubric."""
+    head = h("tr", h("th", "Criterion"), [h("th", level) for level in unit.rubric_levels])
+    rows = [h("tr", h("th", criterion.name, scope="row"),
+              [h("td", text) for text in criterion.levels]) for criterion in unit.rubric]
+    return h("section", h("h1", unit.summative_title), h("p", unit.summative_task),
+             h("h2", "Rubric"),
+             h("table", h("thead", head), h("tbody", rows), class_="rubric"),
+             class_="sheet", data_handout="summative")
+
+
+def letter_sheet(unit: UnitData) -> Element:
+    """A letter home about the unit."""
+    return h("section", [h("p", paragraph) for paragraph in unit.letter_home],
+             h("p", "_" * 30), class_="sheet", data_handout="letter-home")
+
+
+def unit_handouts(unit: UnitData, lessons: list[tuple[Story, StoryData, PathLength]],
+                  warmup: tuple[Story, PathLength] | None) -> Document:
+    """The unit's pack: lesson plan, curriculum links, summative task and rubric, letter."""
+    for _, data, _ in lessons:
+        check_links(data, unit)
+    sheets = [lesson_plan_sheet(unit, [(s, n) for s, _, n in lessons], warmup),
+              curriculum_sheet(unit, [(s, d) for s, d, _ in lessons]),
+              summative_sheet(unit), letter_sheet(unit)]
+    return Document(f"{unit.title}: handouts", tuple(sheets))
+
+
+def write_story_handouts(story: Story, out: Path, data_folder: Path | None = None) -> Written:
+    """Write ``OUT/STORY-handouts.html``."""
+    data = load_story_data(story.id, data_folder)
+    unit = load_unit_data(data_folder)
+    target = out / f"{story.id}-handouts.html"
+    document = story_handouts(story, data, unit)
+    write_text(target, document.html())
+    return Written(target, f"handouts for {story.title}", document)
+
+
+def write_unit_handouts(load: Callable[[str], Story], out: Path,
+                        data_folder: Path | None = None, runs: int = 200) -> Written:
+    """Write ``OUT/unit-handouts.html``; ``load`` gives a story by its id."""
+    unit = load_unit_data(data_folder)
+    lessons = []
+    for story_id in unit.lessons:
+        story = load(story_id)
+        lessons.append((story, load_story_data(story_id, data_folder), path_length(story, runs)))
+    warm = load(unit.warmup)
+    target = out / "unit-handouts.html"
+    document = unit_handouts(unit, lessons, (warm, path_length(warm, runs)))
+    write_text(target, document.html())
+    return Written(target, "the unit's lesson plan, curriculum links, summative task and "
+                           "letter home", document)

@@ -1,0 +1,91 @@
+"""The teaching data: validated on load, and the guides' generated blocks equal it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from game.teaching import guides
+from game.teaching.commands import sync_guides
+from game.teaching.data import TeachingDataError, load_story_data, load_unit_data
+from teaching_helpers import ROOT, TAUGHT
+
+DATA = ROOT / "docs" / "teachers" / "data"
+
+
+def test_every_guide_equals_what_its_data_generates(load):
+    stale = [str(s.path) for s in sync_guides(load) if s.changed]
+    assert stale == [], "run: python -m game handouts --sync-guides"
+
+
+@pytest.mark.parametrize("story_id", TAUGHT)
+def test_every_story_links_to_named_curriculum_objectives(story_id):
+    data = load_story_data(story_id)
+    unit = load_unit_data()
+    assert data.curriculum
+    for link in data.curriculum:
+        assert unit.objective(link.code) is not None, link.code
+    frameworks = {f.id for f in unit.frameworks}
+    assert frameworks == {"england", "c3", "ib"}
+    codes = {o.code for f in unit.frameworks for o in f.objectives}
+    assert {"D2.Civ.10", "D2.Civ.14", "Inquiry arc", "MYP A", "MYP D"} <= codes
+
+
+@pytest.fixture
+def copy(tmp_path):
+    """A copy of the guides and their data to change."""
+    teachers = tmp_path / "teachers"
+    shutil.copytree(ROOT / "docs" / "teachers", teachers)
+    return teachers
+
+
+def test_sync_rewrites_a_guide_from_changed_data(copy, load):
+    path = copy / "data" / "tutorial.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Merit, the Merit lane and the camera", "Merit | the *lane*"), encoding="utf-8")
+    syncs = {s.path.name: s for s in sync_guides(load, copy / "data", copy, runs=5)}
+    assert syncs["tutorial.md"].changed
+    assert r"| Merit \| the \*lane\* | **Invented** |" in syncs["tutorial.md"].new
+    assert not syncs["green_channel.md"].changed
+
+
+def test_a_guide_without_its_markers_is_a_one_line_error(copy, load):
+    guide = copy / "half_a_star.md"
+    text = guide.read_text(encoding="utf-8")
+    guide.write_text(text.replace("<!-- END exit-ticket -->", ""), encoding="utf-8")
+    with pytest.raises(TeachingDataError, match=r"half_a_star.md: no generated block 'exit-ticket'"):
+        sync_guides(load, copy / "data", copy, runs=5)
+
+
+@pytest.mark.parametrize("change, message", [
+    (("glossary:", "glossaries:"), r"tutorial.yaml: glossary: missing"),
+    (("  - term: Merit\n", "  - term: 12\n"), r"glossary\[0\]\.term: should be non-empty text"),
+    (("story: tutorial", "story: [unclosed"), r"tutorial.yaml:\d+:\d+: "),
+    (("story: tutorial", "story: green_channel"), r"story: should be 'tutorial'"),
+    (("  - term: camera\n", "  - term: merit\n"), r"'merit' is defined twice"),
+])
+def test_bad_story_data_names_the_file_and_field(copy, change, message):
+    path = copy / "data" / "tutorial.yaml"
+    old, new = change
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(TeachingDataError, match=message):
+        load_story_data("tutorial", copy / "data")
+
+
+def test_bad_unit_data_names_the_field(copy):
+    path = copy / "data" / "unit.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - code: MYP D\n    how:", "  - code: MYP Z\n    how:"),
+                    encoding="utf-8")
+    with pytest.raises(TeachingDataError, match=r"unit.yaml: curriculum\[\d+\]\.code: 'MYP Z'"):
+        load_unit_data(copy / "data")
+    path.write_text(text.replace('levels: ["Beginning (1)", ', 'levels: ['), encoding="utf-8")
+    with pytest.raises(TeachingDataError, match="rubric"):
+        load_unit_data(copy / "data")
+
+
+def test_markdown_escaping_keeps_plain_text_literal():
+    assert guides.md("a | b *c* _d_ <e>") == r"a \| b \*c\* \_d\_ \<e\>"
