@@ -215,6 +215,12 @@ class Paper:
             self.gap("people", "People's ratings are kept in the people table on the score "
                      "sheet: work each one out as the sheet says (the computer does it exactly).")
             return f"{self.person(arg)}'s rating (people table)"
+        if name == "recorded":
+            rating = self.story.rating
+            rule = rating.rules[arg] if rating else None
+            if rule is not None and rule.explain:
+                return f"the number of “{rule.label}” lines in your ledger"
+            return f"the number of {self.code('rule:' + arg, 'R')} lines in your ledger"
         if name == "can":
             rule = self.service_rule(arg)
             return f"{self._service(arg)} is open to you" + (f" (it is open when {rule})"
