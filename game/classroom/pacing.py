@@ -15,7 +15,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from game.engine.saves import write_atomic
+from game.files import write_atomic
 
 CONTROL = "pacing.json"
 """The control file's name in the class folder."""

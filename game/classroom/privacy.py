@@ -32,7 +32,7 @@ from game.classroom.records import (
     is_class_folder,
     mark_class_folder,
 )
-from game.engine.saves import write_atomic
+from game.files import write_atomic
 from game.safetext import clean
 
 SETTINGS = CLASS_FILE

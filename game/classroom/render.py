@@ -239,7 +239,7 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
     from game.classroom.records import RecordError
     from game.classroom.report import build_report, find_story, pick_story, usual_source
     from game.classroom.sessions import read_class
-    from game.engine.saves import write_atomic
+    from game.files import write_atomic
     from game.story.loader import load_story
 
     render = FORMATS.get(out.suffix.lower())

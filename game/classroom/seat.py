@@ -40,7 +40,8 @@ from game.classroom.records import (
     taken_codenames,
 )
 from game.engine.engine import Engine
-from game.engine.saves import AUTOSAVE, SaveStore, write_atomic
+from game.engine.saves import AUTOSAVE, SaveStore
+from game.files import write_atomic
 from game.story.model import Story
 
 try:  # a second window on the same seat is refused where the system can lock files

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from game.engine.engine import Engine, ReplayReport
 from game.errors import SaveError
-from game.files import write_atomic  # re-exported: saves are its first user
+from game.files import write_atomic
 from game.story.catalog import BUNDLED, bundled_ids, source_key
 from game.story.model import Story
 

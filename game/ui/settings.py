@@ -7,7 +7,8 @@ import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from game.engine.saves import default_folder, write_atomic
+from game.engine.saves import default_folder
+from game.files import write_atomic
 
 DEFAULT_THEME = "textual-dark"
 HIGH_CONTRAST = "standing-high-contrast"

@@ -47,3 +47,11 @@ def test_serving_and_seats_never_import_textual_or_the_player() -> None:
         "import game.classroom.pacing, game.classroom.lan\n"
         "bad = [m for m in sys.modules if m.startswith(('textual', 'game.ui'))]\n"
         "assert not bad, bad\n")
+
+
+def test_the_pacing_file_needs_no_engine() -> None:
+    """Reading and writing pacing.json takes the file helpers, not the engine's saves."""
+    run("import sys\n"
+        "import game.classroom.pacing\n"
+        "bad = [m for m in sys.modules if m.startswith('game.engine')]\n"
+        "assert not bad, bad\n")
