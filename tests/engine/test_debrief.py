@@ -100,3 +100,17 @@ def test_the_plain_debrief_names_the_ending_but_not_its_kind():
     assert debrief.ending_kind == "mixed"  # kept for the teacher's side
     text = debrief_text(debrief)
     assert "Ending: Home\n" in text and "mixed" not in text
+
+
+def test_a_choice_that_ends_a_sentence_gets_no_second_full_stop():
+    """'You chose "Tap Late. It is the truth.". Who...' read as a typo."""
+    from dataclasses import replace
+
+    from game.engine.lines import debrief_text
+
+    debrief = build_debrief(engine("city", 0, "jaywalk", "home"))
+    debrief = replace(debrief, reflections=(("Tap Late. It is the truth.", "Who did it help?"),
+                                            ("Wait", "Why?")))
+    text = debrief_text(debrief)
+    assert 'You chose "Tap Late. It is the truth." Who did it help?' in text
+    assert 'You chose "Wait". Why?' in text
