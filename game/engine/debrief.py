@@ -38,14 +38,14 @@ def describe(entry: LedgerEntry, reveal: bool, rating: Rating | None = None) -> 
     if entry.kind == "rule":
         clamp = f" (asked {signed(entry.asked)})" if entry.asked != entry.applied else ""
         reason = entry.label if shown else "reason not disclosed"
-        who = f" — reported by {entry.source_label}" if shown and entry.source_label else ""
+        who = fmt.reported_by(entry.source_label) if shown else ""
         note = f": {entry.note}" if shown and entry.note else ""
         wrong = " (the system's mistake)" if reveal and entry.mistake else ""
         return f"{signed(entry.applied)}{clamp}  {reason}{note}{who}{wrong}"
     if entry.kind in ("list", "unlist"):
         verb = "Put on the list" if entry.kind == "list" else "Taken off the list"
         note = f": {entry.note}" if shown and entry.note else ""
-        who = f" — reported by {entry.source_label}" if shown and entry.source_label else ""
+        who = fmt.reported_by(entry.source_label) if shown else ""
         wrong = " (the system's mistake)" if reveal and entry.mistake else ""
         return f"{verb}: {entry.label}{note}{who}{wrong}"
     if entry.kind == "rated":

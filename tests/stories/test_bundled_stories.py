@@ -24,11 +24,16 @@ ALL = FULL + ["tutorial.yaml", "demo"]
 PATHS = [
     ("tutorial.yaml", 0, "1,1,2,1", "end_friend", 90),
     ("tutorial.yaml", 0, "2,2,2,2", "end_top", 115),
+    # The careful player (the long way, no copying) reaches the Merit lane and art club.
+    ("tutorial.yaml", 0, "2,2,1,1", "end_friend", 110),
     ("demo", 0, "3,1,2", "free_lift", 15),
     ("demo", 0, "1", "fourth_floor", 100),
-    ("green_channel", 1, "2,1,2,1,2,1,1,2,2,1,2,2,1,3,2,2,1,1", "end_flight", 980),
-    ("green_channel", 0, "2,2,2,2,2,1,3,3,1,1,3,2,1,3,1,1,1,1", "end_wrong_name", 960),
-    ("green_channel", 6, "2,2,1,1,2,1,1,3,1,1,1,2,1,1,2,1,1,1", "end_train", 975),
+    ("green_channel", 1, "2,1,2,1,2,1,1,2,2,2,2,1,3,2,2,1,1", "end_flight", 980),
+    ("green_channel", 6, "2,2,2,2,2,1,3,3,1,4,1,2,1,3,1,1,1,1", "end_wrong_name", 960),
+    ("green_channel", 0, "2,2,1,1,2,1,1,3,1,1,2,1,1,2,1,1,1", "end_train", 975),
+    # The same choices, another seed: the weekend update lists the player after the
+    # purchase, and the gate refuses because of the list (the score is the same).
+    ("green_channel", 19, "2,2,1,1,2,1,1,3,1,1,2,1,1,2,1,1,1", "end_gate", 975),
     ("half_a_star.yaml", 0, "1,1,3,3,1,3,1,1,2,1,2,1,3,3,1,2,1,1", "end_polished", 4.76),  # kept at 2 decimals
     # (no longer stepping aside at the balcony: a player who gave Rafe the toast is not
     # offered to ask Celeste to speak anyway)
@@ -70,7 +75,7 @@ def test_random_playthroughs_reach_every_ending(name: str) -> None:
     reached: set[str] = set()
     for run in range(1500):
         rng = random.Random(run)
-        engine = Engine(story, seed=run % 7)
+        engine = Engine(story, seed=run % 97)  # enough seeds for a 1-in-10 roll
         while not engine.ended:
             view = engine.view()
             if view.continues:
@@ -97,7 +102,6 @@ def test_test_reports_the_story_fully_covered(name: str) -> None:
 
 
 ALWAYS_LOCKED = {
-    "tutorial.yaml": ["lunch:walk_straight_into_the_merit_lane"],
     "good_citizen.yaml": ["metro_gate:trust_lane", "service_hall:green_window"],
     "half_a_star.yaml": ["tram_stop:walk_through_the_gold_lane_gate"],
 }
