@@ -9,6 +9,7 @@ import pytest
 
 from engine_helpers import engine
 from game.engine import events as ev
+from game.engine.state import weighted_mean
 
 
 def of(events, kind):
@@ -143,10 +144,11 @@ def test_one_rating_moves_a_long_history_less():
     eng = engine("history", 0, "mei5")
     # (4*3*3 + 5*4.5) / (4*3 + 4.5) = 58.5 / 16.5 = 3.545454...; from one start rating
     # it would be (9 + 22.5) / 7.5 = 4.2
-    assert 58.5 / 16.5 == pytest.approx(3.5454545454545454, abs=1e-9)
+    assert weighted_mean(eng.state.received, 6) == pytest.approx(58.5 / 16.5, abs=1e-9)
     assert eng.view().score == 3.55
     eng.take("mei5")
     # (36 + 45) / (12 + 9) = 81 / 21 = 3.857142...
+    assert weighted_mean(eng.state.received, 6) == pytest.approx(81 / 21, abs=1e-9)
     assert eng.view().score == 3.86
 
 
@@ -154,6 +156,7 @@ def test_the_start_history_leaves_memory_like_any_rating():
     eng = engine("history", 0, "mei5", "mei5", "mei5")
     # 4 start ratings + 3 fives = 7 > memory 6: one start rating has dropped out.
     # (3*3*3 + 3*5*4.5) / (3*3 + 3*4.5) = 94.5 / 22.5 = 4.2
+    assert weighted_mean(eng.state.received, 6) == pytest.approx(94.5 / 22.5, abs=1e-9)
     assert eng.view().score == 4.2
 
 
@@ -162,7 +165,7 @@ def test_a_persons_history_is_capped_at_memory():
     assert eng.state.people["bob"][:6] == [(2, 2)] * 6
     # Bob's 10 ratings are kept as memory's 6, and the new one pushes the oldest out:
     # (5*2*2 + 5*3) / (5*2 + 3) = 35 / 13 = 2.692307...
-    assert 35 / 13 == pytest.approx(2.6923076923076925, abs=1e-9)
+    assert weighted_mean(eng.state.people["bob"], 6) == pytest.approx(35 / 13, abs=1e-9)
     assert eng.state.rating_of("bob") == 2.69
     assert eng.ledger[-1].applied == pytest.approx(0.69, abs=1e-9)
 
@@ -170,6 +173,7 @@ def test_a_persons_history_is_capped_at_memory():
 def test_a_persons_history_damps_a_low_rating():
     eng = engine("history", 0, "rate_mei")
     # (3*4.5*4.5 + 1*3) / (3*4.5 + 3) = 63.75 / 16.5 = 3.863636...
+    assert weighted_mean(eng.state.people["mei"], 6) == pytest.approx(63.75 / 16.5, abs=1e-9)
     assert eng.state.rating_of("mei") == 3.86
 
 
