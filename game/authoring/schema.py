@@ -217,6 +217,9 @@ def _definitions() -> dict[str, Schema]:
         "min": {"type": "number"},
         "max": {"type": "number"},
         "start": {"type": "number", "description": "The starting score. Required."},
+        "start_ratings": {"type": "integer", "minimum": 1,
+                          "description": "Peer model: how many ratings the start stands for "
+                                         "(default 1)."},
         "show": {"enum": list(SHOWS), "description": "What the HUD shows."},
         "explain": {"type": "boolean",
                     "description": "Whether the player sees the reasons for changes."},

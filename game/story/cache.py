@@ -53,9 +53,10 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 5  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 6  # 2: poll ids; source, note and mistake on list and record effects
 # 3: decimals; 4: expect: on the story and on scenes;
-# 5: text cleaned of control characters at load (older entries may hold them)
+# 5: text cleaned of control characters at load (older entries may hold them);
+# 6: the rating's start_ratings
 
 
 def _engine_version() -> str:
@@ -382,7 +383,7 @@ class _Dumper:
         return {
             "name": r.name, "model": r.model, "min": r.min, "max": r.max, "start": r.start,
             "show": r.show, "explain": r.explain, "memory": r.memory, "weight": r.weight,
-            "decimals": r.decimals,
+            "decimals": r.decimals, "start_ratings": r.start_ratings,
             "tiers": [[t.id, t.label, t.min] for t in r.tiers],
             "sources": dict(r.sources),
             "rules": [[u.id, u.change, u.label, u.source, u.explain, *self.loc(u.location)]
@@ -499,7 +500,7 @@ class _Restorer:
         return m.Rating(
             name=r["name"], model=r["model"], min=r["min"], max=r["max"], start=r["start"],
             show=r["show"], explain=r["explain"], memory=r["memory"], weight=r["weight"],
-            decimals=r["decimals"],
+            decimals=r["decimals"], start_ratings=r["start_ratings"],
             tiers=tuple(m.Tier(*t) for t in r["tiers"]),
             sources=m.frozen_map(r["sources"]),
             rules=m.frozen_map({u[0]: m.Rule(*u[:5], self.loc(*u[5:])) for u in r["rules"]}),

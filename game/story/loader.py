@@ -58,8 +58,8 @@ TOP_KEYS = (
 )
 INCLUDED_KEYS = ("scenes", "people", "vars")
 RATING_KEYS = (
-    "name", "model", "min", "max", "start", "show", "explain", "memory", "weight", "decimals",
-    "tiers", "sources", "rules", "lists", "services",
+    "name", "model", "min", "max", "start", "start_ratings", "show", "explain", "memory",
+    "weight", "decimals", "tiers", "sources", "rules", "lists", "services",
 )
 SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll", "expect")
 CHOICE_KEYS = (
@@ -527,6 +527,17 @@ class _Loader:
         if memory is not None and (memory != int(memory) or memory < 1):
             r.error("memory should be a whole number of ratings, 1 or more", keys["memory"][1])
             memory = 20
+        start_ratings = get("start_ratings", r.number, "rating start_ratings", 1)
+        if "start_ratings" in keys:
+            if model != "peer":
+                r.error("start_ratings is for a peer rating (how many ratings the start "
+                        "stands for); a points score has no ratings", keys["start_ratings"][0])
+                start_ratings = 1
+            elif start_ratings is not None and (start_ratings != int(start_ratings)
+                                                or start_ratings < 1):
+                r.error("start_ratings should be a whole number of ratings, 1 or more",
+                        keys["start_ratings"][1])
+                start_ratings = 1
         explain = get("explain", r.boolean, "rating explain", False)
         decimals = get("decimals", r.number, "rating decimals", None)
         if decimals is not None and decimals not in (0, 1, 2):
@@ -588,6 +599,7 @@ class _Loader:
             rules=m.frozen_map(rules),
             lists=m.frozen_map(lists),
             services=m.frozen_map(services),
+            start_ratings=int(start_ratings or 1),
             decimals=int(decimals) if decimals is not None else default_decimals(
                 model, (low, high, start, *(t.min for t in tiers),
                         *(u.change for u in rules.values()))),
