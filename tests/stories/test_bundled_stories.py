@@ -33,8 +33,10 @@ PATHS = [
     # (no longer stepping aside at the balcony: a player who gave Rafe the toast is not
     # offered to ask Celeste to speak anyway)
     ("half_a_star.yaml", 0, "2,1,3,3,2,3,1,1,2,1,2,3,3,4,1,2,3,2", "end_escorted", 3.80),  # kept at 2 decimals
-    ("good_citizen.yaml", 0, "2,2,2,1,3,1,3,1,2,2,1,2,1,1,1,1", "end_good_citizen", 1010),
-    ("good_citizen.yaml", 0, "2,2,1,2,1,3,1,1,2,2,1,1,2,1", "end_caught", 785),
+    # (the credit hall's Green Channel window is no longer a choice: it opens, in the text,
+    # for a grade-A player, so "object" is the hall's first choice)
+    ("good_citizen.yaml", 0, "2,2,2,1,3,1,3,1,1,2,1,2,1,1,1,1", "end_good_citizen", 1010),
+    ("good_citizen.yaml", 0, "2,2,1,2,1,3,1,1,1,2,1,1,2,1", "end_caught", 785),
     ("the_operator", 0, "1,1,2,1,1,2,1,1,1,1,1,5,1,1,1", "end_architect", 88),
     ("the_operator", 0, "2,2,2,2,2,1,1,1,1,1,1,3,1,1,3", "end_resign", 67),
 ]
@@ -98,7 +100,8 @@ def test_test_reports_the_story_fully_covered(name: str) -> None:
 
 ALWAYS_LOCKED = {
     "tutorial.yaml": ["lunch:walk_straight_into_the_merit_lane"],
-    "good_citizen.yaml": ["metro_gate:trust_lane", "service_hall:green_window"],
+    # the blood donors' lane is shut to anyone on a list, and at the gate everyone is
+    "good_citizen.yaml": ["metro_gate:trust_lane"],
     "half_a_star.yaml": ["tram_stop:walk_through_the_gold_lane_gate"],
 }
 """The deliberate locks: shown to every player, open to none."""
@@ -191,3 +194,44 @@ def test_the_operator_counts_every_person_its_rules_listed() -> None:
         assert said, engine.state.ending
         assert int(said[1]) == sum(1 for e in engine.ledger if e.subject in listings)
         assert all(e.applied == e.asked for e in engine.ledger if e.source == "coverage")
+
+
+def _play(story, seed: int, choices: list[str]) -> Engine:
+    """Play choice ids (continuing through scenes without choices)."""
+    engine = Engine(story, seed=seed)
+    for cid in choices:
+        while engine.view().continues:
+            engine.proceed()
+        engine.take(cid)
+    while not engine.ended and engine.view().continues:
+        engine.proceed()
+    return engine
+
+
+def test_good_citizen_green_channel_window_opens_for_a_grade_a_player() -> None:
+    """The usher walks a Trustworthy (A) player past the queue; a B player waits three hours."""
+    story = load_story(STORIES / "good_citizen.yaml")
+    best = _play(story, 0, ["open_app", "lake", "hold_bag", "donate", "report_her", "send_cash",
+                            "find_staff", "forms"])
+    assert best.state.scene == "service_hall" and best.view().tier == "A"
+    text = " ".join(best.view().paragraphs)
+    assert "This way" in text and "You wait three hours" not in text
+    plain = _play(story, 0, ["open_app", "story_club", "leave_it", "walk_past", "refuse",
+                             "send_app", "find_staff", "forms"])
+    assert plain.state.scene == "service_hall" and plain.view().tier == "B"
+    assert "You wait three hours" in " ".join(plain.view().paragraphs)
+
+
+def test_good_citizen_debrief_asks_about_mo_and_dad_only_where_they_fit() -> None:
+    from game.engine.debrief import build_debrief
+
+    story = load_story(STORIES / "good_citizen.yaml")
+    # never meets Mo, never pays Dad
+    engine = _play(story, 0, ["open_app", "lake", "hold_bag", "donate", "refuse", "send_cash",
+                              "find_staff", "forms", "object", "wait", "check_fast", "wait_green",
+                              "say_nothing", "wait_evening", "city_college"])
+    assert engine.ended
+    questions = " ".join(build_debrief(engine).questions)
+    assert "Mo" not in questions.split() and "Mo," not in questions
+    assert "helping him would have lowered it" in questions
+    assert len(build_debrief(engine).questions) == 8
