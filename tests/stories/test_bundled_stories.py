@@ -235,3 +235,31 @@ def test_good_citizen_debrief_asks_about_mo_and_dad_only_where_they_fit() -> Non
     assert "Mo" not in questions.split() and "Mo," not in questions
     assert "helping him would have lowered it" in questions
     assert len(build_debrief(engine).questions) == 8
+
+
+def test_the_operator_head_of_rules_stays_closed_until_the_review() -> None:
+    """The promotion is decided at Friday's review: its lock never lifts earlier in the
+    week (it used to vanish from 'closed to you' by Tuesday, leaking the hidden index)."""
+    story = load_story(STORIES / "the_operator")
+    for seed in range(60):
+        picker, engine = random.Random(seed), Engine(story, seed=seed)
+        while not engine.ended:
+            view = engine.view()
+            closed = {s.id for s in view.closed_services}
+            if engine.state.scene != "review":
+                assert "promotion" in closed, (seed, engine.state.scene)
+            else:
+                assert ("promotion" in closed) == (view.tier != "excellent")
+            if view.continues:
+                engine.proceed()
+            else:
+                engine.take(picker.choice(view.open_choices).id)
+
+
+def test_the_operator_tells_the_threshold_as_a_score_not_an_accuracy() -> None:
+    """Fact check: 85 is a similarity score; the base-rate sheet does the arithmetic."""
+    text = " ".join((STORIES / "the_operator" / f).read_text(encoding="utf-8")
+                    for f in ("ch1_monday.yaml", "ch3_wednesday.yaml", "ch4_thursday.yaml"))
+    assert "per cent right" not in text and "in every hundred" not in text
+    assert "88.4%" not in text
+    assert "20,000,000 ÷ 100,000 = about **200 strangers" in text
