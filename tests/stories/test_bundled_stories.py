@@ -209,7 +209,8 @@ def _play(story, seed: int, choices: list[str]) -> Engine:
 
 
 def test_good_citizen_green_channel_window_opens_for_a_grade_a_player() -> None:
-    """The usher walks a Trustworthy (A) player past the queue; a B player waits three hours."""
+    """The usher walks a Trustworthy (A) player or card holder past the queue; a B player
+    without the blood donors' card waits three hours."""
     story = load_story(STORIES / "good_citizen.yaml")
     best = _play(story, 0, ["open_app", "lake", "hold_bag", "donate", "report_her", "send_cash",
                             "find_staff", "forms"])
