@@ -264,3 +264,14 @@ def test_the_operator_tells_the_threshold_as_a_score_not_an_accuracy() -> None:
     assert "per cent right" not in text and "in every hundred" not in text
     assert "88.4%" not in text
     assert "20,000,000 ÷ 100,000 = about **200 strangers" in text
+
+
+def test_good_citizen_asks_its_guide_polls_in_the_story() -> None:
+    """The guide's prediction polls are in the YAML, so the class report can set predicted
+    against actual; the good-deed question is asked before and again at every ending."""
+    story = load_story(STORIES / "good_citizen.yaml")
+    polls = {sid: s.poll.id for sid, s in story.scenes.items() if s.poll is not None}
+    assert {"predict_blood", "predict_report", "family_link", "good_deed"} <= set(polls.values())
+    endings = {sid for sid, s in story.scenes.items() if s.ending is not None}
+    assert endings and all(polls.get(sid) == "good_deed" for sid in endings)
+    assert polls["results"] == "predict_blood"
