@@ -24,6 +24,7 @@ from game.story.loader import (
     CHOICE_KEYS,
     EFFECTS,
     ENDING_KINDS,
+    DEBRIEF_KEYS,
     EXPECT_KEYS,
     ID,
     INCLUDED_KEYS,
@@ -320,7 +321,18 @@ def _top_properties() -> dict[str, Schema]:
         "vars": _ref("vars"),
         "people": _ref("people"),
         "scenes": _ref("scenes"),
-        "debrief": _ref("texts"),
+        "debrief": {
+            "description": "Questions for the discussion after the ending; a question may "
+                           "carry `if:` to be asked only of players for whom it holds.",
+            "anyOf": [_ref("text"), {"type": "array", "items": {"anyOf": [
+                _ref("text"),
+                _closed(_in_step(DEBRIEF_KEYS, {
+                    "text": _described("text", "The question."),
+                    "if": _described("expression",
+                                     "Asked only when this is true at the end."),
+                }), "A question asked only when its condition holds.", ("text",)),
+            ]}}],
+        },
         "include": _ref("texts"),
         "renamed": _map_of(_ref("id"), "{old_scene_id: new_scene_id}.",
                            {"type": "string"}),

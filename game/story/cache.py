@@ -53,10 +53,10 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 6  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 7  # 2: poll ids; source, note and mistake on list and record effects
 # 3: decimals; 4: expect: on the story and on scenes;
 # 5: text cleaned of control characters at load (older entries may hold them);
-# 6: the rating's start_ratings
+# 6: the rating's start_ratings; 7: debrief questions' if:
 
 
 def _engine_version() -> str:
@@ -339,7 +339,8 @@ class _Dumper:
                 "start": s.start, "rating": self.rating(s.rating), "vars": dict(s.vars),
                 "var_formats": dict(s.var_formats),
                 "people": [[p.id, p.name, p.rating, p.ratings] for p in s.people.values()],
-                "debrief": list(s.debrief), "renamed": dict(s.renamed), "author": s.author,
+                "debrief": list(s.debrief), "debrief_if": [self.expr(c) for c in s.debrief_if],
+                "renamed": dict(s.renamed), "author": s.author,
                 "language": s.language, "version": s.version, "summary": s.summary,
                 "minutes": s.minutes, "content_notes": list(s.content_notes),
                 "audience": s.audience, "files": list(s.files), "scenes": scenes,
@@ -484,7 +485,9 @@ class _Restorer:
             rating=self.rating(d["rating"]), vars=m.frozen_map(d["vars"]),
             var_formats=m.frozen_map(d["var_formats"]),
             people=m.frozen_map({p[0]: m.Person(*p) for p in d["people"]}),
-            debrief=tuple(d["debrief"]), renamed=m.frozen_map(d["renamed"]),
+            debrief=tuple(d["debrief"]),
+            debrief_if=tuple(self.expr(c) for c in d["debrief_if"]),
+            renamed=m.frozen_map(d["renamed"]),
             author=d["author"], language=d["language"], version=d["version"],
             summary=d["summary"], minutes=d["minutes"],
             content_notes=tuple(d["content_notes"]), audience=d["audience"],

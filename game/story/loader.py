@@ -69,6 +69,7 @@ CHOICE_KEYS = (
 EFFECTS = ("set", "add", "record", "list", "unlist", "rate", "rated", "notify", "advance")
 POLL_KEYS = ("id", "question", "options")
 EXPECT_KEYS = ("that", "says")
+DEBRIEF_KEYS = ("text", "if")
 NOT_TRUTHS = {
     "bin": "a calculation", "neg": "a number", "pos": "a number", "score": "the score",
     "day": "the day", "tier": "the tier", "tier_label": "the tier's label",
@@ -391,7 +392,7 @@ class _Loader:
                     top["language"][1])
         minutes = self._opt(r, top, "minutes", r.number, "minutes")
         notes = self._strings(r, top.get("content_notes"), "content_notes")
-        debrief = self._strings(r, top.get("debrief"), "debrief")
+        debrief, debrief_if = self._debrief(r, top["debrief"][1]) if "debrief" in top else ((), ())
         expect = self._expectations(r, top["expect"][1], "expect") if "expect" in top else ()
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
@@ -437,6 +438,7 @@ class _Loader:
             var_formats=m.frozen_map(var_formats),
             people=m.frozen_map(people),
             debrief=debrief,
+            debrief_if=debrief_if if any(c is not None for c in debrief_if) else (),
             renamed=m.frozen_map(renamed),
             author=self._opt(r, top, "author", r.text, "author"),
             language=language,
@@ -463,6 +465,31 @@ class _Loader:
             return (one,) if one is not None else ()
         items = r.sequence(node, what) or []
         return tuple(t for t in (r.text(i, f"an item of {what}") for i in items) if t is not None)
+
+    def _debrief(self, r: Reader, node: Node) -> tuple[tuple[str, ...], tuple[Expr | None, ...]]:
+        """``debrief:``: questions, each a text or ``{text: ..., if: EXPR}``."""
+        if isinstance(node, ScalarNode):
+            one = r.text(node, "debrief")
+            return ((one,), (None,)) if one is not None else ((), ())
+        texts: list[str] = []
+        conds: list[Expr | None] = []
+        for item in r.sequence(node, "debrief") or []:
+            if isinstance(item, MappingNode):
+                sub = r.mapping(item, "a debrief question", DEBRIEF_KEYS, required=("text",))
+                if not sub or "text" not in sub:
+                    continue
+                text = r.text(sub["text"][1], "a debrief question")
+                cond = self._expr(r, sub["if"][1], "if") if "if" in sub else None
+                if text is None or ("if" in sub and cond is None):
+                    continue
+                texts.append(text)
+                conds.append(cond)
+            else:
+                text = r.text(item, "an item of debrief")
+                if text is not None:
+                    texts.append(text)
+                    conds.append(None)
+        return tuple(texts), tuple(conds)
 
     # -- compile helpers ---------------------------------------------------------
 

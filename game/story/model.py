@@ -329,6 +329,10 @@ class Story:
     """How the player reads a var in text (its ``format:``): {var: 'thousands'}."""
     people: Mapping[str, Person] = field(default_factory=lambda: EMPTY)
     debrief: tuple[str, ...] = ()
+    debrief_if: tuple[Expr | None, ...] = ()
+    """Each debrief question's ``if:`` (aligned with ``debrief``; empty when none has
+    one): a question whose condition is false at the end is left out of that player's
+    debrief. The teacher's report lists every question."""
     renamed: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     author: str | None = None
     language: str = "en"

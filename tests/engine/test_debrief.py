@@ -114,3 +114,64 @@ def test_a_choice_that_ends_a_sentence_gets_no_second_full_stop():
     text = debrief_text(debrief)
     assert 'You chose "Tap Late. It is the truth." Who did it help?' in text
     assert 'You chose "Wait". Why?' in text
+
+
+CONDITIONAL_DEBRIEF = """\
+title: Two roads
+vars:
+  helped: false
+scenes:
+  start:
+    text: A friend needs money.
+    choices:
+      - text: Help
+        id: help
+        do:
+          - set: {helped: true}
+        goto: done
+      - text: Walk on
+        id: walk
+        goto: done
+  done:
+    ending: {title: Done, kind: mixed}
+    text: The end.
+debrief:
+  - Asked of everyone.
+  - text: Helping cost you. Why?
+    if: helped
+  - {text: You walked on. Why?, if: not helped}
+"""
+
+
+def test_debrief_questions_with_if_are_asked_only_when_they_hold(tmp_path):
+    from game.engine.engine import Engine
+    from game.story.cache import load_story_cached
+    from game.story.loader import load_story
+
+    path = tmp_path / "two_roads.yaml"
+    path.write_text(CONDITIONAL_DEBRIEF, encoding="utf-8")
+    for load in (load_story, lambda p: load_story_cached(p, tmp_path / "cache"),
+                 lambda p: load_story_cached(p, tmp_path / "cache")):  # built, then from cache
+        story = load(path)
+        assert story.debrief == ("Asked of everyone.", "Helping cost you. Why?",
+                                 "You walked on. Why?")
+        helped = Engine(story, seed=0)
+        helped.take("help")
+        assert build_debrief(helped).questions == ("Asked of everyone.",
+                                                   "Helping cost you. Why?")
+        walked = Engine(story, seed=0)
+        walked.take("walk")
+        assert build_debrief(walked).questions == ("Asked of everyone.", "You walked on. Why?")
+
+
+def test_a_debrief_question_with_a_bad_if_is_an_error_at_its_line(tmp_path):
+    import pytest
+
+    from game.errors import StoryErrors
+    from game.story.loader import load_story
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(CONDITIONAL_DEBRIEF.replace("if: helped", "if: helpd"), encoding="utf-8")
+    with pytest.raises(StoryErrors) as caught:
+        load_story(path)
+    assert "bad.yaml:22:9:" in str(caught.value) and "helpd" in str(caught.value)

@@ -40,8 +40,10 @@ PATHS = [
     # (no longer stepping aside at the balcony: a player who gave Rafe the toast is not
     # offered to ask Celeste to speak anyway)
     ("half_a_star.yaml", 0, "2,1,3,3,2,3,1,1,2,1,2,3,3,4,1,2,3,2", "end_escorted", 3.58),  # kept at 2 decimals
-    ("good_citizen.yaml", 0, "2,2,2,1,3,1,3,1,2,2,1,2,1,1,1,1", "end_good_citizen", 1010),
-    ("good_citizen.yaml", 0, "2,2,1,2,1,3,1,1,2,2,1,1,2,1", "end_caught", 785),
+    # (the credit hall's Green Channel window is no longer a choice: it opens, in the text,
+    # for a grade-A player, so "object" is the hall's first choice)
+    ("good_citizen.yaml", 0, "2,2,2,1,3,1,3,1,1,2,1,2,1,1,1,1", "end_good_citizen", 1010),
+    ("good_citizen.yaml", 0, "2,2,1,2,1,3,1,1,1,2,1,1,2,1", "end_caught", 785),
     ("the_operator", 0, "1,1,2,1,1,2,1,1,1,1,1,5,1,1,1", "end_architect", 88),
     ("the_operator", 0, "2,2,2,2,2,1,1,1,1,1,1,3,1,1,3", "end_resign", 67),
 ]
@@ -104,7 +106,8 @@ def test_test_reports_the_story_fully_covered(name: str) -> None:
 
 
 ALWAYS_LOCKED = {
-    "good_citizen.yaml": ["metro_gate:trust_lane", "service_hall:green_window"],
+    # the blood donors' lane is shut to anyone on a list, and at the gate everyone is
+    "good_citizen.yaml": ["metro_gate:trust_lane"],
     "half_a_star.yaml": ["tram_stop:walk_through_the_gold_lane_gate"],
 }
 """The deliberate locks: shown to every player, open to none."""
@@ -309,3 +312,84 @@ def test_half_a_star_nobody_passes_celeste_on_any_path() -> None:
     for seed in range(3):
         assert highest(celeste, seed) < celeste
     assert highest(4.86, 0) == 4.87  # the bound finds what is there
+
+
+def _play(story, seed: int, choices: list[str]) -> Engine:
+    """Play choice ids (continuing through scenes without choices)."""
+    engine = Engine(story, seed=seed)
+    for cid in choices:
+        while engine.view().continues:
+            engine.proceed()
+        engine.take(cid)
+    while not engine.ended and engine.view().continues:
+        engine.proceed()
+    return engine
+
+
+def test_good_citizen_green_channel_window_opens_for_a_grade_a_player() -> None:
+    """The usher walks a Trustworthy (A) player or card holder past the queue; a B player
+    without the blood donors' card waits three hours."""
+    story = load_story(STORIES / "good_citizen.yaml")
+    best = _play(story, 0, ["open_app", "lake", "hold_bag", "donate", "report_her", "send_cash",
+                            "find_staff", "forms"])
+    assert best.state.scene == "service_hall" and best.view().tier == "A"
+    text = " ".join(best.view().paragraphs)
+    assert "This way" in text and "You wait three hours" not in text
+    plain = _play(story, 0, ["open_app", "story_club", "leave_it", "walk_past", "refuse",
+                             "send_app", "find_staff", "forms"])
+    assert plain.state.scene == "service_hall" and plain.view().tier == "B"
+    assert "You wait three hours" in " ".join(plain.view().paragraphs)
+
+
+def test_good_citizen_debrief_asks_about_mo_and_dad_only_where_they_fit() -> None:
+    from game.engine.debrief import build_debrief
+
+    story = load_story(STORIES / "good_citizen.yaml")
+    # never meets Mo, never pays Dad
+    engine = _play(story, 0, ["open_app", "lake", "hold_bag", "donate", "refuse", "send_cash",
+                              "find_staff", "forms", "object", "wait", "check_fast", "wait_green",
+                              "say_nothing", "wait_evening", "city_college"])
+    assert engine.ended
+    questions = " ".join(build_debrief(engine).questions)
+    assert "Mo" not in questions.split() and "Mo," not in questions
+    assert "helping him would have lowered it" in questions
+    assert len(build_debrief(engine).questions) == 8
+
+
+def test_the_operator_head_of_rules_stays_closed_until_the_review() -> None:
+    """The promotion is decided at Friday's review: its lock never lifts earlier in the
+    week (it used to vanish from 'closed to you' by Tuesday, leaking the hidden index)."""
+    story = load_story(STORIES / "the_operator")
+    for seed in range(60):
+        picker, engine = random.Random(seed), Engine(story, seed=seed)
+        while not engine.ended:
+            view = engine.view()
+            closed = {s.id for s in view.closed_services}
+            if engine.state.scene != "review":
+                assert "promotion" in closed, (seed, engine.state.scene)
+            else:
+                assert ("promotion" in closed) == (view.tier != "excellent")
+            if view.continues:
+                engine.proceed()
+            else:
+                engine.take(picker.choice(view.open_choices).id)
+
+
+def test_the_operator_tells_the_threshold_as_a_score_not_an_accuracy() -> None:
+    """Fact check: 85 is a similarity score; the base-rate sheet does the arithmetic."""
+    text = " ".join((STORIES / "the_operator" / f).read_text(encoding="utf-8")
+                    for f in ("ch1_monday.yaml", "ch3_wednesday.yaml", "ch4_thursday.yaml"))
+    assert "per cent right" not in text and "in every hundred" not in text
+    assert "88.4%" not in text
+    assert "20,000,000 ÷ 100,000 = about **200 strangers" in text
+
+
+def test_good_citizen_asks_its_guide_polls_in_the_story() -> None:
+    """The guide's prediction polls are in the YAML, so the class report can set predicted
+    against actual; the good-deed question is asked before and again at every ending."""
+    story = load_story(STORIES / "good_citizen.yaml")
+    polls = {sid: s.poll.id for sid, s in story.scenes.items() if s.poll is not None}
+    assert {"predict_blood", "predict_report", "family_link", "good_deed"} <= set(polls.values())
+    endings = {sid for sid, s in story.scenes.items() if s.ending is not None}
+    assert endings and all(polls.get(sid) == "good_deed" for sid in endings)
+    assert polls["results"] == "predict_blood"
