@@ -80,7 +80,7 @@ class PlainPlayer:
             self.show(view)
             if view.ending:
                 self.say("")
-                self.heading(f"THE END: {plain(view.ending.title)} ({view.ending.kind})")
+                self.heading(f"THE END: {plain(view.ending.title)}")  # the kind is for teachers
                 self.say(debrief_text(build_debrief(engine)))
                 return 0
             events = self.ask(view)

@@ -286,10 +286,12 @@ def _unused(story: m.Story) -> Iterator[Diagnostic]:
                             f"service '{sid}' gates nothing: no choice has `service: {sid}` "
                             f"and no expression uses can('{sid}')")
         used_sources = {r.source for r in rating.rules.values() if r.source}
+        used_sources |= {e.source for e in effects if isinstance(e, m.ListChange) and e.source}
         for src in rating.sources:
             if src not in used_sources:
                 yield _diag(places.at("sources", src), "unused-source",
-                            f"source '{src}' reports nothing: no rule has `source: {src}`")
+                            f"source '{src}' reports nothing: no rule and no listing has "
+                            f"`source: {src}`")
     for pid in story.people:
         if pid not in people and pid not in used.get("rating", ()):
             yield _diag(places.at("people", pid), "unused-person",

@@ -23,6 +23,7 @@ from game.story.loader import (
     CHOICE_KEYS,
     EFFECTS,
     ENDING_KINDS,
+    DEBRIEF_KEYS,
     EXPECT_KEYS,
     ID,
     INCLUDED_KEYS,
@@ -217,6 +218,9 @@ def _definitions() -> dict[str, Schema]:
         "min": {"type": "number"},
         "max": {"type": "number"},
         "start": {"type": "number", "description": "The starting score. Required."},
+        "start_ratings": {"type": "integer", "minimum": 1,
+                          "description": "Peer model: how many ratings the start stands for "
+                                         "(default 1)."},
         "show": {"enum": list(SHOWS), "description": "What the HUD shows."},
         "explain": {"type": "boolean",
                     "description": "Whether the player sees the reasons for changes."},
@@ -317,7 +321,18 @@ def _top_properties() -> dict[str, Schema]:
         "vars": _ref("vars"),
         "people": _ref("people"),
         "scenes": _ref("scenes"),
-        "debrief": _ref("texts"),
+        "debrief": {
+            "description": "Questions for the discussion after the ending; a question may "
+                           "carry `if:` to be asked only of players for whom it holds.",
+            "anyOf": [_ref("text"), {"type": "array", "items": {"anyOf": [
+                _ref("text"),
+                _closed(_in_step(DEBRIEF_KEYS, {
+                    "text": _described("text", "The question."),
+                    "if": _described("expression",
+                                     "Asked only when this is true at the end."),
+                }), "A question asked only when its condition holds.", ("text",)),
+            ]}}],
+        },
         "include": _ref("texts"),
         "renamed": _map_of(_ref("id"), "{old_scene_id: new_scene_id}.",
                            {"type": "string"}),

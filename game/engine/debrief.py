@@ -14,8 +14,8 @@ from game.engine import format as fmt
 from game.engine.engine import Engine
 from game.engine.events import LedgerEntry
 from game.engine.notices import record_line, told
-from game.engine.state import tidy
-from game.story.model import Rating
+from game.engine.state import State, tidy
+from game.story.model import Rating, Story
 
 
 def signed(value: float, rating: Rating | None = None) -> str:
@@ -38,14 +38,14 @@ def describe(entry: LedgerEntry, reveal: bool, rating: Rating | None = None) -> 
     if entry.kind == "rule":
         clamp = f" (asked {signed(entry.asked)})" if entry.asked != entry.applied else ""
         reason = entry.label if shown else "reason not disclosed"
-        who = f" — reported by {entry.source_label}" if shown and entry.source_label else ""
+        who = fmt.reported_by(entry.source_label) if shown else ""
         note = f": {entry.note}" if shown and entry.note else ""
         wrong = " (the system's mistake)" if reveal and entry.mistake else ""
         return f"{signed(entry.applied)}{clamp}  {reason}{note}{who}{wrong}"
     if entry.kind in ("list", "unlist"):
         verb = "Put on the list" if entry.kind == "list" else "Taken off the list"
         note = f": {entry.note}" if shown and entry.note else ""
-        who = f" — reported by {entry.source_label}" if shown and entry.source_label else ""
+        who = fmt.reported_by(entry.source_label) if shown else ""
         wrong = " (the system's mistake)" if reveal and entry.mistake else ""
         return f"{verb}: {entry.label}{note}{who}{wrong}"
     if entry.kind == "rated":
@@ -155,6 +155,14 @@ def ledger_lines(ledger: tuple[LedgerEntry, ...], story) -> tuple[LedgerLine, ..
     return tuple(out)
 
 
+def questions_for(story: Story, state: State) -> tuple[str, ...]:
+    """The story's debrief questions for this player: those whose ``if:`` holds now."""
+    if not story.debrief_if:
+        return story.debrief
+    return tuple(q for q, cond in zip(story.debrief, story.debrief_if)
+                 if cond is None or cond.evaluate(state))
+
+
 def build_debrief(engine: Engine) -> Debrief:
     """Gather the debrief of the game as it stands."""
     st = engine.state
@@ -198,7 +206,7 @@ def build_debrief(engine: Engine) -> Debrief:
         by_rule=tuple((k, n, tidy(rule_total[k])) for k, n in rules.most_common()),
         hidden_rules=hidden_rules,
         reflections=tuple((text, q) for _s, text, q in engine.reflections()),
-        questions=story.debrief,
+        questions=questions_for(story, st),
         lists=tuple(st.list_label(i) for i in st.lists),
         moves=moves,
         listed=listed,

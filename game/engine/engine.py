@@ -87,7 +87,8 @@ class Engine:
             st.set_score(rating.start)
             if rating.model == "peer":
                 weight = rating.start if rating.weight == "rater" else 1
-                st.received.append((rating.start, weight))
+                st.received.extend([(rating.start, weight)]
+                                   * min(rating.start_ratings, rating.memory))
         for pid, person in story.people.items():
             if person.rating is not None:
                 weight = person.rating if rating and rating.weight == "rater" else 1

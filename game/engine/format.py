@@ -71,3 +71,16 @@ def star_glyphs(value: float, rating: Rating) -> str:
 def var(value: Value, how: str | None = None) -> str:
     """A var's value as the player reads it (``how`` from the var's ``format:``)."""
     return format_var(value, how)
+
+
+_LOWERED = ("Your ", "The ", "A ", "An ", "Our ", "My ", "Their ")
+
+
+def reported_by(source_label: str) -> str:
+    """' — reported by LABEL', where a label that opens a sentence ("Your employer",
+    "The city") reads on inside one ("reported by your employer"); '' without a label."""
+    if not source_label:
+        return ""
+    if source_label.startswith(_LOWERED):
+        source_label = source_label[0].lower() + source_label[1:]
+    return f" — reported by {source_label}"

@@ -43,7 +43,7 @@ def debrief_text(debrief: Debrief) -> str:
     rating = debrief.rating
     lines = ["", "=== Debrief ==="]
     if debrief.ending_title:
-        lines.append(f"Ending: {plain(debrief.ending_title)} ({debrief.ending_kind})")
+        lines.append(f"Ending: {plain(debrief.ending_title)}")  # good/mixed/bad: teachers only
     if debrief.score is not None:
         tier = f", tier {debrief.tier_label}" if debrief.tier_label else ""
         lines.append(f"Final {debrief.score_name}: {fmt.score(debrief.score, rating)}{tier}")
@@ -85,7 +85,9 @@ def debrief_text(debrief: Debrief) -> str:
         lines.append("")
         lines.append("Think back on your choices:")
         for text, question in debrief.reflections:
-            lines.append(f"  You chose \"{plain(text)}\". {question}")
+            said = plain(text)
+            stop = "" if said.endswith((".", "!", "?")) else "."
+            lines.append(f"  You chose \"{said}\"{stop} {question}")
     if debrief.questions:
         lines.append("")
         lines.append("Questions to discuss:")

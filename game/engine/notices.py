@@ -228,15 +228,14 @@ def record_line(entry: LedgerEntry, story: Story) -> str | None:
             amount = f"{fmt.change(entry.applied, rating)}{cut}  "
         reason = entry.label if knows else "reason not disclosed"
         note = f": {entry.note}" if knows and entry.note else ""
-        who = f" — reported by {entry.source_label}" if knows and entry.source_label else ""
+        who = fmt.reported_by(entry.source_label) if knows else ""
         return f"{amount}{reason}{note}{who}"
     if entry.kind in ("list", "unlist"):
         if not knows:
             return None
         verb = "Put on the list" if entry.kind == "list" else "Taken off the list"
         note = f": {entry.note}" if entry.explained and entry.note else ""
-        who = (f" — reported by {entry.source_label}"
-               if entry.explained and entry.source_label else "")
+        who = fmt.reported_by(entry.source_label) if entry.explained else ""
         return f"{verb}: {entry.label}{note}{who}"
     if entry.kind == "rated":
         who = entry.label if knows else "someone"

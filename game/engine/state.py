@@ -185,6 +185,15 @@ class State:
         """What the story calls its score."""
         return self.story.rating.name if self.story.rating else "score"
 
+    @property
+    def secret_lists(self) -> frozenset[str]:
+        """Ids of the lists that do not announce (``announce: false``): a lock's
+        generated reason never names them (the expression language reads this)."""
+        rating = self.story.rating
+        if rating is None:
+            return frozenset()
+        return frozenset(i for i, found in rating.lists.items() if not found.announce)
+
     def is_listed(self, list_id: str) -> bool:
         """Whether the player is on a list."""
         return list_id in self.lists

@@ -53,9 +53,10 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 5  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 7  # 2: poll ids; source, note and mistake on list and record effects
 # 3: decimals; 4: expect: on the story and on scenes;
-# 5: text cleaned of control characters at load (older entries may hold them)
+# 5: text cleaned of control characters at load (older entries may hold them);
+# 6: the rating's start_ratings; 7: debrief questions' if:
 
 
 def _engine_version() -> str:
@@ -338,7 +339,8 @@ class _Dumper:
                 "start": s.start, "rating": self.rating(s.rating), "vars": dict(s.vars),
                 "var_formats": dict(s.var_formats),
                 "people": [[p.id, p.name, p.rating, p.ratings] for p in s.people.values()],
-                "debrief": list(s.debrief), "renamed": dict(s.renamed), "author": s.author,
+                "debrief": list(s.debrief), "debrief_if": [self.expr(c) for c in s.debrief_if],
+                "renamed": dict(s.renamed), "author": s.author,
                 "language": s.language, "version": s.version, "summary": s.summary,
                 "minutes": s.minutes, "content_notes": list(s.content_notes),
                 "audience": s.audience, "files": list(s.files), "scenes": scenes,
@@ -382,7 +384,7 @@ class _Dumper:
         return {
             "name": r.name, "model": r.model, "min": r.min, "max": r.max, "start": r.start,
             "show": r.show, "explain": r.explain, "memory": r.memory, "weight": r.weight,
-            "decimals": r.decimals,
+            "decimals": r.decimals, "start_ratings": r.start_ratings,
             "tiers": [[t.id, t.label, t.min] for t in r.tiers],
             "sources": dict(r.sources),
             "rules": [[u.id, u.change, u.label, u.source, u.explain, *self.loc(u.location)]
@@ -483,7 +485,9 @@ class _Restorer:
             rating=self.rating(d["rating"]), vars=m.frozen_map(d["vars"]),
             var_formats=m.frozen_map(d["var_formats"]),
             people=m.frozen_map({p[0]: m.Person(*p) for p in d["people"]}),
-            debrief=tuple(d["debrief"]), renamed=m.frozen_map(d["renamed"]),
+            debrief=tuple(d["debrief"]),
+            debrief_if=tuple(self.expr(c) for c in d["debrief_if"]),
+            renamed=m.frozen_map(d["renamed"]),
             author=d["author"], language=d["language"], version=d["version"],
             summary=d["summary"], minutes=d["minutes"],
             content_notes=tuple(d["content_notes"]), audience=d["audience"],
@@ -499,7 +503,7 @@ class _Restorer:
         return m.Rating(
             name=r["name"], model=r["model"], min=r["min"], max=r["max"], start=r["start"],
             show=r["show"], explain=r["explain"], memory=r["memory"], weight=r["weight"],
-            decimals=r["decimals"],
+            decimals=r["decimals"], start_ratings=r["start_ratings"],
             tiers=tuple(m.Tier(*t) for t in r["tiers"]),
             sources=m.frozen_map(r["sources"]),
             rules=m.frozen_map({u[0]: m.Rule(*u[:5], self.loc(*u[5:])) for u in r["rules"]}),

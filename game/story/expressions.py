@@ -1643,7 +1643,15 @@ def _phrase_for(tree: Node) -> Callable[[Context], str | None]:
     tag = tree[0]
     if tag == "not" and tree[1][0] == "fn" and tree[1][1] == "listed":
         on = tree[1][2]
-        return lambda ctx: f"you are on the list: {ctx.list_label(on)}"
+
+        def on_list(ctx: Context) -> str | None:
+            # A silent list (``announce: false``) stays secret here too: the player
+            # finds out when a service refuses them in the story's own words.
+            if on in (getattr(ctx, "secret_lists", None) or ()):
+                return None
+            return f"you are on the list: {ctx.list_label(on)}"
+
+        return on_list
     if tag == "fn" and tree[1] == "listed":
         off = tree[2]
         return lambda ctx: f"you are not on the list: {ctx.list_label(off)}"

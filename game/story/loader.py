@@ -58,8 +58,8 @@ TOP_KEYS = (
 )
 INCLUDED_KEYS = ("scenes", "people", "vars")
 RATING_KEYS = (
-    "name", "model", "min", "max", "start", "show", "explain", "memory", "weight", "decimals",
-    "tiers", "sources", "rules", "lists", "services",
+    "name", "model", "min", "max", "start", "start_ratings", "show", "explain", "memory",
+    "weight", "decimals", "tiers", "sources", "rules", "lists", "services",
 )
 SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll", "expect")
 CHOICE_KEYS = (
@@ -69,6 +69,7 @@ CHOICE_KEYS = (
 EFFECTS = ("set", "add", "record", "list", "unlist", "rate", "rated", "notify", "advance")
 POLL_KEYS = ("id", "question", "options")
 EXPECT_KEYS = ("that", "says")
+DEBRIEF_KEYS = ("text", "if")
 NOT_TRUTHS = {
     "bin": "a calculation", "neg": "a number", "pos": "a number", "score": "the score",
     "day": "the day", "tier": "the tier", "tier_label": "the tier's label",
@@ -391,7 +392,7 @@ class _Loader:
                     top["language"][1])
         minutes = self._opt(r, top, "minutes", r.number, "minutes")
         notes = self._strings(r, top.get("content_notes"), "content_notes")
-        debrief = self._strings(r, top.get("debrief"), "debrief")
+        debrief, debrief_if = self._debrief(r, top["debrief"][1]) if "debrief" in top else ((), ())
         expect = self._expectations(r, top["expect"][1], "expect") if "expect" in top else ()
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
@@ -437,6 +438,7 @@ class _Loader:
             var_formats=m.frozen_map(var_formats),
             people=m.frozen_map(people),
             debrief=debrief,
+            debrief_if=debrief_if if any(c is not None for c in debrief_if) else (),
             renamed=m.frozen_map(renamed),
             author=self._opt(r, top, "author", r.text, "author"),
             language=language,
@@ -463,6 +465,31 @@ class _Loader:
             return (one,) if one is not None else ()
         items = r.sequence(node, what) or []
         return tuple(t for t in (r.text(i, f"an item of {what}") for i in items) if t is not None)
+
+    def _debrief(self, r: Reader, node: Node) -> tuple[tuple[str, ...], tuple[Expr | None, ...]]:
+        """``debrief:``: questions, each a text or ``{text: ..., if: EXPR}``."""
+        if isinstance(node, ScalarNode):
+            one = r.text(node, "debrief")
+            return ((one,), (None,)) if one is not None else ((), ())
+        texts: list[str] = []
+        conds: list[Expr | None] = []
+        for item in r.sequence(node, "debrief") or []:
+            if isinstance(item, MappingNode):
+                sub = r.mapping(item, "a debrief question", DEBRIEF_KEYS, required=("text",))
+                if not sub or "text" not in sub:
+                    continue
+                text = r.text(sub["text"][1], "a debrief question")
+                cond = self._expr(r, sub["if"][1], "if") if "if" in sub else None
+                if text is None or ("if" in sub and cond is None):
+                    continue
+                texts.append(text)
+                conds.append(cond)
+            else:
+                text = r.text(item, "an item of debrief")
+                if text is not None:
+                    texts.append(text)
+                    conds.append(None)
+        return tuple(texts), tuple(conds)
 
     # -- compile helpers ---------------------------------------------------------
 
@@ -527,6 +554,17 @@ class _Loader:
         if memory is not None and (memory != int(memory) or memory < 1):
             r.error("memory should be a whole number of ratings, 1 or more", keys["memory"][1])
             memory = 20
+        start_ratings = get("start_ratings", r.number, "rating start_ratings", 1)
+        if "start_ratings" in keys:
+            if model != "peer":
+                r.error("start_ratings is for a peer rating (how many ratings the start "
+                        "stands for); a points score has no ratings", keys["start_ratings"][0])
+                start_ratings = 1
+            elif start_ratings is not None and (start_ratings != int(start_ratings)
+                                                or start_ratings < 1):
+                r.error("start_ratings should be a whole number of ratings, 1 or more",
+                        keys["start_ratings"][1])
+                start_ratings = 1
         explain = get("explain", r.boolean, "rating explain", False)
         decimals = get("decimals", r.number, "rating decimals", None)
         if decimals is not None and decimals not in (0, 1, 2):
@@ -588,6 +626,7 @@ class _Loader:
             rules=m.frozen_map(rules),
             lists=m.frozen_map(lists),
             services=m.frozen_map(services),
+            start_ratings=int(start_ratings or 1),
             decimals=int(decimals) if decimals is not None else default_decimals(
                 model, (low, high, start, *(t.min for t in tiers),
                         *(u.change for u in rules.values()))),

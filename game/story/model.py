@@ -85,6 +85,9 @@ class Rating:
     """How many decimals the score is kept, shown and compared at (0, 1 or 2): the
     score is rounded to them after every change, so a number the player sees is the
     number every rule compares (``decimals:`` in the story, or see ``default_decimals``)."""
+    start_ratings: int = 1
+    """Peer model: how many ratings the player's ``start`` stands for (a history, like a
+    person's ``ratings``: a 3.9 built on twelve ratings moves less with the next one)."""
 
     def tier_for(self, score: float) -> Tier | None:
         """The tier a score belongs to (tiers are highest first)."""
@@ -326,6 +329,10 @@ class Story:
     """How the player reads a var in text (its ``format:``): {var: 'thousands'}."""
     people: Mapping[str, Person] = field(default_factory=lambda: EMPTY)
     debrief: tuple[str, ...] = ()
+    debrief_if: tuple[Expr | None, ...] = ()
+    """Each debrief question's ``if:`` (aligned with ``debrief``; empty when none has
+    one): a question whose condition is false at the end is left out of that player's
+    debrief. The teacher's report lists every question."""
     renamed: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     author: str | None = None
     language: str = "en"

@@ -273,3 +273,21 @@ def test_bundled_stories_lint_quickly() -> None:
         except Exception:  # a story being written elsewhere may not load yet
             continue
         lint_story(story)
+
+
+def test_a_source_that_only_reports_listings_is_used(tmp_path: Path) -> None:
+    """A court that lists people (``list: {source: court}``) reports something."""
+    path = write(tmp_path, """\
+        title: Court
+        rating:
+          start: 100
+          sources: {court: Court records, idle: Nobody}
+          lists: {debtors: {label: Debtors}}
+        scenes:
+          a:
+            do:
+              - list: {list: debtors, source: court}
+            ending: {title: End, kind: mixed}
+        """)
+    unused = [m for code, _line, m in codes(path) if code == "unused-source"]
+    assert len(unused) == 1 and "'idle'" in unused[0]

@@ -78,3 +78,100 @@ def test_signed_and_stars_read_well() -> None:
     assert [signed(v) for v in (5, -10, 0, 0.004, -0.001, 0.17)] == [
         "+5", "-10", "0", "+<0.01", "-<0.01", "+0.17"]
     assert [stars(v) for v in (1, 1.0, 4, 4.5)] == ["1 star", "1 star", "4 stars", "4.5 stars"]
+
+
+def test_a_source_that_opens_a_sentence_reads_on_inside_one():
+    """"reported by Your employer" read as a form field: the label reads naturally."""
+    from game.engine.format import reported_by
+
+    assert reported_by("Your employer (Swift Harvest)") == " — reported by your employer (Swift Harvest)"
+    assert reported_by("The city") == " — reported by the city"
+    assert reported_by("Traffic cameras") == " — reported by Traffic cameras"
+    assert reported_by("Yourtown council") == " — reported by Yourtown council"
+    assert reported_by("") == ""
+
+
+def test_the_plain_debrief_names_the_ending_but_not_its_kind():
+    """good/mixed/bad is for the teacher and the report, not for the player."""
+    from game.engine.lines import debrief_text
+
+    eng = engine("city", 0, "jaywalk", "donate", "default", "fraud", "home")
+    debrief = build_debrief(eng)
+    assert debrief.ending_kind == "mixed"  # kept for the teacher's side
+    text = debrief_text(debrief)
+    assert "Ending: Home\n" in text and "mixed" not in text
+
+
+def test_a_choice_that_ends_a_sentence_gets_no_second_full_stop():
+    """'You chose "Tap Late. It is the truth.". Who...' read as a typo."""
+    from dataclasses import replace
+
+    from game.engine.lines import debrief_text
+
+    debrief = build_debrief(engine("city", 0, "jaywalk", "home"))
+    debrief = replace(debrief, reflections=(("Tap Late. It is the truth.", "Who did it help?"),
+                                            ("Wait", "Why?")))
+    text = debrief_text(debrief)
+    assert 'You chose "Tap Late. It is the truth." Who did it help?' in text
+    assert 'You chose "Wait". Why?' in text
+
+
+CONDITIONAL_DEBRIEF = """\
+title: Two roads
+vars:
+  helped: false
+scenes:
+  start:
+    text: A friend needs money.
+    choices:
+      - text: Help
+        id: help
+        do:
+          - set: {helped: true}
+        goto: done
+      - text: Walk on
+        id: walk
+        goto: done
+  done:
+    ending: {title: Done, kind: mixed}
+    text: The end.
+debrief:
+  - Asked of everyone.
+  - text: Helping cost you. Why?
+    if: helped
+  - {text: You walked on. Why?, if: not helped}
+"""
+
+
+def test_debrief_questions_with_if_are_asked_only_when_they_hold(tmp_path):
+    from game.engine.engine import Engine
+    from game.story.cache import load_story_cached
+    from game.story.loader import load_story
+
+    path = tmp_path / "two_roads.yaml"
+    path.write_text(CONDITIONAL_DEBRIEF, encoding="utf-8")
+    for load in (load_story, lambda p: load_story_cached(p, tmp_path / "cache"),
+                 lambda p: load_story_cached(p, tmp_path / "cache")):  # built, then from cache
+        story = load(path)
+        assert story.debrief == ("Asked of everyone.", "Helping cost you. Why?",
+                                 "You walked on. Why?")
+        helped = Engine(story, seed=0)
+        helped.take("help")
+        assert build_debrief(helped).questions == ("Asked of everyone.",
+                                                   "Helping cost you. Why?")
+        walked = Engine(story, seed=0)
+        walked.take("walk")
+        assert build_debrief(walked).questions == ("Asked of everyone.", "You walked on. Why?")
+
+
+def test_a_debrief_question_with_a_bad_if_is_an_error_at_its_line(tmp_path):
+    import pytest
+
+    from game.errors import StoryErrors
+    from game.story.loader import load_story
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(CONDITIONAL_DEBRIEF.replace("if: helped", "if: helpd"), encoding="utf-8")
+    with pytest.raises(StoryErrors) as caught:
+        load_story(path)
+    assert "bad.yaml:22:9:" in str(caught.value) and "helpd" in str(caught.value)

@@ -9,6 +9,7 @@ import pytest
 
 from engine_helpers import engine
 from game.engine import events as ev
+from game.engine.state import weighted_mean
 
 
 def of(events, kind):
@@ -126,3 +127,87 @@ def test_a_rating_announces_itself_after_the_score_change_it_caused():
     assert names == ["ChoiceTaken", "ScoreChanged", "TierChanged", "RatedByPerson",
                      "SceneEntered"]
     assert events[1].entry is events[3].entry
+
+
+# -- rating histories: the player's start_ratings, a person's ratings ---------------
+# Fixture history.yaml: start 3 counted as 4 ratings, memory 6, weight: rater;
+# Mei 4.5 from 3 ratings, Bob 2 from 10 (capped at memory 6), New 3 from 1.
+
+
+def test_the_start_counts_as_start_ratings_ratings():
+    eng = engine("history")
+    assert eng.state.received == [(3, 3)] * 4
+    assert eng.view().score == 3
+
+
+def test_one_rating_moves_a_long_history_less():
+    eng = engine("history", 0, "mei5")
+    # (4*3*3 + 5*4.5) / (4*3 + 4.5) = 58.5 / 16.5 = 3.545454...; from one start rating
+    # it would be (9 + 22.5) / 7.5 = 4.2
+    assert weighted_mean(eng.state.received, 6) == pytest.approx(58.5 / 16.5, abs=1e-9)
+    assert eng.view().score == 3.55
+    eng.take("mei5")
+    # (36 + 45) / (12 + 9) = 81 / 21 = 3.857142...
+    assert weighted_mean(eng.state.received, 6) == pytest.approx(81 / 21, abs=1e-9)
+    assert eng.view().score == 3.86
+
+
+def test_the_start_history_leaves_memory_like_any_rating():
+    eng = engine("history", 0, "mei5", "mei5", "mei5")
+    # 4 start ratings + 3 fives = 7 > memory 6: one start rating has dropped out.
+    # (3*3*3 + 3*5*4.5) / (3*3 + 3*4.5) = 94.5 / 22.5 = 4.2
+    assert weighted_mean(eng.state.received, 6) == pytest.approx(94.5 / 22.5, abs=1e-9)
+    assert eng.view().score == 4.2
+
+
+def test_a_persons_history_is_capped_at_memory():
+    eng = engine("history", 0, "rate_bob")
+    assert eng.state.people["bob"][:6] == [(2, 2)] * 6
+    # Bob's 10 ratings are kept as memory's 6, and the new one pushes the oldest out:
+    # (5*2*2 + 5*3) / (5*2 + 3) = 35 / 13 = 2.692307...
+    assert weighted_mean(eng.state.people["bob"], 6) == pytest.approx(35 / 13, abs=1e-9)
+    assert eng.state.rating_of("bob") == 2.69
+    assert eng.ledger[-1].applied == pytest.approx(0.69, abs=1e-9)
+
+
+def test_a_persons_history_damps_a_low_rating():
+    eng = engine("history", 0, "rate_mei")
+    # (3*4.5*4.5 + 1*3) / (3*4.5 + 3) = 63.75 / 16.5 = 3.863636...
+    assert weighted_mean(eng.state.people["mei"], 6) == pytest.approx(63.75 / 16.5, abs=1e-9)
+    assert eng.state.rating_of("mei") == 3.86
+
+
+def test_a_person_without_ratings_has_a_one_rating_history():
+    eng = engine("history", 0, "rate_new")
+    # (3*3 + 5*3) / (3 + 3) = 4
+    assert eng.state.rating_of("new") == 4
+
+
+def test_without_start_ratings_the_start_is_one_rating(tmp_path):
+    from game.engine.engine import Engine
+    from game.story.loader import load_story
+    from engine_helpers import FIXTURES
+    text = (FIXTURES / "history.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "once.yaml"
+    path.write_text(text.replace("  start_ratings: 4\n", ""), encoding="utf-8")
+    story = load_story(path)
+    assert story.rating.start_ratings == 1
+    eng = Engine(story)
+    eng.take("mei5")
+    assert eng.view().score == 4.2  # (9 + 22.5) / 7.5, today's behaviour
+
+
+def test_equal_weights_with_a_history(tmp_path):
+    from game.engine.engine import Engine
+    from game.story.loader import load_story
+    from engine_helpers import FIXTURES
+    text = (FIXTURES / "history.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "equal.yaml"
+    path.write_text(text.replace("weight: rater", "weight: equal"), encoding="utf-8")
+    eng = Engine(load_story(path))
+    eng.take("mei5")
+    # (4*3 + 5) / 5 = 3.4
+    assert eng.view().score == 3.4
+    eng.take("rate_bob")
+    # Bob, the last 6: (5*2 + 5) / 6 = 2.5
+    assert eng.state.rating_of("bob") == 2.5

@@ -66,3 +66,56 @@ def test_announced_listing_is_told(tmp_path: Path) -> None:
     events = game.take("shout")
     assert any("put on the list: Loud list" in line for line in event_lines(game, events))
     assert game.view().list_labels == ("Loud list",)
+
+
+LOCKS = """\
+title: Silent locks
+rating:
+  start: 100
+  tiers:
+    - {id: a, label: Good, min: 100}
+    - {id: b, label: Poor, min: 0}
+  lists:
+    court: {label: Court list, announce: false}
+    loud: {label: Loud list}
+  services:
+    rail: {label: Rail, requires: "tier >= 'a' and not listed('court')"}
+scenes:
+  home:
+    choices:
+      - text: Miss a payment
+        do: [list: court]
+        goto: station
+      - text: Shout
+        do: [list: loud]
+        goto: station
+  station:
+    choices:
+      - text: Buy a ticket
+        service: rail
+        goto: end
+      - text: Volunteer
+        requires: "not listed('court') and not listed('loud')"
+        goto: end
+      - text: Walk
+        goto: end
+  end:
+    ending: {title: End, kind: mixed}
+"""
+
+
+def test_silent_listing_stays_out_of_generated_lock_reasons(tmp_path: Path) -> None:
+    """A generated lock reason never names a silent list: the refusal tells, in the story's words."""
+    path = tmp_path / "locks.yaml"
+    path.write_text(LOCKS, encoding="utf-8")
+    game = Engine(load_story(path), seed=1)
+    game.take("miss_a_payment")
+    rail, volunteer, _walk = game.view().choices
+    for choice in (rail, volunteer):
+        assert choice.locked
+        said = " ".join((choice.locked, *choice.gaps, str(choice.to_json()["locked"])))
+        assert "Court list" not in said and "on the list" not in said
+    assert rail.locked == "Rail is closed to you."
+    loud = Engine(load_story(path), seed=1)
+    loud.take("shout")  # an announced list is named, as before
+    assert loud.view().choices[1].gaps == ("you are on the list: Loud list",)

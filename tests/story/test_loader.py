@@ -136,6 +136,15 @@ def test_good_story_loads(tmp_path: Path) -> None:
         ("title: T", "title: T\ncolour: red", "unknown key 'colour' in the story", 2),
         ("  start: 10", "  start: 10\n  model: pints", "rating model 'pints' is unknown", None),
         ("  start: 10", "  start: 10\n  show: stras", "did you mean 'stars'", None),
+        ("  start: 10", "  start: 10\n  start_ratings: 5", "start_ratings is for a peer rating", 4),
+        ("  start: 10\n  min: 0\n  max: 20", "  start: 3\n  model: peer\n  min: 1\n  max: 5\n  start_ratings: 0",
+         "start_ratings should be a whole number of ratings, 1 or more", 7),
+        ("  start: 10\n  min: 0\n  max: 20", "  start: 3\n  model: peer\n  min: 1\n  max: 5\n  start_ratings: 2.5",
+         "start_ratings should be a whole number of ratings, 1 or more", 7),
+        ("  mei: {name: Mei, rating: 4}", "  mei: {name: Mei, rating: 4, ratings: 0}",
+         "ratings should be a whole number of ratings, 1 or more", 18),
+        ("  mei: {name: Mei, rating: 4}", "  mei: {name: Mei, ratings: 3}",
+         "person 'mei' has ratings: but no rating:", 18),
     ],
 )
 def test_bad_input_is_one_located_error(tmp_path: Path, old, new, fragment, line) -> None:

@@ -28,9 +28,6 @@ from game.ui.widgets.keyline import KeyLine
 AGAIN = "again"
 """Dismissed with this to play again from the start; with an int to rewind to that step."""
 
-KIND_WORDS = {"good": "a good ending", "bad": "a bad ending", "mixed": "a mixed ending"}
-
-
 class DebriefScreen(Screen[int | str | None]):
     """The ending, the score chart, the revealed ledger, the counts and the questions."""
 
@@ -62,9 +59,9 @@ class DebriefScreen(Screen[int | str | None]):
             yield Static(joined(("Debrief  ·  ", "$text-muted"), literal(self.story_title)),
                          classes="crumb")
             ending = story_text(d.ending_title or "The end", "bold")
-            kind = KIND_WORDS.get(d.ending_kind or "", "")
-            yield Static(joined(ending, (f"  ({kind})" if kind else "", "$text-muted")),
-                         id="ending", classes=f"h1 -{d.ending_kind or 'none'}")
+            # The ending's kind (good, mixed, bad) is for the teacher and the class
+            # report: a player is not told how to judge their own ending.
+            yield Static(joined(ending), id="ending", classes="h1")
             if self.show is not None and d.score is not None:
                 tier = f", tier {d.tier_label}" if d.tier_label else ""
                 yield Static(literal(f"Final {d.score_name}: "
