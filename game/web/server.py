@@ -325,7 +325,7 @@ class WebReader:
             return self._full_page()
         if self.seat_factory is None:  # no class: a game straight away
             token = self._new_visitor(Visitor(player=self._solo()))
-            response = self._see()
+            response = web.Response(status=303, headers={"Location": "/#now"})
             self._set_cookie(response, token)
             return response
         if visitor is None:
