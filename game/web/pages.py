@@ -116,7 +116,14 @@ def transcript(player: Player) -> Markup | None:
     earlier = player.moments[:-2] if len(player.moments) > 1 else []
     if not earlier:
         return None
-    parts = [_passage(m) if isinstance(m, Passage) else _chosen(m) for m in earlier]
+    cache = player.rendered
+    parts = []
+    for index, moment in enumerate(earlier):
+        kept = cache.get(index)
+        if kept is None or kept[0] is not moment:  # a moment never changes: drawn once
+            kept = cache[index] = (moment, _passage(moment) if isinstance(moment, Passage)
+                                   else _chosen(moment))
+        parts.append(kept[1])
     return tag("section", tag("h2", "Earlier in the story", id="earlier-h"),
                tag("div", parts, class_="earlier"),
                aria_labelledby="earlier-h", class_="transcript")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from game.engine import events as ev
 from game.engine.engine import Engine
@@ -83,6 +84,8 @@ class Player:
     """When the browser last asked for anything."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     """One action at a time (a browser may send two forms at once)."""
+    rendered: dict[int, tuple[Moment, Any]] = field(default_factory=dict)
+    """The transcript's HTML by moment index (see ``pages.transcript``)."""
     _skipped: set[int] = field(default_factory=set)
     """Steps whose poll the player skipped."""
 
