@@ -24,21 +24,24 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 
 def shell(title: str, main: Markup, *, story_title: str = "", nav: bool = True,
           aside: Markup | None = None, live: Markup | None = None,
-          ended: bool = False) -> str:
-    """A whole page: skip link, header and navigation, the main text, the standing."""
+          ended: bool = False, heading: bool = False) -> str:
+    """A whole page: skip link, header and navigation, the main text, the standing
+    (``heading``: the story's title is the page's ``<h1>``, on the story page)."""
     links = []
     if nav:
         links = [tag("li", tag("a", "Story", href="/#now")),
                  tag("li", tag("a", "My record", href="/record"))]
         if ended:
             links.append(tag("li", tag("a", "Debrief", href="/debrief")))
-    header = tag("header", tag("p", story_title or "Standing", class_="story-title"),
+    header = tag("header", tag("h1" if heading else "p", story_title or "Standing",
+                               class_="story-title"),
                  tag("nav", tag("ul", links), aria_label="Pages") if links else None)
     body = tag(
         "body",
         tag("a", "Skip to the story", href="#main", class_="skip"),
         header,
-        tag("div", tag("main", main, id="main", tabindex="-1"), aside, class_="layout"),
+        tag("div", tag("main", main, id="main", tabindex="-1"), aside,
+            class_="layout" if aside is not None else "layout solo"),
         tag("div", live, id="live", role="status", aria_live="polite", class_="live"),
     )
     head = tag(
@@ -61,7 +64,7 @@ def standing_panel(story_: Story, view: View, history: list[float]) -> Markup | 
     mode = rating.show
     rows = []
     if mode == "number" and view.score is not None:
-        rows.append((rating.name, tag("span", fmt.score(view.score, rating), class_="score")))
+        rows.append((rating.name, tag("span", fmt.score(view.score, rating), class_="score-now")))
     if mode == "stars" and view.score is not None:
         glyphs = fmt.star_glyphs(view.score, rating)
         rows.append((rating.name, [tag("span", glyphs, class_="stars", aria_hidden="true"),
@@ -95,7 +98,7 @@ def notice_list(items: tuple[Notice, ...] | list[Notice], cls: str = "notices") 
             words.append(story(notice.text))
         else:
             words.append(notice.text)
-        out.append(tag("li", words, class_=f"notice {notice.kind} {notice.severity}"))
+        out.append(tag("li", words, class_=f"notice notice-{notice.kind} {notice.severity}"))
     return tag("ul", out, class_=cls)
 
 
@@ -221,7 +224,7 @@ def play_page(player: Player, held: int | None = None) -> str:
     title = f"{chapter} — {story_.title}" if chapter else story_.title
     return shell(title, main, story_title=story_.title,
                  aside=standing_panel(story_, view, engine.state.history), live=live,
-                 ended=view.ending is not None)
+                 ended=view.ending is not None, heading=True)
 
 
 KIND_WORDS = {"good": "a good ending", "bad": "a bad ending", "mixed": "a mixed ending"}

@@ -55,12 +55,12 @@ async def test_a_student_joins_answers_the_poll_chooses_undoes_and_reads_the_deb
             assert "Civic Score -60 (Paid &lt;b&gt;late&lt;/b&gt;)" in text
             assert "You have been put on the list: Debtors&#x27; list." in text
             assert "The bank says: &lt;a href=&#x27;http://evil.example&#x27;&gt;" in text
-            assert '<span class="score">40</span>' in page and "Suspect" in page
+            assert '<span class="score-now">40</span>' in page and "Suspect" in page
             assert 'id="live"' in page and "Civic Score -60" in page.split('id="live"')[1]
             # Undo goes back before the step; the earlier scene is the current one again.
             status, page = await browser.post("/undo")
             assert player.engine.step == 0 and "Undone" in page
-            assert '<span class="score">100</span>' in page
+            assert '<span class="score-now">100</span>' in page
             # To the end and the debrief.
             await browser.post("/choose", {"n": "1"})
             status, page = await browser.post("/choose", {"n": "1"})

@@ -18,7 +18,8 @@
     if (nav && freshNav) { nav.replaceWith(freshNav); }
     document.title = doc.title;
     if (url !== window.location.href) { history.pushState(null, "", url); }
-    var target = document.querySelector("#now-h, #now, main");
+    var target = document.getElementById("now-h") || document.getElementById("now") ||
+      document.querySelector("main");
     var live = document.getElementById("live");
     var told = doc.getElementById("live");
     if (target) {
