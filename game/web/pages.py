@@ -241,8 +241,15 @@ def record_page(player: Player) -> str:
     view = engine.view()
     parts = standing(engine.story, view)
     lines = record_lines(engine)
+    seat = player.seat
+    who = None
+    if seat is not None and seat.codename:
+        code = [" Your resume code: ", tag("strong", seat.resume_code, class_="code-inline"),
+                "."] if seat.resume_code else None
+        who = tag("p", f"You are {seat.codename} in class {seat.class_code}.", code)
     main = join([
         tag("h1", "My record", tabindex="-1", id="now"),
+        who,
         tag("p", "What the system lets you see. Some of what it recorded may be hidden "
                  "from you until the end."),
         tag("ul", [tag("li", p) for p in parts], class_="status") if parts else None,

@@ -87,12 +87,15 @@ async def test_my_record_shows_what_the_system_lets_the_student_see(folder: Path
     async with serving(class_reader(folder)) as server:
         browser = Browser(server)
         try:
-            await browser.join()
+            status, page = await browser.join("blue-fox")
+            code = resume_code(page)
             await browser.post("/poll", {"option": "skip"})
             status, page = await browser.post("/choose", {"n": "1"})
             status, page = await browser.get("/record")
             text = main_text(page)
             assert status == 200 and "My record" in text
+            assert f"You are blue-fox in class 7b. Your resume code: <strong " in text
+            assert code in text
             assert "Paid &lt;b&gt;late&lt;/b&gt;" in text and "Civic Score: 40" in text
         finally:
             await browser.close()
