@@ -12,6 +12,7 @@ from game.engine.engine import Engine
 from game.web.classmode import ClassSplit
 from game.web.html import Markup, join, story, tag
 from game.web.pages import fmt_kind, shell
+from game.web.player import Decision
 from game.web.svg import chart
 
 
@@ -96,8 +97,21 @@ def reveal(splits: dict[str, ClassSplit] | None, mine: list[tuple[str, str]]) ->
     return tag("section", heading, blocks, class_="reveal")
 
 
-def debrief_page(engine: Engine, splits: dict[str, ClassSplit] | None, classroom: bool) -> str:
-    """The whole debrief (``classroom``: with the reveal section)."""
+def _go_back(picks: list[Decision]) -> Markup | None:
+    if not picks:
+        return None
+    return tag("section", tag("h2", "Go back to a decision"),
+               tag("p", "You will stand just before it, free to choose again.", class_="hint"),
+               tag("form", tag("ol", [
+                   tag("li", tag("button", story(p.text or "Continue"), type="submit",
+                                 name="step", value=p.step - 1)) for p in picks],
+                   class_="choices"), method="post", action="/rewind"))
+
+
+def debrief_page(engine: Engine, splits: dict[str, ClassSplit] | None, classroom: bool,
+                 picks: list[Decision] | None = None) -> str:
+    """The whole debrief (``classroom``: with the reveal section; ``picks``: the decisions
+    the student may go back to)."""
     d = build_debrief(engine)
     story_ = engine.story
     show = story_.rating.show if story_.rating else None
@@ -127,6 +141,7 @@ def debrief_page(engine: Engine, splits: dict[str, ClassSplit] | None, classroom
     if d.questions:
         parts.append(tag("section", tag("h2", "Questions to discuss"),
                          tag("ol", [tag("li", q) for q in d.questions])))
+    parts.append(_go_back(picks or []))
     parts.append(tag("div",
                      tag("form", tag("button", "Play again", type="submit"), method="post",
                          action="/again"),

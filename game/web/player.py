@@ -146,6 +146,21 @@ class Player:
         self.note = "Undone: you are back before your last step."
         self._autosave()
 
+    def rewind(self, step: int | None) -> None:
+        """Go back to just before decision ``step + 1`` (0: the start), free to choose again."""
+        if step is None or not 0 <= step < self.engine.step:
+            self.note = "There is no such decision to go back to."
+            return
+        self.engine.rewind(step)
+        self.moments = replay(self.engine)
+        self.told = ()
+        self.note = "You are back just before that decision: choose again."
+        self._autosave()
+
+    def decisions(self) -> list[Decision]:
+        """The choices taken (Continues left out), for "go back to a decision"."""
+        return [m for m in self.moments if isinstance(m, Decision) and m.text is not None]
+
     def restart(self) -> None:
         """Play again from the start."""
         self.engine.restart()

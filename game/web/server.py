@@ -166,6 +166,7 @@ class WebReader:
         app.router.add_post("/undo", self.undo)
         app.router.add_post("/poll", self.poll)
         app.router.add_post("/again", self.again)
+        app.router.add_post("/rewind", self.rewind)
         app.on_startup.append(self._startup)
         app.on_shutdown.append(self._shutdown)
         return app
@@ -436,7 +437,8 @@ class WebReader:
             raise self._see()
         seat = player.seat
         splits = await asyncio.to_thread(seat.class_choices) if seat is not None else None
-        return self._html(debrief_page(player.engine, splits, seat is not None))
+        return self._html(debrief_page(player.engine, splits, seat is not None,
+                                       player.decisions()))
 
     async def status(self, request: web.Request) -> web.StreamResponse:
         """For the script on the waiting page: whether the class is still held."""
@@ -496,6 +498,10 @@ class WebReader:
     async def again(self, request: web.Request) -> web.StreamResponse:
         """Play again from the start."""
         return await self._act(request, lambda p, _v: p.restart())
+
+    async def rewind(self, request: web.Request) -> web.StreamResponse:
+        """Go back to a decision (from the debrief)."""
+        return await self._act(request, lambda p, v: p.rewind(v), _number, "step")
 
     async def poll(self, request: web.Request) -> web.StreamResponse:
         """Answer the poll (or skip it)."""

@@ -76,6 +76,12 @@ async def test_a_student_joins_answers_the_poll_chooses_undoes_and_reads_the_deb
             assert session.codename == "blue-fox" and session.finished
             assert [c.choice for c in session.choices] == ["late", "help"]
             assert [p.option for p in session.polls] == [1]
+            # Go back to a decision: just before the second one, free to choose again.
+            assert 'action="/rewind"' in text and 'name="step" value="1"' in text
+            status, page = await browser.post("/rewind", {"step": "1"})
+            assert player.engine.step == 1 and "The street is empty." in main_text(page)
+            assert "back just before that decision" in page
+            await browser.post("/choose", {"n": "1"})
             # Play again starts over (and the record follows).
             await browser.post("/again")
             assert player.engine.step == 0
