@@ -225,8 +225,14 @@ class WebReader:
         return response
 
     def _host_allowed(self, host: str) -> bool:
+        """Whether the Host a request names is this server's (a name without a port is
+        the scheme's own: a proxy for ``--public-url https://...`` sends one so)."""
         key = origin_key("http://" + host)
-        return key is not None and any(key[1] == h and key[2] == p for h, p in self.hosts or ())
+        if key is None:
+            return False
+        explicit = key[2] != 80 or host.endswith(":80")
+        return any(key[1] == h and (key[2] == p if explicit else p in (80, 443))
+                   for h, p in self.hosts or ())
 
     def _origin_allowed(self, request: web.Request) -> bool:
         """Whether a POST comes from a page of this server (Origin, else Referer)."""

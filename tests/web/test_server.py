@@ -172,6 +172,25 @@ async def test_another_host_name_is_refused_when_the_origins_are_known(folder: P
             await browser.close()
 
 
+async def test_behind_a_proxy_the_public_address_is_accepted(folder: Path) -> None:
+    reader = class_reader(folder, origins=frozenset({("https", "standing.school.example", 443)}))
+    async with serving(reader) as server:
+        browser = Browser(server, origin="https://standing.school.example")
+        try:
+            proxy = {"Host": "standing.school.example"}
+            async with browser.session.get(server.make_url("/"), headers=proxy) as response:
+                assert response.status == 200
+            status, page = await browser.post("/join", {"codename": "", "resume": ""}, proxy)
+            assert status in (200, 421)  # the redirect's GET names the test server again
+            assert reader.players == 1
+            async with browser.session.get(server.make_url("/"),
+                                           headers={"Host": "standing.school.example:8443"}
+                                           ) as response:
+                assert response.status == 421
+        finally:
+            await browser.close()
+
+
 async def test_the_next_browser_past_the_seats_is_told_the_class_is_full(folder: Path) -> None:
     reader = class_reader(folder, seats=1)
     async with serving(reader) as server:
