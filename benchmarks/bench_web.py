@@ -126,7 +126,9 @@ class Student:
                 else:
                     open_ = OPEN.findall(page)
                     if not open_:
-                        self.errors.append("no open choice")
+                        found = re.search(r"<main.*?</main>", page, re.S)
+                        self.errors.append("no open choice: " + (found.group(0)[-300:]
+                                                                 if found else page[:300]))
                         return
                     path, data = "/choose", {"n": self.rng.choice(open_)}
                 await asyncio.sleep(self.rng.uniform(*self.think))
@@ -284,7 +286,7 @@ def main() -> None:
               f"{r['steps']} | {r['cpu']:.1f} | {r['ended']}/{r['records']} | "
               f"{f['rss']:.0f}, {f['p95']:.1f} |", flush=True)
         if r["errors"]:
-            print(f"  errors ({len(r['errors'])}): {sorted(set(r['errors']))[:5]}\n{r['log']}")
+            print(f"  errors ({len(r['errors'])}): {sorted(set(r['errors']))[:5]}")
 
 
 if __name__ == "__main__":

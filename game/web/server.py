@@ -20,7 +20,6 @@ a browser may do is bounded here, as ``class serve``'s terminal page is:
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 import time
 from collections.abc import Callable
@@ -54,6 +53,8 @@ PENDING_PER_SEAT = 4
 """Browsers on the join page kept per seat (the oldest is forgotten first)."""
 PACING_SECONDS = 1.0
 """How long one read of the class's pacing file serves every page."""
+JOIN_THREADS = 8
+"""Joins at once (each waits on scrypt and on fsync: more threads than cores)."""
 STATIC = Path(__file__).parent / "static"
 TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
@@ -142,10 +143,10 @@ class WebReader:
         """Joins under way (their seat is held while the seat checks the code)."""
         self._static = {p.name: p.read_bytes() for p in STATIC.iterdir() if p.suffix in TYPES}
         self._tasks: list[asyncio.Task] = []
-        self._joins = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)),
-                                         thread_name_prefix="join")
-        """Joins check resume codes with scrypt (CPU-bound, ~40 ms): their own threads, one
-        per core, so a class joining at once never queues the pages and steps behind them."""
+        self._joins = ThreadPoolExecutor(max_workers=JOIN_THREADS, thread_name_prefix="join")
+        """Joins hash a resume code with scrypt (~40 ms of CPU, the GIL released) and create
+        and fsync files: their own threads, so a class joining at once never queues the
+        pages and steps behind them."""
         self._pacing: tuple[float, Any] = (-1e9, None)
 
     # -- the application ---------------------------------------------------------------
