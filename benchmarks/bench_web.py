@@ -17,7 +17,8 @@ Measured:
   form sent -> the first story page received (a resume code is hashed with
   scrypt on the way);
 - choice to page: the form sent -> the next page received, p50/p95/max over
-  every step of every student;
+  every step of every student, and the p95 of the steps sent once every
+  student had joined (while a class joins, scrypt keeps the cores busy);
 - memory: the server's RSS and PSS (one process for the whole class), at the peak.
 
 The floor, from the same run: a bare aiohttp process answering "hello" to the
@@ -93,7 +94,9 @@ class Student:
                  delay: float) -> None:
         self.url, self.steps, self.rng, self.think, self.delay = url, steps, rng, think, delay
         self.first = self.joined = float("nan")
-        self.latencies: list[float] = []
+        self.latencies: list[tuple[float, float]] = []
+        """(when the form was sent, how long until its page came back)."""
+        self.joined_at = float("nan")
         self.ended = False
         self.errors: list[str] = []
 
@@ -115,6 +118,7 @@ class Student:
             async with session.get(self.url + "/") as response:
                 page = await response.text()
             self.joined = time.perf_counter() - started
+            self.joined_at = time.perf_counter()
             for _ in range(self.steps):
                 if "Read your debrief" in page:
                     self.ended = True
@@ -138,7 +142,7 @@ class Student:
                     if response.status != 200:
                         self.errors.append(f"{path}: {response.status}")
                         return
-                self.latencies.append(time.perf_counter() - started)
+                self.latencies.append((started, time.perf_counter() - started))
 
 
 async def wait_up(url: str) -> None:
@@ -200,7 +204,9 @@ async def run_class(size: int, story: str, steps: int, seed: int, think: tuple[f
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
         log.close()
-    latencies = [x for s in students for x in s.latencies]
+    everyone = max((s.joined_at for s in students if s.joined_at == s.joined_at), default=0)
+    latencies = [x for s in students for _at, x in s.latencies]
+    settled = [x for s in students for at, x in s.latencies if at > everyone]
     records = list(data.rglob("bench/*.jsonl"))
     ended = sum('"type":"ended"' in p.read_text(encoding="utf-8") for p in records)
     errors = [e for s in students for e in s.errors]
@@ -212,6 +218,7 @@ async def run_class(size: int, story: str, steps: int, seed: int, think: tuple[f
         "joined_p95": percentile([s.joined for s in students], 0.95),
         "p50": 1000 * statistics.median(latencies) if latencies else float("nan"),
         "p95": 1000 * percentile(latencies, 0.95), "max": 1000 * max(latencies, default=0),
+        "after_p95": 1000 * percentile(settled, 0.95), "after": len(settled),
         "idle_rss": idle[0] / 1024, "rss": peak["rss"] / 1024, "pss": peak["pss"] / 1024,
         "cpu": cpu, "ended": ended, "records": len(records), "errors": errors,
         "log": (data / "serve.log").read_text(encoding="utf-8", errors="replace")[-400:]
@@ -273,9 +280,9 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}; story {args.story}; think {args.think[0]:g}-"
           f"{args.think[1]:g} s; arriving within {args.arrive:g} s")
     print("| students | server RSS / PSS (MiB, peak) | idle RSS | first page p95 / max (s) | "
-          "joined p95 / max (s) | choice→page p50 / p95 / max (ms) | steps | server CPU (s) "
-          "| endings | floor: hello RSS (MiB), GET p95 (ms) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "joined p95 / max (s) | choice→page p50 / p95 / max (ms) | p95 once all joined (ms, "
+          "steps) | steps | server CPU (s) | endings | floor: hello RSS (MiB), GET p95 (ms) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
         r = asyncio.run(run_class(size, args.story, args.steps, args.seed, tuple(args.think),
                                   args.arrive))

@@ -53,6 +53,8 @@ PENDING_PER_SEAT = 4
 """Browsers on the join page kept per seat (the oldest is forgotten first)."""
 PACING_SECONDS = 1.0
 """How long one read of the class's pacing file serves every page."""
+OFFER_TRIES = 20
+"""New codenames drawn at most, to offer one no other browser is being offered."""
 JOIN_THREADS = 8
 """Joins at once (each waits on scrypt and on fsync: more threads than cores)."""
 STATIC = Path(__file__).parent / "static"
@@ -345,13 +347,25 @@ class WebReader:
             return response
         if visitor is None:
             seat = self.seat_factory()
-            visitor = Visitor(seat=seat, offer=await asyncio.to_thread(seat.offer))
+            visitor = Visitor(seat=seat, offer=await self._offer(seat))
             token = self._new_visitor(visitor)
         else:
             token = request.cookies[COOKIE]
         response = self._join_form(visitor)
         self._set_cookie(response, token)
         return response
+
+    async def _offer(self, seat: Seat) -> tuple[str, str]:
+        """A codename and resume code, the codename not offered to another browser now
+        (two browsers arriving in the same second would otherwise be offered the same)."""
+        offered = {v.offer[0] for v in self.visitors.values()
+                   if v.player is None and v.offer is not None}
+        offer = await asyncio.to_thread(seat.offer)
+        for _ in range(OFFER_TRIES):
+            if offer[0] not in offered:
+                break
+            offer = await asyncio.to_thread(seat.offer)
+        return offer
 
     def _solo(self) -> Player:
         seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
@@ -384,7 +398,11 @@ class WebReader:
                 engine, store, note = await self._join(visitor.seat, codename or name, resume,
                                                        offered)
             except StandingError:
-                if not (resume and self._take_over(codename)):
+                if not codename and not resume:
+                    # The offered codename was taken meanwhile (by a student who typed it):
+                    # a new offer, as the student asked for none in particular.
+                    visitor.offer = name, offered = await self._offer(visitor.seat)
+                elif not (resume and self._take_over(codename)):
                     raise
                 engine, store, note = await self._join(visitor.seat, codename or name, resume,
                                                        offered)

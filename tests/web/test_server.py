@@ -191,6 +191,44 @@ async def test_behind_a_proxy_the_public_address_is_accepted(folder: Path) -> No
             await browser.close()
 
 
+async def test_two_browsers_at_once_are_never_left_with_the_same_codename(
+        folder: Path, monkeypatch) -> None:
+    from game.classroom import seat as seat_module
+
+    names = iter(["same-name", "same-name", "other-name", "third-name"])
+    monkeypatch.setattr(seat_module, "random_codename", lambda taken=(): next(names))
+    async with serving(class_reader(folder)) as server:
+        first, second = Browser(server), Browser(server)
+        try:
+            await first.get("/")
+            await second.get("/")  # offered another name than the first browser
+            status, page = await second.post("/join", {"codename": "", "resume": ""})
+            assert status == 200 and "You are other-name" in page
+            status, page = await first.post("/join", {"codename": "", "resume": ""})
+            assert status == 200 and "You are same-name" in page
+        finally:
+            await first.close()
+            await second.close()
+
+
+async def test_an_offered_codename_taken_meanwhile_is_replaced(folder: Path,
+                                                               monkeypatch) -> None:
+    from game.classroom import seat as seat_module
+
+    names = iter(["blue-fox", "red-owl", "green-elk", "grey-cat"])
+    monkeypatch.setattr(seat_module, "random_codename", lambda taken=(): next(names))
+    async with serving(class_reader(folder)) as server:
+        first, second = Browser(server), Browser(server)
+        try:
+            await first.get("/")  # offered blue-fox
+            status, page = await second.join("blue-fox")  # offered red-owl, typed blue-fox
+            status, page = await first.post("/join", {"codename": "", "resume": ""})
+            assert status == 200 and "You are green-elk" in page
+        finally:
+            await first.close()
+            await second.close()
+
+
 async def test_the_next_browser_past_the_seats_is_told_the_class_is_full(folder: Path) -> None:
     reader = class_reader(folder, seats=1)
     async with serving(reader) as server:
