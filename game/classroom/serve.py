@@ -39,7 +39,8 @@ from game.story.loader import load_story
 
 DEFAULT_PORT = 8000
 DEFAULT_SEATS = 40
-"""Players at once unless the teacher gives --seats (about 40 MB of the laptop's memory each)."""
+"""Players at once unless the teacher gives --seats (with --terminal, about 40 MB of the
+laptop's memory each; on the web page, 1-2 MB)."""
 MAX_SEATS = 500
 CHECK_SECONDS = 5.0
 """How often the class folder is checked while serving."""
