@@ -290,7 +290,8 @@ def main() -> None:
         print(f"| {size} | {r['rss']:.0f} / {r['pss']:.0f} | {r['idle_rss']:.0f} | "
               f"{r['first_p95']:.2f} / {r['first_max']:.2f} | {r['joined_p95']:.2f} / "
               f"{r['joined_max']:.2f} | {r['p50']:.1f} / {r['p95']:.1f} / {r['max']:.0f} | "
-              f"{r['after_p95']:.1f} ({r['after']}) | {r['steps']} | {r['cpu']:.1f} | {r['ended']}/{r['records']} | "
+              f"{r['after_p95']:.1f} ({r['after']}) | {r['steps']} | {r['cpu']:.1f} | "
+              f"{r['ended']}/{r['records']} | "
               f"{f['rss']:.0f}, {f['p95']:.1f} |", flush=True)
         if r["errors"]:
             print(f"  errors ({len(r['errors'])}): {sorted(set(r['errors']))[:5]}")

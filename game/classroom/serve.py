@@ -2,17 +2,20 @@
 
 By default the class gets the web reader (``game.web``, handed in by the CLI
 as ``web``): plain HTML pages from one process on this computer, one game per
-student in memory. With ``--terminal``, textual-serve runs one player process
-per browser instead, and streams its screen over a websocket. Either way
-students install nothing, and nothing needs the internet. The server listens on one port of the LAN address only
-(found without sending anything: ``lan.py``), and tells browsers to connect
-back there (``public_url``). Each player process is the terminal player in
-class mode (``class student``, hidden), writing its records into the class
-folder here. While it serves, the command checks every few seconds that the
-class folder can still be written, and warns the teacher when it cannot.
-What a browser may do is bounded in ``server.py``: websockets only from this
-server's own page, at most ``--seats`` players, a clamped screen size, and
-players stopped for sure when their browser goes.
+student in memory, each with a ``ClassSeat`` writing its records into the
+class folder here. With ``--terminal``, textual-serve runs one player process
+per browser instead (the terminal player in class mode, ``class student``,
+hidden) and streams its screen over a websocket. Either way students install
+nothing, and nothing needs the internet. The server listens on one port of
+the LAN address only (found without sending anything: ``lan.py``), and tells
+browsers to connect back there (``public_url``). While it serves, the
+command checks every few seconds that the class folder can still be written,
+and warns the teacher when it cannot. What a browser may do is bounded in
+``game.web.server`` (forms only from this server's own page, this server's
+host names, at most ``--seats`` players, bounded requests) and, for
+``--terminal``, in ``server.py``: websockets only from this server's own
+page, at most ``--seats`` players, a clamped screen size, and players stopped
+for sure when their browser goes.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ SPARK_POINTS = 26
 """The sparkline's last steps (as the terminal HUD's width)."""
 
 
-def _bounds(history: tuple[float, ...] | list[float], rating: Rating | None) -> tuple[float, float]:
+def _bounds(history: tuple[float, ...] | list[float],
+            rating: Rating | None) -> tuple[float, float]:
     """The values' own range (a flat line sits in the middle)."""
     low, high = min(history), max(history)
     if high == low:
