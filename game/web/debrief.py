@@ -65,7 +65,7 @@ def reveal(splits: dict[str, ClassSplit] | None, mine: list[tuple[str, str]]) ->
     if splits is None:
         return tag("section", heading, tag("p", "Your teacher will show here how the class "
                                                 "chose, next to your own choices."),
-                   class_="reveal")
+                   class_="reveal", data_reveal="waiting", aria_live="polite")
     own: dict[str, str] = {}
     for scene, choice in mine:
         own.pop(scene, None)
@@ -94,7 +94,8 @@ def reveal(splits: dict[str, ClassSplit] | None, mine: list[tuple[str, str]]) ->
                        tag("ul", items, class_="split")])
     if not blocks:
         blocks.append(tag("p", "The class has not made the choices you made yet."))
-    return tag("section", heading, blocks, class_="reveal")
+    return tag("section", heading, blocks, class_="reveal", data_reveal="shown",
+               aria_live="polite")
 
 
 def _go_back(picks: list[Decision]) -> Markup | None:

@@ -36,6 +36,7 @@
       window.setTimeout(function () { live.textContent = told.textContent; }, 50);
     }
     watch();
+    reveal();
   }
 
   function send(form, submitter) {
@@ -76,6 +77,25 @@
         }).catch(watch);
     }, 5000);
   }
+
+  // The debrief's "How your class chose" fills in when the teacher reveals it, and
+  // keeps up with the class (the terminal player looks every 3 s; this, every 5 s).
+  var revealTimer = null;
+  function reveal() {
+    if (revealTimer) { window.clearTimeout(revealTimer); revealTimer = null; }
+    if (!document.querySelector("[data-reveal]")) { return; }
+    revealTimer = window.setTimeout(function () {
+      fetch("/debrief", { credentials: "same-origin" }).then(function (r) { return r.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html")
+            .querySelector("[data-reveal]");
+          var old = document.querySelector("[data-reveal]");
+          if (fresh && old && fresh.innerHTML !== old.innerHTML) { old.replaceWith(fresh); }
+          reveal();
+        }).catch(reveal);
+    }, 5000);
+  }
+  reveal();
 
   window.addEventListener("popstate", function () { window.location.reload(); });
   watch();
