@@ -337,7 +337,9 @@ class WebReader:
         """The story page, or the join page for a new browser."""
         visitor = self._visitor(request)
         if visitor is not None and visitor.player is not None:
-            return self._html(play_page(visitor.player, await self._held(visitor.player)))
+            player = visitor.player
+            async with player.lock:  # never drawn while a step of another tab runs
+                return self._html(play_page(player, await self._held(player)))
         if self.full:
             return self._full_page()
         if self.seat_factory is None:  # no class: a game straight away
@@ -453,7 +455,9 @@ class WebReader:
 
     async def record(self, request: web.Request) -> web.StreamResponse:
         """My record."""
-        return self._html(record_page(self._player(request)))
+        player = self._player(request)
+        async with player.lock:
+            return self._html(record_page(player))
 
     async def debrief(self, request: web.Request) -> web.StreamResponse:
         """The debrief, at an ending."""
@@ -462,8 +466,9 @@ class WebReader:
             raise self._see()
         seat = player.seat
         splits = await asyncio.to_thread(seat.class_choices) if seat is not None else None
-        return self._html(debrief_page(player.engine, splits, seat is not None,
-                                       player.decisions()))
+        async with player.lock:
+            return self._html(debrief_page(player.engine, splits, seat is not None,
+                                           player.decisions()))
 
     async def status(self, request: web.Request) -> web.StreamResponse:
         """For the script on the waiting page: whether the class is still held."""

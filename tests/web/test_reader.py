@@ -410,3 +410,37 @@ async def test_shutdown_closes_every_record_and_frees_the_seats(folder: Path) ->
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: nobody holds the seat
     finally:
         os.close(fd)
+
+
+async def test_a_page_is_never_drawn_while_a_step_of_another_tab_runs(folder: Path,
+                                                                      monkeypatch) -> None:
+    import asyncio
+    import threading
+
+    reader = class_reader(folder)
+    async with serving(reader) as server:
+        browser = Browser(server)
+        try:
+            await browser.join()
+            await browser.post("/poll", {"option": "0"})
+            player = _player(reader)
+            inside, release = threading.Event(), threading.Event()
+            step = player.choose
+
+            def slow_choose(number: int) -> None:
+                inside.set()
+                release.wait(5)
+                step(number)
+
+            monkeypatch.setattr(player, "choose", slow_choose)
+            choosing = asyncio.create_task(browser.post("/choose", {"n": "1"}))
+            await asyncio.to_thread(inside.wait, 5)
+            drawing = asyncio.create_task(browser.get("/"))
+            await asyncio.sleep(0.2)
+            assert not drawing.done()  # waits for the step (an event, not a timing)
+            release.set()
+            await choosing
+            status, page = await drawing
+            assert status == 200 and "The street is empty." in page
+        finally:
+            await browser.close()
