@@ -61,9 +61,13 @@ class PlainPlayer:
     def run(self, opening: list[ev.Event] | None = None, resumed: str | None = None) -> int:
         """Play until an ending, quit or end of input; return the exit code."""
         engine = self.engine
-        self.heading(f"{engine.story.title}")
-        if engine.story.content_notes and not resumed:
-            self.say("Content notes: " + ", ".join(engine.story.content_notes) + ".")
+        story = engine.story
+        self.heading(f"{story.title}")
+        if not resumed:  # the title card: what the story is, before it starts
+            if story.summary:
+                self.say(plain(story.summary))
+            if story.content_notes:
+                self.say("Content notes: " + ", ".join(story.content_notes) + ".")
         self.say("Type h for help. Choose by number.")
         if resumed:
             self.say(resumed)

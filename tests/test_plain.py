@@ -111,11 +111,21 @@ def test_the_opening_tells_nothing_and_content_notes_come_first(monkeypatch, cap
     _, out, _ = play(monkeypatch, capsys, ROOT / "stories" / "half_a_star.yaml", [], "--new")
     lines = out.splitlines()
     assert lines[0] == "Half a Star"
-    assert lines[1].startswith("Content notes: public humiliation and online pile-ons, ")
-    assert lines[2] == "Type h for help. Choose by number."
+    assert lines[1].startswith("Everyone rates everyone")  # the title card's summary
+    assert "Glow is invented: no country runs it." in lines[1]
+    assert lines[2].startswith("Content notes: public humiliation and online pile-ons, ")
+    assert lines[3] == "Type h for help. Choose by number."
     before_story = out[:out.index("Your phone wakes you")]
     assert "rated you" not in before_story and "tier went" not in before_story
     assert "[Phone]" not in before_story
+
+
+def test_a_resumed_game_does_not_show_the_title_card_again(monkeypatch, capsys):
+    story = ROOT / "stories" / "half_a_star.yaml"
+    play(monkeypatch, capsys, story, ["1"], "--new")
+    _, out, _ = play(monkeypatch, capsys, story, [])
+    assert "Resumed your saved game" in out
+    assert "Everyone rates everyone" not in out and "Content notes" not in out
 
 
 def test_the_debrief_tells_the_score_history_in_a_sentence(monkeypatch, capsys):
