@@ -22,7 +22,7 @@ from game.safetext import clean
 HELP = """Commands:
   1, 2, 3 ...  take that choice
   Enter        continue (when the scene goes on by itself)
-  u            undo the last step
+  u            undo your last decision (past any Continue pages since)
   r            your record: what the system lets you see
   s [NAME]     save (to the slot NAME, default 'manual')
   h            this help
@@ -164,10 +164,11 @@ class PlainPlayer:
                         self.say("This scene goes on by itself: press Enter.")
                         continue
                     return self._moved(engine.choose(number))
-                if command == "u":
-                    engine.undo()
+                if command == "u":  # one decision, past any Continue pages (as the terminal)
+                    engine.undo_decision()
                     self._autosave()
-                    self.say("Undone.")
+                    where = "your last decision" if engine.step else "the start"
+                    self.say(f"Undone: you are back at {where}.")
                     return []
                 if command == "r":
                     self.say("Your record (what the system lets you see):")

@@ -185,8 +185,18 @@ def test_help_lists_the_commands(monkeypatch, capsys):
 def test_undo_at_the_start_and_after_a_step(monkeypatch, capsys):
     _, out, _ = play(monkeypatch, capsys, CONTRACT, ["u", "1", "u", "2"])
     assert "there is nothing to undo" in out
-    assert "Undone." in out
+    assert "Undone: you are back at the start." in out
     assert "You are ten minutes late." in out
+
+
+def test_undo_goes_back_one_decision_past_continue_pages(monkeypatch, capsys):
+    """Issue 13, item 3, as in the terminal: not to the Continue page first."""
+    _, out, _ = play(monkeypatch, capsys, CONTRACT, ["2", "", "u", "1"], "--new")
+    after = out[out.index("Undone"):]
+    assert after.splitlines()[0] == "Undone: you are back at the start."
+    assert after.index("Your phone wakes you") < after.index("> 1")  # at the alarm again
+    assert "You are ten minutes late." not in after
+    assert "Run across the road" in after
 
 
 def save_file(data_dir: Path, slot: str = "autosave") -> Path:
