@@ -83,8 +83,10 @@ def unit_teaching(unit: UnitData, timings: list[tuple[Story, PathLength]]) -> li
              "Printed, with a letter home, by `python -m game handouts unit --out DIR`.", "",
              "### Timings", "",
              f"Words on one path, measured over {runs} random playthroughs of each story "
-             "(median, with the 10th–90th percentile, to the nearest 100; choices "
-             "included). The printed lesson plan gives the exact counts. Each "
+             "(median, with the 10th–90th percentile, to the nearest 100; the phone's "
+             "messages and the choices included, so a little more than `test --words`, "
+             "which counts story text only). The printed lesson plan gives the exact "
+             "counts. Each "
              f"{unit.lesson_minutes}-minute lesson has {unit.setup_minutes} minutes' set-up, "
              f"{play} minutes' play and {unit.debrief_minutes} minutes' debrief.", ""]
     rows = []
