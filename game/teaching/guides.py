@@ -75,6 +75,15 @@ def teaching(data: StoryData, unit: UnitData) -> list[str]:
     return lines
 
 
+def unit_care(unit: UnitData) -> list[str]:
+    """Teaching the unit with care: one paragraph per group of students, and disclosures."""
+    lines = ["## Teaching the unit with care", "",
+             "Read this before lesson 1; the printed lesson plan carries it too."]
+    for heading, text in unit.care:
+        lines += ["", f"**{md(heading)}.** {md(text)}"]
+    return lines
+
+
 def unit_teaching(unit: UnitData, timings: list[tuple[Story, PathLength]]) -> list[str]:
     """The unit's measured timings, curriculum links, differentiation and rubric."""
     play = unit.lesson_minutes - unit.setup_minutes - unit.debrief_minutes
