@@ -203,7 +203,7 @@ async def run_class(size: int, story: str, steps: int, seed: int, think: tuple[f
     env = {**os.environ, "STANDING_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
     log = (data / "serve.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "game", "class", "serve", story, "--class", "bench",
+        [sys.executable, "-m", "game", "class", "serve", story, "--class", "bench", "--terminal",
          "--host", "127.0.0.1", "--port", str(port), "--seats", str(max(size, 1))],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
@@ -313,7 +313,7 @@ async def limits(seats: int, story: str, extra: int = 10) -> None:
     env = {**os.environ, "STANDING_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
     log = (data / "serve.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "game", "class", "serve", story, "--class", "bench",
+        [sys.executable, "-m", "game", "class", "serve", story, "--class", "bench", "--terminal",
          "--host", "127.0.0.1", "--port", str(port), "--seats", str(seats)],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)

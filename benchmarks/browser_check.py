@@ -179,6 +179,7 @@ def main() -> None:
         '{"format": "standing-pacing", "version": 1, "reveal": true, "show_small": true}\n')
     server = subprocess.Popen(
         [sys.executable, "-m", "game", "class", "serve", str(args.story), "--class", "7b",
+         "--terminal",
          "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=(args.out / "serve.log").open("wb"),
         stderr=subprocess.STDOUT, start_new_session=True)

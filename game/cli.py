@@ -132,6 +132,9 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     serve.add_argument("--seats", type=int, default=40, metavar="N",
                        help="at most N students play at once (default: 40); the next browser "
                             "is told the class is full")
+    serve.add_argument("--terminal", action="store_true",
+                       help="serve the terminal player in each browser (textual-serve, one "
+                            "process per student) instead of the web page")
     dashboard = class_sub.add_parser(
         "dashboard", help="the live class: who is where, the splits so far, pacing, reveal")
     dashboard.add_argument("code", metavar="CODE")
@@ -332,9 +335,11 @@ def dispatch(args: argparse.Namespace) -> int:
         return run_retention(args.code, args.records, days, sys.stdout)
     if args.command == "class" and args.class_command == "serve":
         from game.classroom.serve import run_serve
+        from game.launch import serve_web
 
         return run_serve(resolve_story(args.story, args.stories), args.class_code, args.records,
-                         args.host, args.port, args.public_url, sys.stdout, args.seats)
+                         args.host, args.port, args.public_url, sys.stdout, args.seats,
+                         web=None if args.terminal else serve_web)
     if args.command == "class" and args.class_command == "dashboard":
         from game.launch import run_dashboard
 

@@ -161,6 +161,23 @@ def title(folders: list[Path], seed: int, plain: bool,
     return play(entries[int(choice) - 1].path, seed, plain=True, inp=inp, out=out)
 
 
+def serve_web(story: Story, folder: Path, host: str, port: int,
+              origins: frozenset[tuple[str, str, int]], seats: int, out: TextIO,
+              on_start=None) -> None:
+    """``class serve``'s web page: the web reader, one process for the class.
+
+    Wires the classroom's seat (codename, resume code, records, pacing, reveal:
+    the same ``ClassSeat`` the terminal player uses) into the web reader, one
+    seat per browser.
+    """
+    from game.classroom.seat import ClassSeat
+    from game.web.server import WebReader
+
+    reader = WebReader(story, seats=seats, seat_factory=lambda: ClassSeat(story, folder),
+                       origins=origins, out=out, on_start=on_start)
+    reader.serve(host, port)
+
+
 def serve_student(path: Path, class_code: str, records: Path | None) -> int:
     """One browser's player in ``class serve`` (run by the server, one process each).
 

@@ -22,7 +22,7 @@ from game.safetext import clean
 HELP = """Commands:
   1, 2, 3 ...  take that choice
   Enter        continue (when the scene goes on by itself)
-  u            undo the last step
+  u            undo your last decision (past any Continue pages since)
   r            your record: what the system lets you see
   s [NAME]     save (to the slot NAME, default 'manual')
   h            this help
@@ -61,9 +61,13 @@ class PlainPlayer:
     def run(self, opening: list[ev.Event] | None = None, resumed: str | None = None) -> int:
         """Play until an ending, quit or end of input; return the exit code."""
         engine = self.engine
-        self.heading(f"{engine.story.title}")
-        if engine.story.content_notes and not resumed:
-            self.say("Content notes: " + ", ".join(engine.story.content_notes) + ".")
+        story = engine.story
+        self.heading(f"{story.title}")
+        if not resumed:  # the title card: what the story is, before it starts
+            if story.summary:
+                self.say(plain(story.summary))
+            if story.content_notes:
+                self.say("Content notes: " + ", ".join(story.content_notes) + ".")
         self.say("Type h for help. Choose by number.")
         if resumed:
             self.say(resumed)
@@ -160,10 +164,11 @@ class PlainPlayer:
                         self.say("This scene goes on by itself: press Enter.")
                         continue
                     return self._moved(engine.choose(number))
-                if command == "u":
-                    engine.undo()
+                if command == "u":  # one decision, past any Continue pages (as the terminal)
+                    engine.undo_decision()
                     self._autosave()
-                    self.say("Undone.")
+                    where = "your last decision" if engine.step else "the start"
+                    self.say(f"Undone: you are back at {where}.")
                     return []
                 if command == "r":
                     self.say("Your record (what the system lets you see):")

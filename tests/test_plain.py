@@ -111,11 +111,21 @@ def test_the_opening_tells_nothing_and_content_notes_come_first(monkeypatch, cap
     _, out, _ = play(monkeypatch, capsys, ROOT / "stories" / "half_a_star.yaml", [], "--new")
     lines = out.splitlines()
     assert lines[0] == "Half a Star"
-    assert lines[1].startswith("Content notes: public humiliation and online pile-ons, ")
-    assert lines[2] == "Type h for help. Choose by number."
+    assert lines[1].startswith("Everyone rates everyone")  # the title card's summary
+    assert "Glow is invented: no country runs it." in lines[1]
+    assert lines[2].startswith("Content notes: public humiliation and online pile-ons, ")
+    assert lines[3] == "Type h for help. Choose by number."
     before_story = out[:out.index("Your phone wakes you")]
     assert "rated you" not in before_story and "tier went" not in before_story
     assert "[Phone]" not in before_story
+
+
+def test_a_resumed_game_does_not_show_the_title_card_again(monkeypatch, capsys):
+    story = ROOT / "stories" / "half_a_star.yaml"
+    play(monkeypatch, capsys, story, ["1"], "--new")
+    _, out, _ = play(monkeypatch, capsys, story, [])
+    assert "Resumed your saved game" in out
+    assert "Everyone rates everyone" not in out and "Content notes" not in out
 
 
 def test_the_debrief_tells_the_score_history_in_a_sentence(monkeypatch, capsys):
@@ -175,8 +185,18 @@ def test_help_lists_the_commands(monkeypatch, capsys):
 def test_undo_at_the_start_and_after_a_step(monkeypatch, capsys):
     _, out, _ = play(monkeypatch, capsys, CONTRACT, ["u", "1", "u", "2"])
     assert "there is nothing to undo" in out
-    assert "Undone." in out
+    assert "Undone: you are back at the start." in out
     assert "You are ten minutes late." in out
+
+
+def test_undo_goes_back_one_decision_past_continue_pages(monkeypatch, capsys):
+    """Issue 13, item 3, as in the terminal: not to the Continue page first."""
+    _, out, _ = play(monkeypatch, capsys, CONTRACT, ["2", "", "u", "1"], "--new")
+    after = out[out.index("Undone"):]
+    assert after.splitlines()[0] == "Undone: you are back at the start."
+    assert after.index("Your phone wakes you") < after.index("> 1")  # at the alarm again
+    assert "You are ten minutes late." not in after
+    assert "Run across the road" in after
 
 
 def save_file(data_dir: Path, slot: str = "autosave") -> Path:

@@ -13,6 +13,7 @@ from game.authoring.types import check_types
 from game.errors import Location, StoryError, StoryErrors
 from game.story.catalog import find_stories
 from game.story.loader import load_story
+from game.story.yamlread import CUT_BY_COMMENT
 
 
 def check_path(path: Path) -> tuple[int, list[Diagnostic]]:
@@ -38,9 +39,11 @@ def check_path(path: Path) -> tuple[int, list[Diagnostic]]:
 
 
 def _cleaned(warnings: list[StoryError]) -> list[Diagnostic]:
-    """The loader's notes of values that held control characters, as warnings."""
+    """The loader's notes (values that held control characters, texts a comment cut
+    short), as warnings."""
     return [Diagnostic(w.location.file, w.location.line, w.location.column, "warning",
-                       "control-characters", w.message)
+                       "comment-cut" if w.message == CUT_BY_COMMENT else "control-characters",
+                       w.message)
             for w in sorted(warnings, key=lambda w: w.location or Location("", 0, 0))
             if w.location is not None]
 

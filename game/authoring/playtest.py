@@ -14,8 +14,9 @@ the shortest ``run --choices`` command found that reproduces it. The same seed
 always gives the same report.
 
 With ``words``, each random run also counts the words of story text its player
-read (the scenes' paragraphs as shown, notifications and the ending's title):
-how long a path takes to read.
+read (the scenes' paragraphs as shown, notifications and the ending's title),
+counted as ``game.engine.paths`` counts them for the lesson plans: how long a
+path takes to read.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from game.engine import events as ev
 from game.engine.engine import Engine
+from game.engine.paths import notice_words, story_words
 from game.engine.plan import plan_for
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
@@ -517,7 +518,7 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
         streak = 0
         outcome = None
         failed: set[int] = set()
-        read = _words_of(engine.opening) if words else 0
+        read = notice_words(engine.opening) if words else 0
         try:
             while True:
                 options = engine.options(explain=False)
@@ -529,10 +530,7 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                                 expectation, why, state, len(state.path), tuple(numbers),
                                 engine_seed))
                 if words:
-                    view = engine.view()
-                    read += sum([len(p.split()) for p in view.paragraphs])
-                    if view.ending is not None:
-                        read += len(view.ending.title.split())
+                    read += story_words(engine.view())
                 if state.ending is not None:
                     outcome = "ended"
                     break
@@ -548,7 +546,7 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                         outcome = "loop"
                         break
                     if words:
-                        read += _words_of(engine.proceed())
+                        read += notice_words(engine.proceed())
                     else:
                         engine.proceed()
                     continue
@@ -575,7 +573,7 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
                         pick = picker.choices(open_, weights, k=1)[0]
                 numbers.append(pick + 1)
                 if words:
-                    read += _words_of(engine.take(options[pick].id))
+                    read += notice_words(engine.take(options[pick].id))
                 else:
                     engine.take(options[pick].id)
                 state = engine.state
@@ -619,11 +617,6 @@ def _play_range(story: m.Story, persona: Persona, seed: int, start: int, stop: i
 
 _FORKED: m.Story | None = None
 """The story a forked worker plays (inherited from the parent: a story cannot be pickled)."""
-
-
-def _words_of(events: list) -> int:
-    """Words in the notifications among a step's events."""
-    return sum([len(e.text.split()) for e in events if type(e) is ev.Notified])
 
 
 def _play_forked(persona: Persona, seed: int, start: int, stop: int, max_steps: int,

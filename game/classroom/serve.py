@@ -1,16 +1,21 @@
 """``class serve STORY``: the game in every browser of the classroom, from the teacher's laptop.
 
-textual-serve runs one player process per browser, on this computer, and
-streams its screen over a websocket; students install nothing, and nothing
-needs the internet. The server listens on one port of the LAN address only
-(found without sending anything: ``lan.py``), and tells browsers to connect
-back there (``public_url``). Each player process is the terminal player in
-class mode (``class student``, hidden), writing its records into the class
-folder here. While it serves, the command checks every few seconds that the
-class folder can still be written, and warns the teacher when it cannot.
-What a browser may do is bounded in ``server.py``: websockets only from this
-server's own page, at most ``--seats`` players, a clamped screen size, and
-players stopped for sure when their browser goes.
+By default the class gets the web reader (``game.web``, handed in by the CLI
+as ``web``): plain HTML pages from one process on this computer, one game per
+student in memory, each with a ``ClassSeat`` writing its records into the
+class folder here. With ``--terminal``, textual-serve runs one player process
+per browser instead (the terminal player in class mode, ``class student``,
+hidden) and streams its screen over a websocket. Either way students install
+nothing, and nothing needs the internet. The server listens on one port of
+the LAN address only (found without sending anything: ``lan.py``), and tells
+browsers to connect back there (``public_url``). While it serves, the
+command checks every few seconds that the class folder can still be written,
+and warns the teacher when it cannot. What a browser may do is bounded in
+``game.web.server`` (forms only from this server's own page, this server's
+host names, at most ``--seats`` players, bounded requests) and, for
+``--terminal``, in ``server.py``: websockets only from this server's own
+page, at most ``--seats`` players, a clamped screen size, and players stopped
+for sure when their browser goes.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, Callable, TextIO
 
 from game.classroom.codenames import CodenameError, normalise_class_code
 from game.classroom.lan import lan_address, public_url
@@ -38,7 +43,8 @@ from game.story.loader import load_story
 
 DEFAULT_PORT = 8000
 DEFAULT_SEATS = 40
-"""Players at once unless the teacher gives --seats (about 40 MB of the laptop's memory each)."""
+"""Players at once unless the teacher gives --seats (with --terminal, about 40 MB of the
+laptop's memory each; on the web page, 1-2 MB)."""
 MAX_SEATS = 500
 CHECK_SECONDS = 5.0
 """How often the class folder is checked while serving."""
@@ -163,9 +169,16 @@ def old_seats(folder: Path) -> int:
     return sum(old_resume_file(student) for student in students)
 
 
+WebServe = Callable[..., Any]
+"""Serves the web reader: ``web(story, folder, host, port, origins, seats, out, on_start)``
+(``game.launch.serve_web``; the classroom does not import another front end)."""
+
+
 def run_serve(story_path: Path, code: str | None, records: Path | None, host: str | None,
-              port: int, url: str | None, out: TextIO, seats: int = DEFAULT_SEATS) -> int:
-    """``class serve STORY``: serve the story to the class until Ctrl+C."""
+              port: int, url: str | None, out: TextIO, seats: int = DEFAULT_SEATS,
+              web: WebServe | None = None) -> int:
+    """``class serve STORY``: serve the story to the class until Ctrl+C (the web reader
+    when ``web`` is given, else the terminal player through textual-serve)."""
     if not 1 <= seats <= MAX_SEATS:
         raise RecordError(f"--seats {seats}: give the number of students, from 1 to {MAX_SEATS}")
     story = load_story(story_path)  # a broken story stops here, with its errors
@@ -223,6 +236,13 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
     out.flush()
     watch.check()
     Attempts(folder).clear()  # a restart gives every codename its free attempts back
+    if web is not None:
+        from game.classroom.bounds import allowed_origins
+
+        web(story, folder, host, port, allowed_origins(address, port, [host, lan]), seats, out,
+            watch.run)
+        out.write("Stopped serving.\n")
+        return 0
     command = student_command(story_path, code, records)
     server = make_server(command, host, port, address, f"Standing: {story.title}", watch,
                          seats, [lan])

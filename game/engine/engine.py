@@ -234,8 +234,8 @@ class Engine:
             choice, text, locked, _, tags = options[index]
             options[index] = _new_option(Option, (
                 choice, text, locked, tuple(condition.explain_false(st)), tags))
-        paragraphs, _, title, opened, _ = moment
-        moment = self._now = (paragraphs, tuple(options), title, opened, ())
+        paragraphs, _, title, opened, _, refused = moment
+        moment = self._now = (paragraphs, tuple(options), title, opened, (), refused)
         return moment
 
     def _evaluate(self) -> tuple:
@@ -243,7 +243,8 @@ class Engine:
 
         Returns (paragraphs or None, options, ending title or None, the services
         known to be open or closed (by id: those of ``plan.services_now``, and the
-        safe ones a lock asked about), the unexplained locks). With ``lazy_gaps``, a lock
+        safe ones a lock asked about), the unexplained locks, the services that refuse
+        the player on this screen (a choice of theirs locked by them)). With ``lazy_gaps``, a lock
         whose condition is ``safe`` is explained only when someone asks
         (``options()``, ``view()``): explaining it can neither draw a random number
         nor fail, so nothing else changes, and playtests, which never ask, skip the
@@ -258,6 +259,7 @@ class Engine:
             paragraphs = self._paragraphs(scene)
         options = []
         unexplained = []
+        refused: list[str] = []
         opened: dict[str, bool] = {}
         lazy = self.lazy_gaps
         taken = st.taken
@@ -272,7 +274,7 @@ class Engine:
             if service is None and requires is None:
                 locked, gaps = None, ()
             else:
-                locked, unmet = self._lock(choice, service, opened)
+                locked, unmet = self._lock(choice, service, opened, refused)
                 if locked is None or unmet is None:
                     gaps = ()
                 elif lazy and unmet.safe:
@@ -288,7 +290,7 @@ class Engine:
             title = scene.ending.title.render(st)
         for service in self._plan.services_now:  # may draw or fail: every step, in order
             opened[service.id] = service.requires.test(st)
-        return paragraphs, tuple(options), title, opened, tuple(unexplained)
+        return paragraphs, tuple(options), title, opened, tuple(unexplained), frozenset(refused)
 
     def _paragraphs(self, scene: m.Scene) -> tuple[str, ...]:
         """The scene's paragraphs whose conditions hold, rendered."""
@@ -316,7 +318,7 @@ class Engine:
         scene = here.scene
         if moment[4]:
             moment = self._explain(moment)
-        paragraphs, options, title, opened, _ = moment
+        paragraphs, options, title, opened, _, refused = moment
         if paragraphs is None:
             paragraphs = self._paragraphs(scene)
         ending = None
@@ -330,6 +332,7 @@ class Engine:
             if known is None:  # safe (see plan.services_now): evaluated now
                 known = service.requires is None or service.requires.test(st)
             is_open.append(known)
+        secret = self._secretly_closed(plan.services, is_open, st.refused | refused)
         _, tier, _, shown = st.scored_now()
         lists = tuple(st.lists)
         return View(
@@ -337,7 +340,7 @@ class Engine:
             len(plan.chapters), paragraphs, options, scene.goto is not None, ending,
             shown if self.story.rating is not None else None,
             tier.id if tier else None, tier.label if tier else None, st.day, lists,
-            plan.list_labels(lists) if lists else (), plan.service_views(tuple(is_open)),
+            plan.list_labels(lists) if lists else (), plan.service_views(tuple(is_open), secret),
             len(st.path), self._poll_view(scene) if scene.poll is not None else None)
 
     def _poll_view(self, scene: m.Scene) -> PollView | None:
@@ -346,8 +349,31 @@ class Engine:
             return None
         return PollView(poll.id or scene.id, poll.question, poll.options, self.poll_answer())
 
+    def _secretly_closed(self, services: tuple[m.Service, ...], is_open: list[bool],
+                         refused: frozenset[str] | set[str]) -> frozenset[str]:
+        """The closed services the player may not know are closed: closed only by a
+        list that does not announce, and no refusal of theirs seen yet (the view
+        does not show them as closed; the truth stays in ``ServiceView.open``)."""
+        st = self.state
+        secret = st.secret_lists.intersection(st.lists) if st.lists else ()
+        if not secret:
+            return frozenset()
+        found = []
+        twin = None
+        for service, known in zip(services, is_open):
+            if known or service.id in refused or not service.requires.safe:
+                continue
+            if twin is None:  # the same moment, off the secret lists
+                twin = st.copy()
+                for list_id in secret:
+                    del twin.lists[list_id]
+            if service.requires.test(twin):
+                found.append(service.id)
+        return frozenset(found)
+
     def _lock(self, choice: m.Choice, service: m.Service | None,
-              opened: dict[str, bool]) -> tuple[str | None, Expr | None]:
+              opened: dict[str, bool],
+              refused: list[str] | None = None) -> tuple[str | None, Expr | None]:
         """Why a choice is locked and the condition it fails, or (None, None).
 
         The condition is None when the author wrote why (``locked:``, ``refusal:``):
@@ -364,6 +390,8 @@ class Engine:
                 if service.requires.safe:
                     opened[service.id] = is_open
             if not is_open:
+                if refused is not None:
+                    refused.append(service.id)
                 if service.refusal:  # the author's words replace the generated reason
                     return service.refusal.render(st), None
                 return f"{service.label} is closed to you.", service.requires
@@ -410,6 +438,8 @@ class Engine:
         moment = self._now
         if moment is None:
             moment = self._moment()
+        if moment[5]:  # the player saw these services refuse them: now they know
+            st.refused.update(moment[5])
         for number, option in enumerate(moment[1]):  # unexplained locks are fine here
             if option.id == choice_id:
                 if option.locked is not None:

@@ -7,7 +7,9 @@ flash), the record screen and the debrief only render them. The rules:
 - A score change shows its amount only when the story shows a number or stars,
   and its reason only when the rule is explained; under ``show: tier`` an
   explained rule is told as "Recorded for/against you", an unexplained one not
-  at all; under ``show: hidden`` no score change is told.
+  at all; under ``show: hidden`` no score change is told, but an explained rule
+  counts as told (the story tells it in its own words; My record lists its
+  reason without an amount, and the debrief does not mark it "not told").
 - A rating received names its rater when explained or when the story shows
   stars, and carries the score change it caused ("Pip rated you 5 stars. Glow
   +0.12."), whichever of the two events came first.
@@ -74,7 +76,9 @@ def told(entry: LedgerEntry, story: Story | Rating | None) -> bool:
     rating = story.rating if isinstance(story, Story) else story
     show = rating.show if rating else "hidden"
     if entry.kind == "rule":
-        return entry.explained and show != "hidden"
+        # Under ``show: hidden`` the amount is never shown, but a rule the story
+        # explains is one whose reason the player was told (in the story's words).
+        return entry.explained
     if entry.kind == "rated":
         return entry.explained or show == "stars"
     if entry.kind in ("list", "unlist"):

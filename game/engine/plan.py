@@ -117,15 +117,19 @@ class StoryPlan:
             s for s in self.services if s.requires is not None and not s.requires.safe)
         """Services whose open state the step must evaluate (the rest wait for a view)."""
         self._rating = rating
-        self._service_views: dict[tuple[bool, ...], tuple[ServiceView, ...]] = {}
+        self._service_views: dict[tuple, tuple[ServiceView, ...]] = {}
         self._list_labels: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    def service_views(self, is_open: tuple[bool, ...]) -> tuple[ServiceView, ...]:
-        """The services as a view shows them, open or not (one tuple per pattern)."""
-        found = self._service_views.get(is_open)
+    def service_views(self, is_open: tuple[bool, ...],
+                      secret: frozenset[str] = frozenset()) -> tuple[ServiceView, ...]:
+        """The services as a view shows them, open or not, and which closed ones the
+        player may not know of (``secret``; one tuple per pattern)."""
+        key = (is_open, secret) if secret else is_open
+        found = self._service_views.get(key)
         if found is None:
-            found = self._service_views[is_open] = tuple(
-                ServiceView(s.id, s.label, flag) for s, flag in zip(self.services, is_open))
+            found = self._service_views[key] = tuple(
+                ServiceView(s.id, s.label, flag, s.id in secret)
+                for s, flag in zip(self.services, is_open))
         return found
 
     def list_labels(self, lists: tuple[str, ...]) -> tuple[str, ...]:

@@ -91,6 +91,9 @@ class State:
     ending: str | None = None
     chapter: str | None = None
     """The last chapter started on the path."""
+    refused: set[str] = field(default_factory=set)
+    """Services the player saw refuse them (a choice of theirs locked by the service
+    when they took a step from that screen); rebuilt with the path on replay."""
     answers: list[tuple[int, str, str, int]] = field(default_factory=list)
     """Poll answers as (step, poll id, scene id, option), one per moment: an answer
     belongs to the moment it was given and is taken back with it."""

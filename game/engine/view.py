@@ -46,6 +46,9 @@ class ServiceView:
     id: str
     label: str
     open: bool
+    secret: bool = False
+    """Closed only by a list that does not announce (``announce: false``), and the
+    player has not yet seen it refuse them: not shown as closed."""
 
 
 @value_class
@@ -103,8 +106,9 @@ class View:
 
     @property
     def closed_services(self) -> tuple[ServiceView, ...]:
-        """Services the rating currently closes to the player."""
-        return tuple([s for s in self.services if not s.open])
+        """Services the player knows are closed to them (a service closed only by a
+        secret list is left out until it refused them where they saw it)."""
+        return tuple([s for s in self.services if not s.open and not s.secret])
 
     @property
     def open_choices(self) -> tuple[ChoiceView, ...]:

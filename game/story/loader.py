@@ -37,7 +37,9 @@ from game.story.yamlread import (
     MAX_ERRORS,
     NULL,
     Reader,
+    CUT_BY_COMMENT,
     Source,
+    comment_cut,
     kind_of,
     read_file,
     suggest,
@@ -382,7 +384,10 @@ class _Loader:
         r = main.reader
         top = main.keys
         self.scope = scope
-        title = self._opt(r, top, "title", r.text, "title")
+        def words(node: Node, what: str) -> str | None:
+            return self._words(r, node, what)
+
+        title = self._opt(r, top, "title", words, "title")
         sid = self._opt(r, top, "id", lambda n, w: r.ident(n, w, ID), "story id")
         if sid is None:
             sid = slug(self.file.parent.name if self.file.name == "story.yaml" else self.file.stem)
@@ -440,10 +445,10 @@ class _Loader:
             debrief=debrief,
             debrief_if=debrief_if if any(c is not None for c in debrief_if) else (),
             renamed=m.frozen_map(renamed),
-            author=self._opt(r, top, "author", r.text, "author"),
+            author=self._opt(r, top, "author", words, "author"),
             language=language,
             version=self._opt(r, top, "version", r.text, "version"),
-            summary=self._opt(r, top, "summary", r.text, "summary"),
+            summary=self._opt(r, top, "summary", words, "summary"),
             minutes=minutes,
             content_notes=notes,
             audience=self._opt(r, top, "audience", r.text, "audience"),
@@ -455,21 +460,22 @@ class _Loader:
     def _opt(r: Reader, keys: dict, key: str, read: Callable, what: str):
         return read(keys[key][1], what) if key in keys else None
 
-    @staticmethod
-    def _strings(r: Reader, entry: tuple[Node, Node] | None, what: str) -> tuple[str, ...]:
+    def _strings(self, r: Reader, entry: tuple[Node, Node] | None,
+                 what: str) -> tuple[str, ...]:
         if entry is None:
             return ()
         node = entry[1]
         if isinstance(node, ScalarNode):
-            one = r.text(node, what)
+            one = self._words(r, node, what)
             return (one,) if one is not None else ()
         items = r.sequence(node, what) or []
-        return tuple(t for t in (r.text(i, f"an item of {what}") for i in items) if t is not None)
+        return tuple(t for t in (self._words(r, i, f"an item of {what}") for i in items)
+                     if t is not None)
 
     def _debrief(self, r: Reader, node: Node) -> tuple[tuple[str, ...], tuple[Expr | None, ...]]:
         """``debrief:``: questions, each a text or ``{text: ..., if: EXPR}``."""
         if isinstance(node, ScalarNode):
-            one = r.text(node, "debrief")
+            one = self._words(r, node, "debrief")
             return ((one,), (None,)) if one is not None else ((), ())
         texts: list[str] = []
         conds: list[Expr | None] = []
@@ -478,14 +484,14 @@ class _Loader:
                 sub = r.mapping(item, "a debrief question", DEBRIEF_KEYS, required=("text",))
                 if not sub or "text" not in sub:
                     continue
-                text = r.text(sub["text"][1], "a debrief question")
+                text = self._words(r, sub["text"][1], "a debrief question")
                 cond = self._expr(r, sub["if"][1], "if") if "if" in sub else None
                 if text is None or ("if" in sub and cond is None):
                     continue
                 texts.append(text)
                 conds.append(cond)
             else:
-                text = r.text(item, "an item of debrief")
+                text = self._words(r, item, "an item of debrief")
                 if text is not None:
                     texts.append(text)
                     conds.append(None)
@@ -505,7 +511,22 @@ class _Loader:
             r.error(f"{what} should be text, not {kind_of(node)}"
                     f"{flow_hint(r.source.lines, node)}", node)
             return None
+        self._cut(r, node)
         return self._compile(r, node, compile_text)
+
+    def _words(self, r: Reader, node: Node, what: str) -> str | None:
+        """A text-like value the player or teacher reads (a label, a title, a
+        question): ``r.text``, warning when a comment cut it short."""
+        self._cut(r, node)
+        return r.text(node, what)
+
+    def _cut(self, r: Reader, node: Node) -> None:
+        """Warn where a plain text is followed by `` #`` on its line (a YAML comment:
+        the text stops there). Only text-like values: after an id, a number or a
+        condition a comment is the author's note."""
+        where = comment_cut(r.source, node)
+        if where is not None:
+            self.warnings.append(StoryError(CUT_BY_COMMENT, where))
 
     def _compile(self, r: Reader, node: ScalarNode, compiler: Callable):
         try:
@@ -577,7 +598,7 @@ class _Loader:
             for sid, (knode, vnode) in (r.mapping(keys["sources"][1], "sources") or {}).items():
                 if not ID.fullmatch(sid):
                     r.error(f"'{sid}' is not a valid source id", knode)
-                label = r.text(vnode, f"source '{sid}'")
+                label = self._words(r, vnode, f"source '{sid}'")
                 sources[sid] = label or sid
         rules = {}
         if "rules" in keys:
@@ -592,10 +613,10 @@ class _Loader:
                     r.error(f"'{lid}' is not a valid list id", knode)
                 announce = True
                 if isinstance(vnode, ScalarNode):
-                    label = r.text(vnode, f"list '{lid}'")
+                    label = self._words(r, vnode, f"list '{lid}'")
                 else:
                     sub = r.mapping(vnode, f"list '{lid}'", ("label", "announce")) or {}
-                    label = r.text(sub["label"][1], "label") if "label" in sub else None
+                    label = self._words(r, sub["label"][1], "label") if "label" in sub else None
                     if "announce" in sub:
                         announce = r.boolean(sub["announce"][1], "announce") is not False
                 lists[lid] = m.ListDef(lid, label or _humane(lid), announce)
@@ -607,7 +628,7 @@ class _Loader:
                 sub = r.mapping(vnode, f"service '{vid}'", ("label", "requires", "refusal"))
                 if sub is None:
                     continue
-                label = r.text(sub["label"][1], "label") if "label" in sub else None
+                label = self._words(r, sub["label"][1], "label") if "label" in sub else None
                 requires = self._expr(r, sub["requires"][1], "requires") if "requires" in sub else None
                 refusal = self._text(r, sub["refusal"][1], "refusal") if "refusal" in sub else None
                 services[vid] = m.Service(vid, label or _humane(vid), requires, refusal)
@@ -643,7 +664,7 @@ class _Loader:
                 continue
             tid = r.ident(sub["id"][1], "tier id", TIER_ID)
             low = r.number(sub["min"][1], "tier min")
-            label = r.text(sub["label"][1], "tier label") if "label" in sub else tid
+            label = self._words(r, sub["label"][1], "tier label") if "label" in sub else tid
             if tid is None or low is None:
                 continue
             if tid in seen:
@@ -672,7 +693,7 @@ class _Loader:
             source = r.text(sub["source"][1], "source")
             if source is not None and source not in sources:
                 r.error(f"unknown source '{source}'{suggest(source, sources)}", sub["source"][1])
-        label = r.text(sub["label"][1], "label") if "label" in sub else None
+        label = self._words(r, sub["label"][1], "label") if "label" in sub else None
         own = r.boolean(sub["explain"][1], "explain") if "explain" in sub else None
         if change is None:
             return None
@@ -711,7 +732,7 @@ class _Loader:
                             required=("name",))
             if sub is None or "name" not in sub:
                 continue
-            name = r.text(sub["name"][1], "name")
+            name = self._words(r, sub["name"][1], "name")
             stars = r.number(sub["rating"][1], "rating") if "rating" in sub else None
             if stars is not None and rating is not None and rating.model == "peer" and (
                 stars < (rating.min or 0) or (rating.max is not None and stars > rating.max)
@@ -747,7 +768,7 @@ class _Loader:
             r.error(f"scene '{sid}' has more than {MAX_SCENE_TEXT:,} characters of text; "
                     "split it into scenes", keys["text"][1])
         effects = self._effects(r, keys["do"][1], rating, names) if "do" in keys else ()
-        chapter = r.text(keys["chapter"][1], "chapter") if "chapter" in keys else None
+        chapter = self._words(r, keys["chapter"][1], "chapter") if "chapter" in keys else None
         goto = None
         if "goto" in keys:
             goto = self._goto(r, keys["goto"][1], names)
@@ -797,7 +818,7 @@ class _Loader:
             sub = r.mapping(item, f"an item of {what}", EXPECT_KEYS, required=EXPECT_KEYS)
             if not sub or "that" not in sub or "says" not in sub:
                 continue
-            says = r.text(sub["says"][1], "says")
+            says = self._words(r, sub["says"][1], "says")
             that = self._expr(r, sub["that"][1], "that")
             if that is None or says is None:
                 continue
@@ -870,7 +891,7 @@ class _Loader:
                 service = None
         effects = self._effects(r, keys["do"][1], rating, names) if "do" in keys else ()
         once = r.boolean(keys["once"][1], "once") if "once" in keys else False
-        reflect = r.text(keys["reflect"][1], "reflect") if "reflect" in keys else None
+        reflect = self._words(r, keys["reflect"][1], "reflect") if "reflect" in keys else None
         tags: tuple[str, ...] = ()
         if "tags" in keys:
             tag_nodes = r.sequence(keys["tags"][1], "tags") or []
@@ -884,10 +905,10 @@ class _Loader:
         sub = r.mapping(node, "poll", POLL_KEYS, required=("question", "options"))
         if not sub or "question" not in sub or "options" not in sub:
             return None
-        question = r.text(sub["question"][1], "poll question")
+        question = self._words(r, sub["question"][1], "poll question")
         pid = r.ident(sub["id"][1], "poll id", ID) if "id" in sub else sid
         items = r.sequence(sub["options"][1], "poll options") or []
-        options = tuple(o for o in (r.text(i, "a poll option") for i in items) if o is not None)
+        options = tuple(o for o in (self._words(r, i, "a poll option") for i in items) if o is not None)
         if len(options) < 2:
             r.error("a poll needs at least two options", sub["options"][1])
             return None

@@ -288,6 +288,31 @@ def inspect(source: Source, root: Node) -> None:
             stack.extend((item, depth + 1) for item in node.value)
 
 
+_COMMENT_AFTER = re.compile(r"[ \t]+#")
+
+CUT_BY_COMMENT = ("the text stops before ' #': YAML reads the rest as a comment; "
+                  "put the whole text in quotes")
+"""The warning for a plain text followed by a comment on its line (``comment_cut``)."""
+
+
+def comment_cut(source: Source, node: Node) -> Location | None:
+    """Where a plain (unquoted) value is followed by `` #`` on its last line, or None.
+
+    YAML reads `` # ...`` after a plain value as a comment, so ``text: It is # best``
+    is the text "It is". Quoted and block (``|``, ``>``) values keep their ``#``.
+    """
+    if not isinstance(node, ScalarNode) or node.style:  # plain: None, or "" from libyaml
+        return None
+    end = node.end_mark
+    lines = source.lines
+    if end.line >= len(lines):
+        return None
+    found = _COMMENT_AFTER.match(lines[end.line], end.column)
+    if found is None:
+        return None
+    return Location(source.display, end.line + 1, found.end())
+
+
 def _tag_message(tag: str) -> str:
     short = "!!" + tag[len(TAG):] if tag.startswith(TAG) else tag
     hint = "" if short.startswith("!!") else "; if it is text, put the whole text in quotes"

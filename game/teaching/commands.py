@@ -95,7 +95,8 @@ def sync_guides(load: Callable[[str], Story], folder: Path | None = None,
         story = load(story_id)
         timings.append((story, path_length(story, runs)))
     syncs.append(guides.regenerate(guides_folder / "unit.md",
-                                   {"unit-teaching": lambda: guides.unit_teaching(unit, timings)}))
+                                   {"unit-teaching": lambda: guides.unit_teaching(unit, timings),
+                                    "unit-care": lambda: guides.unit_care(unit)}))
     return syncs
 
 

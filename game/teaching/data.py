@@ -118,6 +118,8 @@ class UnitData:
     rubric_levels: tuple[str, ...]
     rubric: tuple[Criterion, ...]
     letter_home: tuple[str, ...]
+    care: tuple[tuple[str, str], ...] = ()
+    """Teaching the unit with care: (heading, text) for the guide and the lesson plan."""
 
     def objective(self, code: str) -> tuple[Framework, Objective] | None:
         """The framework and objective with this code."""
@@ -267,7 +269,9 @@ def load_unit_data(folder: Path | None = None) -> UnitData:
               for key in ("english_learners", "scaffolds", "extension")),
         r.stages(root, "sentence_starters"), r.text(summative, "title", "summative"),
         r.text(summative, "task", "summative"), levels, tuple(criteria),
-        r.texts(root, "letter_home"))
+        r.texts(root, "letter_home"),
+        tuple((r.text(item, "heading", f"care[{i}]"), r.text(item, "text", f"care[{i}]"))
+              for i, item in enumerate(r.items(root, "care"))))
     for i, link in enumerate(unit.curriculum):
         if unit.objective(link.code) is None:
             raise r.fail(f"curriculum[{i}].code", f"'{link.code}' is not an objective of "

@@ -75,6 +75,15 @@ def teaching(data: StoryData, unit: UnitData) -> list[str]:
     return lines
 
 
+def unit_care(unit: UnitData) -> list[str]:
+    """Teaching the unit with care: one paragraph per group of students, and disclosures."""
+    lines = ["## Teaching the unit with care", "",
+             "Read this before lesson 1; the printed lesson plan carries it too."]
+    for heading, text in unit.care:
+        lines += ["", f"**{md(heading)}.** {md(text)}"]
+    return lines
+
+
 def unit_teaching(unit: UnitData, timings: list[tuple[Story, PathLength]]) -> list[str]:
     """The unit's measured timings, curriculum links, differentiation and rubric."""
     play = unit.lesson_minutes - unit.setup_minutes - unit.debrief_minutes
@@ -83,8 +92,10 @@ def unit_teaching(unit: UnitData, timings: list[tuple[Story, PathLength]]) -> li
              "Printed, with a letter home, by `python -m game handouts unit --out DIR`.", "",
              "### Timings", "",
              f"Words on one path, measured over {runs} random playthroughs of each story "
-             "(median, with the 10th–90th percentile, to the nearest 100; choices "
-             "included). The printed lesson plan gives the exact counts. Each "
+             "(median, with the 10th–90th percentile, to the nearest 100; the phone's "
+             "messages and the choices included, so a little more than `test --words`, "
+             "which counts story text only). The printed lesson plan gives the exact "
+             "counts. Each "
              f"{unit.lesson_minutes}-minute lesson has {unit.setup_minutes} minutes' set-up, "
              f"{play} minutes' play and {unit.debrief_minutes} minutes' debrief.", ""]
     rows = []

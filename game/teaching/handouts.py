@@ -198,7 +198,8 @@ def lesson_plan_sheet(unit: UnitData, stories: list[tuple[Story, PathLength]],
                     f"debrief: {unit.setup_minutes} minutes' set-up, {play_time} minutes' play, "
                     f"{unit.debrief_minutes} minutes' debrief. Words on one path are measured "
                     f"over {stories[0][1].runs} random playthroughs of each story (median, with "
-                    "the 10th–90th percentile), including the choices' text."),
+                    "the 10th–90th percentile), including the choices' text and the phone's "
+                    "messages."),
              before,
              h("table", h("thead", h("tr", h("th", "Lesson"), h("th", "Story"),
                                      h("th", "Words on a path"), h("th", "Minutes at 200 wpm"),
@@ -209,7 +210,17 @@ def lesson_plan_sheet(unit: UnitData, stories: list[tuple[Story, PathLength]],
                     "first half in one lesson and the rest, with the full debrief, in the next. "
                     "Each story's guide says where to split it.", class_="small"),
              differentiation(unit),
+             care(unit),
              class_="sheet", data_handout="lesson-plan")
+
+
+def care(unit: UnitData) -> Element | None:
+    """Teaching the unit with care (the unit guide's section of the same name)."""
+    if not unit.care:
+        return None
+    return h("div", h("h2", "Teaching the unit with care"),
+             h("dl", [[h("dt", heading), h("dd", text)] for heading, text in unit.care]),
+             class_="keep", data_part="care")
 
 
 def curriculum_sheet(unit: UnitData, lessons: list[tuple[Story, StoryData]]) -> Element:

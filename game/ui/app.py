@@ -102,7 +102,8 @@ class StandingApp(App[int]):
                  folders: list[Path] | None = None, seed: int = 0,
                  resumed: str | None = None, make_store: StoreFactory = default_store,
                  watch: Path | None = None,
-                 on_engine: Callable[[Engine], None] | None = None) -> None:
+                 on_engine: Callable[[Engine], None] | None = None,
+                 title_card: bool = False) -> None:
         """Build the app.
 
         Args:
@@ -117,6 +118,8 @@ class StandingApp(App[int]):
             watch: the story's path, to reload it when its files change (``--watch``).
             on_engine: told of each new game played in place of the first (a loaded
                 save, a reloaded story), so a class record writer can follow it.
+            title_card: show the story's title card over its first scene (``play
+                STORY`` on a new game: the title screen's picker shows it otherwise).
         """
         super().__init__()
         self.engine = engine
@@ -128,6 +131,7 @@ class StandingApp(App[int]):
         self.resumed = resumed
         self.make_store = make_store
         self.on_engine = on_engine
+        self.title_card = title_card
         self.watcher = None
         if watch is not None and engine is not None:
             from game.ui.watch import StoryWatcher
@@ -151,6 +155,10 @@ class StandingApp(App[int]):
         if self.engine is not None:
             store = self.store or self.make_store(self.engine.story)
             self.push_screen(self._play(self.engine, store, self.resumed))
+            if self.title_card and self.resumed is None and self.engine.step == 0:
+                from game.ui.screens.titlecard import TitleCard
+
+                self.push_screen(TitleCard(self.engine.story))
         else:
             from game.ui.screens.title import TitleScreen
 
@@ -305,7 +313,7 @@ def run_app(engine: Engine, store: SaveStore, resumed: str | None = None,
     """Play one story in the terminal player (``python -m game play STORY [--watch]``)."""
     path = settings_file()
     app = StandingApp(engine, store, settings=load_settings(path), settings_path=path,
-                      resumed=resumed, watch=watch, on_engine=on_engine)
+                      resumed=resumed, watch=watch, on_engine=on_engine, title_card=True)
     app.run()
     return app.return_code or 0
 

@@ -44,7 +44,7 @@ class Served:
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "game", "class", "serve", str(LESSON), "--class", "7b",
-             "--host", "127.0.0.1", "--port", str(port), *options],
+             "--terminal", "--host", "127.0.0.1", "--port", str(port), *options],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log.open("ab"),
             stderr=subprocess.STDOUT, start_new_session=True)
 

@@ -175,3 +175,46 @@ def test_a_debrief_question_with_a_bad_if_is_an_error_at_its_line(tmp_path):
     with pytest.raises(StoryErrors) as caught:
         load_story(path)
     assert "bad.yaml:22:9:" in str(caught.value) and "helpd" in str(caught.value)
+
+
+HIDDEN_SHOW = """\
+title: Hidden index
+rating:
+  start: 50
+  show: hidden
+  explain: false
+  rules:
+    on_time: {change: +5, label: Delivered on time, explain: true}
+    aligned: {change: +4, label: Aligned with priorities}
+scenes:
+  desk:
+    choices:
+      - text: Deliver
+        do: [record: on_time, record: aligned, notify: "Draft delivered on time +5"]
+        goto: end
+  end:
+    ending: {title: End, kind: mixed}
+"""
+
+
+def test_under_show_hidden_an_explained_rule_was_told(tmp_path):
+    """The number is hidden, but a rule the story explains was told: the debrief marks
+    only the unexplained one "[you were not told]" (The Operator's published targets)."""
+    from game.engine.engine import Engine
+    from game.engine.lines import NOT_TOLD, debrief_text
+    from game.engine.notices import told
+    from game.story.loader import load_story
+
+    path = tmp_path / "hidden.yaml"
+    path.write_text(HIDDEN_SHOW, encoding="utf-8")
+    eng = Engine(load_story(path), seed=0)
+    eng.take("deliver")
+    on_time, aligned = eng.ledger
+    assert told(on_time, eng.story) and not told(aligned, eng.story)
+    debrief = build_debrief(eng)
+    assert debrief.hidden_rules == ("Aligned with priorities",)
+    text = debrief_text(debrief)
+    assert "Delivered on time" in text and f"Delivered on time  {NOT_TOLD}" not in text
+    assert f"Aligned with priorities  {NOT_TOLD}" in text
+    # the number stays hidden: My record gives the reason, never the amount
+    assert record_lines(eng) == ["Day 1: Delivered on time"]

@@ -119,3 +119,83 @@ def test_silent_listing_stays_out_of_generated_lock_reasons(tmp_path: Path) -> N
     loud = Engine(load_story(path), seed=1)
     loud.take("shout")  # an announced list is named, as before
     assert loud.view().choices[1].gaps == ("you are on the list: Loud list",)
+
+
+SECRET_DOOR = """\
+title: Secret door
+rating:
+  start: 100
+  tiers:
+    - {id: a, label: Good, min: 100}
+    - {id: b, label: Poor, min: 0}
+  lists:
+    court: {label: Court list, announce: false}
+    loud: {label: Loud list}
+  rules:
+    shout: {change: -50, label: Shouted}
+  services:
+    rail: {label: Rail, requires: "not listed('court')", refusal: Ticket refused.}
+    lounge: {label: Lounge, requires: "tier >= 'a' and not listed('court')"}
+    hall: {label: Hall, requires: "not listed('loud')"}
+scenes:
+  home:
+    choices:
+      - text: Miss a payment
+        do: [list: court]
+        goto: street
+      - text: Miss and shout
+        do: [list: court, list: loud, record: shout]
+        goto: street
+  street:
+    choices:
+      - text: Go to the station
+        goto: station
+  station:
+    choices:
+      - text: Buy a ticket
+        service: rail
+        goto: after
+      - text: Walk
+        goto: after
+  after:
+    choices:
+      - text: Home
+        goto: end
+  end:
+    ending: {title: End, kind: mixed}
+"""
+
+
+def _closed(game: Engine) -> list[str]:
+    return [s.label for s in game.view().closed_services]
+
+
+def test_a_service_closed_by_a_secret_list_is_not_shown_closed_until_it_refuses(
+        tmp_path: Path) -> None:
+    """Closed only by a list the player was not told of: not in the HUD (nor My record's
+    status) until a service refused them where they saw it."""
+    from game.engine.notices import standing
+
+    path = tmp_path / "door.yaml"
+    path.write_text(SECRET_DOOR, encoding="utf-8")
+    game = Engine(load_story(path), seed=1)
+    game.take("miss_a_payment")
+    assert _closed(game) == []  # the listing is secret: nothing gives it away
+    assert not any("closed" in part for part in standing(game.story, game.view()))
+    assert [s.id for s in game.view().services if not s.open] == ["rail", "lounge"]  # the truth
+    game.take("go_to_the_station")
+    assert game.view().choices[0].locked == "Ticket refused."
+    assert _closed(game) == ["Rail"]  # the refusal is on screen
+    game.take("walk")
+    assert _closed(game) == ["Rail"]  # and stays known once seen
+    assert "closed to you: Rail" in standing(game.story, game.view())
+    game.undo(2)
+    assert _closed(game) == []  # taken back with the step
+
+
+def test_a_service_also_closed_for_a_told_reason_is_shown(tmp_path: Path) -> None:
+    path = tmp_path / "door.yaml"
+    path.write_text(SECRET_DOOR, encoding="utf-8")
+    game = Engine(load_story(path), seed=1)
+    game.take("miss_and_shout")  # a poor tier closes the lounge anyway; the loud list is told
+    assert _closed(game) == ["Lounge", "Hall"]

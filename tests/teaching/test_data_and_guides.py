@@ -89,3 +89,29 @@ def test_bad_unit_data_names_the_field(copy):
 
 def test_markdown_escaping_keeps_plain_text_literal():
     assert guides.md("a | b *c* _d_ <e>") == r"a \| b \*c\* \_d\_ \<e\>"
+
+
+def test_the_unit_says_how_to_teach_it_with_care(load, tmp_path):
+    """Issue 18: sensitivity guidance, from the data, in unit.md and on the lesson plan;
+    the class guide points to it."""
+    from game.teaching.handouts import write_unit_handouts
+
+    unit = load_unit_data()
+    headings = [heading for heading, _ in unit.care]
+    assert headings == ["Students of Chinese heritage",
+                        "Students whose families live with debt or a court order",
+                        "Students who have been wrongly flagged by a system",
+                        "If a student tells you something personal"]
+    said = " ".join(text for _, text in unit.care)
+    for needle in ("not about a people", "26,000 parents", "39.1 %", "safeguarding",
+                   "privately", "restriction order"):
+        assert needle in said, needle
+    guide = (ROOT / "docs" / "teachers" / "unit.md").read_text(encoding="utf-8")
+    assert "## Teaching the unit with care" in guide
+    assert all(f"**{heading}.**" in guide for heading in headings)
+    running = (ROOT / "docs" / "teachers" / "running-a-class.md").read_text(encoding="utf-8")
+    assert "unit.md#teaching-the-unit-with-care" in running
+    html = write_unit_handouts(load, tmp_path, runs=2).path.read_text(encoding="utf-8")
+    plan = html[html.index('data-handout="lesson-plan"'):html.index('data-handout="curriculum"')]
+    assert "Teaching the unit with care" in plan
+    assert all(heading in plan for heading in headings)

@@ -18,7 +18,8 @@ from game.errors import StoryError
 from game.story.catalog import Entry
 from game.story.model import Story
 from game.ui.screens.ask import AskDialog
-from game.ui.text import joined, literal, story_text
+from game.ui.screens.titlecard import about_parts
+from game.ui.text import joined, literal
 from game.ui.widgets.keyline import KeyLine
 
 CONTINUE_ID = "continue"
@@ -154,19 +155,7 @@ class TitleScreen(Screen[None]):
         about.update(self._about(entry.story))
 
     def _about(self, story: Story):
-        parts: list = [(story.title, "bold $text-primary")]
-        if story.author:
-            parts.append(literal(f"\nby {story.author}"))
-        if story.summary:
-            parts.extend(["\n\n", story_text(story.summary)])
-        facts = []
-        if story.minutes:
-            facts.append(f"about {story.minutes:g} minutes")
-        facts.append(f"language: {story.language}")
-        parts.append(("\n\n" + " · ".join(facts), "$text-muted"))
-        if story.content_notes:
-            parts.extend([("\nContent notes: ", "$text-warning bold"),
-                          literal(", ".join(story.content_notes))])
+        parts = about_parts(story)
         entries = self.shelf.entries if self.shelf else []
         shared = [e.path for e in entries if e.story is not None
                   and e.story.id == story.id and e.story.path != story.path]

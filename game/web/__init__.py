@@ -1,0 +1,7 @@
+"""The web reader: the engine behind server-rendered HTML, one process for a whole class.
+
+A front end like ``ui`` and ``plain``: it imports the engine and the story,
+never another front end. The classroom's seat (codename, resume code,
+records, pacing, reveal) reaches it through the ``Seat`` protocol of
+``classmode.py``; ``game.launch`` wires the two together.
+"""

@@ -1,0 +1,72 @@
+"""What the web reader needs from a served class, as a protocol.
+
+The web reader never imports the classroom (front ends do not import each
+other): ``game.launch`` hands it a factory of objects with these methods,
+``game.classroom.seat.ClassSeat`` (the same seat the terminal player uses, so
+codenames, resume codes, records, pacing and the reveal are the same code),
+and tests may hand it a fake. The shapes match ``game.ui.classmode``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from game.engine.engine import Engine
+from game.engine.saves import SaveStore
+
+ClassOption = tuple[str, str, "int | None"]
+"""(choice id, label, how many of the class took it; None when hidden as under 3)."""
+ClassSplit = tuple[str, int, tuple[ClassOption, ...]]
+"""A decision as the class took it: (the scene's first words, n, the options)."""
+
+
+class Pacing(Protocol):
+    """The teacher's controls, as the reader reads them."""
+
+    @property
+    def limit(self) -> int | None:
+        """The last chapter open to the class (None: no hold)."""
+
+    def holds(self, chapter_index: int) -> bool:
+        """Whether a player entering that chapter waits for the class."""
+
+
+class Seat(Protocol):
+    """A player's seat in a served class: join, record, pace, reveal."""
+
+    class_code: str
+    codename: str | None
+    resume_code: str | None
+
+    def notice(self, resume_code: str) -> str:
+        """What is recorded and where, and what the resume code is for."""
+
+    def offer(self) -> tuple[str, str]:
+        """A free random codename and a new resume code (reads files)."""
+
+    def join(self, codename: str, resume_code: str, offered_code: str,
+             ) -> tuple[Engine, SaveStore, str | None]:
+        """Take the seat (new when ``resume_code`` is empty); raises StandingError to correct."""
+
+    def pacing(self) -> Pacing:
+        """The controls now (reads a file)."""
+
+    def class_choices(self) -> dict[str, ClassSplit] | None:
+        """By scene, how the class chose; None until the teacher reveals it (reads files)."""
+
+    def leave(self) -> None:
+        """Close the record and free the seat."""
+
+
+def waits(engine: Engine, pacing: Pacing | None) -> int | None:
+    """The chapter the player must wait before, if they stand at its first scene and the
+    teacher holds it (None: play on). Players already inside a chapter are never stopped.
+    (The same rule as ``game.ui.classmode.waits``, which this front end cannot import.)"""
+    if pacing is None or engine.ended:
+        return None
+    scene = engine.story.scenes.get(engine.state.scene)
+    if scene is None or not scene.chapter:
+        return None
+    chapters = engine.story.chapters
+    index = chapters.index(scene.chapter) + 1 if scene.chapter in chapters else 0
+    return index if index and pacing.holds(index) else None

@@ -1,0 +1,34 @@
+"""The HTML builder escapes every value; emphasis is built from spans; the SVG from numbers."""
+
+from __future__ import annotations
+
+from web_helpers import story
+
+from game.web.html import Markup, esc, paragraphs, tag
+from game.web.html import story as story_html
+from game.web.svg import chart, sparkline
+
+
+def test_text_and_attributes_are_escaped_and_control_characters_removed() -> None:
+    made = tag("p", "<b>\x1b[31m & \"q\"", title='"><script>', data_x="a\x00b")
+    assert made == ('<p title="&quot;&gt;&lt;script&gt;" data-x="ab">'
+                    "&lt;b&gt; &amp; &quot;q&quot;</p>")  # the whole escape sequence goes
+    assert esc(Markup("<em>kept</em>")) == "<em>kept</em>"
+    assert tag("input", name="n", value=3, disabled=True, hidden=None) == \
+        '<input name="n" value="3" disabled>'
+
+
+def test_emphasis_becomes_em_and_strong_and_nothing_else_is_markup() -> None:
+    assert story_html("*a **b** c* <i>x</i>") == \
+        "<em>a </em><strong><em>b</em></strong><em> c</em> &lt;i&gt;x&lt;/i&gt;"
+    assert paragraphs("one\ntwo\n\nthree") == "<p>one\ntwo</p><p>three</p>"
+
+
+def test_the_charts_are_numbers_with_an_escaped_label() -> None:
+    rating = story().rating
+    spark = sparkline([100, 40, 50], rating, "<Score>")
+    assert "&lt;Score&gt; over the last 2 steps: from 100 to 50" in spark
+    assert "<Score>" not in spark
+    drawn = chart((100, 40, 50), rating, "Civic Score")
+    assert 'points="44.0,10.0 314.0,170.0 584.0,143.3"' in drawn
+    assert sparkline([], rating, "x") == "" and chart((), rating, "x") == ""
