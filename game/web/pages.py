@@ -203,10 +203,8 @@ def play_page(player: Player, held: int | None = None) -> str:
         body: list[object] = [tag("h2", heading, id="now-h", tabindex="-1"), told]
         body.extend(paragraphs(p) for p in view.paragraphs)
         if view.ending is not None:
-            kind = fmt_kind(view.ending.kind)
+            # The ending's kind (good, mixed, bad) is for the teacher and the report only.
             body.append(tag("h3", "The end: ", story(view.ending.title), class_="ending"))
-            if kind:
-                body.append(tag("p", kind.capitalize() + ".", class_="hint"))
             body.append(tag("p", tag("a", "Read your debrief", href="/debrief",
                                      class_="button primary")))
         elif player.poll_open(view):
@@ -225,14 +223,6 @@ def play_page(player: Player, held: int | None = None) -> str:
     return shell(title, main, story_title=story_.title,
                  aside=standing_panel(story_, view, engine.state.history), live=live,
                  ended=view.ending is not None, heading=True)
-
-
-KIND_WORDS = {"good": "a good ending", "bad": "a bad ending", "mixed": "a mixed ending"}
-
-
-def fmt_kind(kind: str | None) -> str:
-    """An ending's kind in words ('' when the story gave none we know)."""
-    return KIND_WORDS.get(kind or "", "")
 
 
 def record_page(player: Player) -> str:
@@ -261,9 +251,21 @@ def record_page(player: Player) -> str:
                  ended=engine.ended)
 
 
+def about(story_: Story) -> Markup:
+    """The story's card: its summary, length and content notes (as on the title card)."""
+    facts = [f"about {story_.minutes:g} minutes"] if story_.minutes else []
+    facts.append(f"language: {story_.language}")
+    return join([
+        paragraphs(story_.summary) if story_.summary else None,
+        tag("p", " · ".join(facts), class_="hint"),
+        tag("p", tag("strong", "Content notes: "), ", ".join(story_.content_notes))
+        if story_.content_notes else None,
+    ])
+
+
 def join_page(title: str, notice_text: str, offered: str, error: str | None = None,
-              codename: str = "") -> str:
-    """Join the class: a codename (one offered), and a resume code to come back."""
+              codename: str = "", story_: Story | None = None) -> str:
+    """Join the class: the story's card, a codename (one offered), and a resume code."""
     described = "codename-hint" + (" join-error" if error else "")
     form = tag(
         "form",
@@ -285,6 +287,7 @@ def join_page(title: str, notice_text: str, offered: str, error: str | None = No
         tag("h1", title, id="now", tabindex="-1"),
         tag("div", tag("p", error), id="join-error", class_="message", role="alert")
         if error else None,
+        about(story_) if story_ is not None else None,
         tag("p", notice_text),
         form,
     ])

@@ -379,7 +379,7 @@ class WebReader:
         name, code = visitor.offer
         title = self.story.title
         text = visitor.seat.notice(code)
-        return self._html(join_page(title, text, name, error, codename), status)
+        return self._html(join_page(title, text, name, error, codename, self.story), status)
 
     async def join(self, request: web.Request) -> web.StreamResponse:
         """Take a seat: a new codename, or one coming back with its resume code."""
