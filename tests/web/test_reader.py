@@ -29,6 +29,8 @@ async def test_a_student_joins_answers_the_poll_chooses_undoes_and_reads_the_deb
             status, page = await browser.get("/")
             assert status == 200 and 'action="/join"' in page
             assert "Your resume code is" in page  # the notice, with what is recorded
+            # The story's card, as the terminal's title card shows it.
+            assert "A week of &lt;bills&gt; and neighbours." in page and "debt" in page
             status, page = await browser.post("/join", {"codename": "blue-fox", "resume": ""})
             assert status == 200 and "You are blue-fox" in page
             code = resume_code(page)
@@ -65,9 +67,11 @@ async def test_a_student_joins_answers_the_poll_chooses_undoes_and_reads_the_deb
             await browser.post("/choose", {"n": "1"})
             status, page = await browser.post("/choose", {"n": "1"})
             assert player.engine.ended and "Read your debrief" in page
+            assert "mixed" not in main_text(page)  # the ending's kind is the teacher's
             status, page = await browser.get("/debrief")
             text = main_text(page)
             assert status == 200 and "The week &lt;ends&gt;" in text
+            assert "mixed" not in text
             assert '<svg class="chart"' in text and "<polyline" in text
             assert "Why did you pay late?" in text and "Was it &lt;fair&gt;?" in text
             assert "How your class chose" in text  # not revealed yet: the placeholder
