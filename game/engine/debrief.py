@@ -42,6 +42,11 @@ def describe(entry: LedgerEntry, reveal: bool, rating: Rating | None = None) -> 
         note = f": {entry.note}" if shown and entry.note else ""
         wrong = " (the system's mistake)" if reveal and entry.mistake else ""
         return f"{signed(entry.applied)}{clamp}  {reason}{note}{who}{wrong}"
+    if entry.kind == "model":
+        moves = "; ".join(
+            f"{label} {fmt.number(old)} → {fmt.number(new)} (counts {fmt.number(part)})"
+            for _id, label, old, new, part, known in entry.moved if known or reveal)
+        return f"{signed(entry.applied)}  {moves or 'reason not disclosed'}"
     if entry.kind in ("list", "unlist"):
         verb = "Put on the list" if entry.kind == "list" else "Taken off the list"
         note = f": {entry.note}" if shown and entry.note else ""
