@@ -113,6 +113,7 @@ def expressions(story: m.Story) -> Iterator[Expr]:
     texts: list[Text] = []
     rating = story.rating
     if rating is not None:
+        yield from spec_of(rating).expressions(rating)
         for service in rating.services.values():
             if service.requires is not None:
                 yield service.requires
@@ -363,10 +364,17 @@ class Facts:
         # The day first as 'any day from 1' (vars may read it), then exactly once
         # the vars are known (an advance may read them).
         self.day = between(1, INF) if advances else exact([1])
+        self.solved = False
+        """Whether the vars' values are known yet (a model that reads them waits)."""
         self.score = self._score()
         rating = story.rating
         self.tiers = self._tiers() if rating and rating.tiers else None
         self._solve_vars()
+        self.solved = True
+        if rating is not None and spec_of(rating).expressions(rating):
+            # The score reads the state (risk): narrow it now the vars are known.
+            self.score = self._score()
+            self.tiers = self._tiers() if rating.tiers else None
         if advances:
             self.day = self._day()
 
@@ -912,6 +920,8 @@ class _Reach:
         return self._facts._path_bounds(weight)
 
     def value_span(self, expr) -> tuple[float, float] | None:
+        if not self._facts.solved:
+            return None
         values = self._facts.values_of(expr)
         return _number_span(values)
 

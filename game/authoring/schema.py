@@ -94,10 +94,15 @@ def _by_model() -> list[Schema]:
         then: Schema = {"properties": {"rules": {"additionalProperties": rule}}}
         if spec.needs_start:
             then["required"] = ["start"]
+        foreign = [key for other in MODEL_SPECS.values() if other is not spec
+                   for key in other.keys]
+        if foreign:
+            then["not"] = {"anyOf": [{"required": [key]} for key in foreign]}
         model: Schema = {"const": spec.name}
         when: Schema = {"properties": {"model": model}, "required": ["model"]}
         if spec.name == DEFAULT_MODEL:  # no model: is the default model
             when = {"anyOf": [when, {"not": {"required": ["model"]}}]}
+        when["type"] = "object"  # rating: null is no model at all
         out.append({"if": when, "then": then})
     return out
 

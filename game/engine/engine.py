@@ -789,7 +789,7 @@ class Engine:
             return
         before = st.score
         if moved or kept(new, rating.decimals) != before:
-            explained = rating.explain and any(item[5] for item in moved)
+            explained = any(item[5] for item in moved)
             self._move_score(new, events, "model", rating.model, rating.name,
                              tidy(kept(new, rating.decimals) - before), explained=explained,
                              moved=moved)

@@ -524,7 +524,9 @@ class _Loader:
         if node.tag == NULL:
             return None
         peeked = _peek(node, "model")
-        needs_start = MODEL_SPECS.get(peeked or DEFAULT_MODEL, MODEL_SPECS[DEFAULT_MODEL]).needs_start
+        # An unknown model is its own error: no "needs start" beside it.
+        known = MODEL_SPECS.get(peeked or DEFAULT_MODEL)
+        needs_start = known is not None and known.needs_start
         keys = r.mapping(node, "rating", RATING_KEYS, required=("start",) if needs_start else ())
         if keys is None:
             return None

@@ -2,10 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from game.engine.state import State
 from game.story import model as m
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureLine:
+    """One feature of a model as the debrief shows it."""
+
+    id: str
+    label: str
+    weight: float
+    value: float
+    """The player's value at the end (true 1, false 0)."""
+    contribution: float
+    """weight × value: what it added to z."""
+    shown: bool
+    """Whether the player was ever told about it (its ``explain``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """The smallest change of one feature value that crosses the nearest tier boundary."""
+
+    feature: str
+    """The feature's label."""
+    old: float
+    new: float
+    tier: str
+    """The label of the tier it would have reached."""
+    up: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ModelReport:
+    """A computed model laid open for the debrief: how the score was made."""
+
+    link: str
+    bias: float
+    z: float
+    features: tuple[FeatureLine, ...]
+    what_if: WhatIf | None
 
 
 class Behaviour:
@@ -29,4 +69,8 @@ class Behaviour:
 
     def recompute(self, st: State, rating: m.Rating) -> tuple[float, tuple] | None:
         """For ``recomputes`` models: (new score, what moved), or None when nothing did."""
+        return None
+
+    def report(self, st: State, rating: m.Rating) -> ModelReport | None:
+        """The model laid open for the debrief (None: the ledger tells it all)."""
         return None

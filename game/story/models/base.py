@@ -109,6 +109,10 @@ class ModelSpec:
         """The lowest and highest score any play can reach (None: it stays at start)."""
         raise NotImplementedError
 
+    def expressions(self, rating: m.Rating) -> tuple[Expr, ...]:
+        """The model's own expressions (for lint, facts and the playtest's reads)."""
+        return ()
+
     def schema(self) -> dict[str, Schema]:
         """JSON Schema properties of this model's keys."""
         return {}

@@ -118,6 +118,9 @@ class RiskSpec(ModelSpec):
     def default_decimals(self, numbers: tuple) -> int:
         return 2
 
+    def expressions(self, rating: m.Rating) -> tuple:
+        return tuple(feature.value for feature in rating.features)
+
     def score_bounds(self, rating: m.Rating, reach: Reach) -> tuple[float, float] | None:
         inf = float("inf")
         low = rating.min if rating.min is not None else -inf
