@@ -729,6 +729,10 @@ class Engine:
         st.records[effect.rule] = st.records.get(effect.rule, 0) + 1
         note = effect.note.render(st) if effect.note else None
         new = self._model.record(st, rating, rule)
+        if new is None:  # counted and written down; the model moves the score itself
+            self._entry("rule", rule.id, rule.label, rule.asked, 0, rule.source,
+                        rule.explain, note, effect.mistake, rule.source_label)
+            return
         self._move_score(new, events, "rule", rule.id, rule.label, rule.asked, rule.source,
                          rule.source_label, rule.explain, note, effect.mistake)
 

@@ -184,6 +184,9 @@ def _score_sheet(paper: Paper, once_boxes: dict[tuple[str, str], str]) -> Elemen
             parts.append(h("table", h("tr", h("th", "Ratings you received (stars, weight)"),
                                       h("th", "Adjustment box")),
                            h("tr", h("td", _space(8)), h("td", "0"))))
+        elif spec_of(rating).by_hand == "formula":
+            parts.append(h("p", f"Your {rating.name} is worked out by a formula on the "
+                                "computer: your teacher tells you your score when it changes."))
         else:
             parts.append(h("p", f"Your {rating.name} starts at {format_value(rating.start)}"
                                 + paper._bounds() + "."))

@@ -33,3 +33,13 @@ def test_a_tier_the_features_cannot_reach_is_found(tmp_path: Path) -> None:
     assert facts.score.numbers()[0] == 50  # z = -3 + 2 + 1 at least
     found = [d.message for d in lint_story(story)]
     assert any("needs service 'benefit', which can never be open" in m for m in found), found
+
+
+def test_check_strict_test_and_graph_take_a_risk_story(capsys) -> None:
+    from game.cli import main
+
+    assert main(["check", "--strict", str(FIXTURE)]) == 0
+    assert main(["test", str(FIXTURE)]) == 0
+    report = capsys.readouterr().out
+    assert "tiers: high" in report and "low" in report  # the balance report's tiers
+    assert main(["graph", str(FIXTURE)]) == 0

@@ -270,3 +270,14 @@ def test_points_and_peer_debriefs_have_no_model_section() -> None:
 
     story = load_story(ROOT / "stories" / "tutorial.yaml")
     assert build_debrief(Engine(story)).model is None
+
+
+def test_a_record_in_a_risk_model_tells_no_score_change_of_its_own() -> None:
+    from game.engine import events as ev
+    from game.engine.notices import notices
+
+    engine = Engine(load_story(FIXTURE))
+    events = engine.choose(1)
+    changes = [e for e in events if isinstance(e, ev.ScoreChanged)]
+    assert [c.entry.kind for c in changes] == ["model"]
+    assert [n.text for n in notices(engine.story, events)] == ["Risk score +19"]

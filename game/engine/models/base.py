@@ -59,8 +59,9 @@ class Behaviour:
     def start(self, st: State, rating: m.Rating) -> None:
         """Set up the player's state when a game starts (after the score is ``start``)."""
 
-    def record(self, st: State, rating: m.Rating, rule: m.Rule) -> float:
-        """The score after ``rule`` is recorded (the engine sets it and writes the ledger)."""
+    def record(self, st: State, rating: m.Rating, rule: m.Rule) -> float | None:
+        """The score after ``rule`` is recorded (the engine sets it and writes the ledger;
+        None: the rule moves no score, it is only written down and counted)."""
         raise NotImplementedError
 
     def rated(self, st: State, rating: m.Rating, stars: float, weight: float) -> float | None:

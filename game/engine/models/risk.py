@@ -48,8 +48,8 @@ class Risk(Behaviour):
     def start(self, st: State, rating: m.Rating) -> None:
         st.features = ()  # worked out by the first recompute, after the start scene's do
 
-    def record(self, st: State, rating: m.Rating, rule: m.Rule) -> float:
-        return st.score  # counted for recorded(); the score moves at the end of the step
+    def record(self, st: State, rating: m.Rating, rule: m.Rule) -> float | None:
+        return None  # counted for recorded(); the score moves at the end of the step
 
     def recompute(self, st: State, rating: m.Rating) -> tuple[float, tuple] | None:
         values = feature_values(st, rating)

@@ -85,11 +85,12 @@ class RiskSpec(ModelSpec):
                     keys["model"][0])
             return out
         features = []
-        for fid, (knode, vnode) in (r.mapping(keys["features"][1], "features") or {}).items():
+        found = r.mapping(keys["features"][1], "features")
+        for fid, (knode, vnode) in (found or {}).items():
             feature = self._feature(r, fid, knode, vnode, build, explain)
             if feature is not None:
                 features.append(feature)
-        if not features and r.mapping(keys["features"][1], "features") == {}:
+        if found == {}:
             r.error("a risk rating needs at least one feature", keys["features"][0])
         out["features"] = tuple(features)
         return out
