@@ -259,7 +259,11 @@ def model_lines(report: ModelReport, rating: Rating | None) -> list[str]:
     w = report.what_if
     if w is not None:
         way = "up" if w.up else "down"
-        lines.append(f"What would have changed your result: {w.feature} at "
-                     f"{fmt.number(w.new)} instead of {fmt.number(w.old)} would have moved "
+        if w.kind == "truth":
+            said = f"{w.feature} {'true' if w.new else 'false'} instead of " \
+                   f"{'true' if w.old else 'false'}"
+        else:
+            said = f"{w.feature} at {fmt.number(w.new)} instead of {fmt.number(w.old)}"
+        lines.append(f"What would have changed your result: {said} would have moved "
                      f"you {way} to {w.tier}.")
     return lines

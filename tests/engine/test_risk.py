@@ -243,15 +243,16 @@ def test_the_debrief_shows_each_feature_and_what_would_have_changed() -> None:
         ("Second nationality", 2, 1, 2, False), ("Low income", 1, 1, 1, True),
         ("Forms late", 0.8, 2, 1.6, False)]
     what = report.what_if
-    # Down to medium: z must reach -ln(100/70 - 1); the heaviest weight needs the least.
-    z_edge = -math.log(100 / 70 - 1)
-    assert what.feature == "Second nationality" and not what.up and what.tier == "Medium risk"
-    assert abs(what.new - (1 + (z_edge - 1.6) / 2)) <= 1e-6
+    # Down to medium (below 70): a true/false feature flips, a count moves by whole
+    # steps; flipping Second nationality (z 1.6 -> -0.4) is the first change of one.
+    assert (what.feature, what.old, what.new, what.up, what.tier, what.kind) == (
+        "Second nationality", 1, 0, False, "Medium risk", "truth")
     text = debrief_text(build_debrief(engine))
     assert "How your Risk score was worked out:" in text
     assert "Second nationality: weight 2 × your value 1 = +2  [never shown to you]" in text
     assert "Low income: weight 1 × your value 1 = +1\n" in text
-    assert "What would have changed your result: Second nationality at 0.62" in text
+    assert ("What would have changed your result: Second nationality false instead of true "
+            "would have moved you down to Medium risk.") in text
 
 
 def test_what_would_have_changed_looks_up_as_well() -> None:
@@ -260,9 +261,58 @@ def test_what_would_have_changed_looks_up_as_well() -> None:
     engine = Engine(load_story(FIXTURE))
     engine.choose(2)  # income up: z = -1, low risk (26.9)
     what = build_debrief(engine).model.what_if
-    # Up to medium (40): z = -ln(100/40 - 1) ≈ -0.405; Second nationality needs 0.297 more
-    assert what.up and what.tier == "Medium risk" and what.feature == "Second nationality"
-    assert abs(what.new - (1 + (-math.log(100 / 40 - 1) + 1) / 2)) <= 1e-6
+    # Up to medium (40): Second nationality is already true (flipping it goes down); Low
+    # income flipping back to true (z -1 -> 0, score 50) is the first change of one.
+    assert (what.feature, what.old, what.new, what.up, what.tier) == (
+        "Low income", 0, 1, True, "Medium risk")
+
+
+WHAT_IF = """\
+title: T
+rating:
+  model: risk
+  link: {link}
+  bias: 0
+  features:
+    debt: {{value: "debt", weight: 0.5, label: Debt}}
+    fines: {{value: "fines", weight: 4, label: Fines}}
+  tiers:
+    - {{id: high, label: High, min: 70}}
+    - {{id: low, label: Low, min: 0}}
+vars: {{debt: 1.5, fines: 0}}
+scenes:
+  a: {{ending: {{title: E, kind: good}}}}
+"""
+
+
+def test_a_number_feature_moves_exactly_to_the_boundary(tmp_path: Path) -> None:
+    from game.engine.debrief import build_debrief
+
+    engine = Engine(story_of(tmp_path, WHAT_IF.format(link="logistic")))
+    what = build_debrief(engine).model.what_if
+    # z = 0.75 (score 67.9, low); high needs z = -ln(100/70 - 1): debt moves the least
+    z_edge = -math.log(100 / 70 - 1)
+    assert what.feature == "Debt" and what.up and what.tier == "High"
+    assert abs(what.new - (1.5 + (z_edge - 0.75) / 0.5)) <= 1e-6  # kept at 6 decimals
+
+
+def test_a_whole_feature_moves_by_whole_steps_past_the_boundary(tmp_path: Path) -> None:
+    from game.engine.debrief import build_debrief
+
+    text = WHAT_IF.format(link="linear").replace("debt: 1.5", "debt: 60").replace(
+        "weight: 0.5", "weight: 1").replace("weight: 4", "weight: 5")
+    engine = Engine(story_of(tmp_path, text))
+    assert engine.state.score == 60
+    what = build_debrief(engine).model.what_if
+    # linear, high from 70: two fines make z 70 exactly (the boundary belongs to high),
+    # a smaller change than ten more debt
+    assert (what.feature, what.old, what.new, what.kind, what.up) == ("Fines", 0, 2, "whole",
+                                                                      True)
+    at_edge = Engine(story_of(tmp_path, text.replace("debt: 60", "debt: 70")))
+    assert at_edge.state.tier_id == "high"
+    what = build_debrief(at_edge).model.what_if
+    # down: below 70 strictly, so debt 69, not 70
+    assert (what.feature, what.old, what.new, what.up) == ("Debt", 70, 69, False)
 
 
 def test_points_and_peer_debriefs_have_no_model_section() -> None:

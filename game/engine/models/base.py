@@ -35,6 +35,8 @@ class WhatIf:
     tier: str
     """The label of the tier it would have reached."""
     up: bool
+    kind: str = "number"
+    """``truth`` (a true/false feature: it flips), ``whole`` or ``number``."""
 
 
 @dataclass(frozen=True, slots=True)

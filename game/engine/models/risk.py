@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from game.engine.models.base import Behaviour, FeatureLine, ModelReport, WhatIf
-from game.engine.state import State, tidy
+from game.engine.state import State, kept, tidy
 from game.errors import StoryRuntimeError
 from game.story import model as m
 from game.story.models.risk import link_score, number, z_for
@@ -66,14 +68,28 @@ class Risk(Behaviour):
         z = z_of(rating, values)
         lines = tuple(FeatureLine(f.id, f.label, f.weight, tidy(v), tidy(f.weight * v),
                                   f.explain) for f, v in zip(rating.features, values))
+        # What kind of value each feature is (true/false, whole, any number), read on a
+        # copy: a feature may draw a random number, and the debrief changes nothing.
+        probe = st.copy()
+        kinds = tuple(_kind(f.value.evaluate(probe)) for f in rating.features)
         return ModelReport(rating.link, rating.bias, tidy(z), lines,
-                           what_if(rating, values, z, st.score))
+                           what_if(rating, values, kinds, st.score))
 
 
-def what_if(rating: m.Rating, values: tuple[float, ...], z: float,
+def _kind(value: object) -> str:
+    if type(value) is bool:
+        return "truth"
+    if type(value) is int or (isinstance(value, float) and value.is_integer()):
+        return "whole"
+    return "number"
+
+
+def what_if(rating: m.Rating, values: tuple[float, ...], kinds: tuple[str, ...],
             score: float) -> WhatIf | None:
     """The smallest change of one feature's value that would have crossed the nearest
-    tier boundary (up or down), or None when no single feature can."""
+    tier boundary (up or down), or None when no single feature can. A true/false
+    feature can only flip, a whole number moves by whole steps, any other number by
+    as little as it takes (to the boundary itself)."""
     tiers = rating.tiers
     if not tiers or not rating.features:
         return None
@@ -83,20 +99,45 @@ def what_if(rating: m.Rating, values: tuple[float, ...], z: float,
     index = next((i for i, t in enumerate(tiers) if score >= t.min), len(tiers) - 1)
     targets = []
     if index > 0:  # up: reach the next tier's min
-        targets.append((tiers[index - 1].min, tiers[index - 1].label, True))
-    if index < len(tiers) - 1:  # down: fall to this tier's min (and just below)
-        targets.append((tiers[index].min, tiers[index + 1].label, False))
+        targets.append((tiers[index - 1].min, index - 1, True))
+    if index < len(tiers) - 1:  # down: fall below this tier's min
+        targets.append((tiers[index].min, index + 1, False))
+
+    def tier_after(changed: tuple[float, ...]) -> int:
+        after = kept(score_of(rating, changed), rating.decimals)
+        return next((i for i, t in enumerate(tiers) if after >= t.min), len(tiers) - 1)
+
+    z = z_of(rating, values)
     best: WhatIf | None = None
-    for target, label, up in targets:
+    for target, reach, up in targets:
+
+        def crossed(changed: tuple[float, ...]) -> bool:
+            after = tier_after(changed)
+            return after < index if up else after > index
+
         zt = z_for(rating.link, target, low, high)
         if zt is None:
             continue
-        for feature, value in zip(rating.features, values):
+        for at, (feature, value, kind) in enumerate(zip(rating.features, values, kinds)):
             if feature.weight == 0:
                 continue
-            new = value + (zt - z) / feature.weight
+            exact = value + (zt - z) / feature.weight
+            if kind == "truth":
+                new = 1 - value
+            elif kind == "whole":
+                new = math.ceil(exact) if exact > value else math.floor(exact)
+            else:
+                new = exact
+            if kind != "number":
+                changed = values[:at] + (new,) + values[at + 1:]
+                if kind == "whole" and not crossed(changed):
+                    new += 1 if new > value else -1  # the boundary itself stays in the tier
+                    changed = values[:at] + (new,) + values[at + 1:]
+                if not crossed(changed):
+                    continue
             if best is None or abs(new - value) < abs(best.new - best.old):
-                best = WhatIf(feature.label, tidy(value), tidy(new), label, up)
+                best = WhatIf(feature.label, tidy(value), tidy(new), tiers[reach].label, up,
+                              kind)
     return best
 
 
