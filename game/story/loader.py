@@ -676,9 +676,7 @@ class _Loader:
         else:
             change = 0
             if "change" in sub:
-                r.error(f"a rule of a {spec.name} rating has no change: the score is computed "
-                        "from its features (a feature can read recorded('" + rid + "'))",
-                        sub["change"][0])
+                r.error(spec.refuse_change(rid), sub["change"][0])
         source = None
         if "source" in sub:
             source = r.text(sub["source"][1], "source")
@@ -1014,8 +1012,7 @@ class _Loader:
                 return None
             return m.ListChange(lid, kind == "list", at, source, note, mistake) if lid else None
         if kind in ("rate", "rated") and rating is not None and not spec_of(rating).ratings:
-            r.error(f"{kind}: has no place in a {rating.model} rating: its score is computed "
-                    "from features, not from stars", knode)
+            r.error(spec_of(rating).refuse_ratings(kind), knode)
             return None
         if kind == "rate":
             stars = []

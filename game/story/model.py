@@ -99,7 +99,7 @@ class Rating:
     decimals: int = 2
     """How many decimals the score is kept, shown and compared at (0, 1 or 2): the
     score is rounded to them after every change, so a number the player sees is the
-    number every rule compares (``decimals:`` in the story, or see ``default_decimals``)."""
+    number every rule compares (``decimals:`` in the story, or see ``ModelSpec.default_decimals``)."""
     start_ratings: int = 1
     """Peer model: how many ratings the player's ``start`` stands for (a history, like a
     person's ``ratings``: a 3.9 built on twelve ratings moves less with the next one)."""

@@ -74,6 +74,14 @@ class ModelSpec:
         """The error for this model's ``key`` in a rating of another ``model``."""
         return f"{key} is for a {self.name} rating; a {model} rating does not read it"
 
+    def refuse_change(self, rule: str) -> str:
+        """The error for a ``change`` on a rule, when ``rule_change`` is False."""
+        return f"a rule of a {self.name} rating has no change"
+
+    def refuse_ratings(self, kind: str) -> str:
+        """The error for a ``rate:``/``rated:``, when ``ratings`` is False."""
+        return f"{kind}: has no place in a {self.name} rating"
+
     def parse(self, r: Reader, keys: Keys, build: Builder, explain: bool) -> dict[str, Any]:
         """Read and check this model's own keys: fields for ``m.Rating``."""
         return {}

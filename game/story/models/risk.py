@@ -66,6 +66,14 @@ class RiskSpec(ModelSpec):
         return (f"{key} is for a risk rating (a score computed from features); "
                 f"a {model} rating does not read it")
 
+    def refuse_change(self, rule: str) -> str:
+        return (f"a rule of a risk rating has no change: the score is computed from its "
+                f"features (a feature can read recorded('{rule}'))")
+
+    def refuse_ratings(self, kind: str) -> str:
+        return (f"{kind}: has no place in a risk rating: its score is computed from "
+                "features, not from stars")
+
     def parse(self, r: Reader, keys: Keys, build: Builder, explain: bool) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if "start" in keys:
