@@ -61,3 +61,23 @@ def test_chart_scale_is_the_ratings_range() -> None:
     assert rows[0][0] == rows[0][-1]  # the same height at this scale
     data_scaled = bars([3.9, 3.91], 2, 2)
     assert data_scaled[0][0] != data_scaled[0][-1]  # the data's own range makes it a spike
+
+
+async def test_the_charts_caption_counts_one_step_in_the_singular() -> None:
+    """"after each of 1 steps" read wrong at a one-choice ending (the demo's lift)."""
+    from textual.app import App
+
+    from game.ui.widgets.chart import ScoreChart
+
+    class One(App):
+        def compose(self):
+            yield ScoreChart([100, 100], "Resident Score", id="one")
+            yield ScoreChart([100, 90, 95], "Resident Score", id="two")
+
+    app = One()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        one = str(app.query_one("#one").render())
+        two = str(app.query_one("#two").render())
+    assert "after 1 step: 100 at the start" in one and "1 steps" not in one
+    assert "after each of 2 steps: 100 at the start, 95 at the end" in two

@@ -96,8 +96,10 @@ class ScoreChart(Widget):
             parts.append((row, "$text-primary"))
             parts.append("\n")
         first, last = (fmt.score(v, self.rating) for v in (self.history[0], self.history[-1]))
-        parts.append((" " * margin + f"{self.score_name} after each of {len(self.history) - 1}"
-                      f" steps: {first} at the start, {last} at the end", "$text-muted italic"))
+        steps = len(self.history) - 1
+        after = "after 1 step" if steps == 1 else f"after each of {steps} steps"
+        parts.append((" " * margin + f"{self.score_name} {after}: {first} at the start, "
+                      f"{last} at the end", "$text-muted italic"))
         return Content.assemble(*parts)
 
 
