@@ -272,3 +272,16 @@ def test_the_report_shows_words_not_story_markup_or_ids(lesson_class: Path) -> N
         assert "Before (n = " in text or ">Before<" in text
         assert "in before" not in text and "{score}" not in text
     assert "### Monday · A bill arrives the day before payday." in md
+
+
+def test_the_report_command_counts_one_session_in_the_singular(lesson_class: Path,
+                                                                tmp_path: Path, capsys) -> None:
+    """"Wrote r.md: 1 sessions, 1 finished." read wrong for a class of one."""
+    one = tmp_path / "one" / "7b"
+    one.mkdir(parents=True)
+    (ant,) = [r for r in lesson_class.glob("*.jsonl") if r.name.startswith("ant")]
+    shutil.copy(ant, one)  # ant played to an ending
+    out = tmp_path / "r.md"
+    assert main(["--stories", str(FIXTURES), "report", str(one), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert f"Wrote {out}: 1 session, 1 finished." in said
