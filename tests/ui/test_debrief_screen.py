@@ -112,3 +112,33 @@ async def test_escape_goes_back_to_the_ending() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen) and app.screen.engine.ended
+
+
+STOPPED = """\
+title: Full stops
+id: full_stops
+scenes:
+  start:
+    text: A choice that is a sentence.
+    choices:
+      - text: Keep your hand down. Tea is waiting.
+        reflect: Was that fair?
+        goto: out
+  out:
+    ending: {title: Home, kind: good}
+    text: Home.
+"""
+
+
+async def test_a_choice_ending_in_a_full_stop_gets_no_second_one(tmp_path) -> None:
+    """“Keep your hand down. Tomato egg is waiting.”. read wrong (plain mode had it right)."""
+    path = tmp_path / "full_stops.yaml"
+    path.write_text(STOPPED, encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, DebriefScreen)
+        said = shown(screen, "#reflections")
+    assert "You chose “Keep your hand down. Tea is waiting.” Was that fair?" in said
