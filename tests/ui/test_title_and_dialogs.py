@@ -194,3 +194,23 @@ async def test_small_terminal_and_resize() -> None:
 def test_app_is_built_by_constructor_injection() -> None:
     app = StandingApp(folders=[])
     assert app.engine is None and app.folders == []
+
+
+async def test_continue_counts_one_step_in_the_singular() -> None:
+    """"Green Channel: 1 steps taken." read wrong after the first choice."""
+    app = title_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        picker = app.screen.query_one(OptionList)
+        picker.highlighted = [str(o.prompt) for o in picker.options].index("The Crossing")
+        await pilot.press("enter")
+        await ready(pilot)
+        await pilot.press("1")
+        await ready(pilot)
+        await pilot.press("escape")
+        await ready(pilot)
+        assert isinstance(app.screen, TitleScreen)
+        app.screen.query_one(OptionList).highlighted = 1
+        app.screen.query_one(OptionList).highlighted = 0  # Continue
+        await pilot.pause()
+        assert "The Crossing: 1 step taken." in about(app.screen)
