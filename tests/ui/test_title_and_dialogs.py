@@ -214,3 +214,16 @@ async def test_continue_counts_one_step_in_the_singular() -> None:
         app.screen.query_one(OptionList).highlighted = 0  # Continue
         await pilot.pause()
         assert "The Crossing: 1 step taken." in about(app.screen)
+
+
+def test_a_save_slot_is_described_without_the_scene_id() -> None:
+    """The Save/Load list said "1 steps, at 'app_intro'": a scene id is the author's
+    word, never shown to the player (the debrief and record keep to labels too)."""
+    from game.engine.saves import SlotInfo
+    from game.ui.screens.saves import describe_slot
+
+    one = describe_slot(SlotInfo("autosave", Path("a.json"), "app_intro", 1000, 1,
+                                 "2026-12-04T14:29:00"))
+    assert one == "autosave: 1 step, score 1000, saved 2026-12-04 14:29"
+    many = describe_slot(SlotInfo("monday", Path("m.json"), "rate_dee", 3.9, 7, None))
+    assert many == "monday: 7 steps, score 3.9" and "rate_dee" not in many
