@@ -63,21 +63,25 @@ def test_chart_scale_is_the_ratings_range() -> None:
     assert data_scaled[0][0] != data_scaled[0][-1]  # the data's own range makes it a spike
 
 
-async def test_the_charts_caption_counts_one_step_in_the_singular() -> None:
-    """"after each of 1 steps" read wrong at a one-choice ending (the demo's lift)."""
+async def test_the_charts_caption_counts_steps_and_fits_one_line() -> None:
+    """"after each of 1 steps" read wrong at a one-choice ending (the demo's lift), and
+    "Performance Index after each of 40 steps: 60 at the start, 55 at the" lost its
+    end in the debrief at 80 columns."""
     from textual.app import App
 
     from game.ui.widgets.chart import ScoreChart
 
-    class One(App):
+    class Charts(App):
         def compose(self):
             yield ScoreChart([100, 100], "Resident Score", id="one")
-            yield ScoreChart([100, 90, 95], "Resident Score", id="two")
+            yield ScoreChart([60, *([61] * 39), 55], "Performance Index", id="long")
 
-    app = One()
-    async with app.run_test(size=(60, 20)) as pilot:
+    app = Charts()
+    async with app.run_test(size=(74, 20)) as pilot:
         await pilot.pause()
         one = str(app.query_one("#one").render())
-        two = str(app.query_one("#two").render())
-    assert "after 1 step: 100 at the start" in one and "1 steps" not in one
-    assert "after each of 2 steps: 100 at the start, 95 at the end" in two
+        long = str(app.query_one("#long").render())
+    assert one.splitlines()[-1].strip() == "100 at the start, 100 at the end (1 step)"
+    caption = long.splitlines()[-1]
+    assert caption.strip() == "60 at the start, 55 at the end (40 steps)"
+    assert len(caption) <= 74

@@ -96,10 +96,11 @@ class ScoreChart(Widget):
             parts.append((row, "$text-primary"))
             parts.append("\n")
         first, last = (fmt.score(v, self.rating) for v in (self.history[0], self.history[-1]))
+        # Short enough for one line at 80 columns (the heading above names the score):
+        # "Performance Index after each of 40 steps: …" lost its end there.
         steps = len(self.history) - 1
-        after = "after 1 step" if steps == 1 else f"after each of {steps} steps"
-        parts.append((" " * margin + f"{self.score_name} {after}: {first} at the start, "
-                      f"{last} at the end", "$text-muted italic"))
+        parts.append((" " * margin + f"{first} at the start, {last} at the end "
+                      f"({steps} step{'s' * (steps != 1)})", "$text-muted italic"))
         return Content.assemble(*parts)
 
 
