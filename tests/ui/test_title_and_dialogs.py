@@ -227,3 +227,22 @@ def test_a_save_slot_is_described_without_the_scene_id() -> None:
     assert one == "autosave: 1 step, score 1000, saved 2026-12-04 14:29"
     many = describe_slot(SlotInfo("monday", Path("m.json"), "rate_dee", 3.9, 7, None))
     assert many == "monday: 7 steps, score 3.9" and "rate_dee" not in many
+
+
+async def test_opening_the_record_or_help_clears_the_toasts_over_it() -> None:
+    """At 80x24 the step's toasts ("Pip rated you 5 stars…", "Locked…") were drawn over
+    My record's lines; they are kept in the transcript, so the dialog clears them."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("1", "2")
+        await pilot.pause()
+        for key, kind in (("r", RecordScreen), ("question_mark", HelpScreen)):
+            app.notify("A toast over the dialog", markup=False, timeout=30)
+            await pilot.pause()
+            assert len(app._notifications) > 0
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, kind)
+            assert len(app._notifications) == 0
+            await pilot.press("escape")
+            await pilot.pause()
