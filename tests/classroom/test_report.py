@@ -285,3 +285,19 @@ def test_the_report_command_counts_one_session_in_the_singular(lesson_class: Pat
     assert main(["--stories", str(FIXTURES), "report", str(one), "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert f"Wrote {out}: 1 session, 1 finished." in said
+
+
+def test_one_ending_reached_is_said_in_the_singular(lesson_class: Path) -> None:
+    """"1 different endings reached; the most common: …" read wrong when the whole class
+    met one ending (the lesson has only one)."""
+    from dataclasses import replace
+
+    from game.classroom.facts import _facts
+
+    report = report_of(lesson_class)
+    (reached,) = [e for e in report.endings if e.key and e.count]
+    assert _facts(report)["endings"] == [f"1 ending reached: {reached.label} (8 of 9, 89 %)."]
+    other = replace(reached, key="other", label="Another", count=3)
+    two = replace(report, endings=(reached, other))
+    assert _facts(two)["endings"][0].startswith(
+        f"2 different endings reached; the most common: {reached.label} (8 of 9")
