@@ -11,7 +11,7 @@ from game.engine.debrief import Debrief, build_debrief, describe, signed
 from game.engine.engine import Engine
 from game.web.classmode import ClassSplit
 from game.web.html import Markup, join, story, tag
-from game.web.pages import shell
+from game.web.pages import fmt_kind, shell
 from game.web.player import Decision
 from game.web.svg import chart
 
@@ -116,9 +116,10 @@ def debrief_page(engine: Engine, splits: dict[str, ClassSplit] | None, classroom
     d = build_debrief(engine)
     story_ = engine.story
     show = story_.rating.show if story_.rating else None
-    # The ending by its title only: its kind (good, mixed, bad) is for the teacher.
+    kind = fmt_kind(d.ending_kind)
     parts: list[object] = [
         tag("h1", story(d.ending_title or "The end"), id="now", tabindex="-1"),
+        tag("p", kind.capitalize() + ".", class_="hint") if kind else None,
     ]
     if show is not None and d.score is not None:
         tier = f", tier {d.tier_label}" if d.tier_label else ""

@@ -203,8 +203,10 @@ def play_page(player: Player, held: int | None = None) -> str:
         body: list[object] = [tag("h2", heading, id="now-h", tabindex="-1"), told]
         body.extend(paragraphs(p) for p in view.paragraphs)
         if view.ending is not None:
-            # No "a good/mixed/bad ending": the kind is the teacher's word, not the student's.
+            kind = fmt_kind(view.ending.kind)
             body.append(tag("h3", "The end: ", story(view.ending.title), class_="ending"))
+            if kind:
+                body.append(tag("p", kind.capitalize() + ".", class_="hint"))
             body.append(tag("p", tag("a", "Read your debrief", href="/debrief",
                                      class_="button primary")))
         elif player.poll_open(view):
@@ -223,6 +225,14 @@ def play_page(player: Player, held: int | None = None) -> str:
     return shell(title, main, story_title=story_.title,
                  aside=standing_panel(story_, view, engine.state.history), live=live,
                  ended=view.ending is not None, heading=True)
+
+
+KIND_WORDS = {"good": "a good ending", "bad": "a bad ending", "mixed": "a mixed ending"}
+
+
+def fmt_kind(kind: str | None) -> str:
+    """An ending's kind in words ('' when the story gave none we know)."""
+    return KIND_WORDS.get(kind or "", "")
 
 
 def record_page(player: Player) -> str:

@@ -444,25 +444,3 @@ async def test_a_page_is_never_drawn_while_a_step_of_another_tab_runs(folder: Pa
             assert status == 200 and "The street is empty." in page
         finally:
             await browser.close()
-
-
-async def test_the_ending_kind_is_never_shown_to_the_student(folder: Path) -> None:
-    """Good, mixed and bad are the teacher's words (report, dashboard): the student's
-    ending page and debrief name the ending by its title only, as the terminal does."""
-    reader = class_reader(folder)
-    async with serving(reader) as server:
-        browser = Browser(server)
-        try:
-            await browser.get("/")
-            await browser.post("/join", {"codename": "red-owl", "resume": ""})
-            await browser.post("/poll", {"option": "1"})
-            await browser.post("/choose", {"n": "1"})
-            status, page = await browser.post("/choose", {"n": "1"})
-            assert "Read your debrief" in page and "The week &lt;ends&gt;" in page
-            status, debrief = await browser.get("/debrief")
-            assert status == 200 and "The week &lt;ends&gt;" in main_text(debrief)
-            for text in (main_text(page), main_text(debrief)):
-                assert "mixed ending" not in text.lower()
-                assert "good ending" not in text.lower() and "bad ending" not in text.lower()
-        finally:
-            await browser.close()
