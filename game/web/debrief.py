@@ -137,7 +137,8 @@ def debrief_page(engine: Engine, splits: dict[str, ClassSplit] | None, classroom
     parts.append(_counts("By rule", d.by_rule, d))
     if d.reflections:
         parts.append(tag("section", tag("h2", "Think back on your choices"), tag("ul", [
-            tag("li", "You chose “", story(text), "”. ", question)
+            tag("li", "You chose “", story(text),
+                "” " if text.rstrip().endswith((".", "!", "?", "…")) else "”. ", question)
             for text, question in d.reflections])))
     if classroom:
         parts.append(reveal(splits, list(engine.path)))

@@ -57,3 +57,21 @@ def test_the_debrief_lays_a_risk_model_open() -> None:
     assert "was worked out</h2>" in page
     first = model_lines(report.model, report.rating)[1]
     assert first.split(":")[0] in page
+
+
+def test_the_debrief_adds_no_second_full_stop_after_a_choice_that_has_one(tmp_path) -> None:
+    """“Keep your hand down. Tea is waiting.”. read wrong; plain mode had it right."""
+    from game.engine.engine import Engine
+    from game.story.loader import load_story
+    from game.web.debrief import debrief_page
+
+    path = tmp_path / "stops.yaml"
+    path.write_text(
+        "title: Stops\nid: stops\nscenes:\n  start:\n    text: Go.\n    choices:\n"
+        "      - text: Keep your hand down. Tea is waiting.\n        reflect: Was that fair?\n"
+        "        goto: out\n      - text: Go home\n        reflect: And that?\n        goto: out\n"
+        "  out:\n    ending: {title: Home, kind: good}\n    text: Home.\n", encoding="utf-8")
+    for number, said in ((1, "Tea is waiting.” Was that fair?"), (2, "Go home”. And that?")):
+        engine = Engine(load_story(path), seed=1)
+        engine.choose(number)
+        assert said in debrief_page(engine, None, False)

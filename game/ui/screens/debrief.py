@@ -175,8 +175,10 @@ class DebriefScreen(Screen[int | str | None]):
         for text, question in self.debrief.reflections:
             if parts:
                 parts.append("\n")
+            # A choice that ends its own sentence gets no second full stop (as in plain).
+            stop = "" if text.rstrip().endswith((".", "!", "?", "…")) else "."
             parts.extend([("You chose “", "$text-muted"), story_text(text, "italic"),
-                          ("”. ", "$text-muted"), literal(question)])
+                          (f"”{stop} ", "$text-muted"), literal(question)])
         return joined(*parts)
 
     def on_mount(self) -> None:
