@@ -21,7 +21,7 @@ from game.safetext import clean
 
 HELP = """Commands:
   1, 2, 3 ...  take that choice
-  Enter        continue (when the scene goes on by itself)
+  Enter or 1   continue (when the scene goes on by itself)
   u            undo your last decision (past any Continue pages since)
   r            your record: what the system lets you see
   s [NAME]     save (to the slot NAME, default 'manual')
@@ -156,12 +156,14 @@ class PlainPlayer:
             try:
                 if command == "" and view.continues:
                     return self._moved(engine.proceed())
-                if command in ("c", "continue") and view.continues:
+                # "1" continues too, as in the terminal player, so the same keys (and a
+                # piped list of numbers) work on every page.
+                if command in ("c", "continue", "1") and view.continues:
                     return self._moved(engine.proceed())
                 number = choice_number(command)
                 if number is not None:
                     if view.continues:
-                        self.say("This scene goes on by itself: press Enter.")
+                        self.say("This scene goes on by itself: press Enter (or 1).")
                         continue
                     return self._moved(engine.choose(number))
                 if command == "u":  # one decision, past any Continue pages (as the terminal)

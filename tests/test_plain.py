@@ -170,9 +170,16 @@ def test_garbage_asks_again(monkeypatch, capsys, garbage):
 
 
 def test_a_number_in_a_scene_that_continues_and_enter_at_a_choice(monkeypatch, capsys):
-    _, out, _ = play(monkeypatch, capsys, CONTRACT, ["", "2", "1", ""])
+    _, out, _ = play(monkeypatch, capsys, CONTRACT, ["", "2", "2", ""])
     assert "I did not understand that: type a number from 1 to 2, or h for help." in out
-    assert "This scene goes on by itself: press Enter." in out
+    assert "This scene goes on by itself: press Enter (or 1)." in out
+    assert out.count("Your manager calls you in.") == 1
+
+
+def test_one_continues_as_in_the_terminal_player(monkeypatch, capsys):
+    """A piped list of numbers plays through pages that go on by themselves."""
+    _, out, _ = play(monkeypatch, capsys, CONTRACT, ["2", "1"])
+    assert "This scene goes on by itself" not in out
     assert out.count("Your manager calls you in.") == 1
 
 

@@ -21,6 +21,7 @@ from itertools import product
 
 from game.errors import Location, StandingError
 from game.story import model as m
+from game.story.models import spec_of
 from game.story.expressions import Expr, Text, format_value
 
 INF = math.inf
@@ -112,6 +113,7 @@ def expressions(story: m.Story) -> Iterator[Expr]:
     texts: list[Text] = []
     rating = story.rating
     if rating is not None:
+        yield from spec_of(rating).expressions(rating)
         for service in rating.services.values():
             if service.requires is not None:
                 yield service.requires
@@ -363,10 +365,17 @@ class Facts:
         # The day first as 'any day from 1' (vars may read it), then exactly once
         # the vars are known (an advance may read them).
         self.day = between(1, INF) if advances else exact([1])
+        self.solved = False
+        """Whether the vars' values are known yet (a model that reads them waits)."""
         self.score = self._score()
         rating = story.rating
         self.tiers = self._tiers() if rating and rating.tiers else None
         self._solve_vars()
+        self.solved = True
+        if rating is not None and spec_of(rating).expressions(rating):
+            # The score reads the state (risk): narrow it now the vars are known.
+            self.score = self._score()
+            self.tiers = self._tiers() if rating.tiers else None
         if advances:
             self.day = self._day()
 
@@ -460,29 +469,10 @@ class Facts:
         rating = self.story.rating
         if rating is None:
             return None
-        start = rating.start
-        low_bound = rating.min if rating.min is not None else -INF
-        high_bound = rating.max if rating.max is not None else INF
-        if rating.model == "peer":
-            if not (self.rated or self.recorded):
-                return exact([start])
-            return between(min(start, low_bound), max(start, high_bound))
-        if not self.recorded:
-            return exact([start])
-
-        def weight(effects):
-            low = high = 0.0
-            for effect in effects:
-                if isinstance(effect, m.Record):
-                    change = rating.rules[effect.rule].change
-                    low += min(0.0, change)
-                    high += max(0.0, change)
-            return low, high
-
-        lo_sum, hi_sum = self._path_bounds(weight)
-        hi = min(high_bound, max(start, low_bound) + hi_sum)
-        lo = max(low_bound, min(start, high_bound) + lo_sum)
-        return between(min(lo, start), max(hi, start))
+        span = spec_of(rating).score_bounds(rating, _Reach(self, rating))
+        if span is None:
+            return exact([rating.start])
+        return between(*span)
 
     def _tiers(self) -> list[m.Tier]:
         """Tiers the score can fall in."""
@@ -625,7 +615,7 @@ class Facts:
         if pid not in self.people_rated:
             return exact([first if first is not None else 0])
         rating = self.story.rating
-        low, high = (rating.min, rating.max) if rating and rating.model == "peer" else (1, 5)
+        low, high = spec_of(rating).stars_range(rating)
         low = -INF if low is None else low
         high = INF if high is None else high
         if first is not None:
@@ -905,3 +895,45 @@ def _sccs(nodes: set[str], edges: dict[str, list[str]]) -> tuple[dict[str, int],
                         break
                 order.append(members)
     return comps, order
+
+
+class _Reach:
+    """What the analysis knows, as a rating model's ``score_bounds`` asks it."""
+
+    def __init__(self, facts, rating: m.Rating) -> None:
+        self._facts = facts
+        self._rating = rating
+        self.recorded = bool(facts.recorded)
+        self.rated = bool(facts.rated)
+
+    def rule_span(self) -> tuple[float, float]:
+        rules = self._rating.rules
+
+        def weight(effects):
+            low = high = 0.0
+            for effect in effects:
+                if isinstance(effect, m.Record):
+                    change = rules[effect.rule].change
+                    low += min(0.0, change)
+                    high += max(0.0, change)
+            return low, high
+
+        return self._facts._path_bounds(weight)
+
+    def value_span(self, expr) -> tuple[float, float] | None:
+        if not self._facts.solved:
+            return None
+        values = self._facts.values_of(expr)
+        return _number_span(values)
+
+
+def _number_span(values: Vals) -> tuple[float, float] | None:
+    """The interval of a feature's value, true and false counted as 1 and 0."""
+    if values.top:
+        return None
+    if values.exact is None:
+        return values.lo, values.hi
+    if not values.exact or any(kind == "s" for kind, _ in values.exact):
+        return None
+    numbers = [float(v) for _, v in values.exact]
+    return min(numbers), max(numbers)

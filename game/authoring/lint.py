@@ -40,6 +40,7 @@ from game.authoring.facts import (
     TOP, Facts, can_end, reachable, reads, tree_of, walk)
 from game.errors import Location, StoryError
 from game.story import model as m
+from game.story.models import spec_of
 from game.story.expressions import Expr
 
 # --- where declarations are ----------------------------------------------------------------
@@ -323,7 +324,8 @@ def _invisible(story: m.Story) -> Iterator[Diagnostic]:
 
 
 def _rated_in_points(story: m.Story) -> Iterator[Diagnostic]:
-    if story.rating is None or story.rating.model != "points":
+    if story.rating is None or not spec_of(story.rating).ratings or \
+            spec_of(story.rating).rated_moves_score:
         return
     for effect in _all_effects(story):
         if isinstance(effect, m.Rated):

@@ -39,6 +39,7 @@ from game.engine.paths import notice_words, story_words
 from game.engine.plan import plan_for
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
+from game.story.models import spec_of
 
 DEFAULT_RUNS = 1000
 DEFAULT_MAX_STATES = 50_000
@@ -763,7 +764,7 @@ class KeyPlan:
                 for expr in expressions(story) for node in walk(tree_of(expr.to_json()))}
         rating = story.rating
         people = bool(found.get("rating"))
-        peer_weights = bool(rating and rating.model == "peer" and rating.weight == "rater")
+        peer_weights = bool(rating and spec_of(rating).rater_weighted(rating))
         return cls(
             counted=tuple(sorted(found.get("visits", set()) | found.get("visited", set()))),
             records=tuple(sorted(found.get("recorded", set()))),

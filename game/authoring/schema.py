@@ -29,7 +29,9 @@ from game.story.loader import (
     INCLUDED_KEYS,
     LANGUAGE,
     LIST_KEYS,
+    DEFAULT_MODEL,
     MODELS,
+    MODEL_SPECS,
     POLL_KEYS,
     RATING_KEYS,
     RECORD_KEYS,
@@ -81,6 +83,28 @@ def _map_of(value: Schema, description: str, names: Schema | None = None) -> Sch
         "propertyNames": names or _ref("id"),
         "additionalProperties": value,
     }
+
+
+def _by_model() -> list[Schema]:
+    """What each model requires of ``start`` and of its rules' ``change``."""
+    out: list[Schema] = []
+    for spec in MODEL_SPECS.values():
+        rule: Schema = ({"required": ["change"]} if spec.rule_change
+                        else {"not": {"required": ["change"]}})
+        then: Schema = {"properties": {"rules": {"additionalProperties": rule}}}
+        if spec.needs_start:
+            then["required"] = ["start"]
+        foreign = [key for other in MODEL_SPECS.values() if other is not spec
+                   for key in other.keys]
+        if foreign:
+            then["not"] = {"anyOf": [{"required": [key]} for key in foreign]}
+        model: Schema = {"const": spec.name}
+        when: Schema = {"properties": {"model": model}, "required": ["model"]}
+        if spec.name == DEFAULT_MODEL:  # no model: is the default model
+            when = {"anyOf": [when, {"not": {"required": ["model"]}}]}
+        when["type"] = "object"  # rating: null is no model at all
+        out.append({"if": when, "then": then})
+    return out
 
 
 def _described(ref: str, description: str) -> Schema:
@@ -207,20 +231,21 @@ def _definitions() -> dict[str, Schema]:
          "source": _described("id", "Which source reports it."),
          "label": _ref("text"),
          "explain": {"type": "boolean", "description": "Overrides the rating's explain."}},
-        "A behaviour the system registers.", ("change",))
+        "A behaviour the system registers (a change is required, or refused, by the model).")
     service = _closed(
         {"label": _ref("text"), "requires": _ref("expression"), "refusal": _ref("text")},
         "Something the rating opens or closes.")
     service["type"] = ["object", "null"]
     rating_properties: dict[str, Schema] = {
         "name": _ref("text"),
-        "model": {"enum": list(MODELS), "description": "points or peer (stars)."},
+        "model": {"enum": list(MODELS),
+                  "description": "; ".join(spec.summary for spec in MODEL_SPECS.values())
+                                 + "."},
         "min": {"type": "number"},
         "max": {"type": "number"},
-        "start": {"type": "number", "description": "The starting score. Required."},
-        "start_ratings": {"type": "integer", "minimum": 1,
-                          "description": "Peer model: how many ratings the start stands for "
-                                         "(default 1)."},
+        "start": {"type": "number",
+                  "description": "The starting score. Required (a risk score has none)."},
+        **{key: value for spec in MODEL_SPECS.values() for key, value in spec.schema().items()},
         "show": {"enum": list(SHOWS), "description": "What the HUD shows."},
         "explain": {"type": "boolean",
                     "description": "Whether the player sees the reasons for changes."},
@@ -282,8 +307,8 @@ def _definitions() -> dict[str, Schema]:
         "scene": scene,
         "scenes": _map_of(_ref("scene"), "The scenes, by id."),
         "rating": {**_closed(_in_step(RATING_KEYS, rating_properties),
-                             "The rating system the player lives under.", ("start",)),
-                   "type": ["object", "null"]},
+                             "The rating system the player lives under."),
+                   "type": ["object", "null"], "allOf": _by_model()},
         "vars": _map_of(
             {"anyOf": [value, _closed(
                 {"value": value,

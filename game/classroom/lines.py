@@ -41,7 +41,7 @@ MAX_STEP = 10**9
 """The largest step, day or undo target."""
 MAX_OPTIONS = 1000
 """Poll options are numbered from 0 to below this."""
-LEDGER_KINDS = frozenset({"rule", "list", "unlist", "rated", "rate"})
+LEDGER_KINDS = frozenset({"rule", "list", "unlist", "rated", "rate", "model"})
 STORY_SOURCES = ("bundled", "other")
 """What a header's optional ``story_source`` may say (anything else reads as unknown)."""
 
@@ -173,6 +173,22 @@ def _number(data: dict, key: str, optional: bool = False) -> float | None:
     return value
 
 
+def _moved(data: dict) -> tuple:
+    """A ``model`` entry's features that moved: [id, label, old, new, contribution, told]."""
+    value = data.get("features", [])
+    if type(value) is not list or len(value) > MAX_ITEMS:
+        raise BadLine("'features' is not a list of features")
+    out = []
+    for item in value:
+        if type(item) is not list or len(item) != 6:
+            raise BadLine("a feature is not [id, label, old, new, contribution, explained]")
+        fields = dict(zip(("id", "label", "old", "new", "part", "told"), item))
+        out.append((_req_text(fields, "id"), _req_text(fields, "label"),
+                    _number(fields, "old"), _number(fields, "new"), _number(fields, "part"),
+                    _bool(fields, "told")))
+    return tuple(out)
+
+
 def _bool(data: dict, key: str, default: bool | None = None) -> bool:
     value = data.get(key, default)
     if type(value) is not bool:
@@ -252,7 +268,7 @@ def parse(raw: bytes | str) -> Line:
             score=_number(data, "score"), source=_text(data, "source", optional=True),
             source_label=_text(data, "source_label", optional=True),
             explained=_bool(data, "explained"), note=_text(data, "note", optional=True),
-            mistake=_bool(data, "mistake", default=False))
+            mistake=_bool(data, "mistake", default=False), moved=_moved(data))
     if kind == "poll":
         return PollRecord(_int(data, "step"), _req_text(data, "poll"), _req_text(data, "scene"),
                           _int(data, "option", high=MAX_OPTIONS - 1),
@@ -300,7 +316,8 @@ def encode(line: Line) -> dict:
                 "kind": line.kind, "subject": line.subject, "label": line.label,
                 "asked": line.asked, "applied": line.applied, "score": line.score,
                 "source": line.source, "source_label": line.source_label,
-                "explained": line.explained, "note": line.note, "mistake": line.mistake}
+                "explained": line.explained, "note": line.note, "mistake": line.mistake,
+                **({"features": [list(item) for item in line.moved]} if line.moved else {})}
     if kind is PollRecord:
         return {"type": "poll", "step": line.step, "poll": line.poll, "scene": line.scene,
                 "option": line.option, "text": line.text}

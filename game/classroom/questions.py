@@ -89,8 +89,10 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
     done = [e for e in report.endings if e.key and e.count]
     if done:
         top = max(done, key=lambda e: e.count)
-        facts["endings"].append(f"{len(done)} different endings reached; the most common: "
-                                f"{top.label} ({_share(report, top.count, top.n)}).")
+        share = _share(report, top.count, top.n)
+        facts["endings"].append(
+            f"1 ending reached: {top.label} ({share})." if len(done) == 1 else
+            f"{len(done)} different endings reached; the most common: {top.label} ({share}).")
     close = sorted((d for d in report.decisions if d.n >= SMALL and len(d.options) > 1),
                    key=lambda d: -d.balance)
     if close:

@@ -266,7 +266,8 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
         raise RecordError(f"cannot write {out}: {exc.strerror or exc}") from None
     skipped = (f"; {records.skipped_lines} damaged record line"
                f"{'s' * (records.skipped_lines != 1)} skipped") if records.skipped_lines else ""
-    said.append(f"Wrote {out}: {report.sessions} sessions, {report.finished} finished{skipped}.")
+    sessions = f"{report.sessions} session{'s' * (report.sessions != 1)}"
+    said.append(f"Wrote {out}: {sessions}, {report.finished} finished{skipped}.")
     said.extend(report.notes)
     return said
 

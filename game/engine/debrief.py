@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from game.engine import format as fmt
 from game.engine.engine import Engine
 from game.engine.events import LedgerEntry
+from game.engine.models import behaviour_of
+from game.engine.models.base import ModelReport
 from game.engine.notices import record_line, told
 from game.engine.state import State, tidy
 from game.story.model import Rating, Story
@@ -42,6 +44,11 @@ def describe(entry: LedgerEntry, reveal: bool, rating: Rating | None = None) -> 
         note = f": {entry.note}" if shown and entry.note else ""
         wrong = " (the system's mistake)" if reveal and entry.mistake else ""
         return f"{signed(entry.applied)}{clamp}  {reason}{note}{who}{wrong}"
+    if entry.kind == "model":
+        moves = "; ".join(
+            f"{label} {fmt.number(old)} → {fmt.number(new)} (counts {fmt.number(part)})"
+            for _id, label, old, new, part, known in entry.moved if known or reveal)
+        return f"{signed(entry.applied)}  {moves or 'reason not disclosed'}"
     if entry.kind in ("list", "unlist"):
         verb = "Put on the list" if entry.kind == "list" else "Taken off the list"
         note = f": {entry.note}" if shown and entry.note else ""
@@ -97,6 +104,9 @@ class Debrief:
     lines: tuple[LedgerLine, ...] = ()
     """The revealed ledger, a rater's ratings of one day folded into one line."""
     rating: Rating | None = None
+    model: ModelReport | None = None
+    """A computed model (risk) laid open: each feature, its weight, the player's value
+    and contribution, and what would have changed the result."""
 
     @property
     def days(self) -> tuple[tuple[int, tuple[LedgerLine, ...]], ...]:
@@ -188,7 +198,8 @@ def build_debrief(engine: Engine) -> Debrief:
     hidden_rules = tuple(dict.fromkeys(
         e.label for e in hidden if e.kind == "rule" and e.label not in shown_rules))
     # The opening's entries set the scene the first text tells of; the moves are the story's.
-    movers = [e for e in ledger if e.kind in ("rule", "rated") and e.applied and e.step > 0]
+    movers = [e for e in ledger
+              if e.kind in ("rule", "rated", "model") and e.applied and e.step > 0]
     moves = tuple(sorted(movers, key=lambda e: -abs(e.applied))[:3])
     listed = tuple(dict.fromkeys(
         (e.label, told(e, story)) for e in ledger if e.kind == "list"))
@@ -212,6 +223,7 @@ def build_debrief(engine: Engine) -> Debrief:
         listed=listed,
         lines=ledger_lines(ledger, story),
         rating=story.rating,
+        model=behaviour_of(story.rating).report(st, story.rating) if story.rating else None,
     )
 
 
@@ -223,4 +235,35 @@ def record_lines(engine: Engine) -> list[str]:
         line = record_line(entry, story)
         if line is not None:
             lines.append(f"Day {entry.day}: {line}")
+    return lines
+
+
+NEVER_SHOWN = "  [never shown to you]"
+"""The mark of a feature the player was never told about."""
+
+
+def model_lines(report: ModelReport, rating: Rating | None) -> list[str]:
+    """A computed model laid open, in words: its formula, each feature (those the player
+    was never shown marked), and what would have changed the result."""
+    if report.link == "logistic" and rating is not None:
+        how = (f"score = {fmt.number(rating.min)} + {fmt.number(rating.max - rating.min)}"
+               " / (1 + e^-z)")
+    else:
+        how = "score = z, kept within its range"
+    lines = [f"z = {fmt.number(report.bias)} (bias) + each feature's weight × your value "
+             f"= {fmt.number(report.z)}; {how}"]
+    for f in report.features:
+        mark = "" if f.shown else NEVER_SHOWN
+        lines.append(f"{f.label}: weight {fmt.number(f.weight)} × your value "
+                     f"{fmt.number(f.value)} = {signed(f.contribution)}{mark}")
+    w = report.what_if
+    if w is not None:
+        way = "up" if w.up else "down"
+        if w.kind == "truth":
+            said = f"{w.feature} {'true' if w.new else 'false'} instead of " \
+                   f"{'true' if w.old else 'false'}"
+        else:
+            said = f"{w.feature} at {fmt.number(w.new)} instead of {fmt.number(w.old)}"
+        lines.append(f"What would have changed your result: {said} would have moved "
+                     f"you {way} to {w.tier}.")
     return lines

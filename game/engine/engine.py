@@ -13,10 +13,12 @@ from typing import Callable
 from game.engine import events as ev
 from game.engine.events import Event, LedgerEntry
 from game.engine.plan import StoryPlan, plan_for
-from game.engine.state import State, clamp, next_random, tidy, weighted_mean
+from game.engine.models import Behaviour, behaviour_of
+from game.engine.state import State, kept, next_random, tidy
 from game.engine.view import EndingView, Option, PollView, View
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
+from game.story.models import spec_of
 from game.story.expressions import MAX_RENDERED, Expr
 
 LOCKED = "Not available yet."
@@ -69,6 +71,8 @@ class Engine:
         self.seed = seed
         self.lazy_gaps = lazy_gaps
         self._plan: StoryPlan = plan_for(story)
+        self._model: Behaviour = behaviour_of(story.rating)
+        self._recomputes = self._model.recomputes
         self.state: State = self._fresh()
         self._view: View | None = None
         self._now: tuple | None = None
@@ -85,10 +89,7 @@ class Engine:
         st.rng = next_random(self.seed & ((1 << 64) - 1))[1]
         if rating is not None:
             st.set_score(rating.start)
-            if rating.model == "peer":
-                weight = rating.start if rating.weight == "rater" else 1
-                st.received.extend([(rating.start, weight)]
-                                   * min(rating.start_ratings, rating.memory))
+            self._model.start(st, rating)
         for pid, person in story.people.items():
             if person.rating is not None:
                 weight = person.rating if rating and rating.weight == "rater" else 1
@@ -100,6 +101,8 @@ class Engine:
         events: list[Event] = []
         try:
             self._enter(self.story.start, events)
+            if self._recomputes:
+                self._recompute(events, opening=True)
             # Evaluate the moment now, not when a front end first looks: text may
             # draw random numbers, and a replay (undo, saves) must draw the same.
             self._moment()
@@ -155,6 +158,7 @@ class Engine:
         twin = Engine.__new__(Engine)
         twin.story, twin.seed, twin.opening, twin._plan, twin.lazy_gaps = (
             self.story, self.seed, self.opening, self._plan, self.lazy_gaps)
+        twin._model, twin._recomputes = self._model, self._recomputes
         twin.state = self.state.copy()
         twin._view, twin._now = self._view, self._now
         return twin
@@ -470,6 +474,8 @@ class Engine:
                 for effect in choice.effects:
                     _APPLY[type(effect)](self, effect, events)  # self._apply, one call less
             self._enter(goto, events)
+            if self._recomputes:
+                self._recompute(events)
             # Part of the step: the next moment's text and choices draw random
             # numbers in the same order on every replay, and an error in them
             # takes the step back like an error in an effect.
@@ -703,7 +709,7 @@ class Engine:
     def _stars(self, expr, location) -> float:
         value = expr.evaluate(self.state)
         rating = self.story.rating
-        low, high = (rating.min, rating.max) if rating and rating.model == "peer" else (1, 5)
+        low, high = spec_of(rating).stars_range(rating)
         if not _is_number(value) or (low is not None and value < low) or (
                 high is not None and value > high):
             raise StoryRuntimeError(
@@ -726,7 +732,7 @@ class Engine:
 
     def _move_score(self, new: float, events: list[Event], kind, subject, label, asked,
                     source=None, source_label=None, explained=False, note=None,
-                    mistake=False) -> LedgerEntry:
+                    mistake=False, moved: tuple = ()) -> LedgerEntry:
         """Set the score, write its ledger entry and emit ScoreChanged (and TierChanged).
 
         ``asked`` is already tidy (see ``tidy``).
@@ -737,7 +743,7 @@ class Engine:
         applied = new - old
         entry = LedgerEntry(len(st.path), st.day, st.scene, kind, subject, label, asked,
                             applied if type(applied) is int else tidy(applied), shown, source,
-                            source_label, explained, note, mistake)
+                            source_label, explained, note, mistake, moved)
         st.ledger.append(entry)
         events.append(ev.ScoreChanged(old_shown, shown, entry))
         if new_tier is not None and new_tier is not old_tier:
@@ -752,16 +758,11 @@ class Engine:
         rule = self._plan.rules[effect.rule]
         st.records[effect.rule] = st.records.get(effect.rule, 0) + 1
         note = effect.note.render(st) if effect.note else None
-        if rating.model == "peer":
-            st.bonus += rule.change
-            mean = weighted_mean(st.received, rating.memory)
-            if mean + st.bonus != clamp(mean + st.bonus, rating.min, rating.max):
-                # A change cut short at min/max is not banked for later: the
-                # ledger shows what was applied, and that is all that happened.
-                st.bonus = clamp(mean + st.bonus, rating.min, rating.max) - mean
-            new = tidy(clamp(mean + st.bonus, rating.min, rating.max))  # st.peer_score()
-        else:
-            new = clamp(st.score + rule.change, rating.min, rating.max)
+        new = self._model.record(st, rating, rule)
+        if new is None:  # counted and written down; the model moves the score itself
+            self._entry("rule", rule.id, rule.label, rule.asked, 0, rule.source,
+                        rule.explain, note, effect.mistake, rule.source_label)
+            return
         self._move_score(new, events, "rule", rule.id, rule.label, rule.asked, rule.source,
                          rule.source_label, rule.explain, note, effect.mistake)
 
@@ -784,7 +785,7 @@ class Engine:
     def _rate(self, pid: str, stars: float, events: list[Event]) -> None:
         st = self.state
         rating = self.story.rating
-        weight = st.score if rating and rating.model == "peer" and rating.weight == "rater" else 1
+        weight = st.score if rating and spec_of(rating).rater_weighted(rating) else 1
         old = st.rating_of(pid)
         st.people.setdefault(pid, []).append((stars, weight))
         new = st.rating_of(pid)
@@ -796,17 +797,36 @@ class Engine:
         st = self.state
         rating = self.story.rating
         name = st.person_name(pid)
-        if rating.model != "peer":
-            entry = self._entry("rated", pid, name, stars, 0, explained=rating.explain)
-            events.append(ev.RatedByPerson(pid, name, tidy(stars), entry))
-            return
         weight = st.rating_of(pid) if rating.weight == "rater" else 1
         if rating.weight == "rater" and pid not in st.people:
             weight = rating.start
-        st.received.append((stars, weight))
-        entry = self._move_score(st.peer_score(), events, "rated", pid, name, tidy(stars),
+        new = self._model.rated(st, rating, stars, weight)
+        if new is None:
+            entry = self._entry("rated", pid, name, stars, 0, explained=rating.explain)
+            events.append(ev.RatedByPerson(pid, name, tidy(stars), entry))
+            return
+        entry = self._move_score(new, events, "rated", pid, name, tidy(stars),
                                  explained=rating.explain)
         events.append(ev.RatedByPerson(pid, name, tidy(stars), entry))
+
+    def _recompute(self, events: list[Event], opening: bool = False) -> None:
+        """A recomputing model (risk): work the score out again, and write one ``model``
+        ledger entry when it or a feature moved (at the opening it is the start score)."""
+        st = self.state
+        rating = self.story.rating
+        found = self._model.recompute(st, rating)
+        if found is None:
+            return
+        new, moved = found
+        if opening:
+            st.set_score(new)
+            return
+        before = st.score
+        if moved or kept(new, rating.decimals) != before:
+            explained = any(item[5] for item in moved)
+            self._move_score(new, events, "model", rating.model, rating.name,
+                             tidy(kept(new, rating.decimals) - before), explained=explained,
+                             moved=moved)
 
     # -- the debrief's raw material -------------------------------------------------------
 

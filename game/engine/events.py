@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal, Union
 
-LedgerKind = Literal["rule", "list", "unlist", "rated", "rate"]
+LedgerKind = Literal["rule", "list", "unlist", "rated", "rate", "model"]
 
 value_class = dataclass(slots=True, unsafe_hash=True)
 """The decorator of the engine's per-step values (events, ledger entries, views).
@@ -31,7 +31,8 @@ class LedgerEntry:
     scene: str
     kind: LedgerKind
     """rule: a behaviour was recorded; list/unlist: a blacklist changed;
-    rated: someone rated the player; rate: the player rated someone."""
+    rated: someone rated the player; rate: the player rated someone; model: a
+    recomputing model (risk) worked the score out again."""
     subject: str
     """The rule id, list id, or person id (rater for ``rated``, rated person for ``rate``)."""
     label: str
@@ -50,6 +51,9 @@ class LedgerEntry:
     note: str | None = None
     mistake: bool = False
     """The story marks this entry as the system's mistake (a wrong listing, a misread camera)."""
+    moved: tuple = ()
+    """``model`` entries: each feature whose value changed, as (id, label, old value,
+    new value, contribution = weight × new value, explained)."""
 
     @property
     def rule(self) -> str | None:
@@ -61,6 +65,11 @@ class LedgerEntry:
         data = asdict(self)
         data["rule"] = self.rule
         data["change"] = self.applied
+        if self.moved:
+            data["features"] = [
+                {"id": f, "label": label, "old": old, "new": new, "contribution": part,
+                 "explained": told} for f, label, old, new, part, told in self.moved]
+        del data["moved"]
         return data
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from game.engine import events as ev
 from game.engine import format as fmt
-from game.engine.debrief import Debrief, describe, signed
+from game.engine.debrief import Debrief, describe, model_lines, signed
 from game.engine.emphasis import plain
 from game.engine.engine import Engine
 from game.engine.notices import notices, standing
@@ -60,6 +60,10 @@ def debrief_text(debrief: Debrief) -> str:
     if debrief.listed:
         lines.append("Lists you were put on: " + ", ".join(
             label + ("" if knew else f" {NOT_TOLD}") for label, knew in debrief.listed))
+    if debrief.model is not None:
+        lines.append("")
+        lines.append(f"How your {debrief.score_name} was worked out:")
+        lines.extend(f"  {line}" for line in model_lines(debrief.model, rating))
     lines.append("")
     lines.append("What the system recorded (every reason and source revealed):")
     if not debrief.lines:

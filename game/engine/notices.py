@@ -75,9 +75,9 @@ def told(entry: LedgerEntry, story: Story | Rating | None) -> bool:
     """
     rating = story.rating if isinstance(story, Story) else story
     show = rating.show if rating else "hidden"
-    if entry.kind == "rule":
-        # Under ``show: hidden`` the amount is never shown, but a rule the story
-        # explains is one whose reason the player was told (in the story's words).
+    if entry.kind in ("rule", "model"):
+        # Under ``show: hidden`` the amount is never shown, but a rule (or a feature of a
+        # risk model) the story explains is one whose reason the player was told.
         return entry.explained
     if entry.kind == "rated":
         return entry.explained or show == "stars"
@@ -85,6 +85,15 @@ def told(entry: LedgerEntry, story: Story | Rating | None) -> bool:
         found = rating.lists.get(entry.subject) if rating else None
         return found is None or found.announce
     return True
+
+
+def reason_of(entry: LedgerEntry, reveal: bool = False) -> str:
+    """What an entry was for: its label, or for a ``model`` entry (risk) the features
+    that moved (only those the player is told about, unless ``reveal``)."""
+    if entry.kind != "model":
+        return entry.label
+    return ", ".join(label for _id, label, _old, _new, _part, known in entry.moved
+                     if known or reveal) or "reason not disclosed"
 
 
 def amount_shown(story: Story) -> bool:
@@ -138,11 +147,11 @@ def notices(story: Story, events: list[ev.Event]) -> list[Notice]:
             knows = told(entry, rating)
             if show == "tier" and knows:
                 way = "for" if change >= 0 else "against"
-                out.append(Notice("record", f"Recorded {way} you: {entry.label}",
+                out.append(Notice("record", f"Recorded {way} you: {reason_of(entry)}",
                                   entry=entry, told=True))
             if not numeric:
                 continue
-            reason = entry.label if knows else None
+            reason = reason_of(entry) if knows else None
             why = f" ({reason})" if reason else ""
             moved_by = fmt.change(change, rating)
             words = f"{name} unchanged" if moved_by == "0" else f"{name} {moved_by}"
@@ -234,6 +243,11 @@ def record_line(entry: LedgerEntry, story: Story) -> str | None:
         note = f": {entry.note}" if knows and entry.note else ""
         who = fmt.reported_by(entry.source_label) if knows else ""
         return f"{amount}{reason}{note}{who}"
+    if entry.kind == "model":
+        if not numeric and not knows:
+            return None
+        amount = f"{fmt.change(entry.applied, rating)}  " if numeric else ""
+        return f"{amount}{reason_of(entry) if knows else 'reason not disclosed'}"
     if entry.kind in ("list", "unlist"):
         if not knows:
             return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from game.errors import StoryRuntimeError
 from game.story.expressions import Value
 from game.story.model import Rating, Story, Tier
+from game.story.models import spec_of
 
 MASK64 = (1 << 64) - 1
 
@@ -74,6 +75,8 @@ class State:
     """Peer model: the ratings the player received, as (stars, weight)."""
     bonus: float = 0
     """Peer model: the sum of rule changes applied on top of the mean."""
+    features: tuple[float, ...] = ()
+    """Risk model: each feature's value at the last recompute (empty before the first)."""
     people: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     lists: dict[str, None] = field(default_factory=dict)
     """The lists the player is on, in the order they were put on them."""
@@ -216,7 +219,7 @@ class State:
             return 0
         rating = self.story.rating
         memory = rating.memory if rating else 20
-        decimals = rating.decimals if rating and rating.model == "peer" else 2
+        decimals = spec_of(rating).person_decimals(rating) if rating else 2
         return kept(weighted_mean(ratings, memory), decimals)
 
     def can(self, service_id: str) -> bool:

@@ -53,10 +53,11 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 7  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 8  # 2: poll ids; source, note and mistake on list and record effects
 # 3: decimals; 4: expect: on the story and on scenes;
 # 5: text cleaned of control characters at load (older entries may hold them);
 # 6: the rating's start_ratings; 7: debrief questions' if:
+# 8: the risk model's features, bias and link
 
 
 def _engine_version() -> str:
@@ -385,6 +386,9 @@ class _Dumper:
             "name": r.name, "model": r.model, "min": r.min, "max": r.max, "start": r.start,
             "show": r.show, "explain": r.explain, "memory": r.memory, "weight": r.weight,
             "decimals": r.decimals, "start_ratings": r.start_ratings,
+            "features": [[f.id, f.label, self.expr(f.value), f.weight, f.explain,
+                          *self.loc(f.location)] for f in r.features],
+            "bias": r.bias, "link": r.link,
             "tiers": [[t.id, t.label, t.min] for t in r.tiers],
             "sources": dict(r.sources),
             "rules": [[u.id, u.change, u.label, u.source, u.explain, *self.loc(u.location)]
@@ -504,6 +508,9 @@ class _Restorer:
             name=r["name"], model=r["model"], min=r["min"], max=r["max"], start=r["start"],
             show=r["show"], explain=r["explain"], memory=r["memory"], weight=r["weight"],
             decimals=r["decimals"], start_ratings=r["start_ratings"],
+            features=tuple(m.Feature(f[0], f[1], self.expr(f[2]), f[3], f[4], self.loc(*f[5:]))
+                           for f in r["features"]),
+            bias=r["bias"], link=r["link"],
             tiers=tuple(m.Tier(*t) for t in r["tiers"]),
             sources=m.frozen_map(r["sources"]),
             rules=m.frozen_map({u[0]: m.Rule(*u[:5], self.loc(*u[5:])) for u in r["rules"]}),

@@ -32,6 +32,9 @@ from game.story.expressions import (
     compile_text,
 )
 from game.story.memory import collector_paused
+from game.story.models import DEFAULT as DEFAULT_MODEL
+from game.story.models import MODELS as MODEL_SPECS
+from game.story.models import ModelSpec, model_keys, spec_of
 from game.story.yamlhints import flow_hint
 from game.story.yamlread import (
     MAX_ERRORS,
@@ -60,7 +63,7 @@ TOP_KEYS = (
 )
 INCLUDED_KEYS = ("scenes", "people", "vars")
 RATING_KEYS = (
-    "name", "model", "min", "max", "start", "start_ratings", "show", "explain", "memory",
+    "name", "model", "min", "max", "start", *model_keys(), "show", "explain", "memory",
     "weight", "decimals", "tiers", "sources", "rules", "lists", "services",
 )
 SCENE_KEYS = ("text", "do", "choices", "goto", "ending", "chapter", "poll", "expect")
@@ -80,7 +83,7 @@ NOT_TRUTHS = {
 """Compiled roots that can never be a truth value, and what they are instead."""
 RECORD_KEYS = ("rule", "note", "mistake")
 LIST_KEYS = ("list", "source", "note", "mistake")
-MODELS = ("points", "peer")
+MODELS = tuple(MODEL_SPECS)
 SHOWS = ("number", "stars", "tier", "hidden")
 WEIGHTS = ("equal", "rater")
 ENDING_KINDS = ("good", "bad", "mixed")
@@ -541,22 +544,28 @@ class _Loader:
     def _rating(self, r: Reader, node: Node) -> m.Rating | None:
         if node.tag == NULL:
             return None
-        keys = r.mapping(node, "rating", RATING_KEYS, required=("start",))
+        peeked = _peek(node, "model")
+        # An unknown model is its own error: no "needs start" beside it.
+        known = MODEL_SPECS.get(peeked or DEFAULT_MODEL)
+        needs_start = known is not None and known.needs_start
+        keys = r.mapping(node, "rating", RATING_KEYS, required=("start",) if needs_start else ())
         if keys is None:
             return None
 
         def get(key, read, what, default=None):
             return read(keys[key][1], what) if key in keys else default
 
-        model = get("model", r.text, "rating model", "points")
-        if model not in MODELS:
-            r.error(f"rating model '{model}' is unknown; use points or peer{suggest(model, MODELS)}",
+        model = get("model", r.text, "rating model", DEFAULT_MODEL)
+        if model not in MODEL_SPECS:
+            names = ", ".join(MODELS[:-1]) + f" or {MODELS[-1]}"
+            r.error(f"rating model '{model}' is unknown; use {names}{suggest(model, MODELS)}",
                     keys["model"][1])
-            model = "points"
-        default_min, default_max = (1, 5) if model == "peer" else (None, None)
+            model = DEFAULT_MODEL
+        spec = MODEL_SPECS[model]
+        default_min, default_max = spec.default_range
         low = get("min", r.number, "rating min", default_min)
         high = get("max", r.number, "rating max", default_max)
-        start = get("start", r.number, "rating start", 0)
+        start = get("start", r.number, "rating start", 0) if spec.needs_start else low
         if low is not None and high is not None and low > high:
             r.error(f"rating min ({low}) is above max ({high})", keys["min"][1])
         elif start is not None and ((low is not None and start < low) or
@@ -575,18 +584,12 @@ class _Loader:
         if memory is not None and (memory != int(memory) or memory < 1):
             r.error("memory should be a whole number of ratings, 1 or more", keys["memory"][1])
             memory = 20
-        start_ratings = get("start_ratings", r.number, "rating start_ratings", 1)
-        if "start_ratings" in keys:
-            if model != "peer":
-                r.error("start_ratings is for a peer rating (how many ratings the start "
-                        "stands for); a points score has no ratings", keys["start_ratings"][0])
-                start_ratings = 1
-            elif start_ratings is not None and (start_ratings != int(start_ratings)
-                                                or start_ratings < 1):
-                r.error("start_ratings should be a whole number of ratings, 1 or more",
-                        keys["start_ratings"][1])
-                start_ratings = 1
+        for other in MODEL_SPECS.values():
+            for key in other.keys if other is not spec else ():
+                if key in keys:
+                    r.error(other.foreign_key(key, model), keys[key][0])
         explain = get("explain", r.boolean, "rating explain", False)
+        own = spec.parse(r, keys, self, bool(explain))
         decimals = get("decimals", r.number, "rating decimals", None)
         if decimals is not None and decimals not in (0, 1, 2):
             r.error("decimals should be 0, 1 or 2 (how many decimals the score is kept and "
@@ -603,7 +606,7 @@ class _Loader:
         rules = {}
         if "rules" in keys:
             for rid, (knode, vnode) in (r.mapping(keys["rules"][1], "rules") or {}).items():
-                rule = self._rule(r, rid, knode, vnode, sources, bool(explain))
+                rule = self._rule(r, rid, knode, vnode, sources, bool(explain), spec)
                 if rule is not None:
                     rules[rid] = rule
         lists = {}
@@ -632,7 +635,7 @@ class _Loader:
                 requires = self._expr(r, sub["requires"][1], "requires") if "requires" in sub else None
                 refusal = self._text(r, sub["refusal"][1], "refusal") if "refusal" in sub else None
                 services[vid] = m.Service(vid, label or _humane(vid), requires, refusal)
-        return m.Rating(
+        rating = m.Rating(
             name=get("name", r.text, "rating name", "Score") or "Score",
             model=model,
             min=low,
@@ -647,11 +650,13 @@ class _Loader:
             rules=m.frozen_map(rules),
             lists=m.frozen_map(lists),
             services=m.frozen_map(services),
-            start_ratings=int(start_ratings or 1),
-            decimals=int(decimals) if decimals is not None else default_decimals(
-                model, (low, high, start, *(t.min for t in tiers),
-                        *(u.change for u in rules.values()))),
+            decimals=int(decimals) if decimals is not None else spec.default_decimals(
+                (low, high, start, *(t.min for t in tiers),
+                 *(u.change for u in rules.values()))),
+            **own,
         )
+        spec.check(r, keys, rating)
+        return rating
 
     def _tiers(self, r: Reader, entry: tuple[Node, Node] | None) -> tuple[m.Tier, ...]:
         if entry is None:
@@ -680,14 +685,19 @@ class _Loader:
         return tuple(tiers)
 
     def _rule(self, r: Reader, rid: str, knode: Node, vnode: Node, sources: dict,
-              explain: bool) -> m.Rule | None:
+              explain: bool, spec: ModelSpec) -> m.Rule | None:
         if not ID.fullmatch(rid):
             r.error(f"'{rid}' is not a valid rule id", knode)
         sub = r.mapping(vnode, f"rule '{rid}'", ("change", "source", "label", "explain"),
-                        required=("change",))
-        if sub is None or "change" not in sub:
+                        required=("change",) if spec.rule_change else ())
+        if sub is None or ("change" not in sub and spec.rule_change):
             return None
-        change = r.number(sub["change"][1], "change")
+        if spec.rule_change:
+            change = r.number(sub["change"][1], "change")
+        else:
+            change = 0
+            if "change" in sub:
+                r.error(spec.refuse_change(rid), sub["change"][0])
         source = None
         if "source" in sub:
             source = r.text(sub["source"][1], "source")
@@ -734,7 +744,7 @@ class _Loader:
                 continue
             name = self._words(r, sub["name"][1], "name")
             stars = r.number(sub["rating"][1], "rating") if "rating" in sub else None
-            if stars is not None and rating is not None and rating.model == "peer" and (
+            if stars is not None and rating is not None and spec_of(rating).stars_on_scale and (
                 stars < (rating.min or 0) or (rating.max is not None and stars > rating.max)
             ):
                 r.error(f"{pid}'s rating {stars} is outside the range "
@@ -1022,6 +1032,9 @@ class _Loader:
                 r.error(f"unknown list '{lid}'{suggest(lid, known)}", list_node)
                 return None
             return m.ListChange(lid, kind == "list", at, source, note, mistake) if lid else None
+        if kind in ("rate", "rated") and rating is not None and not spec_of(rating).ratings:
+            r.error(spec_of(rating).refuse_ratings(kind), knode)
+            return None
         if kind == "rate":
             stars = []
             for pid, (pk, pv) in (r.mapping(vnode, "rate") or {}).items():
@@ -1076,14 +1089,10 @@ def _humane(ident: str) -> str:
     return ident.replace("_", " ").capitalize()
 
 
-def default_decimals(model: str, numbers: tuple) -> int:
-    """The score's decimals when the story does not say: 2 for a peer rating; for
-    points, as many as the story's own numbers use (0 when all are whole), at most 2."""
-    if model == "peer":
-        return 2
-    most = 0
-    for number in numbers:
-        if number is None or float(number).is_integer():
-            continue
-        most = max(most, 1 if round(number, 1) == number else 2)
-    return most
+def _peek(node: Node, key: str) -> str | None:
+    """A plain scalar's value under ``key`` of a mapping node, read before the mapping is."""
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == key and isinstance(v, ScalarNode):
+                return v.value
+    return None

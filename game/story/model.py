@@ -64,11 +64,26 @@ class Service:
 
 
 @dataclass(frozen=True, slots=True)
+class Feature:
+    """Risk model: one thing the system reads from the player's state, and its weight."""
+
+    id: str
+    label: str
+    value: Expr
+    """Read at the end of every step; ``true`` counts 1, ``false`` 0."""
+    weight: float
+    explain: bool
+    """Whether the player is told about this feature (the rating's ``explain`` unless set)."""
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Rating:
     """The rating system the player lives under."""
 
     name: str
-    model: Literal["points", "peer"]
+    model: str
+    """A model's name in ``game.story.models.MODELS`` (points, peer, risk)."""
     min: float | None
     max: float | None
     start: float
@@ -84,10 +99,16 @@ class Rating:
     decimals: int = 2
     """How many decimals the score is kept, shown and compared at (0, 1 or 2): the
     score is rounded to them after every change, so a number the player sees is the
-    number every rule compares (``decimals:`` in the story, or see ``default_decimals``)."""
+    number every rule compares (``decimals:`` in the story, or see ``ModelSpec.default_decimals``)."""
     start_ratings: int = 1
     """Peer model: how many ratings the player's ``start`` stands for (a history, like a
     person's ``ratings``: a 3.9 built on twelve ratings moves less with the next one)."""
+    features: tuple[Feature, ...] = ()
+    """Risk model: what the score is computed from."""
+    bias: float = 0
+    """Risk model: the constant term of z."""
+    link: str = "logistic"
+    """Risk model: ``logistic`` or ``linear`` (how z becomes a score)."""
 
     def tier_for(self, score: float) -> Tier | None:
         """The tier a score belongs to (tiers are highest first)."""

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from game.engine.emphasis import spans
 from game.story import model as m
+from game.story.models import spec_of
 from game.story.expressions import format_value
 from game.teaching.html import Document, Element, h, write_text
 from game.teaching.paper import Paper, Step
@@ -171,7 +172,7 @@ def _score_sheet(paper: Paper, once_boxes: dict[tuple[str, str], str]) -> Elemen
     parts: list = [h("h1", f"{story.title}: score sheet"),
                    h("p", "Name or codename: ", "_" * 30, class_="meta")]
     if rating is not None:
-        if rating.model == "peer":
+        if spec_of(rating).by_hand == "averages":
             parts.append(h("p", f"Your {rating.name} starts at {format_value(rating.start)}. "
                                 f"Keep a ratings column: your {rating.name} is the average of "
                                 f"your last {rating.memory} ratings (the starting "
@@ -183,6 +184,9 @@ def _score_sheet(paper: Paper, once_boxes: dict[tuple[str, str], str]) -> Elemen
             parts.append(h("table", h("tr", h("th", "Ratings you received (stars, weight)"),
                                       h("th", "Adjustment box")),
                            h("tr", h("td", _space(8)), h("td", "0"))))
+        elif spec_of(rating).by_hand == "formula":
+            parts.append(h("p", f"Your {rating.name} is worked out by a formula on the "
+                                "computer: your teacher tells you your score when it changes."))
         else:
             parts.append(h("p", f"Your {rating.name} starts at {format_value(rating.start)}"
                                 + paper._bounds() + "."))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from game.story import model as m
+from game.story.models import spec_of
 from game.story.expressions import Expr, Text, format_value
 
 OPS = {"<": "is below", "<=": "is at most", ">": "is above", ">=": "is at least",
@@ -293,11 +294,11 @@ class Paper:
         rule = rating.rules[effect.rule]
         change = format_value(abs(rule.change))
         bounds = self._bounds()
-        if rating.model == "peer":
+        if spec_of(rating).by_hand == "averages":
             move = (f"{'Add' if rule.change >= 0 else 'Subtract'} {change} "
                     f"{'to' if rule.change >= 0 else 'from'} your adjustment box, then work "
                     f"out your {self.score_name} again{bounds}.")
-        elif rating.model != "points":
+        elif spec_of(rating).by_hand == "formula":
             # A model this module does not know (a formula): say so, never guess.
             self.gap("model", f"Your {self.score_name} is worked out by a formula on the "
                      "computer: the teacher works out your new score when a rule applies.")
@@ -352,7 +353,7 @@ class Paper:
         rating = self.story.rating
         who = self.person(effect.by)
         stars = self.value(effect.stars)
-        if rating is None or rating.model != "peer":
+        if rating is None or not spec_of(rating).rated_moves_score:
             return [Step(f"{who} rates you {stars} stars. Write it in your ledger (it does not "
                          f"change your {self.score_name}).")]
         if rating.weight == "rater":

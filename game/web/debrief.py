@@ -7,7 +7,7 @@ end shows); the class's reveal from the seat's ``class_choices``.
 from __future__ import annotations
 
 from game.engine import format as fmt
-from game.engine.debrief import Debrief, build_debrief, describe, signed
+from game.engine.debrief import Debrief, build_debrief, describe, model_lines, signed
 from game.engine.engine import Engine
 from game.web.classmode import ClassSplit
 from game.web.html import Markup, join, story, tag
@@ -128,12 +128,17 @@ def debrief_page(engine: Engine, splits: dict[str, ClassSplit] | None, classroom
     if d.lists:
         parts.append(tag("p", "You ended on: " + ", ".join(d.lists), class_="alert"))
     parts.append(_mattered(d))
+    if d.model is not None:  # a computed score (risk): the model itself, laid open
+        parts.append(tag("section", tag("h2", f"How your {d.score_name} was worked out"),
+                         tag("ul", [tag("li", line)
+                                    for line in model_lines(d.model, d.rating)])))
     parts.append(_ledger(d))
     parts.append(_counts("Who reported you", d.by_source, d))
     parts.append(_counts("By rule", d.by_rule, d))
     if d.reflections:
         parts.append(tag("section", tag("h2", "Think back on your choices"), tag("ul", [
-            tag("li", "You chose “", story(text), "”. ", question)
+            tag("li", "You chose “", story(text),
+                "” " if text.rstrip().endswith((".", "!", "?", "…")) else "”. ", question)
             for text, question in d.reflections])))
     if classroom:
         parts.append(reveal(splits, list(engine.path)))

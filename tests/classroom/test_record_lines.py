@@ -315,3 +315,19 @@ any_line = st.one_of(
 def test_every_line_round_trips(line, seq: int) -> None:
     raw = json.dumps({"seq": seq, **lines.encode(line)}, ensure_ascii=False)
     assert parse(raw.encode("utf-8")) == line
+
+def test_a_risk_models_ledger_line_round_trips_with_its_features() -> None:
+    """Issue 15: a ``model`` entry (risk) is a valid record line, features and all."""
+    import json as _json
+    from pathlib import Path as _Path
+
+    from game.classroom.lines import encode, parse
+    from game.engine.engine import Engine
+    from game.story.loader import load_story
+
+    fixture = _Path(__file__).parents[1] / "engine" / "fixtures" / "risk.yaml"
+    engine = Engine(load_story(fixture))
+    engine.choose(1)
+    entry = engine.ledger[-1]
+    assert entry.kind == "model" and entry.moved
+    assert parse(_json.dumps({"seq": 1, **encode(entry)})) == entry

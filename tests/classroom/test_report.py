@@ -272,3 +272,32 @@ def test_the_report_shows_words_not_story_markup_or_ids(lesson_class: Path) -> N
         assert "Before (n = " in text or ">Before<" in text
         assert "in before" not in text and "{score}" not in text
     assert "### Monday · A bill arrives the day before payday." in md
+
+
+def test_the_report_command_counts_one_session_in_the_singular(lesson_class: Path,
+                                                                tmp_path: Path, capsys) -> None:
+    """"Wrote r.md: 1 sessions, 1 finished." read wrong for a class of one."""
+    one = tmp_path / "one" / "7b"
+    one.mkdir(parents=True)
+    (ant,) = [r for r in lesson_class.glob("*.jsonl") if r.name.startswith("ant")]
+    shutil.copy(ant, one)  # ant played to an ending
+    out = tmp_path / "r.md"
+    assert main(["--stories", str(FIXTURES), "report", str(one), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert f"Wrote {out}: 1 session, 1 finished." in said
+
+
+def test_one_ending_reached_is_said_in_the_singular(lesson_class: Path) -> None:
+    """"1 different endings reached; the most common: …" read wrong when the whole class
+    met one ending (the lesson has only one)."""
+    from dataclasses import replace
+
+    from game.classroom.facts import _facts
+
+    report = report_of(lesson_class)
+    (reached,) = [e for e in report.endings if e.key and e.count]
+    assert _facts(report)["endings"] == [f"1 ending reached: {reached.label} (8 of 9, 89 %)."]
+    other = replace(reached, key="other", label="Another", count=3)
+    two = replace(report, endings=(reached, other))
+    assert _facts(two)["endings"][0].startswith(
+        f"2 different endings reached; the most common: {reached.label} (8 of 9")

@@ -95,4 +95,4 @@ def test_without_story_the_report_picks_the_story_most_sessions_played(tmp_path:
     assert any("1 session played another story with the id 'lesson'" in line for line in said)
     said = write_report(folder, tmp_path / "report.csv", [shelf, downloads],
                         story_path=shelf / "lesson.yaml")
-    assert ": 1 sessions" in said[0]
+    assert ": 1 session," in said[0]

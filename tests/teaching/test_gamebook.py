@@ -195,3 +195,15 @@ def test_a_rating_model_paper_does_not_know_is_said_not_guessed():
     (step,) = paper.steps((record,))
     assert step.text.startswith("Ask your teacher for your new Resident Score.")
     assert "model" in paper.gaps
+
+
+def test_a_risk_score_sheet_says_a_formula_works_it_out() -> None:
+    """Issue 15: a risk score has no start a paper player could add to."""
+    from pathlib import Path
+
+    from game.story.loader import load_story
+
+    fixture = Path(__file__).parents[1] / "engine" / "fixtures" / "risk.yaml"
+    html = build_gamebook(load_story(fixture)).document.html()
+    assert "Risk score is worked out by a formula on the computer" in html
+    assert "Risk score starts at" not in html

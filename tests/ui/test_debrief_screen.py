@@ -112,3 +112,58 @@ async def test_escape_goes_back_to_the_ending() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen) and app.screen.engine.ended
+
+
+async def test_a_risk_debrief_lays_the_model_open() -> None:
+    """Issue 15: each feature, its weight, the player's value and contribution, the
+    features never shown marked, and what would have changed the result."""
+    from pathlib import Path
+
+    risk = Path(__file__).parents[1] / "engine" / "fixtures" / "risk.yaml"
+    app = make_app(risk)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await pilot.press("1", "3")
+        await pilot.pause()
+        # The HUD shows the risk score by its show (number): the score after the step.
+        assert pilot.app.screen.query_one("#hud-score").value == "69"
+        for _ in range(3):
+            if isinstance(pilot.app.screen, DebriefScreen):
+                break
+            await pilot.press("enter")
+            await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, DebriefScreen)
+        model = shown(screen, "#model")
+        assert "Second nationality: weight 2 × your value 1 = +2  [never shown to you]" in model
+        assert "Forms late: weight 0.8 × your value 1 = +0.8  [never shown to you]" in model
+        assert "What would have changed your result:" in model
+
+
+STOPPED = """\
+title: Full stops
+id: full_stops
+scenes:
+  start:
+    text: A choice that is a sentence.
+    choices:
+      - text: Keep your hand down. Tea is waiting.
+        reflect: Was that fair?
+        goto: out
+  out:
+    ending: {title: Home, kind: good}
+    text: Home.
+"""
+
+
+async def test_a_choice_ending_in_a_full_stop_gets_no_second_one(tmp_path) -> None:
+    """“Keep your hand down. Tomato egg is waiting.”. read wrong (plain mode had it right)."""
+    path = tmp_path / "full_stops.yaml"
+    path.write_text(STOPPED, encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, DebriefScreen)
+        said = shown(screen, "#reflections")
+    assert "You chose “Keep your hand down. Tea is waiting.” Was that fair?" in said

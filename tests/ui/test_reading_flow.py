@@ -261,3 +261,24 @@ async def test_enter_while_a_new_scene_is_being_laid_out_waits(tmp_path) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert screen.engine.state.scene == "second"
+
+
+async def test_after_undo_a_long_scene_holds_its_choices_again(tmp_path) -> None:
+    """Undo redraws the transcript: the restored long scene is read again from its
+    top, with "▼ more", and Enter pages instead of taking a choice."""
+    app = make_app(long_story(tmp_path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        screen, transcript, choices = parts(app)
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.pause()
+        screen, transcript, choices = parts(app)
+        assert screen.engine.step == 0
+        assert transcript.more and choices.held
+        assert not last_line_shown(transcript)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.engine.step == 0  # a page, not the highlighted choice

@@ -61,3 +61,27 @@ def test_chart_scale_is_the_ratings_range() -> None:
     assert rows[0][0] == rows[0][-1]  # the same height at this scale
     data_scaled = bars([3.9, 3.91], 2, 2)
     assert data_scaled[0][0] != data_scaled[0][-1]  # the data's own range makes it a spike
+
+
+async def test_the_charts_caption_counts_steps_and_fits_one_line() -> None:
+    """"after each of 1 steps" read wrong at a one-choice ending (the demo's lift), and
+    "Performance Index after each of 40 steps: 60 at the start, 55 at the" lost its
+    end in the debrief at 80 columns."""
+    from textual.app import App
+
+    from game.ui.widgets.chart import ScoreChart
+
+    class Charts(App):
+        def compose(self):
+            yield ScoreChart([100, 100], "Resident Score", id="one")
+            yield ScoreChart([60, *([61] * 39), 55], "Performance Index", id="long")
+
+    app = Charts()
+    async with app.run_test(size=(74, 20)) as pilot:
+        await pilot.pause()
+        one = str(app.query_one("#one").render())
+        long = str(app.query_one("#long").render())
+    assert one.splitlines()[-1].strip() == "100 at the start, 100 at the end (1 step)"
+    caption = long.splitlines()[-1]
+    assert caption.strip() == "60 at the start, 55 at the end (40 steps)"
+    assert len(caption) <= 74

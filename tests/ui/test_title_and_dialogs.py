@@ -194,3 +194,55 @@ async def test_small_terminal_and_resize() -> None:
 def test_app_is_built_by_constructor_injection() -> None:
     app = StandingApp(folders=[])
     assert app.engine is None and app.folders == []
+
+
+async def test_continue_counts_one_step_in_the_singular() -> None:
+    """"Green Channel: 1 steps taken." read wrong after the first choice."""
+    app = title_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        picker = app.screen.query_one(OptionList)
+        picker.highlighted = [str(o.prompt) for o in picker.options].index("The Crossing")
+        await pilot.press("enter")
+        await ready(pilot)
+        await pilot.press("1")
+        await ready(pilot)
+        await pilot.press("escape")
+        await ready(pilot)
+        assert isinstance(app.screen, TitleScreen)
+        app.screen.query_one(OptionList).highlighted = 1
+        app.screen.query_one(OptionList).highlighted = 0  # Continue
+        await pilot.pause()
+        assert "The Crossing: 1 step taken." in about(app.screen)
+
+
+def test_a_save_slot_is_described_without_the_scene_id() -> None:
+    """The Save/Load list said "1 steps, at 'app_intro'": a scene id is the author's
+    word, never shown to the player (the debrief and record keep to labels too)."""
+    from game.engine.saves import SlotInfo
+    from game.ui.screens.saves import describe_slot
+
+    one = describe_slot(SlotInfo("autosave", Path("a.json"), "app_intro", 1000, 1,
+                                 "2026-12-04T14:29:00"))
+    assert one == "autosave: 1 step, score 1000, saved 2026-12-04 14:29"
+    many = describe_slot(SlotInfo("monday", Path("m.json"), "rate_dee", 3.9, 7, None))
+    assert many == "monday: 7 steps, score 3.9" and "rate_dee" not in many
+
+
+async def test_opening_the_record_or_help_clears_the_toasts_over_it() -> None:
+    """At 80x24 the step's toasts ("Pip rated you 5 stars…", "Locked…") were drawn over
+    My record's lines; they are kept in the transcript, so the dialog clears them."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("1", "2")
+        await pilot.pause()
+        for key, kind in (("r", RecordScreen), ("question_mark", HelpScreen)):
+            app.notify("A toast over the dialog", markup=False, timeout=30)
+            await pilot.pause()
+            assert len(app._notifications) > 0
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, kind)
+            assert len(app._notifications) == 0
+            await pilot.press("escape")
+            await pilot.pause()

@@ -32,3 +32,46 @@ def test_the_charts_are_numbers_with_an_escaped_label() -> None:
     drawn = chart((100, 40, 50), rating, "Civic Score")
     assert 'points="44.0,10.0 314.0,170.0 584.0,143.3"' in drawn
     assert sparkline([], rating, "x") == "" and chart((), rating, "x") == ""
+
+
+def test_the_debrief_lays_a_risk_model_open() -> None:
+    """The web debrief shows a computed score's model, as plain mode and the terminal do."""
+    from pathlib import Path
+
+    from game.engine.debrief import build_debrief, model_lines
+    from game.engine.engine import Engine
+    from game.story.loader import load_story
+    from game.web.debrief import debrief_page
+
+    story = load_story(Path(__file__).parents[1] / "engine" / "fixtures" / "risk.yaml")
+    engine = Engine(story, seed=0)
+    while not engine.ended:
+        view = engine.view()
+        if view.continues:
+            engine.proceed()
+        else:
+            engine.take(view.open_choices[0].id)
+    report = build_debrief(engine)
+    assert report.model is not None
+    page = debrief_page(engine, None, classroom=False)
+    assert "was worked out</h2>" in page
+    first = model_lines(report.model, report.rating)[1]
+    assert first.split(":")[0] in page
+
+
+def test_the_debrief_adds_no_second_full_stop_after_a_choice_that_has_one(tmp_path) -> None:
+    """“Keep your hand down. Tea is waiting.”. read wrong; plain mode had it right."""
+    from game.engine.engine import Engine
+    from game.story.loader import load_story
+    from game.web.debrief import debrief_page
+
+    path = tmp_path / "stops.yaml"
+    path.write_text(
+        "title: Stops\nid: stops\nscenes:\n  start:\n    text: Go.\n    choices:\n"
+        "      - text: Keep your hand down. Tea is waiting.\n        reflect: Was that fair?\n"
+        "        goto: out\n      - text: Go home\n        reflect: And that?\n        goto: out\n"
+        "  out:\n    ending: {title: Home, kind: good}\n    text: Home.\n", encoding="utf-8")
+    for number, said in ((1, "Tea is waiting.” Was that fair?"), (2, "Go home”. And that?")):
+        engine = Engine(load_story(path), seed=1)
+        engine.choose(number)
+        assert said in debrief_page(engine, None, False)

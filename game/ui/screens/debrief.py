@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from game.engine.debrief import Debrief, describe, signed
+from game.engine.debrief import NEVER_SHOWN, Debrief, describe, model_lines, signed
 from game.engine import format as fmt
 from game.ui.classmode import ClassSplit
 from game.ui.history import Decision
@@ -73,6 +73,9 @@ class DebriefScreen(Screen[int | str | None]):
             if d.moves or d.hidden_rules or d.listed:
                 yield Static("What mattered most", classes="h2")
                 yield Static(self._mattered(), id="mattered")
+            if d.model is not None:
+                yield Static(f"How your {d.score_name} was worked out", classes="h2")
+                yield Static(self._model(), id="model")
             yield Static("What the system recorded — every reason and source revealed",
                          classes="h2")
             yield Static(self._ledger(), id="ledger")
@@ -125,6 +128,20 @@ class DebriefScreen(Screen[int | str | None]):
                     parts.append((" (you were not told)", "$text-error italic"))
         return joined(*parts)
 
+    def _model(self):
+        """A computed model laid open: the formula, each feature, what would have changed."""
+        d = self.debrief
+        parts: list = []
+        for index, line in enumerate(model_lines(d.model, d.rating)):
+            if index:
+                parts.append("\n")
+            if line.endswith(NEVER_SHOWN):
+                parts.extend([literal(line[: -len(NEVER_SHOWN)]),
+                              (NEVER_SHOWN, "$text-error italic")])
+            else:
+                parts.append(literal(line))
+        return joined(*parts)
+
     def _ledger(self):
         d = self.debrief
         if not d.lines:
@@ -158,8 +175,10 @@ class DebriefScreen(Screen[int | str | None]):
         for text, question in self.debrief.reflections:
             if parts:
                 parts.append("\n")
+            # A choice that ends its own sentence gets no second full stop (as in plain).
+            stop = "" if text.rstrip().endswith((".", "!", "?", "…")) else "."
             parts.extend([("You chose “", "$text-muted"), story_text(text, "italic"),
-                          ("”. ", "$text-muted"), literal(question)])
+                          (f"”{stop} ", "$text-muted"), literal(question)])
         return joined(*parts)
 
     def on_mount(self) -> None:

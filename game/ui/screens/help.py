@@ -81,6 +81,7 @@ class HelpScreen(ModalScreen[None]):
                          classes="dialog-help")
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # toasts would cover the keys (the transcript keeps them)
         self.query_one("#help-keys").focus()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -38,6 +38,11 @@ class RecordScreen(ModalScreen[None]):
                 yield Static(literal(text), markup=False)
             yield Static("Press Escape to close.", classes="dialog-help")
 
+    def on_mount(self) -> None:
+        # The step's toasts would sit over the record's lines (at 80x24 they do); the
+        # transcript keeps every one of them, so they go.
+        self.app.clear_notifications()
+
     def _status(self) -> str:
         if self.view_now is None:
             return ""

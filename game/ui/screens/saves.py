@@ -32,7 +32,8 @@ def describe_slot(info: SlotInfo) -> str:
         return f"{info.slot}: cannot be used ({info.problem})"
     score = f", score {format_value(info.score)}" if info.score is not None else ""
     saved = f", saved {info.saved.replace('T', ' ')[:16]}" if info.saved else ""
-    return f"{info.slot}: {info.steps} steps, at '{info.scene}'{score}{saved}"
+    steps = f"{info.steps} step{'s' * (info.steps != 1)}"  # no scene id: that is the author's
+    return f"{info.slot}: {steps}{score}{saved}"
 
 
 class SavesScreen(ModalScreen[SaveRequest | None]):

@@ -141,7 +141,8 @@ class TitleScreen(Screen[None]):
         if event.option.id == CONTINUE_ID and self.shelf and self.shelf.latest:
             latest = self.shelf.latest
             about.update(joined(("Continue where you left off\n\n", "bold"),
-                                literal(f"{latest.story.title}: {latest.steps} steps taken.")))
+                                literal(f"{latest.story.title}: {latest.steps} "
+                                        f"step{'s' * (latest.steps != 1)} taken.")))
             return
         entry = self._entry(event.option.id)
         if entry is None:

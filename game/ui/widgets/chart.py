@@ -96,8 +96,11 @@ class ScoreChart(Widget):
             parts.append((row, "$text-primary"))
             parts.append("\n")
         first, last = (fmt.score(v, self.rating) for v in (self.history[0], self.history[-1]))
-        parts.append((" " * margin + f"{self.score_name} after each of {len(self.history) - 1}"
-                      f" steps: {first} at the start, {last} at the end", "$text-muted italic"))
+        # Short enough for one line at 80 columns (the heading above names the score):
+        # "Performance Index after each of 40 steps: …" lost its end there.
+        steps = len(self.history) - 1
+        parts.append((" " * margin + f"{first} at the start, {last} at the end "
+                      f"({steps} step{'s' * (steps != 1)})", "$text-muted italic"))
         return Content.assemble(*parts)
 
 

@@ -185,7 +185,10 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def _reveal(self, block: Static, animate: bool) -> None:
         if block.is_attached:
-            self.scroll_to_widget(block, animate=animate, top=True)
+            # Without animation the scroll is applied now, so the check for more
+            # below measures from the block's top, not from where the pane was
+            # (after an undo the pane stood below it, and the end read as seen).
+            self.scroll_to_widget(block, animate=animate, top=True, immediate=not animate)
         if block is self.current:
             self._settled()
 
