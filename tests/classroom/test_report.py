@@ -292,7 +292,7 @@ def test_one_ending_reached_is_said_in_the_singular(lesson_class: Path) -> None:
     met one ending (the lesson has only one)."""
     from dataclasses import replace
 
-    from game.classroom.facts import _facts
+    from game.classroom.questions import _facts
 
     report = report_of(lesson_class)
     (reached,) = [e for e in report.endings if e.key and e.count]
