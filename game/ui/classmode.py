@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from game.engine.chapters import waits  # noqa: F401  (the one rule, re-exported)
 from game.engine.engine import Engine
 from game.engine.saves import SaveStore
 
@@ -62,16 +63,3 @@ class Seat(Protocol):
 
     def leave(self) -> None:
         """Close the record and free the seat."""
-
-
-def waits(engine: Engine, pacing: Pacing | None) -> int | None:
-    """The chapter the player must wait before, if they stand at its first scene and the
-    teacher holds it (None: play on). Players already inside a chapter are never stopped."""
-    if pacing is None or engine.ended:
-        return None
-    scene = engine.story.scenes.get(engine.state.scene)
-    if scene is None or not scene.chapter:
-        return None
-    chapters = engine.story.chapters
-    index = chapters.index(scene.chapter) + 1 if scene.chapter in chapters else 0
-    return index if index and pacing.holds(index) else None
