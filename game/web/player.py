@@ -13,59 +13,20 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.engine import events as ev
+from game.engine import history
 from game.engine.engine import Engine
-from game.engine.notices import Notice, notices
+from game.engine.history import Decision, Moment, Passage  # noqa: F401  (pages use them)
+from game.engine.notices import Notice
 from game.engine.saves import SaveStore
 from game.engine.view import View
 from game.errors import ChoiceError, SaveError, StoryRuntimeError
 from game.web.classmode import Seat
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A scene as the player read it."""
-
-    step: int
-    chapter: str | None
-    """The chapter title when a new chapter starts here."""
-    paragraphs: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What the player chose (None: Continue) and what they were told of it."""
-
-    step: int
-    text: str | None
-    notices: tuple[Notice, ...]
-
-
-Moment = Passage | Decision
-
-
-def _decision(engine: Engine, events: list[ev.Event]) -> Decision:
-    text = next((e.text for e in events if isinstance(e, ev.ChoiceTaken)), None)
-    return Decision(engine.step, text, tuple(notices(engine.story, events)))
-
-
-def _passage(view: View, previous_chapter: str | None) -> Passage:
-    return Passage(view.step, view.chapter if view.chapter != previous_chapter else None,
-                   view.paragraphs)
-
-
 def replay(engine: Engine) -> list[Moment]:
-    """Every passage and decision of ``engine``'s game so far (by replaying its path)."""
-    probe = Engine(engine.story, seed=engine.seed)
-    view = probe.view()
-    moments: list[Moment] = [_passage(view, None)]
-    for _scene, choice_id in engine.path:
-        chapter = view.chapter
-        events = probe.take(choice_id)
-        moments.append(_decision(probe, events))
-        view = probe.view()
-        moments.append(_passage(view, chapter))
-    return moments
+    """Every passage and decision of ``engine``'s game so far (the engine's replay; the
+    page has no place for the opening's step 0, which tells the player nothing)."""
+    return [m for m in history.replay(engine) if not (isinstance(m, Decision) and m.step == 0)]
 
 
 @dataclass
@@ -129,9 +90,9 @@ class Player:
         except ChoiceError as exc:
             self.note = str(exc)
             return
-        decision = _decision(engine, events)
+        decision = history.decision(engine, engine.step, events)
         self.moments.append(decision)
-        self.moments.append(_passage(engine.view(), chapter))
+        self.moments.append(history.passage(engine.view(), chapter))
         self.told = decision.notices
         self._autosave()
 
@@ -159,7 +120,7 @@ class Player:
 
     def decisions(self) -> list[Decision]:
         """The choices taken (Continues left out), for "go back to a decision"."""
-        return [m for m in self.moments if isinstance(m, Decision) and m.text is not None]
+        return history.decisions(self.moments)
 
     def restart(self) -> None:
         """Play again from the start."""

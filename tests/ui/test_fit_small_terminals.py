@@ -8,7 +8,7 @@ from textual.app import App
 from textual.widgets import OptionList, Static
 from textual.widgets._toast import Toast, ToastRack
 
-from game.ui.history import Decision
+from game.engine.history import Decision
 from game.ui.screens.decisions import DecisionPicker
 from game.ui.screens.help import HelpScreen
 from game.ui.screens.play import PlayScreen

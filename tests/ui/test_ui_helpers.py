@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from game.engine import events as ev
 from game.engine.engine import Engine
-from game.ui.history import decisions, replay
+from game.engine.history import decisions, replay
 from game.ui.notices import notices
 from game.ui.text import reflow, story_text
 from game.ui.widgets.chart import bars

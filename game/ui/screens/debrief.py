@@ -19,7 +19,7 @@ from textual.widgets import Button, Static
 from game.engine.debrief import NEVER_SHOWN, Debrief, describe, model_lines, signed
 from game.engine import format as fmt
 from game.ui.classmode import ClassSplit
-from game.ui.history import Decision
+from game.engine.history import Decision
 from game.ui.screens.decisions import DecisionPicker
 from game.ui.text import joined, literal, story_text
 from game.ui.widgets.chart import ScoreChart

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.ui.history import Decision
+from game.engine.history import Decision
 from game.ui.text import joined, story_text
 
 

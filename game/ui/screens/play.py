@@ -19,7 +19,7 @@ from game.engine.view import View
 from game.errors import ChoiceError, StoryRuntimeError
 from game.ui.autosave import Saver
 from game.ui.classmode import ClassSplit, Pacing, waits
-from game.ui.history import decision, decisions, passage, replay
+from game.engine.history import decision, decisions, passage, replay
 from game.ui.notices import Notice, notices
 from game.ui.screens.saving import Saving
 from game.ui.text import literal

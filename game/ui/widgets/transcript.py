@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from game.ui.history import Decision, Moment
+from game.engine.history import Decision, Moment
 from game.ui.text import joined, literal, reflow, story_text
 
 _NOTICE_STYLE = {

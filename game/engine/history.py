@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from game.engine import events as ev
 from game.engine.engine import Engine
 from game.engine.view import View
-from game.ui.notices import Notice, notices
+from game.engine.notices import Notice, notices
 
 
 @dataclass(frozen=True, slots=True)
