@@ -33,6 +33,7 @@ from aiohttp import web
 
 from game.engine.engine import Engine
 from game.errors import StandingError
+from game.safetext import one_line as safe_one_line
 from game.story.model import Story
 from game.web.classmode import Seat, waits
 from game.web.debrief import debrief_page
@@ -79,7 +80,7 @@ def origin_key(url: str | None) -> Origin | None:
 
 def one_line(text: str, limit: int = 160) -> str:
     """Text on one line, cut to ``limit`` characters (for the teacher's terminal)."""
-    flat = " ".join(str(text).split())
+    flat = " ".join(safe_one_line(str(text)).split())  # no escape code reaches the terminal
     return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
