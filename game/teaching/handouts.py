@@ -178,6 +178,11 @@ class Taught:
     length: PathLength
 
 
+def _unbundled_title(story_id: str) -> str:
+    """A title for a story this copy lacks, made from its id (the_letter: The Letter)."""
+    return story_id.replace("_", " ").title()
+
+
 def _fits(unit: UnitData, length: PathLength) -> str:
     play_time = unit.lesson_minutes - unit.setup_minutes - unit.debrief_minutes
     fast, slow = (length.minutes(wpm) for wpm in WPM)
@@ -201,7 +206,8 @@ def _timing_rows(unit: UnitData, stories: Mapping[str, Taught]) -> list[Element]
             taught = stories.get(story_id)
             if taught is None:
                 rows.append(h("tr", h("td", str(lesson.number)), h("td", lesson.title),
-                              h("td", story_id), h("td", "not in this copy of Standing",
+                              h("td", _unbundled_title(story_id)),
+                              h("td", "not in this copy of Standing",
                                                     colspan="4"),
                               h("td", short), data_story=story_id, data_words="missing"))
                 continue
@@ -218,7 +224,8 @@ def _timing_rows(unit: UnitData, stories: Mapping[str, Taught]) -> list[Element]
 
 
 def _lesson(lesson: Lesson, stories: Mapping[str, Taught]) -> Element:
-    titles = [stories[s].story.title if s in stories else s for s in lesson.stories]
+    titles = [stories[s].story.title if s in stories else _unbundled_title(s)
+              for s in lesson.stories]
     played = ("Story: " + " or ".join(titles) + (" (pick one)" if len(titles) > 1 else "")
               if titles else "No story: the class works from its comparison grids.")
     steps = [h("tr", h("td", f"{step.start}–{step.end}"), h("td", step.what))
@@ -380,9 +387,11 @@ def unit_handouts(unit: UnitData, stories: Mapping[str, Taught]) -> Document:
 
 
 GRID_CSS = """
+.grid { table-layout: fixed; }
 .grid th, .grid td { font-size: 9pt; }
-.grid tbody td { height: 34mm; }
-.grid tbody th { width: 30mm; }
+.grid thead th:first-child { width: 38mm; }
+.grid tbody th small { font-size: 8pt; }
+.grid tbody td { height: 27mm; }
 .steps td:first-child { width: 14mm; white-space: nowrap; }
 """
 """The grid's rows are tall enough to write in; the question column stays narrow."""
