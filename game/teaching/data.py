@@ -209,6 +209,12 @@ class UnitData:
         return None
 
 
+def unbundled_title(story_id: str) -> str:
+    """A title for a story the unit names but this copy lacks, from its id (the_letter:
+    The Letter); the guide and the lesson plan say it is missing."""
+    return story_id.replace("_", " ").title()
+
+
 def data_folder() -> Path:
     """The teaching data: inside an installed wheel, or the checkout's docs/teachers/data."""
     package = Path(__file__).resolve().parent.parent

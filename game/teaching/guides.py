@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from game.story.model import Story
-from game.teaching.data import Lesson, StoryData, TeachingDataError, UnitData
+from game.teaching.data import (
+    Lesson, StoryData, TeachingDataError, UnitData, unbundled_title,
+)
 from game.teaching.words import PathLength
 
 HINT = "generated from docs/teachers/data; edit there, then run: python -m game handouts --sync-guides"
@@ -89,7 +91,7 @@ def story_title(story_id: str, stories: Mapping[str, tuple[Story, PathLength]]) 
     """A story's title, or one made from its id when this copy does not bundle it."""
     if story_id in stories:
         return stories[story_id][0].title
-    return story_id.replace("_", " ").title()
+    return unbundled_title(story_id)
 
 
 def _stories_line(lesson: Lesson, stories: Mapping[str, tuple[Story, PathLength]]) -> str:

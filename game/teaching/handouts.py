@@ -18,6 +18,7 @@ from game.story.catalog import bundled_ids
 from game.story.model import Story
 from game.teaching.data import (
     STAGES, Lesson, StoryData, UnitData, check_links, load_story_data, load_unit_data,
+    unbundled_title,
 )
 from game.teaching.html import Document, Element, h, write_text
 from game.teaching.words import PathLength, path_length
@@ -178,11 +179,6 @@ class Taught:
     length: PathLength
 
 
-def _unbundled_title(story_id: str) -> str:
-    """A title for a story this copy lacks, made from its id (the_letter: The Letter)."""
-    return story_id.replace("_", " ").title()
-
-
 def _fits(unit: UnitData, length: PathLength) -> str:
     play_time = unit.lesson_minutes - unit.setup_minutes - unit.debrief_minutes
     fast, slow = (length.minutes(wpm) for wpm in WPM)
@@ -206,7 +202,7 @@ def _timing_rows(unit: UnitData, stories: Mapping[str, Taught]) -> list[Element]
             taught = stories.get(story_id)
             if taught is None:
                 rows.append(h("tr", h("td", str(lesson.number)), h("td", lesson.title),
-                              h("td", _unbundled_title(story_id)),
+                              h("td", unbundled_title(story_id)),
                               h("td", "not in this copy of Standing",
                                                     colspan="4"),
                               h("td", short), data_story=story_id, data_words="missing"))
@@ -224,7 +220,7 @@ def _timing_rows(unit: UnitData, stories: Mapping[str, Taught]) -> list[Element]
 
 
 def _lesson(lesson: Lesson, stories: Mapping[str, Taught]) -> Element:
-    titles = [stories[s].story.title if s in stories else _unbundled_title(s)
+    titles = [stories[s].story.title if s in stories else unbundled_title(s)
               for s in lesson.stories]
     played = ("Story: " + " or ".join(titles) + (" (pick one)" if len(titles) > 1 else "")
               if titles else "No story: the class works from its comparison grids.")
