@@ -3,8 +3,10 @@
 Story text is untrusted, so nothing here calls ``eval``, ``exec`` or
 ``compile``. The package, in the order a source goes through it:
 
-- ``language``: the values, names, functions and limits; the ``Scope`` a story
-  declares and the ``Context`` (the engine's state) evaluation reads;
+- ``language``: the values and limits; the ``Scope`` a story declares and the
+  ``Context`` (the engine's state) evaluation reads;
+- ``functions``: the functions an expression may call, each value function
+  declared once (its arguments and its operation);
 - ``parser``: a source -> a checked tree of frozen nodes, or one
   :class:`~game.errors.StoryError` at the offending character;
 - ``nodes``: the tree's classes, visited by everything below and by the
@@ -24,10 +26,11 @@ from __future__ import annotations
 
 from game.story.expressions.compiler import Memo, compile_expr, compile_text
 from game.story.expressions.expr import Expr, Text
+from game.story.expressions.functions import (
+    BUILTIN_NAMES, COUNTING_FUNCTIONS, FUNCTIONS, ID_FUNCTIONS, VALUE_FUNCTIONS)
 from game.story.expressions.language import (
-    BUILTIN_NAMES, COUNTING_FUNCTIONS, FUNCTIONS, ID_FUNCTIONS, MAX_DEPTH, MAX_NUMBER,
-    MAX_RENDERED, MAX_SOURCE, MAX_TEXT, VALUE_FUNCTIONS, VAR_FORMATS, Context, Locate, Scope,
-    format_value, format_var)
+    MAX_DEPTH, MAX_NUMBER, MAX_RENDERED, MAX_SOURCE, MAX_TEXT, VAR_FORMATS, Context, Locate,
+    Scope, format_value, format_var)
 from game.story.expressions.nodes import Node, Value
 from game.story.expressions.phrasing import shown_against
 

@@ -3,6 +3,7 @@ numbers, whether it is safe to evaluate later or not at all."""
 
 from __future__ import annotations
 
+from game.story.expressions.functions import VALUE_FUNCTION_SPECS
 from game.story.expressions.nodes import (
     NUMERIC, And, Call, Compare, Const, IdCall, Node, Not, Or, Seq, Tier, TierLabel, Var, walk)
 from game.story.expressions.runtime import NUM
@@ -19,18 +20,20 @@ def var_names(node: Node) -> frozenset[str]:
 
 
 def draws(node: Node) -> bool:
-    """Whether a tree calls ``random()`` or ``can()`` anywhere (a service's condition may draw)."""
-    for n in walk(node):
-        kind = type(n)
-        if (kind is Call and n.function == "random") or (  # type: ignore[attr-defined]
-                kind is IdCall and n.function == "can"):  # type: ignore[attr-defined]
-            return True
-    return False
+    """Whether a tree calls ``random()`` (a function that draws) or ``can()`` anywhere (a
+    service's condition may draw)."""
+    return calls_random(node) or any(
+        isinstance(n, IdCall) and n.function == "can" for n in walk(node))
 
 
 def calls_random(node: Node) -> bool:
-    """Whether a tree calls ``random()`` itself (not through a service's ``can()``)."""
-    return any(type(n) is Call and n.function == "random" for n in walk(node))  # type: ignore[attr-defined]
+    """Whether a tree itself calls a function that draws (``random()``; not ``can()``)."""
+    for n in walk(node):
+        if isinstance(n, Call):
+            spec = VALUE_FUNCTION_SPECS.get(n.function)
+            if spec is None or spec.draws:  # an unknown function: assume the worst
+                return True
+    return False
 
 
 def is_number(node: Node) -> bool:

@@ -13,12 +13,13 @@ import operator
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
+from game.story.expressions.functions import VALUE_FUNCTION_SPECS
 from game.story.expressions.language import MAX_NUMBER, Context
 from game.story.expressions.nodes import (
     And, Binary, Call, Compare, Const, Day, IdCall, Neg, Node, Not, Or, Pos, Score, Seq,
     Tier, TierLabel, TierLiteral, TierRank, Var)
 from game.story.expressions.runtime import (
-    BINARY, COMPARATORS, NUM, RANK_OPS, Fail, abs_value, extreme, kind_of, round_value, whole)
+    BINARY, COMPARATORS, NUM, RANK_OPS, Fail, kind_of, whole)
 
 Fn: TypeAlias = Callable[[Context], Any]
 """A compiled closure: the value of a node in a state."""
@@ -306,19 +307,17 @@ def _b_call(node: Call, names: set[str]) -> Fn:
             return ctx.random(a, b)
 
         return rand
-    if name in ("min", "max"):
-        pick = extreme(name, min if name == "min" else max)
-        return lambda ctx: pick([f(ctx) for f in args])
-    if name == "abs":
+    spec = VALUE_FUNCTION_SPECS.get(name)
+    run = spec.run if spec is not None else None
+    if run is None:
+        raise ValueError(f"unknown function {name!r} in a compiled expression")
+    if len(args) == 1:
         (f,) = args
-        return lambda ctx: abs_value(f(ctx))
-    if name == "round":
-        if len(args) == 1:
-            (f,) = args
-            return lambda ctx: round_value(f(ctx))
+        return lambda ctx: run(f(ctx))
+    if len(args) == 2:
         f, g = args
-        return lambda ctx: round_value(f(ctx), g(ctx))
-    raise ValueError(f"unknown function {name!r} in a compiled expression")
+        return lambda ctx: run(f(ctx), g(ctx))
+    return lambda ctx: run(*[f(ctx) for f in args])
 
 
 def _getter(attribute: str) -> Callable[[Node, set[str]], Fn]:

@@ -25,20 +25,6 @@ MAX_RENDERED = 100_000
 """Longest text once its ``{...}`` are filled in, in characters: one paragraph,
 choice or title the player is shown (the loader refuses longer plain text)."""
 
-ID_FUNCTIONS = ("listed", "visited", "visits", "rating", "can", "recorded")
-COUNTING_FUNCTIONS = frozenset({"visits", "rating", "recorded"})
-"""The id functions that give a number; the others give true/false."""
-"""Functions taking one declared id in quotes, checked at load time."""
-VALUE_FUNCTIONS = ("random", "min", "max", "abs", "round")
-"""Functions taking expressions."""
-FUNCTIONS = ID_FUNCTIONS + VALUE_FUNCTIONS
-"""Every function an expression may call."""
-BUILTIN_NAMES = frozenset(
-    {"score", "tier", "tier_label", "day", "true", "false", "True", "False", *FUNCTIONS}
-)
-"""Names the language defines; a story var cannot use them."""
-
-
 @dataclass(frozen=True, slots=True)
 class Scope:
     """What names a story declares; used to check expressions at load time."""

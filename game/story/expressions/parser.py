@@ -17,9 +17,10 @@ from collections.abc import Iterable
 
 from game.errors import StoryError
 from game.story.expressions.closures import ORDERING, build
+from game.story.expressions.functions import (
+    BUILTIN_NAMES, FUNCTIONS, ID_FUNCTIONS, VALUE_FUNCTION_SPECS)
 from game.story.expressions.language import (
-    BUILTIN_NAMES, FUNCTIONS, ID_FUNCTIONS, MAX_DEPTH, MAX_NUMBER, MAX_SOURCE, MAX_TEXT, Locate,
-    Scope)
+    MAX_DEPTH, MAX_NUMBER, MAX_SOURCE, MAX_TEXT, Locate, Scope)
 from game.story.expressions.nodes import (
     And, Binary, Call, Compare, Const, Day, IdCall, Neg, Node, Not, Or, Pos, Score, Seq, Tier,
     TierLabel, TierLiteral, TierRank, Var)
@@ -407,19 +408,10 @@ class _Parser:
         args = node.args
         if name in ID_FUNCTIONS:
             return self._id_call(node, name)
-        count = len(args)
-        if name == "random":
-            if count != 2:
-                raise self.fail("random() takes two numbers, as in random(1, 6)", node)
-        elif name in ("min", "max"):
-            if count < 2:
-                raise self.fail(f"{name}() takes two or more values, as in {name}(a, b)", node)
-        elif name == "abs":
-            if count != 1:
-                raise self.fail("abs() takes one number", node)
-        elif name == "round":
-            if count not in (1, 2):
-                raise self.fail("round() takes a number and optionally a digit count", node)
+        spec = VALUE_FUNCTION_SPECS.get(name)
+        if spec is not None:
+            if not spec.takes(len(args)):
+                raise self.fail(spec.wrong_count, node)
         elif name.startswith("_"):
             raise self.fail(f"names starting with '_' are not allowed ('{name}')", func)
         elif name in self.scope.vars or name in BUILTIN_NAMES:

@@ -191,9 +191,9 @@ def abs_value(value: Any) -> Any:
     raise Fail(f"abs() needs a number, got {kind_of(value)}")
 
 
-def extreme(name: str, pick: Callable[..., Any]) -> Callable[[list[Any]], Any]:
+def extreme(name: str, pick: Callable[..., Any]) -> Callable[..., Any]:
     """``min`` or ``max`` over all numbers or all texts."""
-    def chosen(values: list[Any]) -> Any:
+    def chosen(*values: Any) -> Any:
         if all(type(v) in NUM for v in values) or all(type(v) is str for v in values):
             return pick(values)
         kinds = ", ".join(sorted({kind_of(v) for v in values}))
