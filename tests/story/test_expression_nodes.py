@@ -251,3 +251,23 @@ def test_every_expression_of_every_bundled_story_survives_the_json_edge() -> Non
             assert (rebuilt.draws, rebuilt.safe) == (expr.draws, expr.safe)
             seen += 1
     assert seen > 200
+
+
+def test_no_walker_outside_the_package_reads_the_json_form() -> None:
+    """JSON only at the cache boundary: everything else visits ``expr.tree``."""
+    import re
+    from pathlib import Path
+
+    import game
+
+    package = Path(game.__file__).parent
+    inside = package / "story" / "expressions"
+    reading = re.compile(r"tree_of\(|Expr\.from_json\(|(?:node|tree)\[0\]|\"trank\"|== \"cmp\"")
+    offenders = []
+    for path in package.rglob("*.py"):
+        if inside in path.parents or path == package / "story" / "cache.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if reading.search(line):
+                offenders.append(f"{path.relative_to(package)}:{number}: {line.strip()}")
+    assert offenders == []
