@@ -170,6 +170,8 @@ class DashboardApp(App[int]):
 
     def show_numbers(self, numbers: LiveNumbers, pacing: Pacing, asked: int | None = None) -> None:
         """Draw the class as it is now (``asked``: the controls given when the read began)."""
+        if not self.query("#head"):
+            return  # the dashboard is closing: a read that answers after it is dropped
         if asked is not None and asked != self._controls:
             pacing = self.pacing  # read before the teacher's last control: keep theirs
         self.numbers, self.pacing = numbers, pacing

@@ -142,3 +142,14 @@ async def test_a_late_read_does_not_undo_the_teachers_last_control(folder) -> No
         assert read_pacing(folder) == Pacing(limit=1, reveal=True, show_small=True,
                                              story="lesson")
         await until(pilot, lambda: "Reveal ON" in shown(app, "#pacing"))
+
+
+async def test_a_read_that_answers_after_the_dashboard_closed_is_dropped(folder) -> None:
+    """Under load a read thread could answer after the app had closed: NoMatches('#head')."""
+    play_session(folder, "amber-otter")
+    desk = FolderDesk(folder, lesson())
+    app = DashboardApp(desk, poll_seconds=60)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        numbers, pacing = desk.look()
+    app.show_numbers(numbers, pacing)  # late: nothing to draw on, nothing raised
