@@ -453,6 +453,24 @@ def test_results_day_a_small_class_keeps_the_teachers_grade() -> None:
     assert "counted only in classes under 15 entries" in text
 
 
+def test_results_day_the_offer_is_open_until_results_day() -> None:
+    """The grade is hidden until 13 August: the place must not show as closed to you
+    (HUD, My record) before the slip, or the story would tell a third-ranked player in
+    March what the real students learned in August."""
+    story = load_story(STORIES / "results_day")
+    for seed in range(200):
+        picker, engine = random.Random(seed), Engine(story, seed=seed)
+        while engine.state.scene != "results_day":
+            view = engine.view()
+            assert "offer" not in {s.id for s in view.closed_services}, engine.state.scene
+            if view.continues:
+                engine.proceed()
+            else:
+                engine.take(picker.choice(view.open_choices).id)
+        view = engine.view()
+        assert ("offer" in {s.id for s in view.closed_services}) == (view.tier != "A")
+
+
 def test_results_day_the_u_turn_restores_grades_not_places() -> None:
     """17 August gives every path the teacher's A, but only a place that was held with
     the appeal still open comes back: taking the mock B closed the appeal and lost it."""
