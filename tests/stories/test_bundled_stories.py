@@ -483,3 +483,13 @@ def test_results_day_the_u_turn_restores_grades_not_places() -> None:
     view = held_mock.view()
     assert held_mock.state.score == 5 and held_mock.state.vars["place_gone"] is True
     assert {c.id for c in view.open_choices} == {"defer", "late_clearing"}
+
+
+def test_results_day_every_path_reads_under_6000_words() -> None:
+    """Issue #16: every path at most 6,000 words of story text (what `test --words`
+    counts). 400 random paths; the longest found is about 4,930, so the margin is wide."""
+    from game.engine.paths import play_words
+
+    story = load_story(STORIES / "results_day")
+    longest = max(play_words(story, seed, choices=False) for seed in range(400))
+    assert 4000 < longest <= 6000
