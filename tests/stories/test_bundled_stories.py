@@ -17,7 +17,8 @@ from game.engine.engine import Engine
 from game.story.loader import load_story
 
 STORIES = Path(__file__).resolve().parents[2] / "stories"
-FULL = ["green_channel", "half_a_star.yaml", "good_citizen.yaml", "the_operator", "results_day"]
+FULL = ["green_channel", "half_a_star.yaml", "good_citizen.yaml", "the_operator", "the_letter",
+        "results_day"]
 ALL = FULL + ["tutorial.yaml", "demo"]
 
 # (story, engine seed, choices as the player numbers them, ending, final score)
@@ -46,6 +47,12 @@ PATHS = [
     ("good_citizen.yaml", 0, "2,2,1,2,1,3,1,1,1,2,1,1,2,1", "end_caught", 785),
     ("the_operator", 0, "1,1,2,1,1,2,1,1,1,1,1,5,1,1,1", "end_architect", 88),
     ("the_operator", 0, "2,2,2,2,2,1,1,1,1,1,1,3,1,1,3", "end_resign", 67),
+    # The signed form from the daycare, sent on time, no tip: the hearing opens and is won.
+    ("the_letter", 0, "2,2,1,1,1,1,1,1,1", "end_cleared", 50),
+    # Late papers, a tip, the daycare given up, the rent left to wait: the flat is lost.
+    ("the_letter", 0, "2,2,2,1,2,1,2,3,2,2,1,3,1", "end_lost_home", 92),
+    # Speaking out with the family's file: the inquiry ending, still rated High risk.
+    ("the_letter", 0, "1,2,1,2,2,1,2,2,1,2,2,1,1,2,1", "end_inquiry", 97),
     # Results Day ends at 5 (A) on every path: the U-turn of 17 August gives everyone the
     # teacher's grade. What differs is the place. First on the list (the practical
     # finished and pointed to), the only A on 13 August:
@@ -115,6 +122,8 @@ def test_test_reports_the_story_fully_covered(name: str) -> None:
 
 
 ALWAYS_LOCKED = {
+    # the family is on the tax office's silent list from the first letter: no arrangement
+    "the_letter": ["verhoeven_call:ask_arrangement"],
     # the blood donors' lane is shut to anyone on a list, and at the gate everyone is
     "good_citizen.yaml": ["metro_gate:trust_lane"],
     "half_a_star.yaml": ["tram_stop:walk_through_the_gold_lane_gate"],
@@ -402,6 +411,52 @@ def test_good_citizen_asks_its_guide_polls_in_the_story() -> None:
     endings = {sid for sid, s in story.scenes.items() if s.ending is not None}
     assert endings and all(polls.get(sid) == "good_deed" for sid in endings)
     assert polls["results"] == "predict_blood"
+
+
+def _letter_after(choices: str) -> Engine:
+    """The Letter, played headless along `choices` (numbered as `run` numbers them)."""
+    engine = Engine(load_story(STORIES / "the_letter"), seed=0)
+    for number in choices.split(","):
+        while engine.view().continues:
+            engine.proceed()
+        engine.take(engine.view().choices[int(number) - 1].id)
+    while not engine.ended and engine.view().continues:
+        engine.proceed()
+    return engine
+
+
+def test_the_letter_offers_a_hearing_only_when_the_hidden_model_allows_it() -> None:
+    # The same objection, on time, with the signed form: the hearing is open. Sent late
+    # (the same papers, complete), the model still rates the file High, and it is refused
+    # in the office's words: the family meets the score only through what it closes.
+    on_time = _letter_after("2,2,1,1,1,1")
+    late = _letter_after("2,2,1,2,1,1")
+    assert on_time.state.scene == late.state.scene == "reply"
+    hearing = {v.id: v for v in on_time.view().choices}["ask_hearing"]
+    assert not hearing.locked and on_time.state.tier.id == "medium"
+    refused = {v.id: v for v in late.view().choices}["ask_hearing"]
+    assert late.state.tier.id == "high"
+    assert refused.locked == "Objections in this category are decided on the file. A hearing is not offered."
+
+
+def test_the_letter_debrief_shows_nationality_alone_would_have_changed_the_result() -> None:
+    from game.engine.debrief import build_debrief
+
+    engine = _letter_after("2,2,2,1,2,1,2,3,2,2,1,3,1")
+    assert engine.state.ending == "end_lost_home"
+    model = build_debrief(engine).model
+    assert model is not None
+    features = {f.label: f for f in model.features}
+    assert features["Second nationality"].contribution == 2 and not features["Second nationality"].shown
+    assert model.what_if is not None and model.what_if.tier == "Medium risk"
+
+
+def test_the_letter_never_shows_the_score_and_never_names_the_silent_list() -> None:
+    story = load_story(STORIES / "the_letter")
+    assert story.rating.show == "hidden" and story.rating.model == "risk"
+    assert story.rating.lists["fraud_signals"].announce is False
+    text = " ".join(b.text.source for s in story.scenes.values() for b in s.text)
+    assert "{score}" not in text and "Risk score" not in text
 
 
 def _results_day_at_results(choices: list[str]) -> Engine:
