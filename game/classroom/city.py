@@ -91,7 +91,7 @@ def people(n: float) -> str:
     more precise than that)."""
     n = round(n)
     if n >= 1_000_000:
-        return f"{_millions(n)} million"
+        return f"{_millions(n).removesuffix('.0')} million"
     if n >= 1_000:
         return f"{_two_figures(n):,}"
     return str(n)
