@@ -174,3 +174,32 @@ def test_the_report_leaves_the_city_out_for_fewer_than_three_players(
     said = write_report(small, out, [], KNOWN)
     assert "## Scaled to the city" not in out.read_text(encoding="utf-8")
     assert any("at least 3 sessions" in line for line in said)
+
+
+def test_the_live_numbers_carry_the_city_and_reuse_it(known_class: Path) -> None:
+    """The dashboard reads every second: the same choices give the very same section."""
+    from game.classroom.live import live_numbers
+
+    story = load_story(KNOWN)
+    records = read_class(known_class)
+    first = live_numbers(records, story, story.id).report.city
+    assert first is not None and first.headline.startswith(
+        "If Testville's 1 million chose as this class did:")
+    assert live_numbers(records, story, story.id).report.city is first
+
+
+async def test_the_dashboard_shows_the_city(known_class: Path) -> None:
+    from textual.widgets import Static
+
+    from game.classroom.desk import FolderDesk
+    from game.ui.dashboard import DashboardApp
+
+    app = DashboardApp(FolderDesk(known_class, load_story(KNOWN)), poll_seconds=0.1)
+    async with app.run_test(size=(120, 60)) as pilot:
+        for _ in range(400):  # the first read plays 2,000 lives in a worker
+            text = str(app.query_one("#city", Static).render())
+            if app.numbers is not None and text:
+                break
+            await pilot.pause(0.05)
+        assert "If Testville's 1 million chose as this class did:" in text
+        assert "chooses as this class did" in text
