@@ -14,6 +14,7 @@ same person chose before.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
@@ -35,9 +36,9 @@ from game.errors import StandingError
 from game.safetext import clean
 from game.story import model as m
 
-REPORT_LIVES = 20_000
-"""Lives behind the class report's "Scaled to the city" (about 3 s of one core on
-Green Channel; the interval of a share is then at most ±0.7 points)."""
+REPORT_LIVES = 10_000
+"""Lives behind the class report's "Scaled to the city" (about 1.5 s of one core on
+Green Channel; the interval of a share is then at most ±1 point)."""
 DASHBOARD_LIVES = 2_000
 """Lives behind the dashboard's line (a few tenths of a second, in a worker; ±2.2 points)."""
 UNIFORM = ("Without a class, every life picks uniformly among the choices open to it: "
@@ -47,6 +48,11 @@ ASSUMES = ("The estimate assumes everyone in the city chooses as this class did,
            "It does not show who would be affected, how lives differ outside the story, or "
            "what people would do once they knew the rules.")
 MAX_POPULATION = 10_000_000_000
+FALSE_MATCH_RATE = 100_000
+"""The base-rate exhibit's illustrative false-match rate: 1 in 100,000 (the fact sheet's
+example, and the Operator's camera room; not a measured rate of any real system)."""
+MATCH_RULE = re.compile(r"\bmatch(es|ed)?\b", re.I)
+"""A rule whose label speaks of a match (a face match) gets the base-rate exhibit."""
 
 
 class CityError(StandingError):
@@ -354,6 +360,23 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
     return 0
 
 
+def base_rates(est: CityEstimate) -> tuple[str, ...]:
+    """The base-rate exhibit: every rule about a match, and the false matches of one search
+    against the whole population (none when no rule speaks of a match)."""
+    found = [s for s in est.recorded if MATCH_RULE.search(s.label)]
+    if not found:
+        return ()
+    out = [f"{s.label}: in {100 * s.share:.0f} % ({100 * s.low:.0f}–{100 * s.high:.0f} %) of "
+           f"{est.runs:,} sampled lives choosing as this class did." for s in found]
+    strangers = est.population / FALSE_MATCH_RATE
+    out.append(f"Base rate at city scale: at a false-match rate of 1 in "
+               f"{FALSE_MATCH_RATE:,} (an illustration, not a measured rate), every search "
+               f"against the photos of {people(est.population)} {est.population_label} puts "
+               f"~{people(strangers)} strangers above the line; when the real person is not "
+               "in the database, the system still lists the closest face.")
+    return tuple(out)
+
+
 def city_section(sessions: list[Session], story: m.Story | None, lives: int = REPORT_LIVES,
                  seed: int = 0, show_small: bool = False,
                  jobs: int = 1) -> tuple[CitySection | None, str | None]:
@@ -391,7 +414,7 @@ def city_section(sessions: list[Session], story: m.Story | None, lives: int = RE
                       f"{len(chose)} sessions of this class did (uniformly where none of "
                       f"them chose); seed {seed}. Shares have 95 % (Wilson) intervals; "
                       "`python -m game city` gives more lives and a chart.")
-    section = CitySection(headline_, tuple(rows), notes)
+    section = CitySection(headline_, tuple(rows), notes, base_rates(est))
     _LAST[:] = [key, section]
     return section, None
 

@@ -118,6 +118,9 @@ def to_markdown(report: ClassReport) -> str:
             [r.label, f"{100 * r.share:.1f} %", f"{100 * r.low:.1f}–{100 * r.high:.1f} %",
              r.people, r.people_range] for r in c.rows]), ""]
         out += [md(note) for note in c.notes] + [""]
+        if c.base_rates:
+            out += ["### Base rate at city scale", ""] + [f"- {md(x)}" for x in c.base_rates]
+            out += [""]
     out += ["## Polls", ""]
     for poll in report.polls:
         out += [f"### {md(poll.asks[0].question)}", ""]

@@ -273,7 +273,9 @@ def _html_city(report: ClassReport) -> str:
     return (f"<p><strong>{escape(c.headline)}</strong></p>"
             + _table(["Outcome", "", "Share", "95 % interval", "People", "Range"], rows,
                      frozenset({2, 3, 4, 5}))
-            + "".join(f'<p class="muted">{escape(note)}</p>' for note in c.notes))
+            + "".join(f'<p class="muted">{escape(note)}</p>' for note in c.notes)
+            + ("<h3>Base rate at city scale</h3><ul>" + "".join(
+                f"<li>{escape(x)}</li>" for x in c.base_rates) + "</ul>" if c.base_rates else ""))
 
 
 def _html_players(report: ClassReport) -> str:

@@ -159,6 +159,10 @@ class CitySection:
     rows: tuple[CityRow, ...]
     notes: tuple[str, ...]
     """What the estimate assumes, and how it was made."""
+    base_rates: tuple[str, ...] = ()
+    """The base-rate exhibit, for a story whose rules list people on a (face) match:
+    how often the class's choices let a match list someone, and how many strangers
+    a search of the whole population puts above the line."""
 
 
 @dataclass(frozen=True, slots=True)

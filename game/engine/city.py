@@ -66,6 +66,8 @@ class CityTally:
     """Lives on each list at the end."""
     refused: Counter = field(default_factory=Counter)
     """Lives that saw each service refuse them at least once."""
+    recorded: Counter = field(default_factory=Counter)
+    """Lives in which each rule was recorded at least once."""
     unfinished: int = 0
     """Lives stopped by the step cap, a dead end or a runtime error (no ending)."""
     steps: int = 0
@@ -77,6 +79,7 @@ class CityTally:
         self.tiers.update(other.tiers)
         self.lists.update(other.lists)
         self.refused.update(other.refused)
+        self.recorded.update(other.recorded)
         self.unfinished += other.unfinished
         self.steps += other.steps
 
@@ -96,6 +99,7 @@ def play_chunk(story: m.Story, seed: int, chunk: int, lives: int,
     weights = weights or {}
     rating = story.rating
     endings, tiers, lists, refused = tally.endings, tally.tiers, tally.lists, tally.refused
+    recorded = tally.recorded
     rand = picker.random
     for _ in range(lives):
         engine_seed = picker.getrandbits(31)
@@ -153,6 +157,8 @@ def play_chunk(story: m.Story, seed: int, chunk: int, lives: int,
             lists[lid] += 1
         for sid in state.refused:
             refused[sid] += 1
+        for rid in state.records:
+            recorded[rid] += 1
     return tally
 
 
@@ -242,6 +248,8 @@ class CityEstimate:
     tiers: tuple[Share, ...]
     lists: tuple[Share, ...]
     refused: tuple[Share, ...]
+    recorded: tuple[Share, ...]
+    """Per rule: lives in which it was recorded at least once."""
     unfinished: int
     weighted: bool
     """Whether a class's choices weighted the lives (else: uniform at every scene)."""
@@ -255,7 +263,8 @@ class CityEstimate:
                 "population_label": self.population_label, "seed": self.seed,
                 "weighted_by_class": self.weighted, "unfinished": self.unfinished,
                 "endings": shares(self.endings), "tiers": shares(self.tiers),
-                "lists": shares(self.lists), "refused": shares(self.refused)}
+                "lists": shares(self.lists), "refused": shares(self.refused),
+                "recorded": shares(self.recorded)}
 
 
 def _share(key: str, label: str, hits: int, runs: int, population: int) -> Share:
@@ -287,7 +296,8 @@ def estimate(story: m.Story, tally: CityTally, population: int, label: str, seed
     tiers = [(t.id, t.label) for t in rating.tiers] if rating else []
     lists = [(lid, d.label) for lid, d in rating.lists.items()] if rating else []
     services = [(vid, v.label) for vid, v in rating.services.items()] if rating else []
+    rules = [(rid, r.label) for rid, r in rating.rules.items()] if rating else []
     return CityEstimate(story.id, story.title, runs, seed, population, label,
                         of(endings, tally.endings), of(tiers, tally.tiers),
                         of(lists, tally.lists), of(services, tally.refused),
-                        tally.unfinished, weighted)
+                        of(rules, tally.recorded), tally.unfinished, weighted)

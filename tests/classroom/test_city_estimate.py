@@ -203,3 +203,25 @@ async def test_the_dashboard_shows_the_city(known_class: Path) -> None:
             await pilot.pause(0.05)
         assert "If Testville's 1 million chose as this class did:" in text
         assert "chooses as this class did" in text
+
+
+def test_a_match_rule_brings_the_base_rate_exhibit(known_class: Path, tmp_path: Path) -> None:
+    """A rule about a (face) match: its share of lives, and the strangers one search of the
+    whole population puts above the line (1,000,000 / 100,000 = 10), in the report and
+    beside the debrief question about false matches."""
+    story = tmp_path / "known_shares.yaml"
+    story.write_text(KNOWN.read_text(encoding="utf-8").replace(
+        "label: Paid late", "label: Auto-listed on a face match").replace(
+        "scenes:\n", "debrief:\n  - How many false matches does one search give?\nscenes:\n", 1),
+        encoding="utf-8")
+    out = tmp_path / "report.md"
+    write_report(known_class, out, [], story)
+    text = out.read_text(encoding="utf-8")
+    assert "### Base rate at city scale" in text
+    assert "Auto-listed on a face match: in 75 %" in text  # 3 of the 4 paid late
+    assert "Testville residents puts \\~10 strangers above the line" in text
+    question = text[text.index("How many false matches"):text.index("## How the class chose")]
+    assert "\\~10 strangers above the line" in question
+    plain = tmp_path / "plain.md"
+    write_report(known_class, plain, [], KNOWN)
+    assert "Base rate" not in plain.read_text(encoding="utf-8")
