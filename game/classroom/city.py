@@ -227,8 +227,10 @@ def to_svg(est: CityEstimate) -> str:
             out.append(f'<text x="{left + bar_w + 8}" y="{y + 15}">{100 * s.share:.1f} % · '
                        f"~{e(people(s.count))}</text>")
         y += row_h
-    out.append(f'<text x="10" y="{y + 20}" fill="#555" font-size="11">Assumes everyone '
-               "chooses as the class did, each choice depending only on the scene.</text>")
+    footer = ("Assumes everyone chooses as the class did, each choice depending only on the "
+              "scene." if est.weighted else "Every life chose uniformly among its open "
+              "choices (no class given): random lives, not real people.")
+    out.append(f'<text x="10" y="{y + 20}" fill="#555" font-size="11">{footer}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -406,7 +408,8 @@ def city_section(sessions: list[Session], story: m.Story | None, lives: int = RE
     for what, found in (("lists", est.lists), ("refused", est.refused),
                         ("endings", est.endings)):
         for s in found:
-            label = s.label if what != "refused" else f"refused {s.label} at least once"
+            label = {"lists": "On the list at the end: ", "refused": "Refused at least once: ",
+                     "endings": "Ending: "}[what] + s.label
             rows.append(CityRow(what, label, s.share, s.low, s.high, f"~{people(s.count)}",
                                 people_range(s.low_count, s.high_count)))
     headline_ = f"{headline(est)} " + "; ".join(said) + "." if said else headline(est)

@@ -158,6 +158,7 @@ def test_the_report_is_scaled_to_the_city(known_class: Path, tmp_path: Path) -> 
     assert "## Scaled to the city" in text
     assert "If Testville's 1 million chose as this class did:" in text
     assert "refused The train at least once" in text
+    assert "| Refused at least once: The train |" in text
     assert "everyone in the city chooses as this class did" in text
     html = tmp_path / "report.html"
     write_report(known_class, html, [], KNOWN)
