@@ -14,7 +14,8 @@
 - **Memory**: the peak resident set of one ``city --jobs 1`` process at 10,000, 50,000
   and 100,000 lives of Green Channel: flat, since lives are tallied as they end.
 
-Prints a Markdown table. Medians of 3 (1 for the 100,000-life runs). Tests never assert
+Prints a Markdown table. Medians of ``--repeat`` (3; 1 for the 100,000-life runs);
+``--parts`` picks some of green, synthetic, memory. Tests never assert
 timings: this script only measures. Note the machine's load (printed) beside figures.
 """
 
@@ -87,21 +88,39 @@ def main() -> None:
                         help="a folder with node_modules/inkjs")
     parser.add_argument("--lives", type=int, default=100_000)
     parser.add_argument("--synthetic-lives", type=int, default=20_000)
+    parser.add_argument("--parts", default="green,synthetic,memory",
+                        help="which measurements, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="medians of this many runs")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     work = Path(tempfile.mkdtemp(prefix="bench_city_"))
     cache = work / "cache"
     print(f"cores: {os.cpu_count()}; load average at start: {load()}")
 
     green = ROOT / "stories" / "green_channel"
-    story = load_story(green)
-    floor_steps, floor_s = measure_floor(story, 10_000, 3)
-    _steps, test_s = measure_test(green, 10_000, 3, cache)
-    _steps, test1_s = measure_test(green, 10_000, 3, cache, jobs=1)
-    city_s = timed_city(green, args.lives, cache, 1)
-    city1_s = timed_city(green, args.lives, cache, 1, jobs=1)
-    print(f"\nload average after Green Channel: {load()}\n")
     print("| story | what | lives or runs | wall s | per second |")
     print("|---|---|---|---|---|")
+    if "green" in parts:
+        green_part(green, args, cache)
+    if "synthetic" in parts:
+        synthetic_part(work, args, cache)
+    if "memory" in parts:
+        print("\nMemory (peak RSS of one `city --jobs 1` process, Green Channel):")
+        for lives in (10_000, 50_000, 100_000):
+            _doc, seconds, peak = run_city(green, lives, cache, jobs=1)
+            print(f"- {lives:,} lives: {peak / 1024:.1f} MiB ({seconds:.1f} s)")
+    print(f"\nload average at the end: {load()}")
+
+
+def green_part(green: Path, args, cache: Path) -> None:
+    """Green Channel: the floor, ``test`` and ``city``."""
+    story = load_story(green)
+    r = args.repeat
+    floor_steps, floor_s = measure_floor(story, 10_000, r)
+    _steps, test_s = measure_test(green, 10_000, r, cache)
+    _steps, test1_s = measure_test(green, 10_000, r, cache, jobs=1)
+    city_s = timed_city(green, args.lives, cache, 1)
+    city1_s = timed_city(green, args.lives, cache, 1, jobs=1)
     print(f"| green_channel | floor (bare loop, 1 core, in process) | 10,000 | {floor_s:.2f} | "
           f"{10_000 / floor_s:,.0f} |")
     print(f"| green_channel | `test`, all cores | 10,000 | {test_s:.2f} | {10_000 / test_s:,.0f} |")
@@ -110,16 +129,20 @@ def main() -> None:
     print(f"| green_channel | `city`, all cores | {args.lives:,} | {city_s:.2f} | "
           f"{args.lives / city_s:,.0f} |")
     print(f"| green_channel | `city --jobs 1` | {args.lives:,} | {city1_s:.2f} | "
-          f"{args.lives / city1_s:,.0f} |")
+          f"{args.lives / city1_s:,.0f} |", flush=True)
 
+
+def synthetic_part(work: Path, args, cache: Path) -> None:
+    """The synthetic 1,000-scene story: the floor, ``city`` and inkjs."""
     synthetic = work / "synthetic_1000.yaml"
     synthetic.write_text(generate(1000), encoding="utf-8")
     sstory = load_story(synthetic)
     n = args.synthetic_lives
-    sfloor_steps, sfloor_s = measure_floor(sstory, n, 3)
-    scity_s = timed_city(synthetic, n, cache, 3, population=1_000_000)
-    scity1_s = timed_city(synthetic, n, cache, 3, jobs=1, population=1_000_000)
-    ink = measure_inkjs(sstory, args.inkjs, n, 3, work) if args.inkjs else None
+    r = args.repeat
+    sfloor_steps, sfloor_s = measure_floor(sstory, n, r)
+    scity_s = timed_city(synthetic, n, cache, r, population=1_000_000)
+    scity1_s = timed_city(synthetic, n, cache, r, jobs=1, population=1_000_000)
+    ink = measure_inkjs(sstory, args.inkjs, n, r, work) if args.inkjs else None
     print(f"| synthetic 1,000 | floor (bare loop, 1 core, in process) | {n:,} | {sfloor_s:.2f} | "
           f"{n / sfloor_s:,.0f} |")
     print(f"| synthetic 1,000 | `city`, all cores | {n:,} | {scity_s:.2f} | {n / scity_s:,.0f} |")
@@ -133,12 +156,7 @@ def main() -> None:
               f"{ink_s / scity1_s:.1f}× (one job)")
     else:
         print("\n(inkjs not measured: give --inkjs DIR with node_modules/inkjs)")
-
-    print("\nMemory (peak RSS of one `city --jobs 1` process, Green Channel):")
-    for lives in (10_000, 50_000, 100_000):
-        _doc, seconds, peak = run_city(green, lives, cache, jobs=1)
-        print(f"- {lives:,} lives: {peak / 1024:.1f} MiB ({seconds:.1f} s)")
-    print(f"\nload average at the end: {load()}")
+    print(f"load average: {load()}", flush=True)
 
 
 if __name__ == "__main__":
