@@ -53,11 +53,11 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 8  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 9  # 2: poll ids; source, note and mistake on list and record effects
 # 3: decimals; 4: expect: on the story and on scenes;
 # 5: text cleaned of control characters at load (older entries may hold them);
 # 6: the rating's start_ratings; 7: debrief questions' if:
-# 8: the risk model's features, bias and link
+# 8: the risk model's features, bias and link; 9: population
 
 
 def _engine_version() -> str:
@@ -265,6 +265,9 @@ _STORY_FIELDS = {
                                                 and type(p[0]) is str for p in v),
     "rating": lambda v: v is None or type(v) is dict,
     "scenes": lambda v: type(v) is dict and len(v) > 0,
+    "population": lambda v: v is None or (
+        type(v) is list and len(v) == 2 and type(v[0]) is int and v[0] >= 1
+        and type(v[1]) is str),
 }
 
 
@@ -346,6 +349,8 @@ class _Dumper:
                 "minutes": s.minutes, "content_notes": list(s.content_notes),
                 "audience": s.audience, "files": list(s.files), "scenes": scenes,
                 "expect": self.expectations(s.expect),
+                "population": None if s.population is None else [
+                    s.population.count, s.population.label],
             },
         }
 
@@ -496,6 +501,7 @@ class _Restorer:
             summary=d["summary"], minutes=d["minutes"],
             content_notes=tuple(d["content_notes"]), audience=d["audience"],
             files=tuple(d["files"]), expect=self.expectations(d["expect"]),
+            population=None if d["population"] is None else m.Population(*d["population"]),
         )
 
     def expectations(self, found: list) -> tuple[m.Expectation, ...]:
