@@ -21,6 +21,7 @@ from game.engine.engine import Engine
 from game.engine.saves import AUTOSAVE, SaveStore
 from game.errors import SaveError, StandingError
 from game.story.cache import load_compiled
+from game.story.catalog import BUNDLED, OTHER
 from game.web.debrief import debrief_page
 from game.web.pages import message_page, play_page, record_page
 from game.web.player import Player
@@ -37,7 +38,9 @@ class Book:
     """One browser's game of an exported story."""
 
     def __init__(self, story_json: str, saved: str | None = None, home: Path = HOME,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, source: str | None = None) -> None:
+        """``source``: the story's source kind as the exporter saw it (bundled or other),
+        for the record's header; ``seed`` for tests (else a random one)."""
         self.story = load_compiled(story_json, "story.json")
         self.home = home
         self.problem: str | None = None
@@ -59,10 +62,12 @@ class Book:
         if record.exists():
             self.writer = RecordWriter.reopen(records, self.codename, CLASS_CODE,
                                               self.store.warnings.append)
+            self.writer.source = _source(source)
             self.writer.attach(engine, resumed=True)
         else:
             self.writer = RecordWriter.create(records, self.codename, CLASS_CODE,
                                               self.store.warnings.append)
+            self.writer.source = _source(source)
             self.writer.attach(engine)
         self.player = Player(engine, self.store, None, note)
         self.player._autosave()
@@ -151,6 +156,10 @@ def _state(saved: str | None) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) and data.get("version") == STATE_VERSION else {}
+
+
+def _source(kind: str | None) -> str:
+    return kind if kind in (BUNDLED, OTHER) else OTHER
 
 
 def _read(path: Path) -> str | None:

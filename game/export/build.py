@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,8 @@ from typing import TextIO
 import game
 from game.errors import StandingError
 from game.export import pyodide as pyo
-from game.files import write_atomic
 from game.story.cache import dump_compiled, load_compiled, load_story
+from game.story.catalog import source_kind
 from game.web.html import esc
 
 PACKAGE = Path(game.__file__).resolve().parent
@@ -142,7 +143,8 @@ def export_story(story_path: Path, out: Path, tarball: Path) -> Exported:
         scripts.append(path)
     app = (data_script("engine.zip", engine_zip())
            + data_script("story.json", compiled.encode("utf-8"))
-           + f"window.STANDING_STORY_ID = {json.dumps(story.id + ':' + story.content_hash)};\n")
+           + f"window.STANDING_STORY_ID = {json.dumps(story.id + ':' + story.content_hash)};\n"
+           + f"window.STANDING_SOURCE = {json.dumps(source_kind(story))};\n")
     files["story.js"] = app.encode("ascii")
     scripts.append("story.js")
     files["index.html"] = index_html(story.title, scripts).encode("utf-8")
@@ -154,11 +156,18 @@ def export_story(story_path: Path, out: Path, tarball: Path) -> Exported:
     try:
         (out / "pyodide").mkdir(parents=True, exist_ok=True)
         for name, body in files.items():
-            write_atomic(out / name, body.decode("utf-8"), durable=False)
-            (out / name).chmod(0o644)  # a web server must be able to read it
+            _write(out / name, body)
     except OSError as exc:
         raise ExportError(f"{out}: cannot write the export ({exc.strerror or exc})") from None
     return Exported(out, {name: len(body) for name, body in files.items()})
+
+
+def _write(path: Path, body: bytes) -> None:
+    """Write a file whole or not at all (an export opened meanwhile never sees half of it)."""
+    temporary = path.with_name(f".{path.name}.part")
+    temporary.write_bytes(body)
+    temporary.chmod(0o644)  # a school's web server must be able to read it
+    os.replace(temporary, path)
 
 
 def run_export(story_path: Path, out: Path, pyodide: Path | None, download: bool,

@@ -141,7 +141,8 @@
     pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/engine')");
     var browser = pyodide.pyimport("game.export.browser");
     var storyText = new TextDecoder().decode(bytes("story.json"));
-    book = browser.Book(storyText, stored());
+    book = browser.Book.callKwargs(storyText, stored(),
+                                   { source: window.STANDING_SOURCE || "other" });
     store(book.saved());
     act("GET", "/", {});
     window.STANDING_READY_MS = performance.now() - started;
