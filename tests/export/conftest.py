@@ -33,14 +33,12 @@ def fake_tarball(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_tarball() -> Path:
-    """The pinned Pyodide: $STANDING_PYODIDE (.ci/run fetches it with npm), else the cache.
+    """The pinned Pyodide: $STANDING_PYODIDE (.ci/run fetches it with npm), else the cache
+    that ``export --download`` fills.
 
-    A missing tarball fails the test (never a skip): run
-    ``npm pack pyodide@VERSION`` and point $STANDING_PYODIDE at it.
+    A missing tarball fails the test (never a skip), saying how to get it.
     """
-    import os
-
-    given = os.environ.get("STANDING_PYODIDE")
-    assert given, (f"set STANDING_PYODIDE to the tarball of 'npm pack pyodide@{pyo.VERSION}' "
-                   "(.ci/run does)")
-    return pyo.find(Path(given))
+    try:
+        return pyo.find()
+    except pyo.PyodideError as exc:
+        raise AssertionError(f"{exc} (or set STANDING_PYODIDE; .ci/run does)") from None

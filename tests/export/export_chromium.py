@@ -128,3 +128,32 @@ async def chromium(profile: Path | None = None) -> AsyncIterator[Page]:
             process.wait()
         if own:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+NEXT_STEP = """(() => {
+  const poll = document.querySelector('form[action="/poll"] button[name="option"]');
+  const go = document.querySelector('form[action="/continue"] button');
+  const open = document.querySelector(
+    'form[action="/choose"] button[name="n"]:not([aria-disabled="true"])');
+  const button = poll || go || open;
+  if (!button) { return "none"; }
+  const steps = window.STANDING_STEPS;
+  button.click();
+  return window.STANDING_STEPS > steps ? "stepped" : "nothing";
+})()"""
+"""Click the scene's first poll option, Continue, or first open choice (a student's click)."""
+
+ENDED = "!!document.querySelector('header a[href=\"/debrief\"]')"
+"""Whether the page is at an ending (the navigation offers the debrief)."""
+
+
+async def play_to_ending(page: Page, limit: int = 300) -> int:
+    """Click through the story to an ending; the clicks taken."""
+    for clicks in range(limit):
+        if await page.js(ENDED):
+            return clicks
+        done = await page.js(NEXT_STEP)
+        if done != "stepped":
+            raise AssertionError(f"step {clicks}: {done}; page: "
+                                 + str(await page.js("document.body.innerText"))[:800])
+    raise AssertionError("no ending")
