@@ -143,7 +143,9 @@ def export_story(story_path: Path, out: Path, tarball: Path) -> Exported:
         scripts.append(path)
     app = (data_script("engine.zip", engine_zip())
            + data_script("story.json", compiled.encode("utf-8"))
-           + f"window.STANDING_STORY_ID = {json.dumps(story.id + ':' + story.content_hash)};\n"
+           # The game is kept under the story's id: a new export of an edited story finds it
+           # (and replays what still fits, as a save does).
+           + f"window.STANDING_STORY_ID = {json.dumps(story.id)};\n"
            + f"window.STANDING_SOURCE = {json.dumps(source_kind(story))};\n")
     files["story.js"] = app.encode("ascii")
     scripts.append("story.js")

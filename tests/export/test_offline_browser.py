@@ -91,3 +91,23 @@ def test_the_export_plays_from_file_offline_to_an_ending(tmp_path, real_tarball,
     assert code == 0, err
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "1 session of this story, 1 reached an ending." in report
+
+
+def test_a_browser_that_keeps_nothing_is_told_so_and_still_plays(tmp_path, real_tarball):
+    site = tmp_path / "site"
+    export_story(ROOT / "stories" / "tutorial.yaml", site, real_tarball)
+
+    async def scenario() -> None:
+        async with chromium() as page:
+            # As in a browser whose storage is off or full: every write refused.
+            await page.call("Page.addScriptToEvaluateOnNewDocument", source=(
+                "Storage.prototype.setItem = function () { throw new Error('QuotaExceeded'); };"))
+            await page.call("Page.navigate", url=(site / "index.html").as_uri())
+            ready = await page.until(READY, 180)
+            assert isinstance(ready, (int, float)), ready
+            alert = await page.js("document.querySelector('[role=alert]').innerText")
+            assert "This browser would not keep your game" in alert
+            assert await play_to_ending(page) > 0
+            assert await page.js("!!document.getElementById('download-record')")
+
+    asyncio.run(scenario())

@@ -7,6 +7,7 @@
   var DATA = window.STANDING_DATA || {};
   var started = performance.now();
   var book = null;
+  var unkept = false;  // the browser refused to keep the game (private window, storage off)
   var key = "standing:" + (window.STANDING_STORY_ID || "story");
   var status = document.getElementById("status");
 
@@ -98,9 +99,11 @@
       say("Something went wrong: " + e.message);
       throw e;
     }
-    if (method === "POST" && !store(book.saved())) {
+    if (method === "POST" && !store(book.saved())) { unkept = true; }
+    if (unkept) {
       html = html.replace("<main", "<p class=\"message\" role=\"alert\">This browser " +
-        "would not keep your game: it will be lost when the page closes.</p><main");
+        "would not keep your game: it will be lost when the page closes. Download your " +
+        "record before you close it.</p><main");
     }
     show(html);
     window.STANDING_STEPS = (window.STANDING_STEPS || 0) + 1;
@@ -143,7 +146,7 @@
     var storyText = new TextDecoder().decode(bytes("story.json"));
     book = browser.Book.callKwargs(storyText, stored(),
                                    { source: window.STANDING_SOURCE || "other" });
-    store(book.saved());
+    if (!store(book.saved())) { unkept = true; }
     act("GET", "/", {});
     window.STANDING_READY_MS = performance.now() - started;
   }
