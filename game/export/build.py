@@ -91,6 +91,7 @@ def index_html(title: str, scripts: list[str]) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>{esc(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="reader.css">
 </head>
 <body>

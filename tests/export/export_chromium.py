@@ -27,7 +27,7 @@ CHROMIUM = os.environ.get("STANDING_CHROMIUM") or shutil.which("chromium") or "/
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-extensions", "--disable-default-apps", "--no-default-browser-check",
-         "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1100,900"]
+         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--window-size=1100,900"]
 
 
 def free_port() -> int:
@@ -89,8 +89,9 @@ class Page:
 
 
 @contextlib.asynccontextmanager
-async def chromium(profile: Path | None = None) -> AsyncIterator[Page]:
-    """A fresh headless Chromium (its own profile folder) and its one tab, offline."""
+async def chromium(profile: Path | None = None, offline: bool = True) -> AsyncIterator[Page]:
+    """A fresh headless Chromium (its own profile folder) and its one tab, offline (unless
+    ``offline`` is False: a page served on the loopback interface, as a school site)."""
     port = free_port()
     own = profile is None
     folder = Path(tempfile.mkdtemp(prefix="standing-chromium-")) if own else profile
@@ -116,8 +117,9 @@ async def chromium(profile: Path | None = None) -> AsyncIterator[Page]:
                 await page.call("Page.enable")
                 await page.call("Runtime.enable")
                 await page.call("Network.enable")
-                await page.call("Network.emulateNetworkConditions", offline=True, latency=0,
-                                downloadThroughput=-1, uploadThroughput=-1)
+                if offline:
+                    await page.call("Network.emulateNetworkConditions", offline=True,
+                                    latency=0, downloadThroughput=-1, uploadThroughput=-1)
                 yield page
     finally:
         process.terminate()

@@ -111,3 +111,34 @@ def test_a_browser_that_keeps_nothing_is_told_so_and_still_plays(tmp_path, real_
             assert await page.js("!!document.getElementById('download-record')")
 
     asyncio.run(scenario())
+
+
+def test_the_same_folder_works_served_by_a_web_server(tmp_path, real_tarball):
+    """As on a school website: the folder served over HTTP (on the loopback interface)."""
+    from aiohttp import web
+
+    site = tmp_path / "site"
+    export_story(ROOT / "stories" / "tutorial.yaml", site, real_tarball)
+
+    async def scenario() -> None:
+        app = web.Application()
+        app.router.add_static("/story/", site)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        listening = web.TCPSite(runner, "127.0.0.1", 0)
+        await listening.start()
+        port = runner.addresses[0][1]
+        base = f"http://127.0.0.1:{port}/story/"
+        try:
+            async with chromium(offline=False) as page:
+                await page.call("Page.navigate", url=base + "index.html")
+                ready = await page.until(READY, 180)
+                assert isinstance(ready, (int, float)), ready
+                assert await play_to_ending(page) > 0
+                foreign = [u for u in page.requests
+                           if not u.startswith((base, f"blob:http://127.0.0.1:{port}/"))]
+                assert foreign == []
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(scenario())
