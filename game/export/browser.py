@@ -19,7 +19,7 @@ from game.classroom.codenames import normalise_codename, random_codename
 from game.classroom.records import RecordWriter, session_file
 from game.engine.engine import Engine
 from game.engine.saves import AUTOSAVE, SaveStore
-from game.errors import SaveError, StandingError
+from game.errors import SaveError
 from game.story.cache import load_compiled
 from game.story.catalog import BUNDLED, OTHER
 from game.web.debrief import debrief_page
@@ -70,7 +70,10 @@ class Book:
             self.writer.source = _source(source)
             self.writer.attach(engine)
         self.player = Player(engine, self.store, None, note)
-        self.player._autosave()
+        try:
+            self.store.save(engine)  # the first page's game is kept before any step
+        except SaveError as exc:
+            self.store.warnings.append(str(exc))
 
     def _open(self, seed: int | None) -> tuple[Engine, str | None]:
         loaded = None
@@ -182,5 +185,3 @@ def _number(text: str) -> int | None:
     text = text.strip()
     return int(text) if text.isdecimal() and len(text) <= 6 else None
 
-
-__all__ = ["Book", "StandingError"]
