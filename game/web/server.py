@@ -20,6 +20,7 @@ a browser may do is bounded here, as ``class serve``'s terminal page is:
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -58,6 +59,9 @@ OFFER_TRIES = 20
 """New codenames drawn at most, to offer one no other browser is being offered."""
 JOIN_THREADS = 8
 """Joins at once (each waits on scrypt and on fsync: more threads than cores)."""
+HASH_THREADS = max(1, os.cpu_count() or 1)
+"""Threads hashing offered resume codes ahead of their joins (scrypt is all CPU: one a core;
+their own pool, so that a join whose hash is done never queues behind other students')."""
 PREPARED_AT_ONCE_PER_SEAT = 1
 """Offered resume codes being hashed ahead of their join, at most, per seat of the class:
 a flood of new browsers cannot queue more scrypt work than the class could use."""
@@ -158,6 +162,7 @@ class WebReader:
         self._static = {p.name: p.read_bytes() for p in STATIC.iterdir() if p.suffix in TYPES}
         self._tasks: list[asyncio.Task] = []
         self._joins = ThreadPoolExecutor(max_workers=JOIN_THREADS, thread_name_prefix="join")
+        self._hashes = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="hash")
         """Joins hash a resume code with scrypt (~40 ms of CPU, the GIL released) and create
         and fsync files: their own threads, so a class joining at once never queues the
         pages and steps behind them."""
@@ -283,6 +288,7 @@ class WebReader:
         for player in players:
             await asyncio.to_thread(self._leave, player)
         self._joins.shutdown(wait=False)
+        self._hashes.shutdown(wait=False, cancel_futures=True)
 
     def _leave(self, player: Player) -> None:
         try:
@@ -392,7 +398,7 @@ class WebReader:
             return
         self.preparing += 1
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._joins, seat.prepare, offer[1])
+        future = loop.run_in_executor(self._hashes, seat.prepare, offer[1])
 
         def done(_f: asyncio.Future) -> None:
             self.preparing -= 1

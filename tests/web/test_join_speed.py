@@ -112,3 +112,25 @@ async def test_new_browsers_cannot_queue_more_hashes_than_the_class_has_seats(
             gate.set()
             for browser in browsers:
                 await browser.close()
+
+
+async def test_a_join_never_queues_behind_other_students_hashes(folder: Path,
+                                                                monkeypatch) -> None:
+    gate, calls = gated_scrypt(monkeypatch)
+    reader = class_reader(folder, seats=12)
+    async with serving(reader) as server:
+        browsers = [Browser(server) for _ in range(11)]  # more hashes than join threads
+        try:
+            for browser in browsers:
+                await browser.get("/")
+            assert reader.preparing == 11
+            status, where = await asyncio.wait_for(post_without_following(
+                browsers[-1], "/join", {"codename": "", "resume": ""}), 30)
+            assert (status, where) == (303, "/welcome")
+            gate.set()
+            status, page = await asyncio.wait_for(browsers[-1].get("/welcome"), 30)
+            assert "Your resume code is:" in page
+        finally:
+            gate.set()
+            for browser in browsers:
+                await browser.close()
