@@ -163,9 +163,10 @@ class WebReader:
         self._tasks: list[asyncio.Task] = []
         self._joins = ThreadPoolExecutor(max_workers=JOIN_THREADS, thread_name_prefix="join")
         self._hashes = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="hash")
-        """Joins hash a resume code with scrypt (~40 ms of CPU, the GIL released) and create
-        and fsync files: their own threads, so a class joining at once never queues the
-        pages and steps behind them."""
+        """Joins create and fsync files, and hash a resume code with scrypt (~40 ms of CPU,
+        the GIL released) when it was not hashed ahead (a returning student's, or past
+        the ahead-of-time limit): their own threads, so a class joining at once never
+        queues the pages and steps behind them."""
         self._pacing: tuple[float, Any] = (-1e9, None)
 
     # -- the application ---------------------------------------------------------------
