@@ -160,6 +160,17 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     report.add_argument("--show-small", action="store_true",
                         help="show counts under 3 (hidden by default)")
 
+    export = sub.add_parser("export", help="a folder that plays a story in any browser, "
+                            "offline (Pyodide)")
+    export.add_argument("story", metavar="STORY", help="a story name or path")
+    export.add_argument("--out", "-o", type=Path, required=True, metavar="DIR",
+                        help="the folder to write (new, empty, or an earlier export)")
+    export.add_argument("--pyodide", type=Path, default=None, metavar="TGZ",
+                        help="the pinned Pyodide tarball ('npm pack pyodide@VERSION'); "
+                        "default: $STANDING_PYODIDE, then the user cache")
+    export.add_argument("--download", action="store_true",
+                        help="fetch the pinned Pyodide from the npm registry if not cached")
+
     sub.add_parser("list", help="list the available stories")
 
     test = sub.add_parser("test", help="play a story automatically: coverage, balance, errors")
@@ -304,6 +315,11 @@ def dispatch(args: argparse.Namespace) -> int:
         numbers = parse_choices(args.choices)
         story = load_story(resolve_story(args.story, args.stories))
         return run(Engine(story, seed=args.seed), numbers, sys.stdout, args.json)
+    if args.command == "export":
+        from game.export.build import run_export
+
+        return run_export(resolve_story(args.story, args.stories), args.out, args.pyodide,
+                          args.download, sys.stdout)
     if args.command == "schema":
         from game.authoring.schema import write_schema
 

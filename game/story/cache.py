@@ -307,6 +307,38 @@ def _write(entry: Path, story: m.Story, key: bytes) -> None:
     write_atomic(entry, signed.decode("utf-8"), durable=False)
 
 
+def dump_compiled(story: m.Story) -> str:
+    """A loaded story as its compiled JSON (no MAC: for ``export``, which ships it)."""
+    with collector_paused():
+        doc = _Dumper(story).dump()
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+
+
+def load_compiled(text: str, given: str) -> m.Story:
+    """A story from ``dump_compiled``'s text, with no YAML anywhere (the static export).
+
+    ``given`` is the story's name in messages. ValueError when the text is not a
+    compiled story of this engine version; a scene that cannot be built later
+    is a StoryRuntimeError (there are no YAML files to fall back on).
+    """
+    try:
+        doc = json.loads(text)
+        if not isinstance(doc, dict) or doc.get("engine") != _engine_version():
+            raise ValueError(f"{given}: not a compiled story of this engine version")
+        _check_story(doc)
+
+        def damaged() -> Mapping[str, m.Scene]:
+            raise StoryRuntimeError(f"{given}: a scene of the compiled story is damaged; "
+                                    "export the story again")
+
+        with collector_paused():
+            return _Restorer(doc, given, damaged).story()
+    except _DAMAGE as exc:
+        if isinstance(exc, ValueError) and str(exc).startswith(given):
+            raise
+        raise ValueError(f"{given}: the compiled story is damaged ({exc})") from None
+
+
 def _unescape(piece: str) -> str:
     return piece.replace("{{", "{").replace("}}", "}")
 
@@ -447,7 +479,9 @@ class _Dumper:
 
 
 class _Restorer:
-    def __init__(self, doc: dict, given: str) -> None:
+    def __init__(self, doc: dict, given: str,
+                 fallback: Callable[[], Mapping[str, m.Scene]] | None = None) -> None:
+        self.fallback = fallback
         self.files = [f[0] for f in doc["files"]]
         self.table = doc["exprs"]
         # Each distinct expression is rebuilt now, not lazily, so a damaged tree
@@ -490,7 +524,8 @@ class _Restorer:
         return m.Story(
             id=d["id"], title=d["title"], path=self.given, content_hash=d["hash"],
             start=d["start"], scenes=_LazyScenes(d["scenes"], self.scene,
-                                                 _from_yaml(self.given, d["hash"])),
+                                                 self.fallback
+                                                 or _from_yaml(self.given, d["hash"])),
             rating=self.rating(d["rating"]), vars=m.frozen_map(d["vars"]),
             var_formats=m.frozen_map(d["var_formats"]),
             people=m.frozen_map({p[0]: m.Person(*p) for p in d["people"]}),
