@@ -53,11 +53,11 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 8  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 9  # 2: poll ids; source, note and mistake on list and record effects
 # 3: decimals; 4: expect: on the story and on scenes;
 # 5: text cleaned of control characters at load (older entries may hold them);
 # 6: the rating's start_ratings; 7: debrief questions' if:
-# 8: the risk model's features, bias and link
+# 8: the risk model's features, bias and link; 9: variants
 
 
 def _engine_version() -> str:
@@ -346,6 +346,8 @@ class _Dumper:
                 "minutes": s.minutes, "content_notes": list(s.content_notes),
                 "audience": s.audience, "files": list(s.files), "scenes": scenes,
                 "expect": self.expectations(s.expect),
+                "variants": [[v.id, v.label, self.rating(v.rating), *self.loc(v.location)]
+                             for v in s.variants.values()],
             },
         }
 
@@ -496,6 +498,9 @@ class _Restorer:
             summary=d["summary"], minutes=d["minutes"],
             content_notes=tuple(d["content_notes"]), audience=d["audience"],
             files=tuple(d["files"]), expect=self.expectations(d["expect"]),
+            variants=m.frozen_map({v[0]: m.Variant(v[0], v[1], self.rating(v[2]),
+                                                   self.loc(*v[3:6]))
+                                   for v in d.get("variants", ())}),
         )
 
     def expectations(self, found: list) -> tuple[m.Expectation, ...]:

@@ -35,6 +35,7 @@ from game.story.memory import collector_paused
 from game.story.models import DEFAULT as DEFAULT_MODEL
 from game.story.models import MODELS as MODEL_SPECS
 from game.story.models import ModelSpec, model_keys, spec_of
+from game.story.variants import read_variants
 from game.story.yamlhints import flow_hint
 from game.story.yamlread import (
     MAX_ERRORS,
@@ -59,7 +60,7 @@ LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 TOP_KEYS = (
     "title", "id", "author", "language", "version", "summary", "minutes",
     "content_notes", "audience", "start", "rating", "vars", "people", "scenes",
-    "debrief", "include", "renamed", "expect",
+    "debrief", "include", "renamed", "expect", "variants",
 )
 INCLUDED_KEYS = ("scenes", "people", "vars")
 RATING_KEYS = (
@@ -405,6 +406,10 @@ class _Loader:
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
             rating = None
+        variants = {}
+        if "variants" in top:
+            variants = read_variants(self, r, *top["variants"],
+                                     top["rating"][1] if "rating" in top else None, rating)
         variables, var_formats = self._vars(names)
         people = self._people(names, rating)
         scenes = {}
@@ -457,6 +462,7 @@ class _Loader:
             audience=self._opt(r, top, "audience", r.text, "audience"),
             files=tuple(f.source.display for f in self.files),
             expect=expect,
+            variants=m.frozen_map(variants),
         )
 
     @staticmethod
