@@ -403,13 +403,15 @@ class _Loader:
         notes = self._strings(r, top.get("content_notes"), "content_notes")
         debrief, debrief_if = self._debrief(r, top["debrief"][1]) if "debrief" in top else ((), ())
         expect = self._expectations(r, top["expect"][1], "expect") if "expect" in top else ()
+        before = len(self.errors)
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
             rating = None
         variants = {}
-        if "variants" in top:
+        if "variants" in top:  # checked against the rating only when it is valid itself
             variants = read_variants(self, r, *top["variants"],
-                                     top["rating"][1] if "rating" in top else None, rating)
+                                     top["rating"][1] if "rating" in top else None,
+                                     rating if len(self.errors) == before else None)
         variables, var_formats = self._vars(names)
         people = self._people(names, rating)
         scenes = {}
