@@ -21,6 +21,8 @@ from game.story.model import AS_WRITTEN, Story
 
 MAX_CONTINUES = 10_000
 """Most scenes in a row that go on by themselves before a replay gives up (a goto loop)."""
+MAX_NAMED = 3
+"""Most reasons a What-if line names before it says how many more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +210,12 @@ def sentence(written: Outcome, other: Outcome) -> str:
                 f"closed ({broke.reason.rstrip('.')})")
     parts: list[str] = []
     if other.score != written.score or other.tier != written.tier:
-        tier = f", tier {other.tier_label}" if other.tier_label else ""
-        parts.append(f"{other.score_text}{tier}" if other.score_text is not None else "")
+        was = f" instead of {written.score_text}" if other.score != written.score else ""
+        tier = ""
+        if other.tier_label:
+            tier = (f", tier {other.tier_label} (not {written.tier_label})"
+                    if other.tier != written.tier else ", same tier")
+        parts.append(f"{other.score_text}{was}{tier}")
     else:
         parts.append("same score")
     if other.ending != written.ending and other.ending_title:
@@ -230,7 +236,10 @@ def sentence(written: Outcome, other: Outcome) -> str:
         parts.append(f"on {_join(joined)}")
     learned = [lab for lab in written.untold if lab not in other.untold]
     if learned:
-        parts.append(f"but you would have been told why: {_join(learned)}")
+        shown = learned[:MAX_NAMED]
+        more = len(learned) - len(shown)
+        parts.append("but you would have been told why: " + (
+            _join(shown) if not more else f"{', '.join(shown)} and {more} more"))
     if len(parts) == 1 and parts[0] == "same score":
         return f"{head}nothing changes for your path (same score, same doors)"
     details = [p for p in parts[1:] if not p.startswith("but ")]

@@ -114,7 +114,8 @@ def test_sentences_say_what_the_other_system_would_have_done(story):
     assert lines == [
         "If every rule were announced: same score, but you would have been told why: "
         "Crossed against the light",
-        "Without the street cameras: 1000, tier Trusted — The train would have been open to you",
+        "Without the street cameras: 1000 instead of 850, tier Trusted (not Dishonest) — The train "
+        "would have been open to you",
         "If the railway refused debtors: nothing changes for your path (same score, same doors)",
     ]
     found = whatif(story, ("wait", "borrow", "train"))
@@ -129,7 +130,7 @@ def test_the_panel_replays_a_finished_game(story):
         engine.take(cid)
     assert decisions(engine.state.path) == ("cross", "save", "walk")
     lines = panel(engine)
-    assert len(lines) == 3 and lines[1].startswith("Without the street cameras: 1000")
+    assert len(lines) == 3 and lines[1].startswith("Without the street cameras: 1000 instead of 850")
 
 
 def test_numbers_become_ids_and_a_locked_number_is_refused(story):
