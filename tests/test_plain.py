@@ -424,3 +424,20 @@ def test_a_story_error_in_plain_mode_is_reported_and_play_goes_on(tmp_path, monk
     assert "The story has an error here:" in text and "division by zero" in text
     assert "Nothing happened; choose again" in text
     assert engine.state.path == []
+
+
+def test_the_debrief_has_a_what_if_panel_replayed_from_the_players_path(monkeypatch, capsys):
+    """Issue 17: the player's own path under each variant, one line each, in plain mode."""
+    story = Path(__file__).parent / "fixtures" / "variants.yaml"
+    code, out, _ = play(monkeypatch, capsys, story, ["1", "", "2", "2", ""])
+    assert code == 0
+    panel = out[out.index("What if: your own choices under another system"):]
+    panel = panel[:panel.index("What the system recorded")]
+    assert panel.splitlines()[1:4] == [
+        "  If every rule were announced: same score, but you would have been told why: "
+        "Crossed against the light",
+        "  Without the street cameras: 1000 instead of 850, tier Trusted (not Dishonest) — "
+        "The train would have been open to you",
+        "  If the railway refused debtors: nothing changes for your path (same score, "
+        "same doors)",
+    ]

@@ -199,10 +199,34 @@ def whatif(story: Story, path: Sequence[str], seed: int = 0,
     return tuple(replay(story, path, seed, v) for v in (AS_WRITTEN, *names))
 
 
+@dataclass(frozen=True, slots=True)
+class WhatIfLine:
+    """One line of the debrief's What-if panel."""
+
+    id: str
+    """The variant's id."""
+    label: str
+    """The variant's label ("Without the street cameras")."""
+    says: str
+    """What it would have done to the player's path ("1,020, tier A — ...")."""
+    broke: bool
+    """The path could not have been played to its end under this variant."""
+
+    @property
+    def text(self) -> str:
+        """The whole line: label, colon, what it says."""
+        return f"{self.label}: {self.says}"
+
+
 def sentence(written: Outcome, other: Outcome) -> str:
     """One line for the debrief's What-if panel: what the other system would have done
     to the same path, said against what happened as written."""
-    head = f"{other.label}: "
+    return f"{other.label}: {says(written, other)}"
+
+
+def says(written: Outcome, other: Outcome) -> str:
+    """``sentence`` without the variant's label."""
+    head = ""
     if other.broke_at is not None:
         broke = other.broke_at
         what = f"“{broke.text}”" if broke.text else f"choice '{broke.choice}'"
@@ -254,12 +278,13 @@ def _join(labels: Sequence[str]) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def panel(engine: Engine) -> tuple[str, ...]:
-    """The debrief's What-if panel for a finished game: one line per variant (empty when
+def panel(engine: Engine) -> tuple[WhatIfLine, ...]:
+    """The debrief's What-if panel for the game so far: one line per variant (empty when
     the story has none)."""
     story = engine.story
     if not story.variants:
         return ()
     path = decisions(engine.state.path)
     found = whatif(story, path, engine.seed)
-    return tuple(sentence(found[0], other) for other in found[1:])
+    return tuple(WhatIfLine(o.id, o.label, says(found[0], o), o.broke_at is not None)
+                 for o in found[1:])

@@ -15,57 +15,7 @@ from game.engine.whatif import decisions, panel, path_of_numbers, replay, senten
 from game.errors import ChoiceError
 from game.story.loader import load_story
 
-STORY = """\
-title: Variant test
-id: vt
-rating:
-  start: 1000
-  min: 0
-  max: 2000
-  tiers:
-    - {id: A, label: Trusted, min: 1000}
-    - {id: D, label: Dishonest, min: 0}
-  rules:
-    jaywalking: {change: -150, label: Crossed against the light}
-  lists:
-    debtors: {label: Debtors' list, announce: false}
-  services:
-    rail: {label: The train, requires: "tier >= 'A'", refusal: The gate stays shut.}
-variants:
-  open_book:
-    label: If every rule were announced
-    rating: {explain: true}
-  no_cameras:
-    label: Without the street cameras
-    rating:
-      rules: {jaywalking: {change: 0}}
-  strict_rail:
-    label: If the railway refused debtors
-    rating:
-      services: {rail: {requires: "tier >= 'A' and not listed('debtors')"}}
-scenes:
-  street:
-    text: A red light.
-    choices:
-      - {id: cross, text: Cross, goto: bank, do: [{record: jaywalking}]}
-      - {id: wait, text: Wait, goto: bank}
-  bank:
-    text: The bank.
-    goto: counter
-  counter:
-    text: A loan?
-    choices:
-      - {id: borrow, text: Borrow, goto: station, do: [{list: debtors}]}
-      - {id: save, text: Save, goto: station}
-  station:
-    text: The station.
-    choices:
-      - {id: train, text: Take the train, service: rail, goto: home}
-      - {id: walk, text: Walk, goto: home}
-  home:
-    text: Home.
-    ending: {title: Home at last, kind: good}
-"""
+STORY = (Path(__file__).parents[1] / "fixtures" / "variants.yaml").read_text()
 
 
 @pytest.fixture
@@ -130,7 +80,10 @@ def test_the_panel_replays_a_finished_game(story):
         engine.take(cid)
     assert decisions(engine.state.path) == ("cross", "save", "walk")
     lines = panel(engine)
-    assert len(lines) == 3 and lines[1].startswith("Without the street cameras: 1000 instead of 850")
+    assert len(lines) == 3 and lines[1].text.startswith(
+        "Without the street cameras: 1000 instead of 850")
+    assert (lines[1].id, lines[1].label, lines[1].broke) == (
+        "no_cameras", "Without the street cameras", False)
 
 
 def test_numbers_become_ids_and_a_locked_number_is_refused(story):
