@@ -14,7 +14,7 @@ variant's id.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
@@ -23,8 +23,17 @@ from game.story import model as m
 from game.story.models.base import IDENT
 from game.story.yamlread import MAX_ERRORS, NULL, Reader, kind_of, suggest
 
-if TYPE_CHECKING:  # the loader imports this module; this module only calls it back
-    from game.story.loader import _Loader
+
+
+class _Loader(Protocol):
+    """What the overlay asks of the loader (which imports this module and passes itself)."""
+
+    errors: list[StoryError]
+    warnings: list[StoryError]
+
+    def _rating(self, r: Reader, node: Node) -> m.Rating | None: ...
+
+    def _words(self, r: Reader, node: Node, what: str) -> str | None: ...
 
 VARIANT_KEYS = ("label", "rating")
 ID_MAPS = {"rules": "rule", "lists": "list", "services": "service", "sources": "source",
