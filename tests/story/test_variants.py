@@ -232,3 +232,34 @@ def test_variants_survive_the_compiled_cache(tmp_path):
     assert variant.rating.services["rail"].requires.source == \
         "tier >= 'A' and not listed('debtors')"
     assert variant.location == load_story(path).variants["strict"].location
+
+
+def test_lint_reads_the_variants_expressions(tmp_path):
+    """A list only a variant's service checks is read: lint says nobody is put on it, not
+    that it is never used."""
+    from game.authoring.lint import lint_story
+
+    path = write(tmp_path, "v: {label: V, rating: {services: {rail: {requires: "
+                           "\"not listed('debtors')\"}}}}")
+    said = [d.message for d in lint_story(load_story(path)) if d.code == "unused-list"]
+    assert said == ["nobody is ever put on list 'debtors' (no `list: debtors`), so "
+                    "listed('debtors') is always false"]
+    path.write_text(path.read_text().replace("\"not listed('debtors')\"", "'true'"))
+    said = [d.message for d in lint_story(load_story(path)) if d.code == "unused-list"]
+    assert said and "is never used" in said[0]
+
+
+def test_the_schema_knows_variants():
+    import jsonschema
+    import yaml
+
+    from game.authoring.schema import build_schema
+
+    validator = jsonschema.Draft7Validator(build_schema())
+    good = yaml.safe_load(POINTS.replace("VARIANTS", "  v: {label: V, rating: {rules: "
+                                                     "{jaywalking: {change: 0}}}}"))
+    assert list(validator.iter_errors(good)) == []
+    for bad in ("v: {label: V, rating: {model: peer}}", "v: {rating: {explain: true}}",
+                "v: {label: V, rating: {explain: maybe}}"):
+        doc = yaml.safe_load(POINTS.replace("VARIANTS", "  " + bad))
+        assert list(validator.iter_errors(doc)), bad
