@@ -24,8 +24,11 @@ from game.classroom.formatting import (
     decision_title,
     number_text,
     share_text,
+    variant_cell,
+    variants_caption,
 )
 from game.classroom.summary import ClassReport, Count
+from game.classroom.variants import variant_rows
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
@@ -89,6 +92,8 @@ def to_html(report: ClassReport) -> str:
         ("endings", "Endings", lambda: _html_endings(report)),
         ("scores", "Final scores and tiers", lambda: _html_scores(report)),
         ("lists", "Who was listed, by which rule and source", lambda: _html_lists(report)),
+        *([("variants", "Under other systems", lambda: _html_variants(report))]
+          if report.variants else []),
         ("recorded", "What the system recorded", lambda: _html_rules(report)),
         ("polls", "Polls", lambda: _html_polls(report)),
     ]
@@ -219,6 +224,16 @@ def _html_lists(report: ClassReport) -> str:
     return summary + _table(("List", "Where", "After the rule", "Source", "A mistake",
                              "Players"), rows, {5},
                             "A mistake: the story marks that listing as the system's error")
+
+
+def _html_variants(report: ClassReport) -> str:
+    """The class's finished paths under each variant, beside the story as written."""
+    n = report.variants[0].n
+    rows = [[label, *(variant_cell(report, count, n) for count in counts)]
+            for label, counts in variant_rows(report.variants)]
+    return (f"<p>{escape(variants_caption(report))}</p>"
+            + _table(["", *(c.label for c in report.variants)], rows,
+                     set(range(1, len(report.variants) + 1))))
 
 
 def _html_rules(report: ClassReport) -> str:
