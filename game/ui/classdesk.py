@@ -42,6 +42,21 @@ class Decision(Protocol):
     def n(self) -> int: ...
 
 
+class VariantColumn(Protocol):
+    """The finished paths replayed under one variant (or the story as written)."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def listed(self) -> int: ...
+    @property
+    def refused(self) -> int: ...
+    @property
+    def broke(self) -> int: ...
+
+
 class Report(Protocol):
     """The class report's numbers the dashboard shows."""
 
@@ -53,6 +68,8 @@ class Report(Protocol):
     def endings(self) -> Sequence[Count]: ...
     @property
     def listed(self) -> Sequence[Count]: ...
+    @property
+    def variants(self) -> Sequence[VariantColumn]: ...
 
     def hidden(self, count: int) -> bool:
         """Whether a count is too small to show (under 3, unless the teacher shows them)."""

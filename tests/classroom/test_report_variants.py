@@ -105,3 +105,25 @@ def test_a_story_without_variants_has_no_section(tmp_path):
     report = build_report(read_class(folder), lesson(), "lesson")
     assert report.variants == ()
     assert "Under other systems" not in to_markdown(report)
+
+
+async def test_the_dashboard_shows_each_variant_beside_the_story(folder, story) -> None:
+    from textual.widgets import Static
+
+    from game.classroom.desk import FolderDesk
+    from game.ui.dashboard import DashboardApp
+
+    app = DashboardApp(FolderDesk(folder, story), poll_seconds=0.1)
+    async with app.run_test(size=(140, 60)) as pilot:
+        for _ in range(100):
+            if app.numbers is not None:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        lines = str(app.query_one("#variants", Static).render()).splitlines()
+    assert lines == [
+        "As written: 5 of 7 on a list, 3 refused a service",
+        "If every rule were announced: 5 of 7 on a list, 3 refused a service",
+        "Without the street cameras: 5 of 7 on a list, 0 refused a service",
+        "If the railway refused debtors: 5 of 7 on a list, 6 refused a service, 3 paths break",
+    ]
