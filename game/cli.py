@@ -86,19 +86,6 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     run.add_argument("--seed", type=seed_number, default=0)
     run.add_argument("--json", action="store_true", help="print one JSON object")
 
-    whatif = sub.add_parser("whatif", help="replay a path under each of the story's variants")
-    whatif.add_argument("story", metavar="STORY")
-    source = whatif.add_mutually_exclusive_group(required=True)
-    source.add_argument("--choices", default=None,
-                        help="the path: choice numbers or ids, e.g. 1,2,1 or cross,train")
-    source.add_argument("--slot", default=None, metavar="NAME",
-                        help="the path of this save slot (autosave: the game in progress)")
-    whatif.add_argument("--variant", default=None, metavar="ID",
-                        help="only this variant (beside the story as written)")
-    whatif.add_argument("--seed", type=seed_number, default=None,
-                        help="the seed (default: the save's, or 0)")
-    whatif.add_argument("--json", action="store_true", help="print one JSON object")
-
     play = sub.add_parser("play", help="play a story")
     play.add_argument("story", metavar="STORY")
     play.add_argument("--plain", action="store_true", dest="play_plain")
@@ -112,6 +99,19 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     play.add_argument("--records", type=Path, metavar="DIR", default=None,
                       help="keep class records in DIR/CODE (e.g. a shared drive) instead of "
                            "the user data folder")
+
+    whatif = sub.add_parser("whatif", help="replay a path under each of the story's variants")
+    whatif.add_argument("story", metavar="STORY")
+    source = whatif.add_mutually_exclusive_group(required=True)
+    source.add_argument("--choices", default=None,
+                        help="the path: choice numbers or ids, e.g. 1,2,1 or cross,train")
+    source.add_argument("--slot", default=None, metavar="NAME",
+                        help="the path of this save slot (autosave: the game in progress)")
+    whatif.add_argument("--variant", default=None, metavar="ID",
+                        help="only this variant (beside the story as written)")
+    whatif.add_argument("--seed", type=seed_number, default=None,
+                        help="the seed (default: the save's, or 0)")
+    whatif.add_argument("--json", action="store_true", help="print one JSON object")
 
     classes = sub.add_parser("class", help="classroom: serve a class, its dashboard, its records")
     class_sub = classes.add_subparsers(dest="class_command", metavar="ACTION", required=True)
