@@ -204,7 +204,8 @@ def to_csv(report: ClassReport) -> str:
         row("variant", v.id, "listed", "on a list at the end", v.listed, v.n)
         row("variant", v.id, "refused", "refused a service at least once", v.refused, v.n)
         row("variant", v.id, "broke", "path breaks (a choice closed)", v.broke, v.n)
-        for group, counts in (("ending", v.endings), ("tier", v.tiers), ("list", v.lists)):
+        for group, counts in (("ending", v.endings), ("tier", v.tiers), ("list", v.lists),
+                              ("refused", v.services)):
             for c in counts:
                 row("variant", v.id, f"{group}:{c.key}", c.label, c.count, v.n)
     s = report.scores

@@ -153,6 +153,8 @@ class VariantColumn:
     tiers: tuple[Count, ...]
     lists: tuple[Count, ...]
     """Per list: paths on it at the end."""
+    services: tuple[Count, ...] = ()
+    """Per service: paths it refused at least once."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ def variant_columns(sessions: list[Session], story: Story | None) -> tuple[Varia
         endings: Counter[str] = Counter(o.ending for o in found if o.ending)
         tiers: Counter[str] = Counter(o.tier for o in found if o.tier)
         lists: Counter[str] = Counter(lid for o in found for lid in o.lists)
+        refused: Counter[str] = Counter(sid for o in found for sid in o.refused)
         columns.append(VariantColumn(
             id=vid, label=label, n=n,
             listed=sum(1 for o in found if o.lists),
@@ -60,6 +61,8 @@ def variant_columns(sessions: list[Session], story: Story | None) -> tuple[Varia
             tiers=tuple(Count(t.id, t.label, tiers.get(t.id, 0), n) for t in rating.tiers),
             lists=tuple(Count(lid, ld.label, lists.get(lid, 0), n)
                         for lid, ld in rating.lists.items()),
+            services=tuple(Count(sid, sv.label, refused.get(sid, 0), n)
+                           for sid, sv in rating.services.items()),
         ))
     return tuple(columns)
 
@@ -82,6 +85,9 @@ def variant_rows(columns: tuple[VariantColumn, ...]) -> list[tuple[str, list[int
         ("Refused a service at least once", [c.refused for c in columns]),
         ("Path breaks (a choice closed)", [c.broke for c in columns]),
     ]
+    if len(first.services) > 1:
+        rows += [(f"Refused: {item.label}", [c.services[i].count for c in columns])
+                 for i, item in enumerate(first.services)]
     if len(first.lists) > 1:
         rows += [(f"On {item.label}", [c.lists[i].count for c in columns])
                  for i, item in enumerate(first.lists)]

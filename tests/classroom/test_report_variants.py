@@ -85,6 +85,8 @@ def test_the_markdown_html_and_csv_show_the_variants_beside_the_story(folder, st
         '<th class="num">Without the street cameras</th>' in page
     csv = to_csv(report)
     assert '"variant","strict_rail","broke","path breaks (a choice closed)",3,7,0.429' in csv
+    assert '"variant","strict_rail","refused:rail","The train",6,7,0.857' in csv
+    assert [(c.key, c.count) for c in report.variants[2].services] == [("rail", 0)]
 
 
 def test_small_counts_stay_hidden_under_variants(folder, story):
