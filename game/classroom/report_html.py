@@ -51,6 +51,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.2rem; }
 th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid var(--rule);
          vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+#variants th.num { white-space: normal; vertical-align: bottom; }  /* variant labels are long */
 td.bar { width: 30%; }
 span.bar { display: block; width: 100%; }
 span.bar > span { display: block; height: .8rem; background: var(--bar);
