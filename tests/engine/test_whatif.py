@@ -167,3 +167,16 @@ def test_whatif_reads_a_save_slots_path_and_seed(tmp_path, monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--slot", "mine", "--json"])
     doc = json.loads(out)
     assert code == 0 and doc["seed"] == 77 and doc["path"] == ["wait", "borrow", "train"]
+
+
+def test_a_long_list_of_reasons_names_three_and_counts_the_rest():
+    from game.engine.whatif import Outcome
+
+    def outcome(untold):
+        return Outcome("x", "X", 1, "1", None, None, (), (), None, None, (), (), untold, None)
+
+    written = outcome(("a", "b", "c", "d", "e"))
+    assert sentence(written, outcome(())) == \
+        "X: same score, but you would have been told why: a, b, c and 2 more"
+    assert sentence(written, outcome(("d", "e"))) == \
+        "X: same score, but you would have been told why: a, b and c"
