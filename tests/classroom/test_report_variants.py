@@ -117,12 +117,12 @@ async def test_the_dashboard_shows_each_variant_beside_the_story(folder, story) 
 
     app = DashboardApp(FolderDesk(folder, story), poll_seconds=0.1)
     async with app.run_test(size=(140, 60)) as pilot:
-        for _ in range(100):
-            if app.numbers is not None:
+        lines: list[str] = []
+        for _ in range(600):  # the first read runs in a thread: wait for it to be drawn
+            lines = str(app.query_one("#variants", Static).render()).splitlines()
+            if lines:
                 break
             await pilot.pause(0.05)
-        await pilot.pause()
-        lines = str(app.query_one("#variants", Static).render()).splitlines()
     assert lines == [
         "As written: 5 of 7 on a list, 3 refused a service",
         "If every rule were announced: 5 of 7 on a list, 3 refused a service",
