@@ -180,3 +180,43 @@ def test_a_long_list_of_reasons_names_three_and_counts_the_rest():
         "X: same score, but you would have been told why: a, b, c and 2 more"
     assert sentence(written, outcome(("d", "e"))) == \
         "X: same score, but you would have been told why: a, b and c"
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_risk_story_replayed_without_a_feature_scores_lower(tmp_path):
+    """Variants work for a computed (risk) score: the engine recomputes with the
+    variant's features."""
+    source = (FIXTURES / "risk.yaml").read_text()
+    source = source.replace("\nvars:\n", "\nvariants:\n  no_nationality:\n"
+                            "    label: Without the nationality feature\n"
+                            "    rating: {features: {second_nationality: {weight: 0}}}\n"
+                            "\nvars:\n", 1)
+    path = tmp_path / "risk.yaml"
+    path.write_text(source)
+    story = load_story(path)
+    engine = Engine(story, seed=0)
+    while not engine.ended:
+        view = engine.view()
+        engine.proceed() if view.continues else engine.take(view.open_choices[0].id)
+    written, other = whatif(story, decisions(engine.state.path))
+    assert written.score == engine.view().score
+    assert other.score < written.score and other.broke_at is None
+
+
+def test_a_peer_story_replayed_with_equal_weights_and_a_short_memory(tmp_path):
+    source = (FIXTURES / "stars.yaml").read_text()
+    assert "\nscenes:" in source
+    source = source.replace("\nscenes:", "\nvariants:\n  short:\n    label: Short memory\n"
+                            "    rating: {memory: 1, weight: equal}\n\nscenes:", 1)
+    path = tmp_path / "stars.yaml"
+    path.write_text(source)
+    story = load_story(path)
+    assert (story.variants["short"].rating.memory, story.rating.model) == (1, "peer")
+    engine = Engine(story, seed=0)
+    for choice in ("mei5", "bob1", "leave"):
+        engine.take(choice)
+    written, other = whatif(story, decisions(engine.state.path))
+    assert written.score == engine.view().score and written.ending == "street"
+    assert other.score != written.score and other.ending == "street"
