@@ -145,6 +145,7 @@ def test_the_debrief_shows_reflect_and_debrief_questions(monkeypatch, capsys):
     _, out, _ = play(monkeypatch, capsys, CONTRACT, ["1", "1"], "--new")
     assert "Think back on your choices" not in out  # took no choice with a reflect
 
+
 def test_the_debrief_has_a_what_if_panel_replayed_from_the_players_path(monkeypatch, capsys):
     """Issue 17: the player's own path under each variant, one line each, in plain mode."""
     story = Path(__file__).parent / "fixtures" / "variants.yaml"
@@ -440,4 +441,3 @@ def test_a_story_error_in_plain_mode_is_reported_and_play_goes_on(tmp_path, monk
     assert "The story has an error here:" in text and "division by zero" in text
     assert "Nothing happened; choose again" in text
     assert engine.state.path == []
-
