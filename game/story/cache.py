@@ -53,11 +53,11 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 9  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 10  # 2: poll ids; source, note and mistake on list and record effects
 # 3: decimals; 4: expect: on the story and on scenes;
 # 5: text cleaned of control characters at load (older entries may hold them);
 # 6: the rating's start_ratings; 7: debrief questions' if:
-# 8: the risk model's features, bias and link; 9: population
+# 8: the risk model's features, bias and link; 9: population; 10: variants
 
 
 def _engine_version() -> str:
@@ -383,6 +383,8 @@ class _Dumper:
                 "expect": self.expectations(s.expect),
                 "population": None if s.population is None else [
                     s.population.count, s.population.label],
+                "variants": [[v.id, v.label, self.rating(v.rating), *self.loc(v.location)]
+                             for v in s.variants.values()],
             },
         }
 
@@ -537,6 +539,9 @@ class _Restorer:
             content_notes=tuple(d["content_notes"]), audience=d["audience"],
             files=tuple(d["files"]), expect=self.expectations(d["expect"]),
             population=None if d["population"] is None else m.Population(*d["population"]),
+            variants=m.frozen_map({v[0]: m.Variant(v[0], v[1], self.rating(v[2]),
+                                                   self.loc(*v[3:6]))
+                                   for v in d.get("variants", ())}),
         )
 
     def expectations(self, found: list) -> tuple[m.Expectation, ...]:
