@@ -34,11 +34,13 @@ def fake_tarball(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def real_tarball() -> Path:
     """The pinned Pyodide: $STANDING_PYODIDE (.ci/run fetches it with npm), else the cache
-    that ``export --download`` fills.
+    that ``export --download`` fills, else downloaded into that cache now (as
+    ``export --download`` does, integrity checked), so the README's test command
+    works on a fresh machine.
 
-    A missing tarball fails the test (never a skip), saying how to get it.
+    A tarball that cannot be had fails the test (never a skip), saying how to get it.
     """
     try:
-        return pyo.find()
+        return pyo.find(download=True)
     except pyo.PyodideError as exc:
         raise AssertionError(f"{exc} (or set STANDING_PYODIDE; .ci/run does)") from None
