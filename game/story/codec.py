@@ -76,7 +76,7 @@ def _is_dataclass_type(tp: object) -> bool:
 
 def _fields(cls: type) -> list[tuple[str, Any]]:
     """(name, resolved type) of each field of a dataclass, in order."""
-    hints = get_type_hints(cls)
+    hints = get_type_hints(cls, localns=vars(m))  # a branch's effects name m.Effect
     out = []
     for f in dataclasses.fields(cls):
         if not f.init:
