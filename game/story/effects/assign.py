@@ -58,7 +58,7 @@ class AssignSpec(EffectSpec):
     def uses(self, effect: SetVars | AddVars) -> Iterator[Use]:
         want = "value" if type(effect) is SetVars else "number"
         for var, expr in effect.values:
-            yield Use(expr, want, f"{self.keys[type(effect) is AddVars]} {var}")
+            yield Use(expr, want, f"{self.keys[type(effect) is AddVars]} {var}", var)
 
 
 SPEC = AssignSpec()

@@ -33,6 +33,8 @@ class Use:
     expr: Expr
     want: Want
     what: str
+    var: str | None = None
+    """The var it is assigned to (``set:``, want "value") or added to (``add:``, "number")."""
 
 
 class Build(Protocol):
