@@ -3,8 +3,12 @@
 Loading a large story parses YAML, checks every key and compiles every
 expression. The cache keeps the result as JSON (never pickle or marshal: a
 writable cache file must not become a way to run code) with each distinct
-expression stored once as its compiled tree. Scenes are rebuilt on first
-use, so a cached load costs little more than ``json.loads``.
+expression stored once as its compiled tree. The story itself is written by
+the generic codec (``game.story.codec``), which reads the model's dataclasses
+field by field: a new field or kind of effect is stored without a line here,
+and an entry written for other classes (the ``shapes`` it records differ) or
+with a field unknown or missing is a miss, never a wrong story. Scenes are
+rebuilt on first use, so a cached load costs little more than ``json.loads``.
 
 Any problem with a cache file (missing, damaged, stale, for another version)
 is a miss: the story is loaded from its YAML and the cache rewritten.
@@ -259,12 +263,17 @@ def _check_outline(story: dict, scenes: object) -> None:
     choices, goto = _SCENE(m.Scene, "choices"), _SCENE(m.Scene, "goto")
     ending, chapter = _SCENE(m.Scene, "ending"), _SCENE(m.Scene, "chapter")
     for sid, d in scenes.items():
-        if not (type(d) is list and len(d) == count and type(d[choices]) is list
-                and _is_optional_text(d[goto]) and (d[ending] is None or type(d[ending]) is list)
-                and _is_optional_text(d[chapter])
-                and all(type(c) is list and c and type(c[0]) is str for c in d[choices])):
+        # Plain loops: this runs over every choice of the story on every cached load.
+        if type(d) is not list or len(d) != count or type(d[choices]) is not list:
             raise _Damaged(f"scene {sid}")
-        if d[goto] is not None and d[goto] not in scenes:
+        for c in d[choices]:
+            if type(c) is not list or not c or type(c[0]) is not str:
+                raise _Damaged(f"a choice of scene {sid}")
+        target = d[goto]
+        if not (_is_optional_text(target) and _is_optional_text(d[chapter])
+                and (d[ending] is None or type(d[ending]) is list)):
+            raise _Damaged(f"scene {sid}")
+        if target is not None and target not in scenes:
             raise _Damaged(f"scene {sid} leads nowhere")
 
 
