@@ -197,3 +197,78 @@ def test_an_unknown_field_of_the_story_is_a_miss() -> None:
     del doc["story"]["audience"]
     with pytest.raises(codec.Damaged):
         cache._Restorer(doc, story.path).story()
+
+
+# --- stories of every effect, drawn by hypothesis ---------------------------------------
+
+HEAD = """\
+title: Drawn
+rating:
+  model: peer
+  start: 3
+  min: 1
+  max: 5
+  tiers: [{id: high, label: High, min: 4}, {id: low, label: Low, min: 0}]
+  sources: {cam: Camera}
+  rules: {late: {change: -0.5, label: Late, source: cam}}
+  lists: {watch: {label: Watch, announce: false}}
+  services: {bus: {label: Bus, requires: "score > 2", refusal: "No bus at {score}."}}
+vars: {money: 5, name: "'Li'", seen: false}
+people: {ana: {name: Ana, rating: 4.2, ratings: 3}}
+scenes:
+"""
+
+
+@st.composite
+def effect_yaml(draw, depth: int = 0) -> str:
+    """One effect of ``do:`` as flow YAML, with its optional keys drawn."""
+    note = draw(st.sampled_from(["", ", note: 'for {money}'"]))
+    mistake = draw(st.sampled_from(["", ", mistake: true"]))
+    options = [
+        f"{{set: {{money: {draw(st.integers(-5, 50))}, name: \"'x'\"}}}}",
+        f"{{add: {{money: {draw(st.integers(-9, 9))}}}}}",
+        "{record: late}", f"{{record: {{rule: late{note}{mistake}}}}}",
+        "{list: watch}", f"{{unlist: {{list: watch, source: cam{note}{mistake}}}}}",
+        f"{{rated: {{by: ana, stars: {draw(st.integers(1, 5))}}}}}", "{rate: {ana: 2}}",
+        "{notify: 'Day {day}: {money}'}", f"{{advance: {{days: {draw(st.integers(0, 3))}}}}}",
+    ]
+    if depth < 2:
+        inner = draw(st.lists(effect_yaml(depth + 1), min_size=1, max_size=2))
+        other = draw(st.lists(effect_yaml(depth + 1), max_size=2))
+        branch = f"{{if: money > 3, do: [{', '.join(inner)}]"
+        options.append(branch + (f", else: [{', '.join(other)}]}}" if other else "}"))
+    return draw(st.sampled_from(options))
+
+
+@st.composite
+def drawn_story(draw) -> str:
+    count = draw(st.integers(2, 5))
+    lines = [HEAD]
+    for i in range(count):
+        lines.append(f"  s{i}:\n    text: 'Scene {i}, {{score}}.'\n")
+        if i == count - 1:
+            lines.append("    ending: {title: 'The end', kind: mixed}\n")
+            continue
+        lines.append(f"    chapter: Part {i}\n" if draw(st.booleans()) else "")
+        entry = draw(st.lists(effect_yaml(), max_size=3))
+        if entry:
+            lines.append(f"    do: [{', '.join(entry)}]\n")
+        lines.append("    choices:\n")
+        for c in range(draw(st.integers(1, 2))):
+            fx = draw(st.lists(effect_yaml(), max_size=3))
+            lines.append(f"      - text: 'Go {c}'\n        goto: s{i + 1}\n")
+            if fx:
+                lines.append(f"        do: [{', '.join(fx)}]\n")
+            if draw(st.booleans()):
+                lines.append("        service: bus\n")
+    return "".join(lines)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(text=drawn_story())
+def test_drawn_stories_of_every_effect_come_back_equal(tmp_path_factory, text: str) -> None:
+    path = tmp_path_factory.mktemp("drawn") / "story.yaml"
+    path.write_text(text, encoding="utf-8")
+    story = load_story(path)
+    assert_equal(round_trip(story), story)
