@@ -13,6 +13,7 @@ from game.engine import events as ev
 from game.engine.debrief import build_debrief, record_lines
 from game.engine.emphasis import plain
 from game.engine.engine import Engine
+from game.engine.history import decisions, replay
 from game.engine.lines import choice_number, debrief_text, event_lines, hud_line
 from game.engine.saves import SaveStore
 from game.engine.view import View
@@ -26,7 +27,11 @@ HELP = """Commands:
   r            your record: what the system lets you see
   s [NAME]     save (to the slot NAME, default 'manual')
   h            this help
-  q            save and quit (end of input does the same)"""
+  q            save and quit (end of input does the same)
+At the end, after the debrief:
+  b            go back to a decision and play on from there
+  a            play again from the beginning
+  q            quit"""
 
 
 def use_color(out: TextIO) -> bool:
@@ -86,7 +91,10 @@ class PlainPlayer:
                 self.say("")
                 self.heading(f"THE END: {plain(view.ending.title)}")  # the kind is for teachers
                 self.say(debrief_text(build_debrief(engine)))
-                return 0
+                if not self.after_ending():
+                    return 0
+                chapter = None
+                continue
             events = self.ask(view)
             if events is None:
                 return 0
@@ -202,6 +210,53 @@ class PlainPlayer:
             count = len(view.choices)
             hint = "press Enter" if view.continues else f"type a number from 1 to {count}"
             self.say(f"I did not understand that: {hint}, or h for help.")
+
+    def after_ending(self) -> bool:
+        """What the terminal's debrief offers: go back to a decision, or play again.
+
+        True when the story goes on; False to stop (q, or the end of input).
+        """
+        engine = self.engine
+        picks = decisions(replay(engine))
+        self.say("")
+        self.say("What next? b: go back to a decision, a: play again, q: quit."
+                 if picks else "What next? a: play again, q: quit.")
+        while True:
+            line = self._read("> ")
+            if line is None or line in ("q", "quit"):
+                return False
+            if line == "a":
+                engine.restart()
+                self._autosave()
+                self.say("From the beginning.")
+                return True
+            if line == "b" and picks:
+                for number, pick in enumerate(picks, 1):
+                    self.say(f"  {number}. Step {pick.step}: {plain(pick.text or 'Continue')}")
+                answer = self._read(f"Go back to which decision (1 to {len(picks)}; "
+                                    "Enter to stay)? ")
+                number = choice_number(answer or "")
+                if number is not None and 1 <= number <= len(picks):
+                    pick = picks[number - 1]
+                    engine.rewind(pick.step - 1)
+                    self._autosave()
+                    self.say(f"Back to before step {pick.step}: choose again.")
+                    return True
+                self.say("Staying at the end.")
+                continue
+            self.say("Type b, a or q." if picks else "Type a or q.")
+
+    def _read(self, prompt: str) -> str | None:
+        """One line of input, stripped and lowercased (echoed when piped); None at its end."""
+        self.out.write(prompt)
+        self.out.flush()
+        line = self.inp.readline()
+        if not line:
+            self.say("")
+            return None
+        if not (hasattr(self.inp, "isatty") and self.inp.isatty()):
+            self.say(line.rstrip("\n"))
+        return line.strip().lower()
 
     def _moved(self, events: list[ev.Event]) -> list[ev.Event]:
         self._autosave()

@@ -424,3 +424,33 @@ def test_a_story_error_in_plain_mode_is_reported_and_play_goes_on(tmp_path, monk
     assert "The story has an error here:" in text and "division by zero" in text
     assert "Nothing happened; choose again" in text
     assert engine.state.path == []
+
+
+# -- after the end: what the terminal's debrief offers -----------------------------------
+
+
+def test_after_the_end_go_back_to_a_decision_and_end_elsewhere(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = run_player(CONTRACT, ["1", "1", "b", "1", "2", "", "2"], io.StringIO())
+    assert "THE END: Home for the weekend" in out
+    assert "  1. Step 1: Run across the road to catch the bus" in out
+    assert "  2. Step 2: Buy a train ticket home for the weekend" in out
+    assert "Back to before step 1: choose again." in out
+    assert "THE END: A model citizen" in out  # the other ending, from the rewound step
+    assert out.index("Home for the weekend") < out.index("A model citizen")
+
+
+def test_after_the_end_play_again_and_bad_answers(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = run_player(CONTRACT, ["1", "1", "x", "b", "9", "a", "1", "1"], io.StringIO())
+    assert "Type b, a or q." in out
+    assert "Staying at the end." in out  # 9 is no decision
+    assert "From the beginning." in out
+    assert out.count("THE END: Home for the weekend") == 2
+    assert out.rstrip().endswith(">")  # the end of input stops quietly at the menu
+
+
+def test_after_the_end_q_stops(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = run_player(CONTRACT, ["1", "1", "q", "1"], io.StringIO())
+    assert out.count("THE END") == 1 and "From the beginning." not in out

@@ -24,6 +24,9 @@ from game.story import effects as effect_kinds
 from game.story import model as m
 from game.story.models import spec_of
 from game.story.expressions import Expr, Text, format_value
+from game.story.expressions.nodes import (
+    ATOMS, And, Binary, Call, Compare, Const, Day, IdCall, Neg, Node, Not, Or, Pos, Score, Seq,
+    Tier, TierLabel, TierLiteral, TierRank, Var, transform, walk)
 
 INF = math.inf
 MAX_EXACT = 48
@@ -128,17 +131,6 @@ def expressions(story: m.Story) -> Iterator[Expr]:
                 yield part
 
 
-def walk(node) -> Iterator:
-    yield node
-    for item in node[1:]:
-        if isinstance(item, (list, tuple)) and item and isinstance(item[0], str):
-            yield from walk(item)
-        elif isinstance(item, (list, tuple)):
-            for sub in item:
-                if isinstance(sub, (list, tuple)) and sub and isinstance(sub[0], str):
-                    yield from walk(sub)
-
-
 def reads(story: m.Story) -> dict[str, set[str]]:
     """What the story's expressions read.
 
@@ -148,12 +140,11 @@ def reads(story: m.Story) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {"vars": set(), "score": set()}
     for expr in expressions(story):
         out["vars"] |= expr.names
-        for node in walk(tree_of(expr.to_json())):
-            tag = node[0]
-            if tag == "fn":
-                out.setdefault(node[1], set()).add(node[2])
-            elif tag in ("score", "tier", "tier_label", "tier_rank"):
-                out["score"].add(tag)
+        for node in walk(expr.tree):
+            if type(node) is IdCall:
+                out.setdefault(node.function, set()).add(node.ident)
+            elif type(node) in _SCORE_READS:
+                out["score"].add(node.TAG)
     return out
 
 
@@ -280,20 +271,13 @@ def join(a: Vals, b: Vals) -> Vals:
     return between(min(na[0], nb[0]), max(na[1], nb[1]))
 
 
-def tree_of(node) -> list:
-    """A compiled node as nested lists (what Expr.from_json takes)."""
-    if isinstance(node, (list, tuple)):
-        return [tree_of(item) for item in node]
-    return node
-
-
 _HERE = Location("<lint>", 1, 1)
 
 
-def _run_constant(tree) -> tuple[bool, object]:
+def _run_constant(tree: Node) -> tuple[bool, object]:
     """Evaluate a tree of constants with the real evaluator: (ok, value)."""
     try:
-        return True, Expr.from_json(tree, "", _HERE).evaluate(None)  # type: ignore[arg-type]
+        return True, Expr("", _HERE, tree).evaluate(None)  # type: ignore[arg-type]
     except StandingError:
         return False, None
 
@@ -548,32 +532,32 @@ class Facts:
         self.service_cache[service_id] = out
         return out
 
-    def atom(self, node) -> Vals:
+    def atom(self, node: Node) -> Vals:
         """The values of a leaf that reads the state."""
-        tag = node[0]
+        kind = type(node)
         story = self.story
-        if tag == "c":
-            return exact([node[1]])
-        if tag == "v":
-            return self.vars.get(node[1], TOP)
-        if tag == "score":
+        if isinstance(node, Const):
+            return exact([node.value])
+        if isinstance(node, Var):
+            return self.vars.get(node.name, TOP)
+        if kind is Score:
             return self.score or TOP
-        if tag == "day":
+        if kind is Day:
             return self.day
-        if tag in ("tier", "tier_label", "tier_rank"):
+        if kind in (Tier, TierLabel, TierRank):
             if self.tiers is None:
                 return TOP
             rating = story.rating
             assert rating is not None
-            if tag == "tier":
+            if kind is Tier:
                 return exact([t.id for t in self.tiers])
-            if tag == "tier_label":
+            if kind is TierLabel:
                 return exact([t.label for t in self.tiers])
             return exact([rating.tier_rank(t.id) for t in self.tiers])
-        if tag == "trank":
-            return exact([node[2]])
-        if tag == "fn":
-            name, ident = node[1], node[2]
+        if isinstance(node, TierLiteral):
+            return exact([node.rank])
+        if isinstance(node, IdCall):
+            name, ident = node.function, node.ident
             if name == "listed":
                 return BOOLS if ident in self.listed else exact([False])
             if name in ("visited", "visits"):
@@ -610,23 +594,20 @@ class Facts:
         evaluated by the real evaluator, so ``x == 1 and x == 2`` is seen to be
         false; otherwise the tree is evaluated node by node.
         """
-        tree = tree_of(expr.to_json())
+        tree = expr.tree
         whole = self._enumerate(tree)
         return whole if whole is not None else self.node(tree)
 
-    def _enumerate(self, tree) -> Vals | None:
-        atoms: dict[str, list] = {}
+    def _enumerate(self, tree: Node) -> Vals | None:
+        atoms: dict[Node, list] = {}
         for node in walk(tree):
-            tag = node[0]
-            if tag == "call" and node[1] == "random":
+            if type(node) is Call and node.function == "random":
                 return None
-            if tag in _ATOMS:
-                key = repr(node)
-                if key not in atoms:
-                    values = self.atom(node).values()
-                    if values is None:
-                        return None
-                    atoms[key] = values
+            if isinstance(node, ATOMS) and node not in atoms:
+                values = self.atom(node).values()
+                if values is None:
+                    return None
+                atoms[node] = values
         if not atoms or math.prod(len(v) for v in atoms.values()) > MAX_PRODUCT:
             return None
         keys = list(atoms)
@@ -637,42 +618,38 @@ class Facts:
                 out.append(value)
         return exact(out)
 
-    def node(self, node) -> Vals:
+    def node(self, node: Node) -> Vals:
         """Abstract evaluation of one compiled node."""
-        tag = node[0]
-        if tag in ("neg", "pos", "not"):
-            return self._combine(node, [1])
-        if tag == "bin":
-            return self._combine(node, [2, 3])
-        if tag in ("and", "or"):
+        if isinstance(node, (Neg, Pos, Not, Binary)):
+            return self._combine(node)
+        if isinstance(node, (And, Or)):
             return self._boolean(node)
-        if tag == "cmp":
+        if isinstance(node, Compare):
             return self._compare(node)
-        if tag == "call":
+        if isinstance(node, Call):
             return self._call(node)
-        if tag == "seq":
+        if isinstance(node, Seq):
             return TOP
         return self.atom(node)
 
-    def _combine(self, node, slots: list[int]) -> Vals:
+    def _combine(self, node: Neg | Pos | Not | Binary) -> Vals:
         """Exact when every child is exact and few; intervals for + - * and -x."""
-        children = [self.node(node[i]) for i in slots]
-        result = self._exactly(node, slots, children)
+        children = [self.node(child) for child in node.children()]
+        result = self._exactly(node, children)
         if result is not None:
             return result
-        tag = node[0]
-        if tag == "not":
+        if isinstance(node, Not):
             return exact({not t for t in children[0].truths()})
         spans = [c.numbers() for c in children]
         if any(s is None for s in spans):
             return TOP
-        if tag == "pos":
+        if isinstance(node, Pos):
             return between(*spans[0])
-        if tag == "neg":
+        if isinstance(node, Neg):
             lo, hi = spans[0]
             return between(-hi, -lo)
         (a, b), (c, d) = spans
-        op = node[1]
+        op = node.op
         if op == "+":
             return between(a + c, b + d)
         if op == "-":
@@ -682,7 +659,8 @@ class Facts:
             return between(min(corners), max(corners))
         return ANY_NUMBER
 
-    def _exactly(self, node, slots: list[int], children: list[Vals]) -> Vals | None:
+    def _exactly(self, node: Node, children: list[Vals]) -> Vals | None:
+        """Every value of ``node`` when each child takes each of its few exact values."""
         pools = [c.values() for c in children]
         if any(p is None for p in pools):
             return None
@@ -690,17 +668,15 @@ class Facts:
             return None
         out = []
         for combo in product(*pools):  # type: ignore[arg-type]
-            tree = list(node)
-            for slot, value in zip(slots, combo):
-                tree[slot] = ["c", value]
-            ok, value = _run_constant(tree)
+            given = iter(combo)
+            ok, value = _run_constant(node.rebuilt(lambda _child: Const(next(given))))
             if ok:
                 out.append(value)
         return exact(out)
 
-    def _boolean(self, node) -> Vals:
-        truths = [self.node(child).truths() for child in node[1]]
-        if node[0] == "and":
+    def _boolean(self, node: And | Or) -> Vals:
+        truths = [self.node(child).truths() for child in node.values]
+        if isinstance(node, And):
             can_true = all(True in t for t in truths)
             can_false = any(False in t for t in truths)
         else:
@@ -708,12 +684,12 @@ class Facts:
             can_false = all(False in t for t in truths)
         return exact([v for v, ok in ((True, can_true), (False, can_false)) if ok])
 
-    def _compare(self, node) -> Vals:
-        operands, ops = node[1], node[2]
+    def _compare(self, node: Compare) -> Vals:
+        operands, ops = node.operands, node.ops
         values: list[Vals] = []
         for operand in operands:
-            if operand[0] == "seq":
-                items = [self.node(item) for item in operand[1]]
+            if isinstance(operand, Seq):
+                items = [self.node(item) for item in operand.items]
                 pools = [i.values() for i in items]
                 if any(p is None for p in pools) or math.prod(
                         len(p) for p in pools) > MAX_PRODUCT:  # type: ignore[arg-type]
@@ -727,7 +703,7 @@ class Facts:
                 len(p) for p in pools) <= MAX_PRODUCT:  # type: ignore[arg-type]
             out = []
             for combo in product(*pools):  # type: ignore[arg-type]
-                tree = ["cmp", [_as_const(v) for v in combo], list(ops)]
+                tree = Compare(tuple(_as_const(v) for v in combo), ops)
                 ok, value = _run_constant(tree)
                 if ok:
                     out.append(value)
@@ -739,11 +715,11 @@ class Facts:
             return BOOLS
         return exact(_interval_compare(ops[0], left, right))
 
-    def _call(self, node) -> Vals:
-        name = node[1]
-        args = [self.node(a) for a in node[2:]]
+    def _call(self, node: Call) -> Vals:
+        name = node.function
+        args = [self.node(a) for a in node.args]
         if name != "random":
-            result = self._exactly(node, list(range(2, len(node))), args)
+            result = self._exactly(node, args)
             if result is not None:
                 return result
         spans = [a.numbers() for a in args]
@@ -768,29 +744,20 @@ class Facts:
         return ANY_NUMBER
 
 
-_ATOMS = frozenset({"v", "score", "day", "tier", "tier_label", "tier_rank", "fn"})
-"""Tags of the nodes that read the state."""
+_SCORE_READS = (Score, Tier, TierLabel, TierRank)
+"""Nodes that read the rating."""
 
 
-def _substitute(node, values: dict[str, object]):
-    """A copy of a tree with its atoms replaced by constants."""
-    if node and isinstance(node[0], str) and node[0] in _ATOMS:
-        return ["c", values[repr(node)]]
-    out = []
-    for item in node:
-        if isinstance(item, list):
-            out.append(_substitute(item, values) if item and isinstance(item[0], str)
-                       else [_substitute(sub, values) if isinstance(sub, list) else sub
-                             for sub in item])
-        else:
-            out.append(item)
-    return out
+def _substitute(tree: Node, values: dict[Node, object]) -> Node:
+    """A copy of a tree with its atoms (the nodes that read the state) replaced by constants."""
+    return transform(tree, lambda node: Const(values[node]) if isinstance(  # type: ignore[arg-type]
+        node, ATOMS) else None)
 
 
-def _as_const(value):
+def _as_const(value: object) -> Node:
     if type(value) is tuple:
-        return ["seq", [["c", item] for item in value]]
-    return ["c", value]
+        return Seq(tuple(Const(item) for item in value))
+    return Const(value)  # type: ignore[arg-type]
 
 
 def _mul(x: float, y: float) -> float:

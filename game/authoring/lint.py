@@ -37,11 +37,12 @@ from pathlib import Path
 
 from game.authoring.diagnostic import Diagnostic
 from game.authoring.facts import (
-    TOP, Facts, can_end, reachable, reads, tree_of, walk)
+    TOP, Facts, can_end, reachable, reads)
 from game.errors import Location, StoryError
 from game.story import model as m
 from game.story.models import spec_of
 from game.story.expressions import Expr
+from game.story.expressions.nodes import Day, IdCall, Score, Tier, TierRank, Var, walk
 
 # --- where declarations are ----------------------------------------------------------------
 
@@ -124,33 +125,33 @@ def _never_true(story: m.Story, facts: Facts) -> tuple[list[Diagnostic], set[int
 
     def explain(expr: Expr) -> str:
         parts = []
-        tree = tree_of(expr.to_json())
         seen: set[str] = set()
-        for node in walk(tree):
-            tag = node[0]
-            if tag == "v" and node[1] not in seen:
-                seen.add(node[1])
-                parts.append(f"{node[1]} {facts.vars.get(node[1], TOP).describe()}")
-            elif tag == "score" and "score" not in seen and facts.score is not None:
+        for node in walk(expr.tree):
+            kind = type(node)
+            if isinstance(node, Var) and node.name not in seen:
+                seen.add(node.name)
+                parts.append(f"{node.name} {facts.vars.get(node.name, TOP).describe()}")
+            elif kind is Score and "score" not in seen and facts.score is not None:
                 seen.add("score")
                 parts.append(f"score {facts.score.describe()}")
-            elif tag in ("tier", "tier_rank") and "tier" not in seen and facts.tiers:
+            elif kind in (Tier, TierRank) and "tier" not in seen and facts.tiers:
                 seen.add("tier")
                 parts.append("tier is " + (" or ".join(t.id for t in facts.tiers)))
-            elif tag == "day" and "day" not in seen:
+            elif kind is Day and "day" not in seen:
                 seen.add("day")
                 parts.append(f"day {facts.day.describe()}")
-            elif tag == "fn":
-                key = f"{node[1]}:{node[2]}"
+            elif isinstance(node, IdCall):
+                function, ident = node.function, node.ident
+                key = f"{function}:{ident}"
                 if key in seen:
                     continue
                 seen.add(key)
-                if node[1] == "listed" and node[2] not in facts.listed:
-                    parts.append(f"nobody is ever put on the list '{node[2]}'")
-                elif node[1] in ("visited", "visits") and node[2] not in facts.live:
-                    parts.append(f"scene '{node[2]}' is never reached")
-                elif node[1] == "can" and True not in facts.can(node[2]):
-                    parts.append(f"service '{node[2]}' is never open")
+                if function == "listed" and ident not in facts.listed:
+                    parts.append(f"nobody is ever put on the list '{ident}'")
+                elif function in ("visited", "visits") and ident not in facts.live:
+                    parts.append(f"scene '{ident}' is never reached")
+                elif function == "can" and True not in facts.can(ident):
+                    parts.append(f"service '{ident}' is never open")
         return "; ".join(parts) if parts else "its values never change"
 
     def expectation(found_in: str, x: m.Expectation) -> None:

@@ -39,6 +39,7 @@ from game.engine.paths import notice_words, story_words
 from game.engine.plan import plan_for
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
+from game.story.expressions.nodes import Call, Day, walk
 from game.story.models import spec_of
 
 DEFAULT_RUNS = 1000
@@ -757,11 +758,10 @@ class KeyPlan:
     @classmethod
     def of(cls, story: m.Story) -> KeyPlan:
         """The plan for a story, from what its expressions read."""
-        from game.authoring.facts import expressions, reads, tree_of, walk
+        from game.authoring.facts import expressions, reads
 
         found = reads(story)
-        tags = {node[0] if node[0] != "call" else f"call:{node[1]}"
-                for expr in expressions(story) for node in walk(tree_of(expr.to_json()))}
+        nodes = [node for expr in expressions(story) for node in walk(expr.tree)]
         rating = story.rating
         people = bool(found.get("rating"))
         peer_weights = bool(rating and spec_of(rating).rater_weighted(rating))
@@ -770,10 +770,10 @@ class KeyPlan:
             records=tuple(sorted(found.get("recorded", set()))),
             read_vars=frozenset(found["vars"]),
             score=bool(found["score"]) or (people and peer_weights),
-            day="day" in tags,
+            day=any(type(node) is Day for node in nodes),
             lists=bool(found.get("listed")),
             people=people,
-            rng="call:random" in tags,
+            rng=any(isinstance(node, Call) and node.function == "random" for node in nodes),
             memory=rating.memory if rating else 20,
         )
 

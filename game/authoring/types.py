@@ -15,14 +15,15 @@ only what always fails, or is always false, when evaluated is an error.
 
 from __future__ import annotations
 
-from typing import Any
 
 from game.authoring.diagnostic import Diagnostic
-from game.authoring.facts import tree_of
 from game.errors import Location
 from game.story import effects as effect_kinds
 from game.story import model as m
 from game.story.expressions import COUNTING_FUNCTIONS, Expr, Text
+from game.story.expressions.nodes import (
+    NUMERIC, And, Binary, Call, Compare, Const, IdCall, Neg, Node, Not, Or, Pos, Seq, Tier,
+    TierLabel, Var)
 
 NUMBER, TEXT, BOOL = "number", "text", "true/false"
 _NAMES = {NUMBER: "a number", TEXT: "text", BOOL: "true/false"}
@@ -60,51 +61,47 @@ class _Checker:
         if known is None:
             problems: list[str] = []
             known = self._known[expr.source] = (
-                self._infer(tree_of(expr.to_json()), problems), problems)
+                self._infer(expr.tree, problems), problems)
         kind, problems = known
         for problem in problems[:1]:  # the first mistake; the rest often follow from it
             self.error(expr.location, f"{problem} (in `{expr.source.strip()}`)")
         return kind
 
-    def _infer(self, node: Any, problems: list[str]) -> str | None:
-        tag = node[0]
-        if tag == "c":
-            return type_of_value(node[1])
-        if tag == "v":
-            return self.vars.get(node[1])
-        if tag in ("score", "day", "tier_rank", "trank"):
+    def _infer(self, node: Node, problems: list[str]) -> str | None:
+        if isinstance(node, Const):
+            return type_of_value(node.value)
+        if isinstance(node, Var):
+            return self.vars.get(node.name)
+        if isinstance(node, NUMERIC):
             return NUMBER
-        if tag in ("tier", "tier_label"):
+        if isinstance(node, (Tier, TierLabel)):
             return TEXT
-        if tag in ("neg", "pos"):
-            inner = self._infer(node[1], problems)
+        if isinstance(node, (Neg, Pos)):
+            inner = self._infer(node.operand, problems)
             if inner not in (None, NUMBER):
-                problems.append(f"'{'-' if tag == 'neg' else '+'}' before {_NAMES[inner]} "
-                                "needs a number")
+                problems.append(f"'{'-' if isinstance(node, Neg) else '+'}' before "
+                                f"{_NAMES[inner]} needs a number")
             return NUMBER
-        if tag == "not":
-            self._infer(node[1], problems)
-            return BOOL
-        if tag in ("and", "or"):
-            for item in node[1]:
+        if isinstance(node, (Not, And, Or)):
+            for item in node.children():
                 self._infer(item, problems)
             return BOOL
-        if tag == "bin":
-            return self._binary(node[1], self._infer(node[2], problems),
-                                self._infer(node[3], problems), problems)
-        if tag == "cmp":
+        if isinstance(node, Binary):
+            return self._binary(node.op, self._infer(node.left, problems),
+                                self._infer(node.right, problems), problems)
+        if isinstance(node, Compare):
             return self._compare(node, problems)
-        if tag == "seq":
-            for item in node[1]:
+        if isinstance(node, Seq):
+            for item in node.items:
                 self._infer(item, problems)
             return None
-        if tag == "fn":
-            return NUMBER if node[1] in COUNTING_FUNCTIONS else BOOL
-        if tag == "call":
-            kinds = [self._infer(arg, problems) for arg in node[2:]]
+        if isinstance(node, IdCall):
+            return NUMBER if node.function in COUNTING_FUNCTIONS else BOOL
+        if isinstance(node, Call):
+            kinds = [self._infer(arg, problems) for arg in node.args]
             wrong = [k for k in kinds if k not in (None, NUMBER)]
-            if wrong and node[1] != "max" and node[1] != "min":
-                problems.append(f"{node[1]}() takes numbers, not {_NAMES[wrong[0]]}")
+            if wrong and node.function != "max" and node.function != "min":
+                problems.append(f"{node.function}() takes numbers, not {_NAMES[wrong[0]]}")
             return NUMBER if not wrong else None
         return None
 
@@ -133,8 +130,8 @@ class _Checker:
             problems.append(f"'{op}' needs two numbers, not {pair}")
         return NUMBER
 
-    def _compare(self, node: Any, problems: list[str]) -> str:
-        operands, ops = node[1], node[2]
+    def _compare(self, node: Compare, problems: list[str]) -> str:
+        operands, ops = node.operands, node.ops
         kinds = [self._infer(o, problems) for o in operands]
         for index, op in enumerate(ops):
             left, right = kinds[index], kinds[index + 1]

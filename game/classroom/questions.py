@@ -46,10 +46,13 @@ def debrief_items(report: ClassReport, story: Story | None) -> tuple[DebriefItem
     return tuple(items)
 
 
-def _share(report: ClassReport, count: int, n: int) -> str:
+def _share(report: ClassReport, count: int, n: int, noun: str = "") -> str:
+    """'8 of 28, 29 %', or with a noun '8 of 28 players, 29 %' (the noun after the
+    count it counts, never after the percentage); 'fewer than 3' when small."""
+    noun = f" {noun}" if noun else ""
     if report.hidden(count):
-        return "fewer than 3"
-    return f"{count} of {n}, {round(100 * count / n) if n else 0} %"
+        return f"fewer than 3{noun}"
+    return f"{count} of {n}{noun}, {round(100 * count / n) if n else 0} %"
 
 
 def _facts(report: ClassReport) -> dict[str, list[str]]:
@@ -58,7 +61,7 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
         top = report.sources[0]
         facts["sources"].append(
             f"Most entries came from {top.label} ({top.detail}; it recorded something about "
-            f"{_share(report, top.count, top.n)} players).")
+            f"{_share(report, top.count, top.n, 'players')}).")
     hidden = [r for r in report.rules if r.hidden]
     if hidden:
         facts["rules"].append(f"{len(hidden)} of {len(report.rules)} rules fired without "
@@ -68,8 +71,8 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
         facts["rules"].append(f"The rule applied most often: {r.label} ({r.source}), "
                               f"{r.times} times.")
     for count in report.listed:
-        facts["lists"].append(f"{count.label}: {_share(report, count.count, count.n)} players "
-                              f"were listed ({count.detail}).")
+        facts["lists"].append(f"{count.label}: {_share(report, count.count, count.n, 'players')} "
+                              f"listed ({count.detail}).")
     wrong = sum(lst.players for lst in report.listings if lst.mistake)
     if wrong:
         facts["lists"].append(f"Listed by the system's mistake: "
@@ -102,12 +105,12 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
         facts["choices"].append(f"Closest split ({decision_title(d)}): {split} (n = {d.n}).")
     for tag in report.tags[:3]:
         facts["choices"].append(f"Took a '{tag.label}' choice at least once: "
-                                f"{_share(report, tag.count, tag.n)} players.")
+                                f"{_share(report, tag.count, tag.n, 'players')}.")
     for poll in report.polls:
         if len(poll.asks) > 1 and poll.both:
             facts["polls"].append(
-                f"Poll “{poll.asks[0].question}”: {_share(report, poll.changed, poll.both)} players changed "
-                "their answer between the first and the last time it was asked.")
+                f"Poll “{poll.asks[0].question}”: {_share(report, poll.changed, poll.both, 'players')} "
+                "changed their answer between the first and the last time it was asked.")
         elif poll.asks:
             ask = poll.asks[0]
             top = max(ask.options, key=lambda o: o.count)

@@ -33,6 +33,8 @@ from game.story.expressions import (
 )
 from game.story.effects import BRANCH
 from game.story.effects import EFFECTS as EFFECT_SPECS
+from game.story.expressions import nodes as ex
+from game.story.expressions.analysis import calls_random
 from game.story.memory import collector_paused
 from game.story.models import DEFAULT as DEFAULT_MODEL
 from game.story.models import MODELS as MODEL_SPECS
@@ -78,10 +80,10 @@ EFFECTS = tuple(EFFECT_SPECS)
 POLL_KEYS = ("id", "question", "options")
 EXPECT_KEYS = ("that", "says")
 DEBRIEF_KEYS = ("text", "if")
-NOT_TRUTHS = {
-    "bin": "a calculation", "neg": "a number", "pos": "a number", "score": "the score",
-    "day": "the day", "tier": "the tier", "tier_label": "the tier's label",
-    "tier_rank": "a number", "call": "a number",
+NOT_TRUTHS: dict[type[ex.Node], str] = {
+    ex.Binary: "a calculation", ex.Neg: "a number", ex.Pos: "a number", ex.Score: "the score",
+    ex.Day: "the day", ex.Tier: "the tier", ex.TierLabel: "the tier's label",
+    ex.TierRank: "a number", ex.Call: "a number",
 }
 """Compiled roots that can never be a truth value, and what they are instead."""
 MODELS = tuple(MODEL_SPECS)
@@ -833,10 +835,10 @@ class _Loader:
             that = self._expr(r, sub["that"][1], "that")
             if that is None or says is None:
                 continue
-            tree = that.to_json()
-            root = tree[0]
-            if root == "c" and type(tree[1]) is not bool or root == "fn" and tree[1] in (
-                    "visits", "rating", "recorded"):
+            tree = that.tree
+            root = type(tree)
+            if isinstance(tree, ex.Const) and type(tree.value) is not bool or isinstance(
+                    tree, ex.IdCall) and tree.function in ("visits", "rating", "recorded"):
                 r.error(f"that: `{that.source}` is a value, not a truth value: compare it, "
                         "as in `score >= 4.5`", sub["that"][1])
                 continue
@@ -844,7 +846,7 @@ class _Loader:
                 r.error(f"that: `{that.source}` is {NOT_TRUTHS[root]}, not a truth value: "
                         "compare it, as in `score >= 4.5`", sub["that"][1])
                 continue
-            if that.draws and _calls_random(tree):
+            if that.draws and calls_random(tree):
                 r.error("that: random() cannot be used in an expectation: checking it would "
                         "change the game it checks", sub["that"][1])
                 continue
@@ -994,15 +996,6 @@ class _EffectBuild:
             if effect is not None:
                 out.append(effect)
         return tuple(out)
-
-
-def _calls_random(tree: object) -> bool:
-    """Whether a compiled tree (as JSON) calls random() anywhere."""
-    if isinstance(tree, list):
-        if tree[:2] == ["call", "random"]:
-            return True
-        return any(_calls_random(item) for item in tree)
-    return False
 
 
 def _looks_like_scene(node: Node) -> bool:

@@ -14,10 +14,12 @@ from game.story.model import Story
 from game.teaching import guides
 from game.teaching.data import data_folder, load_story_data, load_unit_data
 from game.teaching.gamebook import write_gamebook
-from game.teaching.handouts import Written, write_story_handouts, write_unit_handouts
+from game.teaching.handouts import (
+    Written, bundled, write_story_handouts, write_unit_handouts,
+)
 from game.teaching.html import Document
 from game.teaching.pdf import PdfError, find_chromium, page_count, print_pdf
-from game.teaching.words import path_length
+from game.teaching.words import PathLength, path_length
 
 UNIT = "unit"
 """The target naming the unit rather than a story."""
@@ -80,29 +82,45 @@ def run_gamebook(story: Story, target: Path, seed: int, pdf: str, chromium: str 
 
 
 def sync_guides(load: Callable[[str], Story], folder: Path | None = None,
-                guides_folder: Path | None = None, runs: int = 200) -> list[guides.Sync]:
-    """Every guide with its generated blocks rewritten from the data (not yet saved)."""
+                guides_folder: Path | None = None, runs: int = 200,
+                present: Callable[[str], bool] = bundled) -> list[guides.Sync]:
+    """Every guide with its generated blocks rewritten from the data (not yet saved).
+
+    A story the unit names but ``present`` says this copy lacks has no guide to sync, and
+    the unit's timings say so on its row instead of a number.
+    """
     folder = folder or data_folder()
     guides_folder = guides_folder or folder.parent
     unit = load_unit_data(folder)
     syncs = []
-    for story_id in (unit.warmup, *unit.lessons):
+    timings: dict[str, tuple[Story, PathLength]] = {}
+    for story_id in unit.stories:
+        if not present(story_id):
+            continue
         data = load_story_data(story_id, folder)
         syncs.append(guides.regenerate(guides_folder / f"{story_id}.md",
                                        guides.story_blocks(data, unit)))
-    timings = []
-    for story_id in unit.lessons:
         story = load(story_id)
-        timings.append((story, path_length(story, runs)))
-    syncs.append(guides.regenerate(guides_folder / "unit.md",
-                                   {"unit-teaching": lambda: guides.unit_teaching(unit, timings),
-                                    "unit-care": lambda: guides.unit_care(unit)}))
+        timings[story_id] = (story, path_length(story, runs))
+    syncs.append(guides.regenerate(guides_folder / "unit.md", {
+        "unit-lessons": lambda: guides.unit_lessons(unit, timings),
+        "unit-comparison": lambda: guides.unit_comparison(unit),
+        "unit-teaching": lambda: guides.unit_teaching(unit, timings),
+        "unit-care": lambda: guides.unit_care(unit)}))
     return syncs
+
+
+def missing_stories(present: Callable[[str], bool] = bundled) -> list[str]:
+    """The stories the unit names that this copy of Standing does not bundle."""
+    return [story_id for story_id in load_unit_data().stories if not present(story_id)]
 
 
 def run_sync(load: Callable[[str], Story], check: bool, out: TextIO) -> int:
     """Rewrite the guides' generated blocks; with ``check``, only say which differ (exit 1)."""
     changed = [s for s in sync_guides(load) if s.changed]
+    for story_id in missing_stories():
+        print(f"note: the unit names '{story_id}', which this copy of Standing does not "
+              "bundle: its guide is not synced and its timings are left out", file=out)
     for sync in changed:
         if check:
             print(f"{sync.path}: differs from its teaching data (run: python -m game "

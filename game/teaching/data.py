@@ -1,13 +1,15 @@
 """The guides' teaching data: glossary, card sort, worksheet, exit ticket, curriculum.
 
 One YAML file per story beside the guides (``docs/teachers/data/STORY.yaml``) and one
-for the unit (``unit.yaml``). Both the Markdown guides (``--sync-guides``) and the
+for the unit (``unit.yaml``: its lessons, timed step by step, the comparison grid's
+questions, the laws that answer them, the letter home). Both the Markdown guides (``--sync-guides``) and the
 printed handouts read them, so the two never drift. Loaded with ``yaml.safe_load``
 and validated into frozen dataclasses; a mistake is one line naming the file and field.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,9 @@ from typing import Any
 import yaml
 
 from game.errors import StandingError
+
+
+_STORY_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class TeachingDataError(StandingError):
@@ -99,13 +104,63 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """A timed step of a lesson: from ``start`` to ``end`` minutes, what the class does."""
+
+    start: int
+    end: int
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """One lesson of the unit, in the unit's order."""
+
+    number: int
+    title: str
+    stories: tuple[str, ...]
+    """The story played: one, a choice of two (the teacher picks), or none."""
+    short: bool
+    """Whether the short version of the unit keeps this lesson."""
+    system: str
+    """The scoring system the lesson meets, as the comparison grid names its column
+    ("" when the lesson adds no column)."""
+    aim: str
+    steps: tuple[Step, ...]
+    moves: tuple[str, ...]
+    """Discussion moves: what the teacher asks or does when the talk needs it."""
+    exit_ticket: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question of the comparison grid, asked of every system, with a hint of what counts."""
+
+    question: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class Law:
+    """A law that answers the comparison: its reference, what it says (in our words), since when."""
+
+    name: str
+    reference: str
+    says: str
+    applies: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class UnitData:
     """The unit's teaching data."""
 
     path: Path
     title: str
-    lessons: tuple[str, ...]
+    lessons: tuple[Lesson, ...]
     warmup: str
+    """The story a short-version class plays before its first lesson (homework or a spare
+    five minutes)."""
     lesson_minutes: int
     setup_minutes: int
     debrief_minutes: int
@@ -120,6 +175,30 @@ class UnitData:
     letter_home: tuple[str, ...]
     care: tuple[tuple[str, str], ...] = ()
     """Teaching the unit with care: (heading, text) for the guide and the lesson plan."""
+    grid: tuple[Question, ...] = ()
+    """The comparison grid's questions, asked of every system."""
+    own_column: str = ""
+    """The grid's last column: a score the student lives with."""
+    law: tuple[Law, ...] = ()
+    """What some societies decided to forbid: the comparison lesson's last word."""
+
+    @property
+    def stories(self) -> tuple[str, ...]:
+        """Every story the unit names, in lesson order, the warm-up first, each once."""
+        seen: dict[str, None] = {self.warmup: None}
+        for lesson in self.lessons:
+            seen.update(dict.fromkeys(lesson.stories))
+        return tuple(seen)
+
+    @property
+    def short(self) -> tuple[Lesson, ...]:
+        """The lessons of the short version."""
+        return tuple(lesson for lesson in self.lessons if lesson.short)
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        """The comparison grid's columns: each lesson's system, then the student's own."""
+        return (*(lesson.system for lesson in self.lessons if lesson.system), self.own_column)
 
     def objective(self, code: str) -> tuple[Framework, Objective] | None:
         """The framework and objective with this code."""
@@ -128,6 +207,12 @@ class UnitData:
                 if objective.code == code:
                     return framework, objective
         return None
+
+
+def unbundled_title(story_id: str) -> str:
+    """A title for a story the unit names but this copy lacks, from its id (the_letter:
+    The Letter); the guide and the lesson plan say it is missing."""
+    return story_id.replace("_", " ").title()
 
 
 def data_folder() -> Path:
@@ -203,6 +288,51 @@ class _Reader:
                           self.text(item, "how", f"{key}[{i}]"))
                      for i, item in enumerate(self.items(node, key)))
 
+    def flag(self, node: Any, key: str, field: str) -> bool:
+        value = self.get(node, key, f"{field}.{key}")
+        if type(value) is not bool:
+            raise self.fail(f"{field}.{key}", "should be true or false")
+        return value
+
+    def story_ids(self, node: Any, key: str, field: str) -> tuple[str, ...]:
+        name = f"{field}.{key}"
+        value = self.get(node, key, name)
+        if not isinstance(value, list) or len(value) > 2:
+            raise self.fail(name, "should be a list of one story id, two (the teacher picks "
+                                  "one), or none")
+        for index, story_id in enumerate(value):
+            if not isinstance(story_id, str) or not _STORY_ID.fullmatch(story_id):
+                raise self.fail(f"{name}[{index}]", "should be a story id (lower-case "
+                                                    "letters, digits and _)")
+        if len(set(value)) != len(value):
+            raise self.fail(name, "names the same story twice")
+        return tuple(value)
+
+    def lesson(self, node: Any, number: int, minutes: int) -> Lesson:
+        field = f"lessons[{number - 1}]"
+        steps = []
+        at = 0
+        for j, item in enumerate(self.items(node, "steps", field)):
+            where = f"{field}.steps[{j}]"
+            span = self.get(item, "minutes", f"{where}.minutes")
+            if (not isinstance(span, list) or len(span) != 2
+                    or any(type(m) is not int for m in span)):
+                raise self.fail(f"{where}.minutes", "should be [START, END] in whole minutes")
+            start, end = span
+            if start != at or end <= start:
+                raise self.fail(f"{where}.minutes", f"should start at {at} (where the step "
+                                                    "before ends) and end after it starts")
+            steps.append(Step(start, end, self.text(item, "do", where)))
+            at = end
+        if at != minutes:
+            raise self.fail(f"{field}.steps", f"end at minute {at}; a lesson here lasts "
+                                              f"{minutes} (lesson_minutes)")
+        return Lesson(number, self.text(node, "title", field),
+                      self.story_ids(node, "stories", field), self.flag(node, "short", field),
+                      self.optional(node, "system", field), self.text(node, "aim", field),
+                      tuple(steps), self.texts(node, "moves", field),
+                      self.text(node, "exit_ticket", field))
+
     def stages(self, node: Any, key: str) -> Worksheet:
         part = self.get(node, key, key)
         return Worksheet(*(self.texts(part, stage, key) for stage in STAGES))
@@ -261,9 +391,22 @@ def load_unit_data(folder: Path | None = None) -> UnitData:
     if len(levels) != 4:
         raise r.fail("summative.rubric.levels", "a rubric here has four levels")
     diff = r.get(root, "differentiation", "differentiation")
+    minutes = r.number(root, "lesson_minutes")
+    lessons = tuple(r.lesson(item, i, minutes)
+                    for i, item in enumerate(r.items(root, "lessons"), 1))
+    comparison = r.get(root, "comparison", "comparison")
+    grid = tuple(Question(r.text(item, "question", f"comparison.questions[{i}]"),
+                          r.text(item, "hint", f"comparison.questions[{i}]"))
+                 for i, item in enumerate(r.items(comparison, "questions", "comparison")))
+    law = tuple(Law(*(r.text(item, key, f"comparison.law[{i}]")
+                      for key in ("name", "reference", "says", "applies", "source")))
+                for i, item in enumerate(r.items(comparison, "law", "comparison")))
+    warmup = r.get(root, "warmup", "warmup")
+    if not isinstance(warmup, str) or not _STORY_ID.fullmatch(warmup):
+        raise r.fail("warmup", "should be a story id (lower-case letters, digits and _)")
     unit = UnitData(
-        path, r.text(root, "title", ""), r.texts(root, "lessons"), r.text(root, "warmup", ""),
-        r.number(root, "lesson_minutes"), r.number(root, "setup_minutes"),
+        path, r.text(root, "title", ""), lessons, warmup,
+        minutes, r.number(root, "setup_minutes"),
         r.number(root, "debrief_minutes"), tuple(frameworks), r.links(root, "curriculum"),
         tuple((key, r.text(diff, key, "differentiation"))
               for key in ("english_learners", "scaffolds", "extension")),
@@ -271,7 +414,10 @@ def load_unit_data(folder: Path | None = None) -> UnitData:
         r.text(summative, "task", "summative"), levels, tuple(criteria),
         r.texts(root, "letter_home"),
         tuple((r.text(item, "heading", f"care[{i}]"), r.text(item, "text", f"care[{i}]"))
-              for i, item in enumerate(r.items(root, "care"))))
+              for i, item in enumerate(r.items(root, "care"))),
+        grid, r.text(comparison, "own_column", "comparison"), law)
+    if not unit.short:
+        raise r.fail("lessons", "no lesson is marked short: true (the short version's lessons)")
     for i, link in enumerate(unit.curriculum):
         if unit.objective(link.code) is None:
             raise r.fail(f"curriculum[{i}].code", f"'{link.code}' is not an objective of "

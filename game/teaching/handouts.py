@@ -2,20 +2,23 @@
 
 Per story: a glossary, the fact-or-fiction card sort (with an answer key), a worksheet
 (describe, analyse, apply, with sentence starters), exit tickets to cut, and a "my
-ledger" sheet. Per unit: the lesson plan timed from measured path lengths, the
-curriculum links, differentiation, a summative task with a four-level rubric and a
-letter home. Everything is HTML built by ``html.h`` (values escaped, no script).
+ledger" sheet. Per unit: the lesson plan (each lesson's timed steps, its stories
+timed from measured path lengths), the comparison grid students keep all unit, the laws
+of the comparison lesson, the curriculum links, differentiation, a summative task with a
+four-level rubric and a letter home. Everything is HTML built by ``html.h`` (values escaped, no script).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
+from game.story.catalog import bundled_ids
 from game.story.model import Story
 from game.teaching.data import (
-    STAGES, StoryData, UnitData, check_links, load_story_data, load_unit_data,
+    STAGES, Lesson, StoryData, UnitData, check_links, load_story_data, load_unit_data,
+    unbundled_title,
 )
 from game.teaching.html import Document, Element, h, write_text
 from game.teaching.words import PathLength, path_length
@@ -162,56 +165,151 @@ def _minutes(value: float) -> str:
     return f"{value:.0f}"
 
 
-def lesson_plan_sheet(unit: UnitData, stories: list[tuple[Story, PathLength]],
-                      warmup: tuple[Story, PathLength] | None) -> Element:
-    """Timings at 200 and 150 words a minute, measured from the stories' paths."""
+def bundled(story_id: str) -> bool:
+    """Whether this copy of Standing bundles the story (the unit may name one it lacks)."""
+    return story_id in bundled_ids()
+
+
+@dataclass(frozen=True, slots=True)
+class Taught:
+    """A story of the unit as this copy bundles it: the story, its teaching data, its length."""
+
+    story: Story
+    data: StoryData
+    length: PathLength
+
+
+def _fits(unit: UnitData, length: PathLength) -> str:
     play_time = unit.lesson_minutes - unit.setup_minutes - unit.debrief_minutes
+    fast, slow = (length.minutes(wpm) for wpm in WPM)
+    # Whole minutes, as the table shows them: 30.4 minutes fits a 30-minute slot.
+    if round(slow) <= play_time:
+        return "one lesson"
+    if round(fast) <= play_time:
+        return "one lesson at 200 wpm; two lessons for slower readers"
+    return "two lessons"
+
+
+def _timing_rows(unit: UnitData, stories: Mapping[str, Taught]) -> list[Element]:
     rows = []
-    notes = []
-    for number, (story, length) in enumerate(stories, 1):
-        fast, slow = (length.minutes(wpm) for wpm in WPM)
-        # Whole minutes, as the table shows them: 30.4 minutes fits a 30-minute slot.
-        fits = "one lesson" if round(slow) <= play_time else (
-            "one lesson at 200 wpm; two lessons for slower readers" if round(fast) <= play_time
-            else "two lessons")
-        rows.append(h("tr", h("td", str(number)), h("td", story.title),
-                      h("td", f"{length.median:,}", h("br"),
-                        h("small", f"({length.low:,}–{length.high:,})")),
-                      h("td", _minutes(fast)), h("td", _minutes(slow)), h("td", fits),
-                      data_story=story.id, data_words=str(length.median)))
-        end_fast = unit.setup_minutes + round(fast)
-        notes.append(h("li", h("strong", f"Lesson {number}, {story.title}: "),
-                       f"0–{unit.setup_minutes} set-up and prediction poll; "
-                       f"{unit.setup_minutes}–{min(end_fast, unit.setup_minutes + play_time)} "
-                       f"play (about {_minutes(fast)} min at 200 wpm, {_minutes(slow)} at 150); "
-                       f"the last {unit.debrief_minutes} minutes for the debrief "
-                       "(decompress, describe, analyse, apply, exit ticket)."))
+    for lesson in unit.lessons:
+        short = "yes" if lesson.short else "no"
+        if not lesson.stories:
+            rows.append(h("tr", h("td", str(lesson.number)), h("td", lesson.title),
+                          h("td", "no story: the comparison grids", colspan="5"),
+                          h("td", short)))
+        for story_id in lesson.stories:
+            taught = stories.get(story_id)
+            if taught is None:
+                rows.append(h("tr", h("td", str(lesson.number)), h("td", lesson.title),
+                              h("td", unbundled_title(story_id)),
+                              h("td", "not in this copy of Standing",
+                                                    colspan="4"),
+                              h("td", short), data_story=story_id, data_words="missing"))
+                continue
+            length = taught.length
+            fast, slow = (length.minutes(wpm) for wpm in WPM)
+            rows.append(h("tr", h("td", str(lesson.number)), h("td", lesson.title),
+                          h("td", taught.story.title),
+                          h("td", f"{length.median:,}", h("br"),
+                            h("small", f"({length.low:,}–{length.high:,})")),
+                          h("td", _minutes(fast)), h("td", _minutes(slow)),
+                          h("td", _fits(unit, length)), h("td", short),
+                          data_story=story_id, data_words=str(length.median)))
+    return rows
+
+
+def _lesson(lesson: Lesson, stories: Mapping[str, Taught]) -> Element:
+    titles = [stories[s].story.title if s in stories else unbundled_title(s)
+              for s in lesson.stories]
+    played = ("Story: " + " or ".join(titles) + (" (pick one)" if len(titles) > 1 else "")
+              if titles else "No story: the class works from its comparison grids.")
+    steps = [h("tr", h("td", f"{step.start}–{step.end}"), h("td", step.what))
+             for step in lesson.steps]
+    return h("div",
+             h("h2", f"Lesson {lesson.number}: {lesson.title}",
+               "" if lesson.short else " (full unit only)"),
+             h("p", h("strong", played)), h("p", lesson.aim),
+             h("table", h("thead", h("tr", h("th", "Minutes"), h("th", "What happens"))),
+               h("tbody", steps), class_="steps"),
+             h("h3", "Discussion moves"), h("ul", [h("li", move) for move in lesson.moves]),
+             h("p", h("strong", "Exit ticket: "), lesson.exit_ticket),
+             class_="keep", data_lesson=str(lesson.number))
+
+
+def lesson_plan_sheet(unit: UnitData, stories: Mapping[str, Taught]) -> Element:
+    """The lessons in order, each story timed at 200 and 150 words a minute from its paths."""
+    play_time = unit.lesson_minutes - unit.setup_minutes - unit.debrief_minutes
+    runs = next((t.length.runs for t in stories.values()), 0)
+    short = unit.short
     before = []
-    if warmup is not None:
-        story, length = warmup
-        before.append(h("p", f"Before lesson 1: {story.title} (about {length.median:,} words, "
-                             f"{_minutes(length.minutes(200))}–{_minutes(length.minutes(150))} "
-                             "minutes), at the end of a previous lesson or as homework."))
+    warm = stories.get(unit.warmup)
+    if warm is not None:
+        length = warm.length
+        before.append(h("p", f"Short version: before lesson {short[0].number}, play "
+                             f"{warm.story.title} (about {length.median:,} words, "
+                             f"{_minutes(length.minutes(200))}–{_minutes(length.minutes(150))}"
+                             " minutes), at the end of a previous lesson or as homework."))
+    head = h("tr", h("th", "Lesson"), h("th", "Title"), h("th", "Story"),
+             h("th", "Words on a path"), h("th", "Minutes at 200 wpm"),
+             h("th", "Minutes at 150 wpm"), h("th", "Fits in"), h("th", "Short version"))
     return h("section",
              h("h1", f"{unit.title}: lesson plan"),
-             h("p", f"Four {unit.lesson_minutes}-minute lessons, about a third kept for the "
-                    f"debrief: {unit.setup_minutes} minutes' set-up, {play_time} minutes' play, "
-                    f"{unit.debrief_minutes} minutes' debrief. Words on one path are measured "
-                    f"over {stories[0][1].runs} random playthroughs of each story (median, with "
+             h("p", f"{len(unit.lessons)} lessons of {unit.lesson_minutes} minutes; the short "
+                    f"version keeps lessons {', '.join(str(l.number) for l in short)}. A story "
+                    f"lesson has {unit.setup_minutes} minutes' set-up, {play_time} minutes' "
+                    f"play and {unit.debrief_minutes} minutes' debrief. Words on one path are "
+                    f"measured over {runs} random playthroughs of each story (median, with "
                     "the 10th–90th percentile), including the choices' text and the phone's "
                     "messages."),
              before,
-             h("table", h("thead", h("tr", h("th", "Lesson"), h("th", "Story"),
-                                     h("th", "Words on a path"), h("th", "Minutes at 200 wpm"),
-                                     h("th", "Minutes at 150 wpm"), h("th", "Fits in"))),
-               h("tbody", rows), class_="timings"),
-             h("ul", notes),
+             h("table", h("thead", head), h("tbody", _timing_rows(unit, stories)),
+               class_="timings"),
              h("p", "The game saves after every choice: a class that reads slowly plays the "
                     "first half in one lesson and the rest, with the full debrief, in the next. "
                     "Each story's guide says where to split it.", class_="small"),
+             [_lesson(lesson, stories) for lesson in unit.lessons],
              differentiation(unit),
              care(unit),
              class_="sheet", data_handout="lesson-plan")
+
+
+def comparison_grid_sheet(unit: UnitData) -> Element:
+    """The grid each student keeps all unit: the same questions asked of every system."""
+    head = h("tr", h("th", "Question"), [h("th", system) for system in unit.systems])
+    rows = [h("tr", h("th", h("strong", q.question), h("br"), h("small", q.hint), scope="row"),
+              [h("td", "") for _ in unit.systems], data_question=str(n))
+            for n, q in enumerate(unit.grid, 1)]
+    return h("section",
+             h("header", h("h1", "Comparing systems: the same questions for every score"),
+               h("p", "Name or codename: ", h("span", "_" * 30), "   Date: ",
+                 h("span", "_" * 14), class_="meta")),
+             h("p", "Fill in one column at the end of each story, using your ledger sheet as "
+                    "evidence. Write \"not told\" where the story hid the answer. Leave a "
+                    "column empty if your class did not play that story. The last column is "
+                    "for a score in your own life: you choose which, and it may be made up.",
+               class_="small"),
+             h("table", h("thead", head), h("tbody", rows), class_="grid"),
+             class_="sheet", data_handout="comparison-grid")
+
+
+def law_sheet(unit: UnitData) -> Element:
+    """The comparison lesson's last word: the laws, in our words, and a task per column."""
+    laws = [h("div", h("h2", law.name), h("p", h("strong", law.reference)), h("p", law.says),
+              h("p", law.applies), h("p", "Source: ", law.source, class_="small"),
+              class_="keep", data_law=law.reference)
+            for law in unit.law]
+    return h("section",
+             h("h1", "The last word: what some societies decided to forbid"),
+             h("p", "Summaries in plain words, not the legal text.", class_="small"),
+             laws,
+             h("div", h("h2", "Test your grid"),
+               h("p", "For each column: would this system be forbidden in the EU today, "
+                      "allowed with duties, or out of these laws' reach? Who made the "
+                      "difference in the real cases: a law, a court, journalists, "
+                      "parliament, or the people scored?"),
+               _lines(6), class_="keep"),
+             class_="sheet", data_handout="law")
 
 
 def care(unit: UnitData) -> Element | None:
@@ -272,15 +370,27 @@ def letter_sheet(unit: UnitData) -> Element:
              h("p", "_" * 30), class_="sheet", data_handout="letter-home")
 
 
-def unit_handouts(unit: UnitData, lessons: list[tuple[Story, StoryData, PathLength]],
-                  warmup: tuple[Story, PathLength] | None) -> Document:
-    """The unit's pack: lesson plan, curriculum links, summative task and rubric, letter."""
-    for _, data, _ in lessons:
-        check_links(data, unit)
-    sheets = [lesson_plan_sheet(unit, [(s, n) for s, _, n in lessons], warmup),
-              curriculum_sheet(unit, [(s, d) for s, d, _ in lessons]),
-              summative_sheet(unit), letter_sheet(unit)]
-    return Document(f"{unit.title}: handouts", tuple(sheets))
+def unit_handouts(unit: UnitData, stories: Mapping[str, Taught]) -> Document:
+    """The unit's pack: lesson plan, comparison grid, laws, curriculum links, summative task
+    and rubric, letter home. ``stories`` holds the unit's stories this copy bundles."""
+    for taught in stories.values():
+        check_links(taught.data, unit)
+    lessons = [(stories[s].story, stories[s].data) for lesson in unit.lessons
+               for s in lesson.stories if s in stories]
+    sheets = [lesson_plan_sheet(unit, stories), comparison_grid_sheet(unit), law_sheet(unit),
+              curriculum_sheet(unit, lessons), summative_sheet(unit), letter_sheet(unit)]
+    return Document(f"{unit.title}: handouts", tuple(sheets), GRID_CSS)
+
+
+GRID_CSS = """
+.grid { table-layout: fixed; }
+.grid th, .grid td { font-size: 9pt; }
+.grid thead th:first-child { width: 38mm; }
+.grid tbody th small { font-size: 8pt; }
+.grid tbody td { height: 27mm; }
+.steps td:first-child { width: 14mm; white-space: nowrap; }
+"""
+"""The grid's rows are tall enough to write in; the question column stays narrow."""
 
 
 def write_story_handouts(story: Story, out: Path, data_folder: Path | None = None) -> Written:
@@ -294,16 +404,20 @@ def write_story_handouts(story: Story, out: Path, data_folder: Path | None = Non
 
 
 def write_unit_handouts(load: Callable[[str], Story], out: Path,
-                        data_folder: Path | None = None, runs: int = 200) -> Written:
-    """Write ``OUT/unit-handouts.html``; ``load`` gives a story by its id."""
+                        data_folder: Path | None = None, runs: int = 200,
+                        present: Callable[[str], bool] | None = None) -> Written:
+    """Write ``OUT/unit-handouts.html``; ``load`` gives a story by its id, ``present`` says
+    whether this copy bundles it (a story it lacks is named on the plan, not timed)."""
+    present = present or bundled
     unit = load_unit_data(data_folder)
-    lessons = []
-    for story_id in unit.lessons:
-        story = load(story_id)
-        lessons.append((story, load_story_data(story_id, data_folder), path_length(story, runs)))
-    warm = load(unit.warmup)
+    stories = {}
+    for story_id in unit.stories:
+        if present(story_id):
+            story = load(story_id)
+            stories[story_id] = Taught(story, load_story_data(story_id, data_folder),
+                                       path_length(story, runs))
     target = out / "unit-handouts.html"
-    document = unit_handouts(unit, lessons, (warm, path_length(warm, runs)))
+    document = unit_handouts(unit, stories)
     write_text(target, document.html())
-    return Written(target, "the unit's lesson plan, curriculum links, summative task and "
-                           "letter home", document)
+    return Written(target, "the unit's lesson plan, comparison grid, laws, curriculum links, "
+                           "summative task and letter home", document)

@@ -16,6 +16,9 @@ from typing import Any, Callable
 from game.story import model as m
 from game.story.models import spec_of
 from game.story.expressions import Expr, Text, format_value
+from game.story.expressions.nodes import (
+    And, Binary, Call, Compare, Const, Day, IdCall, Neg, Node, Not, Or, Pos, Score, Seq, Tier,
+    TierLabel, TierLiteral, TierRank, Var)
 
 OPS = {"<": "is below", "<=": "is at most", ">": "is above", ">=": "is at least",
        "==": "is", "!=": "is not", "in": "is one of", "not in": "is none of"}
@@ -105,87 +108,86 @@ class Paper:
 
     def condition(self, expr: Expr) -> str:
         """A condition as a question about the sheet, e.g. "your Civic Score is below 960"."""
-        tree = expr.to_json()
-        if tree[0] in ("and", "or"):  # no brackets round the whole condition
-            word = " and " if tree[0] == "and" else " or "
-            return word.join(self._node(part, expr) for part in tree[1])
+        tree = expr.tree
+        if isinstance(tree, (And, Or)):  # no brackets round the whole condition
+            word = " and " if isinstance(tree, And) else " or "
+            return word.join(self._node(part, expr) for part in tree.values)
         return self._node(tree, expr)
 
     def value(self, expr: Expr) -> str:
         """A value the reader works out, e.g. "2" or "your money plus 500"."""
-        return self._node(expr.to_json(), expr)
+        return self._node(expr.tree, expr)
 
-    def _node(self, node: Any, expr: Expr) -> str:
-        tag = node[0]
-        if tag == "c":
-            return _constant(node[1])
-        if tag == "v":
-            return f"the number in box “{node[1]}”" if not isinstance(
-                self.story.vars.get(node[1]), (bool, str)) else f"box “{node[1]}”"
-        if tag == "score":
+    def _node(self, node: Node, expr: Expr) -> str:
+        if isinstance(node, Const):
+            return _constant(node.value)
+        if isinstance(node, Var):
+            return f"the number in box “{node.name}”" if not isinstance(
+                self.story.vars.get(node.name), (bool, str)) else f"box “{node.name}”"
+        if isinstance(node, Score):
             return f"your {self.score_name}"
-        if tag in ("tier", "tier_rank"):
+        if isinstance(node, (Tier, TierRank)):
             return "your grade"
-        if tag == "tier_label":
+        if isinstance(node, TierLabel):
             return "the name of your grade"
-        if tag == "day":
+        if isinstance(node, Day):
             return "the day (on your sheet)"
-        if tag == "trank":
-            return self.tier_words(node[1])
-        if tag == "neg":
-            return f"minus {self._node(node[1], expr)}"
-        if tag == "pos":
-            return self._node(node[1], expr)
-        if tag == "not":
-            return self._negate(node[1], expr)
-        if tag == "bin":
-            return f"({self._node(node[2], expr)} {BIN[node[1]]} {self._node(node[3], expr)})"
-        if tag in ("and", "or"):
-            word = " and " if tag == "and" else " or "
-            return "(" + word.join(self._node(part, expr) for part in node[1]) + ")" if len(
-                node[1]) > 1 else self._node(node[1][0], expr)
-        if tag == "cmp":
+        if isinstance(node, TierLiteral):
+            return self.tier_words(node.tier_id)
+        if isinstance(node, Neg):
+            return f"minus {self._node(node.operand, expr)}"
+        if isinstance(node, Pos):
+            return self._node(node.operand, expr)
+        if isinstance(node, Not):
+            return self._negate(node.operand, expr)
+        if isinstance(node, Binary):
+            return f"({self._node(node.left, expr)} {BIN[node.op]} {self._node(node.right, expr)})"
+        if isinstance(node, (And, Or)):
+            word = " and " if isinstance(node, And) else " or "
+            return "(" + word.join(self._node(part, expr) for part in node.values) + ")" if len(
+                node.values) > 1 else self._node(node.values[0], expr)
+        if isinstance(node, Compare):
             return self._compare(node, expr)
-        if tag == "seq":
-            return ", ".join(self._node(part, expr) for part in node[1])
-        if tag == "fn":
-            return self._function(node[1], node[2], expr)
-        if tag == "call":
-            return self._call(node[1], node[2:], expr)
+        if isinstance(node, Seq):
+            return ", ".join(self._node(part, expr) for part in node.items)
+        if isinstance(node, IdCall):
+            return self._function(node.function, node.ident, expr)
+        if isinstance(node, Call):
+            return self._call(node.function, node.args, expr)
         # A node this module does not know: say what the computer checks, never drop it.
         self.gap("expression", "Some conditions are printed as the story wrote them "
                  "(marked “the computer checks”): the teacher can rule on them.")
         return f"the computer checks “{expr.source}”"
 
-    def _negate(self, node: Any, expr: Expr) -> str:
-        if node[0] == "fn" and node[1] == "listed":
-            return f"{self.list_box(node[2])} is not ticked"
-        if node[0] == "fn" and node[1] == "visited":
-            return f"you have not been to section {self.numbers[node[2]]}"
-        if node[0] == "fn" and node[1] == "can":
-            return f"{self._service(node[2])} is closed to you"
-        if node[0] == "v":
-            return f"box “{node[1]}” is not ticked"
+    def _negate(self, node: Node, expr: Expr) -> str:
+        if isinstance(node, IdCall) and node.function == "listed":
+            return f"{self.list_box(node.ident)} is not ticked"
+        if isinstance(node, IdCall) and node.function == "visited":
+            return f"you have not been to section {self.numbers[node.ident]}"
+        if isinstance(node, IdCall) and node.function == "can":
+            return f"{self._service(node.ident)} is closed to you"
+        if isinstance(node, Var):
+            return f"box “{node.name}” is not ticked"
         return f"it is not true that {self._node(node, expr)}"
 
-    def _compare(self, node: Any, expr: Expr) -> str:
-        operands, ops = node[1], node[2]
+    def _compare(self, node: Compare, expr: Expr) -> str:
+        operands, ops = node.operands, node.ops
         parts = []
         for index, op in enumerate(ops):
             left, right = operands[index], operands[index + 1]
-            if left[0] in ("tier", "tier_rank") and right[0] == "trank":
+            if isinstance(left, (Tier, TierRank)) and isinstance(right, TierLiteral):
                 words = {">=": "{} or better", ">": "better than {}", "<=": "{} or below",
                          "<": "below {}", "==": "exactly {}", "!=": "anything but {}"}
-                parts.append("your grade is " + words[op].format(self.tier_words(right[1])))
+                parts.append("your grade is " + words[op].format(self.tier_words(right.tier_id)))
                 continue
-            if left[0] == "v" and right[0] == "c" and op in ("==", "!="):
-                sheet = f"box “{left[1]}”"
-                if isinstance(right[1], bool):
-                    ticked = right[1] == (op == "==")
+            if isinstance(left, Var) and isinstance(right, Const) and op in ("==", "!="):
+                sheet = f"box “{left.name}”"
+                if isinstance(right.value, bool):
+                    ticked = right.value == (op == "==")
                     parts.append(f"{sheet} is {'ticked' if ticked else 'not ticked'}")
                     continue
                 parts.append(f"{sheet} holds {'' if op == '==' else 'anything but '}"
-                             f"{_constant(right[1])}")
+                             f"{_constant(right.value)}")
                 continue
             parts.append(f"{self._node(left, expr)} {OPS[op]} {self._node(right, expr)}")
         return " and ".join(parts)
@@ -229,7 +231,7 @@ class Paper:
         self.gap("expression", "Some conditions are printed as the story wrote them.")
         return f"the computer checks “{expr.source}”"
 
-    def _call(self, name: str, args: list, expr: Expr) -> str:
+    def _call(self, name: str, args: tuple[Node, ...], expr: Expr) -> str:
         words = [self._node(arg, expr) for arg in args]
         if name == "random":
             self.gap("random", "Random draws: where the computer picks a number at random, "

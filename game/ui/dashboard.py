@@ -129,6 +129,9 @@ class DashboardApp(App[int]):
         self.poll_seconds = poll_seconds
         self.pacing = desk.blank()
         """The controls as last read (or written)."""
+        self._controls = 0
+        """How many controls the teacher has given: a read begun before the last one
+        answers with older controls than those on screen, and is not believed."""
         self.numbers: LiveNumbers | None = None
         self.chapters = list(dict.fromkeys(self.story.chapters))
 
@@ -161,11 +164,16 @@ class DashboardApp(App[int]):
     @work(thread=True, exclusive=True, group="read")
     def look(self) -> None:
         """Read the class folder and the controls (a thread: it reads files)."""
+        asked = self._controls
         numbers, pacing = self.desk.look()
-        self.call_from_thread(self.show_numbers, numbers, pacing)
+        self.call_from_thread(self.show_numbers, numbers, pacing, asked)
 
-    def show_numbers(self, numbers: LiveNumbers, pacing: Pacing) -> None:
-        """Draw the class as it is now."""
+    def show_numbers(self, numbers: LiveNumbers, pacing: Pacing, asked: int | None = None) -> None:
+        """Draw the class as it is now (``asked``: the controls given when the read began)."""
+        if not self.query("#head"):
+            return  # the dashboard is closing: a read that answers after it is dropped
+        if asked is not None and asked != self._controls:
+            pacing = self.pacing  # read before the teacher's last control: keep theirs
         self.numbers, self.pacing = numbers, pacing
         report = numbers.report
         self.query_one("#head", Static).update(Content.assemble(
@@ -203,7 +211,7 @@ class DashboardApp(App[int]):
         """Hold the class before the chapter under the cursor."""
         number = self._selected()
         if number is not None:
-            self.control(self.pacing.held(number - 1))
+            self._give(self.pacing.held(number - 1))
 
     @on(OptionList.OptionSelected)
     def _hold_selected(self) -> None:
@@ -213,19 +221,25 @@ class DashboardApp(App[int]):
         """Open one more chapter to the class."""
         if self.pacing.limit is not None:
             limit = self.pacing.limit + 1
-            self.control(self.pacing.held(None if limit >= len(self.story.chapters) else limit))
+            self._give(self.pacing.held(None if limit >= len(self.story.chapters) else limit))
 
     def action_release(self) -> None:
         """Let everyone play on."""
-        self.control(self.pacing.held(None))
+        self._give(self.pacing.held(None))
 
     def action_reveal(self) -> None:
         """Show (or hide) how the class chose on students' debriefs."""
-        self.control(replace(self.pacing, reveal=not self.pacing.reveal))
+        self._give(replace(self.pacing, reveal=not self.pacing.reveal))
 
     def action_small(self) -> None:
         """Show (or hide) counts under 3, here and in the reveal."""
-        self.control(replace(self.pacing, show_small=not self.pacing.show_small))
+        self._give(replace(self.pacing, show_small=not self.pacing.show_small))
+
+    def _give(self, pacing: Pacing) -> None:
+        """The teacher's control: on screen at once, written in a thread."""
+        self._controls += 1
+        self.pacing = pacing
+        self.control(pacing)
 
     @work(thread=True, exclusive=True, group="write")
     def control(self, pacing: Pacing) -> None:
@@ -235,6 +249,11 @@ class DashboardApp(App[int]):
         except OSError as exc:
             self.call_from_thread(self.notify, f"cannot write {self.folder}: "
                                   f"{exc.strerror or exc}", severity="error", markup=False)
+            self.call_from_thread(self._not_given)
             return
-        self.pacing = pacing
+        self.look()
+
+    def _not_given(self) -> None:
+        """A control that could not be written: the folder's controls are the truth again."""
+        self._controls += 1
         self.look()

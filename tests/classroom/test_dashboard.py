@@ -98,3 +98,58 @@ def test_the_story_is_found_as_served_or_as_played(folder, tmp_path) -> None:
 def test_a_class_that_does_not_exist_is_one_line(tmp_path) -> None:
     with pytest.raises(RecordError, match="there is no class 9z .* class serve STORY --class 9z"):
         run_dashboard("9z", tmp_path, None, [])
+
+
+class LateDesk(FolderDesk):
+    """A folder desk whose reads can be held after reading the controls, as a slow
+    disk holds them: the read then answers with controls older than a later write."""
+
+    def __init__(self, folder, story) -> None:
+        super().__init__(folder, story)
+        import threading
+
+        self.hold = threading.Event()
+        self.held = threading.Event()
+        self.gate = threading.Event()
+
+    def look(self):
+        numbers, pacing = super().look()
+        if self.hold.is_set():
+            self.hold.clear()
+            self.held.set()
+            self.gate.wait(5)
+        return numbers, pacing
+
+
+async def test_a_late_read_does_not_undo_the_teachers_last_control(folder) -> None:
+    """Reveal, then small counts: a read begun before the reveal was written, answering
+    after it, must not make the next key write the reveal back off."""
+    play_session(folder, "amber-otter")
+    write_pacing(folder, Pacing(limit=1, story="lesson"))
+    desk = LateDesk(folder, lesson())
+    app = DashboardApp(desk, poll_seconds=60)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        desk.hold.set()
+        app.look()  # reads the controls (no reveal yet), then waits
+        await until(pilot, desk.held.is_set)
+        await pilot.press("v")
+        await until(pilot, lambda: read_pacing(folder).reveal)
+        desk.gate.set()  # the late read answers with the old controls
+        await pilot.pause(0.2)
+        await pilot.press("s")
+        await until(pilot, lambda: read_pacing(folder).show_small)
+        assert read_pacing(folder) == Pacing(limit=1, reveal=True, show_small=True,
+                                             story="lesson")
+        await until(pilot, lambda: "Reveal ON" in shown(app, "#pacing"))
+
+
+async def test_a_read_that_answers_after_the_dashboard_closed_is_dropped(folder) -> None:
+    """Under load a read thread could answer after the app had closed: NoMatches('#head')."""
+    play_session(folder, "amber-otter")
+    desk = FolderDesk(folder, lesson())
+    app = DashboardApp(desk, poll_seconds=60)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        numbers, pacing = desk.look()
+    app.show_numbers(numbers, pacing)  # late: nothing to draw on, nothing raised

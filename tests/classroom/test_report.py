@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 import shutil
 import sys
@@ -301,3 +302,11 @@ def test_one_ending_reached_is_said_in_the_singular(lesson_class: Path) -> None:
     two = replace(report, endings=(reached, other))
     assert _facts(two)["endings"][0].startswith(
         f"2 different endings reached; the most common: {reached.label} (8 of 9")
+
+
+def test_a_share_of_players_reads_as_a_sentence(lesson_class: Path) -> None:
+    """"28 of 28, 100 % players" put the noun after the percentage."""
+    report = report_of(lesson_class)
+    facts = [f for item in report.debrief for f in item.facts]
+    assert not [f for f in facts if re.search(r"% players", f)]
+    assert any(re.search(r"\b\d+ of \d+ players, \d+ %", f) for f in facts)

@@ -98,13 +98,19 @@ def test_the_unit_says_how_to_teach_it_with_care(load, tmp_path):
 
     unit = load_unit_data()
     headings = [heading for heading, _ in unit.care]
-    assert headings == ["Students of Chinese heritage",
+    assert headings == ["Compare systems, never peoples",
+                        "Students of Chinese heritage",
+                        "Students of Dutch heritage, and families affected by benefit "
+                        "investigations",
+                        "Students affected by exam grading",
                         "Students whose families live with debt or a court order",
                         "Students who have been wrongly flagged by a system",
                         "If a student tells you something personal"]
     said = " ".join(text for _, text in unit.care)
     for needle in ("not about a people", "26,000 parents", "39.1 %", "safeguarding",
-                   "privately", "restriction order"):
+                   "privately", "restriction order", "Never ask a student to explain, defend "
+                   "or represent a country", "may play The Letter instead",
+                   "let any student play Results Day instead"):
         assert needle in said, needle
     guide = (ROOT / "docs" / "teachers" / "unit.md").read_text(encoding="utf-8")
     assert "## Teaching the unit with care" in guide

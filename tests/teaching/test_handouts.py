@@ -7,9 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from game.story.catalog import bundled_ids
 from game.story.model import Notify, walk
 from game.teaching.data import load_story_data, load_unit_data
-from game.teaching.handouts import story_handouts, unit_handouts, write_unit_handouts
+from game.teaching.handouts import Taught, story_handouts, unit_handouts, write_unit_handouts
 from game.teaching.words import path_length
 from teaching_helpers import ROOT, TAUGHT, story
 
@@ -124,11 +125,17 @@ def test_the_lesson_plan_times_the_measured_paths(load, tmp_path):
     written = write_unit_handouts(load, tmp_path, runs=30)
     html = written.path.read_text(encoding="utf-8")
     unit = load_unit_data()
-    for story_id in unit.lessons:
-        words = path_length(story(story_id), 30).median
-        assert words > 1000
-        assert f'data-story="{story_id}" data-words="{words}"' in html
-    for handout in ("lesson-plan", "curriculum", "summative", "letter-home"):
+    for lesson in unit.lessons:
+        assert f'data-lesson="{lesson.number}"' in html
+        for story_id in lesson.stories:
+            if story_id not in bundled_ids():
+                assert f'data-story="{story_id}" data-words="missing"' in html
+                continue
+            words = path_length(story(story_id), 30).median
+            assert words > (500 if story_id == unit.warmup else 1000)
+            assert f'data-story="{story_id}" data-words="{words}"' in html
+    for handout in ("lesson-plan", "comparison-grid", "law", "curriculum", "summative",
+                    "letter-home"):
         assert f'data-handout="{handout}"' in html
     for level in unit.rubric_levels:
         assert level in html
@@ -151,4 +158,5 @@ def test_a_unit_pack_checks_each_lessons_curriculum_codes(load):
                         "curriculum": (type(data.curriculum[0])("KS9 nonsense", "x"),)})
     from game.teaching.data import TeachingDataError
     with pytest.raises(TeachingDataError, match="KS9 nonsense"):
-        unit_handouts(unit, [(story("tutorial"), bad, path_length(story("tutorial"), 2))], None)
+        unit_handouts(unit, {"tutorial": Taught(story("tutorial"), bad,
+                                                path_length(story("tutorial"), 2))})

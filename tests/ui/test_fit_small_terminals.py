@@ -212,3 +212,25 @@ async def test_scrollbars_use_the_themes_primary_on_its_panel() -> None:
             for widget in (app.screen.query_one(Transcript), app.screen.query_one(ChoiceList)):
                 assert widget.styles.scrollbar_color == Color.parse(colours["primary"]), theme
                 assert widget.styles.scrollbar_background == Color.parse(colours["panel"])
+
+
+async def test_toasts_make_way_when_the_hud_grows_after_they_are_shown(tmp_path) -> None:
+    """A toast placed while the HUD is short is refitted when the HUD grows later
+    (a list shown after the toast was placed must not sit under it)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = app.screen
+        screen.notify("one\ntwo", title="Phone", timeout=600)
+        await pilot.pause()
+        await pilot.pause()
+        rack = screen.query_one(ToastRack)
+        assert [t for t in rack.query(Toast) if t.region.height]  # room for it now
+        hud = screen.query_one(Hud)
+        hud._put("#hud-lists", "Listed:", [f"List {n}" for n in range(8)])
+        await pilot.pause()
+        await pilot.pause()
+        lists = hud.query_one("#hud-lists")
+        assert lists.region.height >= 9
+        shown = [t for t in rack.query(Toast) if t.region.height]
+        for toast in shown:
+            assert not toast.region.overlaps(lists.region)

@@ -229,6 +229,30 @@ def test_a_save_slot_is_described_without_the_scene_id() -> None:
     assert many == "monday: 7 steps, score 3.9" and "rate_dee" not in many
 
 
+def test_a_save_slot_shows_the_score_only_as_the_story_does() -> None:
+    """A hidden score (a risk model nobody is shown) was printed in the Save/Load list;
+    the number is formatted as the HUD formats it (its decimals)."""
+    from dataclasses import replace
+
+    from game.engine.saves import SlotInfo
+    from game.story.loader import load_story
+    from game.ui.screens.saves import describe_slot
+
+    from ui_helpers import STORY
+
+    rating = load_story(STORY).rating
+    info = SlotInfo("autosave", Path("a.json"), "letter", 73.456, 4, None)
+    hidden = replace(rating, name="Risk score", show="hidden")
+    assert describe_slot(info, hidden) == "autosave: 4 steps"
+    tier = replace(rating, name="Grade", show="tier")
+    assert describe_slot(info, tier) == "autosave: 4 steps"
+    glow = replace(rating, name="Glow", show="stars", decimals=2)
+    assert describe_slot(info, glow) == "autosave: 4 steps, Glow 73.46"
+    points = replace(rating, name="Civic Score", show="number", decimals=0)
+    assert describe_slot(SlotInfo("a", Path("a"), None, 1106.0, 1, None), points) \
+        == "a: 1 step, Civic Score 1106"
+
+
 async def test_opening_the_record_or_help_clears_the_toasts_over_it() -> None:
     """At 80x24 the step's toasts ("Pip rated you 5 stars…", "Locked…") were drawn over
     My record's lines; they are kept in the transcript, so the dialog clears them."""

@@ -113,6 +113,9 @@ class PlayScreen(Saving, Screen[None]):
         self._opening = opening
 
     def on_mount(self) -> None:
+        # Every layout (a HUD line added, a list shown, the terminal resized) refits the
+        # toasts' room, so a toast placed before the HUD grew never covers what it shows.
+        self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
         if self._error is not None:
             self._story_error(self._error)
         self._toasts(self._opening)
@@ -130,7 +133,9 @@ class PlayScreen(Saving, Screen[None]):
         # A class only when narrow: a class on the screen restyles everything below it,
         # which a start at the usual sizes then never pays for.
         self.set_class(event.size.width < self.NARROW, "-narrow")
-        self.call_after_refresh(self._fit_toasts)
+
+    def _laid_out(self, screen: Screen) -> None:
+        self._fit_toasts()
 
     def _fit_toasts(self) -> None:
         """Toasts take only the HUD's free rows below what it shows (never over "Closed to you").
@@ -184,7 +189,6 @@ class PlayScreen(Saving, Screen[None]):
             return
         if view.poll is not None and view.poll.answer is None:
             self._ask_poll(view)
-        self.call_after_refresh(self._fit_toasts)
         text = self._bar_text(view)
         if text != self._bar:
             self._bar = text

@@ -13,8 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.engine import format as fmt
 from game.engine.saves import AUTOSAVE, SlotInfo
-from game.story.expressions import format_value
+from game.story.model import Rating
 from game.ui.text import joined, literal
 
 
@@ -26,11 +27,19 @@ class SaveRequest:
     slot: str
 
 
-def describe_slot(info: SlotInfo) -> str:
-    """One line about a slot: where, how far, when."""
+def describe_slot(info: SlotInfo, rating: Rating | None = None) -> str:
+    """One line about a slot: where, how far, when; the score only as the story shows it.
+
+    A story whose score is hidden (or shown only as a tier) never has its number
+    shown here either; the number is formatted as the HUD formats it.
+    """
     if info.problem:
         return f"{info.slot}: cannot be used ({info.problem})"
-    score = f", score {format_value(info.score)}" if info.score is not None else ""
+    show = rating.show if rating is not None else "number"
+    score = ""
+    if info.score is not None and show in ("number", "stars"):
+        name = rating.name if rating is not None else "score"
+        score = f", {name} {fmt.score(info.score, rating)}"
     saved = f", saved {info.saved.replace('T', ' ')[:16]}" if info.saved else ""
     steps = f"{info.steps} step{'s' * (info.steps != 1)}"  # no scene id: that is the author's
     return f"{info.slot}: {steps}{score}{saved}"
@@ -41,9 +50,11 @@ class SavesScreen(ModalScreen[SaveRequest | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, slots: list[SlotInfo]) -> None:
+    def __init__(self, slots: list[SlotInfo], rating: Rating | None = None) -> None:
         super().__init__()
         self.slots = slots
+        self.rating = rating
+        """The story's rating: how (and whether) a slot's score is shown."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -52,7 +63,7 @@ class SavesScreen(ModalScreen[SaveRequest | None]):
                          "this moment.", classes="dialog-help")
             yield OptionList(
                 *[Option(joined(("● " if s.slot == AUTOSAVE else "  ", "$text-accent"),
-                                literal(describe_slot(s))), id=f"slot-{s.slot}",
+                                literal(describe_slot(s, self.rating))), id=f"slot-{s.slot}",
                          disabled=s.problem is not None) for s in self.slots],
                 markup=False, id="slots")
             yield Input(placeholder="new slot name (letters, digits, _)", id="slot-name",

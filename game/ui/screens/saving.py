@@ -68,7 +68,8 @@ class Saving:
 
         slots = self.saver.store.slots()
         self.app.call_from_thread(
-            self.app.push_screen, SavesScreen(slots), self._after_saves)
+            self.app.push_screen, SavesScreen(slots, self.saver.store.story.rating),
+            self._after_saves)
 
     def _after_saves(self, request: SaveRequest | None) -> None:
         if request is None:
