@@ -184,6 +184,25 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     test.add_argument("--max-words", type=int, default=None, metavar="N",
                       help="fail when a path reads more than N words (implies --words)")
 
+    city = sub.add_parser("city", help="scale a class's choices (or random ones) to a whole "
+                                       "city: sampled lives, shares with 95 % intervals")
+    city.add_argument("story", metavar="STORY")
+    city.add_argument("--class", dest="class_dir", type=Path, default=None, metavar="DIR",
+                      help="choose at each scene as this class folder's records did "
+                           "(default: uniformly)")
+    city.add_argument("--runs", type=int, default=100_000, metavar="N",
+                      help="sampled lives (default: 100,000)")
+    city.add_argument("--seed", type=seed_number, default=0)
+    city.add_argument("--variant", default=None, metavar="ID",
+                      help="play the story under one of its variants")
+    city.add_argument("--population", type=int, default=None, metavar="N",
+                      help="scale to N people (default: the story's population:)")
+    city.add_argument("--jobs", type=int, default=None,
+                      help="processes (default: the machine's cores); the result is the same")
+    city.add_argument("--json", action="store_true", help="print one JSON object")
+    city.add_argument("--out", "-o", type=Path, default=None, metavar="city.html|city.svg",
+                      help="also draw the shares as a chart")
+
     graph = sub.add_parser("graph", help="draw a story's scenes and choices")
     graph.add_argument("story", metavar="STORY")
     graph.add_argument("--format", choices=("mermaid", "dot", "svg"), default="mermaid")
@@ -305,6 +324,13 @@ def dispatch(args: argparse.Namespace) -> int:
                         exhaustive=args.exhaustive, max_states=args.max_states,
                         max_steps=args.max_steps, as_json=args.json, jobs=args.jobs,
                         words=args.words, max_words=args.max_words, prog=args.prog)
+    if args.command == "city":
+        from game.classroom.city import run_city
+
+        return run_city(resolve_story(args.story, args.stories), sys.stdout,
+                        class_dir=args.class_dir, lives=args.runs, seed=args.seed,
+                        variant=args.variant, population=args.population, jobs=args.jobs,
+                        as_json=args.json, chart=args.out)
     if args.command == "graph":
         from game.authoring.graph import run_graph
 

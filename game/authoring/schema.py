@@ -299,6 +299,12 @@ def _top_properties() -> dict[str, Schema]:
         "version": _ref("text"),
         "summary": _ref("text"),
         "minutes": {"type": "number", "description": "How long one playthrough takes."},
+        "population": _closed({
+            "count": {"type": "integer", "minimum": 1, "maximum": 10_000_000_000,
+                      "description": "How many people."},
+            "label": _described("text", "Who they are, e.g. Beijing residents."),
+        }, "The people the story's system would reach: `city` scales its estimate to them.",
+            ("count", "label")),
         "content_notes": _ref("texts"),
         "audience": _ref("text"),
         "start": _described("id", "The first scene; defaults to the first in the file."),

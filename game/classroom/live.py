@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from game.classroom.city import DASHBOARD_LIVES
 from game.classroom.report import build_report
 from game.classroom.sessions import ClassRecords, Session, read_session
 from game.classroom.sections import decisions, prompt
@@ -98,7 +99,8 @@ def chapter_numbers(story: Story | None) -> dict[str, int]:
 def live_numbers(records: ClassRecords, story: Story | None, story_id: str,
                  show_small: bool = False) -> LiveNumbers:
     """The dashboard's numbers for the sessions of ``story_id``."""
-    report = build_report(records, story, story_id, show_small=show_small)
+    report = build_report(records, story, story_id, show_small=show_small,
+                          city_lives=DASHBOARD_LIVES)
     sessions = [s for s in records.sessions if s.story == story_id]
     where = Counter(s.chapter for s in sessions if not s.finished and s.chapter)
     numbers = chapter_numbers(story)

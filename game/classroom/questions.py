@@ -26,6 +26,8 @@ _TOPICS = (
                            r"right thing)\b", re.I)),
     ("polls", re.compile(r"\b(poll\w*|predict\w*|opinion\w*|think|thought|fair\w*)\b", re.I)),
     ("rules", re.compile(r"\b(rule|rules|algorithm|decided|who wrote)\b", re.I)),
+    ("base_rates", re.compile(r"\b(false match\w*|base rates?|faces searched)\b",
+                              re.I)),
 )
 
 
@@ -116,4 +118,6 @@ def _facts(report: ClassReport) -> dict[str, list[str]]:
             top = max(ask.options, key=lambda o: o.count)
             facts["polls"].append(f"Poll “{ask.question}”: the most common answer was "
                                   f"{top.label} ({_share(report, top.count, ask.n)}).")
+    if report.city is not None:
+        facts["base_rates"].extend(report.city.base_rates)
     return facts

@@ -111,6 +111,16 @@ def to_markdown(report: ClassReport) -> str:
             [r.label, r.source, count_text(report, r.players), str(r.times), number_text(r.total),
              str(r.mistakes) if r.mistakes else "", "yes" if r.hidden else ""]
             for r in report.rules]), ""]
+    if report.city is not None:
+        c = report.city
+        out += ["## Scaled to the city", "", md(c.headline), ""]
+        out += [_md_table(["Outcome", "Share", "95 % interval", "People", "Range"], [
+            [r.label, f"{100 * r.share:.1f} %", f"{100 * r.low:.1f}–{100 * r.high:.1f} %",
+             r.people, r.people_range] for r in c.rows]), ""]
+        out += [md(note) for note in c.notes] + [""]
+        if c.base_rates:
+            out += ["### Base rate at city scale", ""] + [f"- {md(x)}" for x in c.base_rates]
+            out += [""]
     out += ["## Polls", ""]
     for poll in report.polls:
         out += [f"### {md(poll.asks[0].question)}", ""]
@@ -236,6 +246,8 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
     The format follows ``out``'s suffix (.html, .md or .csv). Reading never
     deletes anything: retention is ``class retention``'s (and ``class serve``'s).
     """
+    from game.classroom.city import REPORT_LIVES
+    from game.engine.city import default_jobs
     from game.classroom.records import RecordError
     from game.classroom.report import build_report, find_story, pick_story, usual_source
     from game.classroom.sessions import read_class
@@ -259,7 +271,8 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
         raise RecordError(f"{folder}: no session records in this folder yet")
     if story is None:
         story = find_story(chosen, story_folders, usual_source(records, chosen))
-    report = build_report(records, story, chosen, notes, show_small, per_player)
+    report = build_report(records, story, chosen, notes, show_small, per_player,
+                          city_lives=REPORT_LIVES, city_jobs=default_jobs())
     try:
         write_atomic(out, render(report))
     except OSError as exc:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from game.classroom import sections
+from game.classroom.city import city_section
 from game.classroom.questions import debrief_items
 from game.classroom.sessions import ClassRecords
 from game.classroom.summary import SMALL, ClassReport, gini
@@ -86,8 +87,11 @@ def _same_source(sessions: list, story: Story, notes: list[str]) -> list:
 
 def build_report(records: ClassRecords, story: Story | None, story_id: str,
                  notes: list[str] | None = None, show_small: bool = False,
-                 per_player: bool = False) -> ClassReport:
-    """Aggregate the sessions of ``story_id`` (``story`` gives labels, order and debrief)."""
+                 per_player: bool = False, city_lives: int = 0,
+                 city_jobs: int = 1) -> ClassReport:
+    """Aggregate the sessions of ``story_id`` (``story`` gives labels, order and debrief);
+    with ``city_lives``, scale the class's choices to the story's population with that
+    many sampled lives ("Scaled to the city") in ``city_jobs`` processes."""
     notes = list(notes or [])
     sessions = [s for s in records.sessions if s.story == story_id]
     if story is not None:
@@ -102,6 +106,12 @@ def build_report(records: ClassRecords, story: Story | None, story_id: str,
         notes.append(f"The story '{story_id}' was not found, so choices are shown by id and "
                      "its debrief questions are missing: give it with --story PATH.")
     finished = [s for s in sessions if s.finished]
+    city = None
+    if city_lives:
+        city, why_not = city_section(sessions, story, city_lives, show_small=show_small,
+                                     jobs=city_jobs)
+        if why_not:
+            notes.append(why_not)
     listings, listed = sections.listings(sessions, story)
     rules, sources = sections.rules(sessions, story)
     title = story.title if story else (sessions[0].story if sessions else story_id)
@@ -115,6 +125,6 @@ def build_report(records: ClassRecords, story: Story | None, story_id: str,
         scores=sections.scores(finished, story), listings=listings, listed=listed,
         rules=rules, sources=sources, polls=sections.polls(sessions, story, resolve),
         debrief=(), players=sections.players(sessions) if per_player else None,
-        show_small=show_small)
+        show_small=show_small, city=city)
     # The debrief's facts are read from the finished numbers.
     return replace(report, debrief=debrief_items(report, story))

@@ -92,6 +92,9 @@ def to_html(report: ClassReport) -> str:
         ("recorded", "What the system recorded", lambda: _html_rules(report)),
         ("polls", "Polls", lambda: _html_polls(report)),
     ]
+    if report.city is not None:
+        sections.insert(sections.index(next(x for x in sections if x[0] == "polls")),
+                        ("city", "Scaled to the city", lambda: _html_city(report)))
     if report.players is not None:
         sections.append(("players", "Per codename", lambda: _html_players(report)))
     out.append("<nav><h2>Contents</h2><ol>" + "".join(
@@ -259,6 +262,20 @@ def _html_polls(report: ClassReport) -> str:
                                         "players who answered both times changed their "
                                         "answer.") + "</p>")
     return "".join(parts)
+
+
+def _html_city(report: ClassReport) -> str:
+    c = report.city
+    assert c is not None
+    rows = [[r.label, Bar(round(100 * r.share)), f"{100 * r.share:.1f} %",
+             f"{100 * r.low:.1f}–{100 * r.high:.1f} %", r.people, r.people_range]
+            for r in c.rows]
+    return (f"<p><strong>{escape(c.headline)}</strong></p>"
+            + _table(["Outcome", "", "Share", "95 % interval", "People", "Range"], rows,
+                     frozenset({2, 3, 4, 5}))
+            + "".join(f'<p class="muted">{escape(note)}</p>' for note in c.notes)
+            + ("<h3>Base rate at city scale</h3><ul>" + "".join(
+                f"<li>{escape(x)}</li>" for x in c.base_rates) + "</ul>" if c.base_rates else ""))
 
 
 def _html_players(report: ClassReport) -> str:

@@ -135,6 +135,37 @@ class PlayerRow:
 
 
 @dataclass(frozen=True, slots=True)
+class CityRow:
+    """One outcome scaled to the city: a list, a service refused, an ending."""
+
+    what: str
+    """lists, refused or endings."""
+    label: str
+    share: float
+    low: float
+    high: float
+    people: str
+    """About how many people, as a sentence says it (~1.9 million)."""
+    people_range: str
+    """Their 95 % interval (1.7–2.1 M)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CitySection:
+    """The report's "Scaled to the city" (game.classroom.city makes it)."""
+
+    headline: str
+    """"If Beijing's 21.7 million chose as this class did: ~1.9 million (…) on …"."""
+    rows: tuple[CityRow, ...]
+    notes: tuple[str, ...]
+    """What the estimate assumes, and how it was made."""
+    base_rates: tuple[str, ...] = ()
+    """The base-rate exhibit, for a story whose rules list people on a (face) match:
+    how often the class's choices let a match list someone, and how many strangers
+    a search of the whole population puts above the line."""
+
+
+@dataclass(frozen=True, slots=True)
 class ClassReport:
     """Everything the class report shows."""
 
@@ -160,6 +191,8 @@ class ClassReport:
     debrief: tuple[DebriefItem, ...]
     players: tuple[PlayerRow, ...] | None
     show_small: bool = False
+    city: CitySection | None = None
+    """Scaled to the city (None: not asked for, or the story has no population)."""
 
     def hidden(self, count: int) -> bool:
         """Whether a count is too small to show (under 3, unless asked)."""

@@ -63,8 +63,10 @@ LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 TOP_KEYS = (
     "title", "id", "author", "language", "version", "summary", "minutes",
     "content_notes", "audience", "start", "rating", "vars", "people", "scenes",
-    "debrief", "include", "renamed", "expect",
+    "debrief", "include", "renamed", "expect", "population",
 )
+MAX_POPULATION = 10_000_000_000
+"""The most people a ``population:`` may count (more than live on Earth)."""
 INCLUDED_KEYS = ("scenes", "people", "vars")
 RATING_KEYS = (
     "name", "model", "min", "max", "start", *model_keys(), "show", "explain", "memory",
@@ -405,6 +407,7 @@ class _Loader:
         notes = self._strings(r, top.get("content_notes"), "content_notes")
         debrief, debrief_if = self._debrief(r, top["debrief"][1]) if "debrief" in top else ((), ())
         expect = self._expectations(r, top["expect"][1], "expect") if "expect" in top else ()
+        population = self._population(r, top["population"][1]) if "population" in top else None
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
             rating = None
@@ -460,7 +463,30 @@ class _Loader:
             audience=self._opt(r, top, "audience", r.text, "audience"),
             files=tuple(f.source.display for f in self.files),
             expect=expect,
+            population=population,
         )
+
+    @staticmethod
+    def _population(r: Reader, node: Node) -> m.Population | None:
+        """``population: {count, label}``: a whole number of people, 1 or more, and who."""
+        keys = r.mapping(node, "population", ("count", "label"), required=("count", "label"))
+        if keys is None or "count" not in keys or "label" not in keys:
+            return None
+        count_node = keys["count"][1]
+        count = r.number(count_node, "population count")
+        label = r.text(keys["label"][1], "population label")
+        if count is None or label is None:
+            return None
+        if isinstance(count, float) and not count.is_integer() or count < 1 \
+                or count > MAX_POPULATION:
+            r.error(f"population count should be a whole number of people from 1 to "
+                    f"{MAX_POPULATION:,}, not {count_node.value}", count_node)
+            return None
+        if not label.strip():
+            r.error("population label should say who they are (e.g. Beijing residents)",
+                    keys["label"][1])
+            return None
+        return m.Population(int(count), label.strip())
 
     @staticmethod
     def _opt(r: Reader, keys: dict, key: str, read: Callable, what: str):

@@ -179,6 +179,16 @@ class Expectation:
     location: Location
 
 
+@dataclass(frozen=True, slots=True)
+class Population:
+    """``population:`` the people the story's system would reach (for ``city``)."""
+
+    count: int
+    """How many people (a whole number, 1 or more)."""
+    label: str
+    """Who they are, e.g. "Beijing residents"."""
+
+
 # --- scenes ------------------------------------------------------------------
 
 
@@ -293,6 +303,8 @@ class Story:
     files: tuple[str, ...] = ()
     expect: tuple[Expectation, ...] = ()
     """Checked by ``test`` after every step (never in play)."""
+    population: Population | None = None
+    """Who the city estimate scales to (None: only ``--population`` can say)."""
 
     @property
     def chapters(self) -> tuple[str, ...]:

@@ -42,6 +42,15 @@ class Decision(Protocol):
     def n(self) -> int: ...
 
 
+class City(Protocol):
+    """The class's choices scaled to the story's population."""
+
+    @property
+    def headline(self) -> str: ...
+    @property
+    def notes(self) -> Sequence[str]: ...
+
+
 class Report(Protocol):
     """The class report's numbers the dashboard shows."""
 
@@ -53,6 +62,9 @@ class Report(Protocol):
     def endings(self) -> Sequence[Count]: ...
     @property
     def listed(self) -> Sequence[Count]: ...
+    @property
+    def city(self) -> City | None:
+        """Scaled to the city (None without a population or enough players)."""
 
     def hidden(self, count: int) -> bool:
         """Whether a count is too small to show (under 3, unless the teacher shows them)."""

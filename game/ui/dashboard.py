@@ -149,6 +149,8 @@ class DashboardApp(App[int]):
                 yield Static("", id="endings")
                 yield Static("Listings", classes="h2")
                 yield Static("", id="listings")
+                yield Static("Scaled to the city", classes="h2")
+                yield Static("", id="city")
         yield KeyLine()
 
     def on_mount(self) -> None:
@@ -197,6 +199,12 @@ class DashboardApp(App[int]):
             counts_text(report.endings, report.hidden, "Nobody has finished yet."))
         self.query_one("#listings", Static).update(
             counts_text(report.listed, report.hidden, "Nobody has been listed."))
+        city = report.city
+        self.query_one("#city", Static).update(
+            Content.assemble(clean(city.headline), "\n", (clean(city.notes[0]), "$text-muted"))
+            if city is not None else Content.assemble(
+                ("Shown once 3 players have chosen (the story needs a population:).",
+                 "$text-muted")))
 
     # -- controls --------------------------------------------------------------------------
 

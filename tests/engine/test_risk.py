@@ -315,6 +315,22 @@ def test_a_whole_feature_moves_by_whole_steps_past_the_boundary(tmp_path: Path) 
     assert (what.feature, what.old, what.new, what.up) == ("Debt", 70, 69, False)
 
 
+def test_what_would_have_changed_never_offers_a_count_below_zero(tmp_path: Path) -> None:
+    from game.engine.debrief import build_debrief
+
+    # linear, high from 70, z = 75: two fines fewer (0 -> -2) would be the smallest
+    # change, but nobody can have -2 fines; six debt fewer (75 -> 69) is what is said.
+    text = WHAT_IF.format(link="linear").replace("debt: 1.5", "debt: 75").replace(
+        "weight: 0.5", "weight: 1").replace("weight: 4", "weight: 5")
+    engine = Engine(story_of(tmp_path, text))
+    assert engine.state.tier_id == "high"
+    what = build_debrief(engine).model.what_if
+    assert (what.feature, what.old, what.new, what.up) == ("Debt", 75, 69, False)
+    # and when no single feature can cross without going negative, nothing is said
+    only_fines = text.replace("debt: 75", "debt: 0").replace("bias: 0", "bias: 75")
+    assert build_debrief(Engine(story_of(tmp_path, only_fines))).model.what_if is None
+
+
 def test_points_and_peer_debriefs_have_no_model_section() -> None:
     from game.engine.debrief import build_debrief
 

@@ -17,7 +17,8 @@ from game.engine.engine import Engine
 from game.story.loader import load_story
 
 STORIES = Path(__file__).resolve().parents[2] / "stories"
-FULL = ["green_channel", "half_a_star.yaml", "good_citizen.yaml", "the_operator"]
+FULL = ["green_channel", "half_a_star.yaml", "good_citizen.yaml", "the_operator", "the_letter",
+        "results_day"]
 ALL = FULL + ["tutorial.yaml", "demo"]
 
 # (story, engine seed, choices as the player numbers them, ending, final score)
@@ -46,6 +47,21 @@ PATHS = [
     ("good_citizen.yaml", 0, "2,2,1,2,1,3,1,1,1,2,1,1,2,1", "end_caught", 785),
     ("the_operator", 0, "1,1,2,1,1,2,1,1,1,1,1,5,1,1,1", "end_architect", 88),
     ("the_operator", 0, "2,2,2,2,2,1,1,1,1,1,1,3,1,1,3", "end_resign", 67),
+    # The signed form from the daycare, sent on time, no tip: the hearing opens and is won.
+    ("the_letter", 0, "2,2,1,1,1,1,1,1,1", "end_cleared", 50),
+    # Late papers, a tip, the daycare given up, the rent left to wait: the flat is lost.
+    ("the_letter", 0, "2,2,2,1,2,1,2,3,2,2,1,3,1", "end_lost_home", 92),
+    # Speaking out with the family's file: the inquiry ending, still rated High risk.
+    ("the_letter", 0, "1,2,1,2,2,1,2,2,1,2,2,1,1,2,1", "end_inquiry", 97),
+    # Results Day ends at 5 (A) on every path: the U-turn of 17 August gives everyone the
+    # teacher's grade. What differs is the place. First on the list (the practical
+    # finished and pointed to), the only A on 13 August:
+    ("results_day", 0, "1,2,1,1,2,1,1,1,3,1", "end_kept", 5),
+    # No practical, curtains closed on results day, the mock B taken: a year late.
+    ("results_day", 0, "2,1,2,1,3,1,3,1,1", "end_deferred", 5),
+    # Pushed hard (reported), rang the university, held the place, left the appeal open.
+    ("results_day", 0, "1,1,1,2,2,1,2,1,2,2,2,1", "end_restored", 5),
+    ("results_day", 0, "2,2,2,2,2,2,1,1,1,2", "end_clearing", 5),
 ]
 
 
@@ -106,6 +122,8 @@ def test_test_reports_the_story_fully_covered(name: str) -> None:
 
 
 ALWAYS_LOCKED = {
+    # the family is on the tax office's silent list from the first letter: no arrangement
+    "the_letter": ["verhoeven_call:ask_arrangement"],
     # the blood donors' lane is shut to anyone on a list, and at the gate everyone is
     "good_citizen.yaml": ["metro_gate:trust_lane"],
     "half_a_star.yaml": ["tram_stop:walk_through_the_gold_lane_gate"],
@@ -145,10 +163,10 @@ def test_full_story_meets_the_brief(name: str) -> None:
     assert len(decisions) >= 12
 
 
-def test_the_four_stories_use_every_part_of_the_format() -> None:
+def test_the_full_stories_use_every_part_of_the_format() -> None:
     stories = [load_story(STORIES / name) for name in FULL]
     ratings = [s.rating for s in stories]
-    assert {r.model for r in ratings} == {"points", "peer"}
+    assert {r.model for r in ratings} == {"points", "peer", "risk"}
     assert len({r.show for r in ratings}) >= 3
     explains = {rule.explain for r in ratings for rule in r.rules.values()}
     assert explains == {True, False}
@@ -393,3 +411,140 @@ def test_good_citizen_asks_its_guide_polls_in_the_story() -> None:
     endings = {sid for sid, s in story.scenes.items() if s.ending is not None}
     assert endings and all(polls.get(sid) == "good_deed" for sid in endings)
     assert polls["results"] == "predict_blood"
+
+
+def _letter_after(choices: str) -> Engine:
+    """The Letter, played headless along `choices` (numbered as `run` numbers them)."""
+    engine = Engine(load_story(STORIES / "the_letter"), seed=0)
+    for number in choices.split(","):
+        while engine.view().continues:
+            engine.proceed()
+        engine.take(engine.view().choices[int(number) - 1].id)
+    while not engine.ended and engine.view().continues:
+        engine.proceed()
+    return engine
+
+
+def test_the_letter_offers_a_hearing_only_when_the_hidden_model_allows_it() -> None:
+    # The same objection, on time, with the signed form: the hearing is open. Sent late
+    # (the same papers, complete), the model still rates the file High, and it is refused
+    # in the office's words: the family meets the score only through what it closes.
+    on_time = _letter_after("2,2,1,1,1,1")
+    late = _letter_after("2,2,1,2,1,1")
+    assert on_time.state.scene == late.state.scene == "reply"
+    hearing = {v.id: v for v in on_time.view().choices}["ask_hearing"]
+    assert not hearing.locked and on_time.state.tier.id == "medium"
+    refused = {v.id: v for v in late.view().choices}["ask_hearing"]
+    assert late.state.tier.id == "high"
+    assert refused.locked == "Objections in this category are decided on the file. A hearing is not offered."
+
+
+def test_the_letter_debrief_shows_nationality_alone_would_have_changed_the_result() -> None:
+    from game.engine.debrief import build_debrief
+
+    engine = _letter_after("2,2,2,1,2,1,2,3,2,2,1,3,1")
+    assert engine.state.ending == "end_lost_home"
+    model = build_debrief(engine).model
+    assert model is not None
+    features = {f.label: f for f in model.features}
+    assert features["Second nationality"].contribution == 2 and not features["Second nationality"].shown
+    assert model.what_if is not None and model.what_if.tier == "Medium risk"
+
+
+def test_the_letter_never_shows_the_score_and_never_names_the_silent_list() -> None:
+    story = load_story(STORIES / "the_letter")
+    assert story.rating.show == "hidden" and story.rating.model == "risk"
+    assert story.rating.lists["fraud_signals"].announce is False
+    text = " ".join(b.text.source for s in story.scenes.values() for b in s.text)
+    assert "{score}" not in text and "Risk score" not in text
+
+
+def _results_day_at_results(choices: list[str]) -> Engine:
+    """Results Day played by choice ids up to the results slip of 13 August."""
+    engine = _play(load_story(STORIES / "results_day"), 0, choices)
+    assert engine.state.scene == "results_day"
+    return engine
+
+
+@pytest.mark.parametrize(("choices", "rank", "grade", "tier"), [
+    # the practical finished and pointed to: first in the rank order, Marsh Lane's one A
+    (["finish", "stop_her", "ask", "flag", "sleep"], 1, 4.6, "A"),
+    # finished but never mentioned: Ms Okafor has it anyway, second, one grade down
+    (["finish", "stop_her", "delete", "sleep"], 2, 4.0, "B"),
+    # never finished (pushing hard changes nothing): third, two grades down
+    (["close", "stop_her", "ask", "push", "apologise", "sleep"], 3, 3.4, "C"),
+])
+def test_results_day_grade_is_the_school_history_shared_out_by_rank(
+        choices: list[str], rank: int, grade: float, tier: str) -> None:
+    """In a class of 24 the model reads only the school's history (4.6) and the place
+    in the rank order (-0.6 a place); the teacher's A is not a feature's input at all."""
+    engine = _results_day_at_results(choices)
+    assert engine.state.vars["rank"] == rank
+    assert engine.state.vars["cag"] == 5
+    assert engine.state.score == pytest.approx(grade)
+    assert engine.view().tier == tier
+
+
+def test_results_day_a_small_class_keeps_the_teachers_grade() -> None:
+    """Lottie's case, on the player's own model: the same student, the same rank and
+    history, in a class of 7 instead of 24, gets the teacher's A back; at 15 entries the
+    rule stops. The debrief shows the three features that make the difference."""
+    from game.engine.debrief import build_debrief, model_lines
+    from game.engine.models.risk import feature_values, score_of
+
+    engine = _results_day_at_results(["close", "stop_her", "delete", "sleep"])
+    rating = engine.story.rating
+    assert engine.state.score == pytest.approx(3.4)
+    for entries, grade in ((7, 5.0), (14, 5.0), (15, 3.4), (24, 3.4)):
+        state = engine.state.copy()
+        state.vars["entries"] = entries
+        assert score_of(rating, feature_values(state, rating)) == pytest.approx(grade)
+    report = build_debrief(engine).model
+    assert report is not None
+    by_id = {f.id: f for f in report.features}
+    assert by_id["teacher_grade"].value == 0 and by_id["school_history"].value == 4.6
+    assert by_id["rank_places"].contribution == pytest.approx(-1.2)
+    text = " ".join(model_lines(report, rating))
+    assert "counted only in classes under 15 entries" in text
+
+
+def test_results_day_the_offer_is_open_until_results_day() -> None:
+    """The grade is hidden until 13 August: the place must not show as closed to you
+    (HUD, My record) before the slip, or the story would tell a third-ranked player in
+    March what the real students learned in August."""
+    story = load_story(STORIES / "results_day")
+    for seed in range(200):
+        picker, engine = random.Random(seed), Engine(story, seed=seed)
+        while engine.state.scene != "results_day":
+            view = engine.view()
+            assert "offer" not in {s.id for s in view.closed_services}, engine.state.scene
+            if view.continues:
+                engine.proceed()
+            else:
+                engine.take(picker.choice(view.open_choices).id)
+        view = engine.view()
+        assert ("offer" in {s.id for s in view.closed_services}) == (view.tier != "A")
+
+
+def test_results_day_the_u_turn_restores_grades_not_places() -> None:
+    """17 August gives every path the teacher's A, but only a place that was held with
+    the appeal still open comes back: taking the mock B closed the appeal and lost it."""
+    story = load_story(STORIES / "results_day")
+    held_open = _play(story, 0, ["close", "stop_her", "delete", "sleep", "ring", "hold",
+                                 "appeal", "glad", "kai", "confirm"])
+    assert held_open.state.ending == "end_restored"
+    held_mock = _play(story, 0, ["close", "stop_her", "delete", "sleep", "ring", "hold",
+                                 "mock", "glad", "kai"])
+    view = held_mock.view()
+    assert held_mock.state.score == 5 and held_mock.state.vars["place_gone"] is True
+    assert {c.id for c in view.open_choices} == {"defer", "late_clearing"}
+
+
+def test_results_day_every_path_reads_under_6000_words() -> None:
+    """Issue #16: every path at most 6,000 words of story text (what `test --words`
+    counts). 400 random paths; the longest found is about 4,930, so the margin is wide."""
+    from game.engine.paths import play_words
+
+    story = load_story(STORIES / "results_day")
+    longest = max(play_words(story, seed, choices=False) for seed in range(400))
+    assert 4000 < longest <= 6000

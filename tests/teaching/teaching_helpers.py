@@ -15,9 +15,12 @@ STORIES = {
     "half_a_star": ROOT / "stories" / "half_a_star.yaml",
     "good_citizen": ROOT / "stories" / "good_citizen.yaml",
     "the_operator": ROOT / "stories" / "the_operator",
+    "the_letter": ROOT / "stories" / "the_letter",
+    "results_day": ROOT / "stories" / "results_day",
     "demo": ROOT / "stories" / "demo",
 }
-TAUGHT = ("tutorial", "green_channel", "half_a_star", "good_citizen", "the_operator")
+TAUGHT = ("tutorial", "green_channel", "half_a_star", "good_citizen", "the_operator",
+          "the_letter", "results_day")
 """The stories with teacher guides (and so handouts)."""
 
 _loaded: dict[str, Story] = {}

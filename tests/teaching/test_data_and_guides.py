@@ -20,6 +20,16 @@ def test_every_guide_equals_what_its_data_generates(load):
 
 
 @pytest.mark.parametrize("story_id", TAUGHT)
+def test_each_taught_story_guide_equals_its_data(story_id):
+    """Also the guides of stories the unit does not list yet (a new story's guide is
+    written before the unit names it): their tables come from their data too."""
+    data = load_story_data(story_id)
+    sync = guides.regenerate(ROOT / "docs" / "teachers" / f"{story_id}.md",
+                             guides.story_blocks(data, load_unit_data()))
+    assert not sync.changed, "run: python -m game handouts --sync-guides"
+
+
+@pytest.mark.parametrize("story_id", TAUGHT)
 def test_every_story_links_to_named_curriculum_objectives(story_id):
     data = load_story_data(story_id)
     unit = load_unit_data()

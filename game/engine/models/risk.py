@@ -89,7 +89,9 @@ def what_if(rating: m.Rating, values: tuple[float, ...], kinds: tuple[str, ...],
     """The smallest change of one feature's value that would have crossed the nearest
     tier boundary (up or down), or None when no single feature can. A true/false
     feature can only flip, a whole number moves by whole steps, any other number by
-    as little as it takes (to the boundary itself)."""
+    as little as it takes (to the boundary itself). A value of 0 or more is never
+    offered below 0: counts such as ``recorded()`` and amounts such as an income
+    cannot be negative, and "at -3 instead of 1" explains nothing."""
     tiers = rating.tiers
     if not tiers or not rating.features:
         return None
@@ -135,6 +137,8 @@ def what_if(rating: m.Rating, values: tuple[float, ...], kinds: tuple[str, ...],
                     changed = values[:at] + (new,) + values[at + 1:]
                 if not crossed(changed):
                     continue
+            if value >= 0 > new:
+                continue
             if best is None or abs(new - value) < abs(best.new - best.old):
                 best = WhatIf(feature.label, tidy(value), tidy(new), tiers[reach].label, up,
                               kind)

@@ -221,10 +221,10 @@ def _b_cmp(node: Compare, names: set[str]) -> Fn:
 
 def _compare_two(left_node: Node, symbol: str, right_node: Node, names: set[str]) -> Fn:
     """One comparison, specialised for tier ranks, constants and vars."""
-    if type(left_node) is TierRank and type(right_node) is TierLiteral:
+    if symbol in RANK_OPS and type(left_node) is TierRank and type(right_node) is TierLiteral:
         rank_op, rank = RANK_OPS[symbol], right_node.rank
         return lambda ctx: rank_op(ctx.tier_rank, rank)
-    if type(left_node) is TierLiteral and type(right_node) is TierRank:
+    if symbol in RANK_OPS and type(left_node) is TierLiteral and type(right_node) is TierRank:
         rank_op, rank = RANK_OPS[symbol], left_node.rank
         return lambda ctx: rank_op(rank, ctx.tier_rank)
     slow = COMPARATORS[symbol]

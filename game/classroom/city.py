@@ -1,0 +1,426 @@
+"""The city estimate from a class: "if the city chose as this class did".
+
+The class's records give, for every scene, how many times each choice was
+taken there; ``game.engine.city`` plays sampled lives that choose with those
+weights (uniformly where the class never chose) and counts what they ended
+with. This module turns records into weights, the estimate into sentences,
+a table, JSON, and a chart (SVG, or HTML around it), and runs ``city``.
+
+What the estimate assumes, said wherever it is shown: everyone chooses as
+this class did, and each choice depends only on the scene, not on what the
+same person chose before.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Iterable, TextIO
+
+from game.classroom.records import RecordError
+from game.classroom.sessions import Session
+from game.classroom.summary import SMALL, CityRow, CitySection
+from game.engine.city import (
+    DEFAULT_LIVES,
+    CityEstimate,
+    Share,
+    default_jobs,
+    estimate,
+    sample_lives,
+)
+from game.errors import StandingError
+from game.safetext import clean
+from game.story import model as m
+
+REPORT_LIVES = 10_000
+"""Lives behind the class report's "Scaled to the city" (about 1.5 s of one core on
+Green Channel; the interval of a share is then at most ±1 point)."""
+DASHBOARD_LIVES = 2_000
+"""Lives behind the dashboard's line (a few tenths of a second, in a worker; ±2.2 points)."""
+UNIFORM = ("Without a class, every life picks uniformly among the choices open to it: "
+           "this shows what the system does to random lives, not to real people. ")
+ASSUMES = ("The estimate assumes everyone in the city chooses as this class did, and that a "
+           "choice depends only on the scene, not on the same person's earlier choices. "
+           "It does not show who would be affected, how lives differ outside the story, or "
+           "what people would do once they knew the rules.")
+MAX_POPULATION = 10_000_000_000
+FALSE_MATCH_RATE = 100_000
+"""The base-rate exhibit's illustrative false-match rate: 1 in 100,000 (the fact sheet's
+example, and the Operator's camera room; not a measured rate of any real system)."""
+MATCH_RULE = re.compile(r"\bmatch(es|ed)?\b", re.I)
+"""A rule whose label speaks of a match (a face match) gets the base-rate exhibit."""
+
+
+class CityError(StandingError):
+    """A ``city`` argument the user must fix (exit 2)."""
+
+
+# --- from records to weights -------------------------------------------------------------------
+
+
+def class_weights(sessions: Iterable[Session], story: m.Story) -> dict[str, dict[str, int]]:
+    """Per scene, per choice: how many times the class took it there (every visit counts;
+    scenes renamed since are followed; scenes and choices the story no longer has are left
+    out)."""
+    taken: dict[str, Counter[str]] = defaultdict(Counter)
+    for session in sessions:
+        for c in session.choices:
+            scene_id = story.resolve(c.scene)
+            if scene_id is None:
+                continue
+            taken[scene_id][c.choice] += 1
+    known = {o.id: frozenset(o.choices) for o in story.outline()}
+    return {scene_id: {cid: n for cid, n in counts.items() if cid in known[scene_id]}
+            for scene_id, counts in taken.items()}
+
+
+def sessions_of(records, story: m.Story) -> list[Session]:
+    """The sessions of this story in a class's records (same id, and same source when
+    the record names one)."""
+    from game.story.catalog import source_kind
+
+    kind = source_kind(story)
+    return [s for s in records.sessions if s.story == story.id
+            and (s.source is None or s.source == kind)]
+
+
+# --- words and numbers ---------------------------------------------------------------------------
+
+
+def people(n: float) -> str:
+    """A number of people as a sentence says it: 1.9 million, 21.7 million, 650,000, 42
+    (millions to one decimal, thousands to two significant figures: the estimate is not
+    more precise than that)."""
+    n = round(n)
+    if n >= 1_000_000:
+        return f"{_millions(n).removesuffix('.0')} million"
+    if n >= 1_000:
+        return f"{_two_figures(n):,}"
+    return str(n)
+
+
+def people_range(low: float, high: float) -> str:
+    """An interval of people: 1.7–2.1 M, or 600,000–700,000."""
+    if high >= 1_000_000:
+        return f"{_millions(low)}–{_millions(high)} M"
+    return f"{people(low)}–{people(high)}"
+
+
+def _millions(n: float) -> str:
+    return f"{round(n / 1_000_000, 1):.1f}"
+
+
+def _two_figures(n: int) -> int:
+    if n < 100:
+        return n
+    return round(n, -(len(str(n)) - 2))
+
+
+def city_name(label: str) -> str:
+    """"Beijing residents" -> "Beijing's"; anything else -> "the" + label."""
+    words = label.split()
+    if len(words) == 2 and words[1].lower() in ("residents", "inhabitants", "people", "citizens"):
+        return f"{words[0]}'s"
+    return ""
+
+
+def headline(est: CityEstimate) -> str:
+    """"If Beijing's 21.7 million chose as this class did:" (or "If 21.7 million Beijing
+    residents chose ...")."""
+    how = "chose as this class did" if est.weighted else "chose at random"
+    whose = city_name(est.population_label)
+    if whose:
+        return f"If {whose} {people(est.population)} {how}:"
+    return f"If {people(est.population)} {est.population_label} {how}:"
+
+
+def share_phrase(share: Share) -> str:
+    """~1.9 million (1.7–2.1 M)."""
+    return f"~{people(share.count)} ({people_range(share.low_count, share.high_count)})"
+
+
+def sentences(est: CityEstimate) -> list[str]:
+    """The estimate in a few sentences: lists at the end, services refused, endings."""
+    out = []
+    for s in est.lists:
+        out.append(f"{share_phrase(s)} on the list '{s.label}' at the end")
+    for s in est.refused:
+        if s.hits:
+            out.append(f"{share_phrase(s)} refused {s.label} at least once")
+    ending = max(est.endings, key=lambda s: s.hits, default=None)
+    if ending is not None and ending.hits:
+        out.append(f"the most common ending, {ending.label}: {share_phrase(ending)}")
+    return out
+
+
+# --- the command's outputs ------------------------------------------------------------------------
+
+
+SECTIONS = (("endings", "Endings"), ("tiers", "Tiers at the end"),
+            ("lists", "On a list at the end"), ("refused", "Refused at least once"))
+
+
+def write_text(est: CityEstimate, out: TextIO) -> None:
+    """The readable table."""
+    w = out.write
+    how = "weighted by the class's choices" if est.weighted else "uniform at every scene"
+    w(f"{clean(est.title)} ({est.story}): {est.runs:,} sampled lives ({how}), seed {est.seed}\n")
+    w(f"scaled to {est.population:,} {clean(est.population_label)}\n")
+    for key, title in SECTIONS:
+        rows: tuple[Share, ...] = getattr(est, key)
+        if not rows:
+            continue
+        w(f"\n{title}:\n")
+        width = max(len(clean(s.label)) for s in rows)
+        for s in rows:
+            w(f"  {clean(s.label):<{width}}  {100 * s.share:5.1f} % "
+              f"({100 * s.low:.1f}–{100 * s.high:.1f})  ~{people(s.count):>12} "
+              f"({people_range(s.low_count, s.high_count)})\n")
+    if est.unfinished:
+        w(f"\n{est.unfinished:,} lives reached no ending (step cap, dead end or error): "
+          "run `test` on the story\n")
+    w(f"\n{'' if est.weighted else UNIFORM}{ASSUMES}\n")
+
+
+def to_svg(est: CityEstimate) -> str:
+    """A bar chart of every share with its 95 % interval (self-contained SVG, no fonts
+    beyond the viewer's sans-serif, every label escaped)."""
+    rows: list[tuple[str, Share | None]] = []
+    for key, title in SECTIONS:
+        found: tuple[Share, ...] = getattr(est, key)
+        if found:
+            rows.append((title, None))
+            rows += [(s.label, s) for s in found]
+    left, bar_w, row_h, top = 260, 420, 22, 56
+    height = top + row_h * len(rows) + 30
+    width = left + bar_w + 170
+    e = escape
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="13" '
+           'role="img">',
+           f"<title>{e(clean(est.title))}: scaled to {est.population:,} "
+           f"{e(clean(est.population_label))}</title>",
+           f'<text x="10" y="22" font-size="16" font-weight="bold">{e(clean(est.title))}: '
+           f"{est.runs:,} sampled lives, scaled to {est.population:,} "
+           f"{e(clean(est.population_label))}</text>",
+           f'<text x="10" y="42" fill="#555">Bars: share of lives; whiskers: 95 % interval '
+           f"(Wilson); right: people</text>"]
+    y = top
+    for label, s in rows:
+        if s is None:
+            out.append(f'<text x="10" y="{y + 15}" font-weight="bold">{e(clean(label))}</text>')
+        else:
+            bw = bar_w * s.share
+            lo, hi = left + bar_w * s.low, left + bar_w * s.high
+            short = clean(label) if len(clean(label)) <= 36 else clean(label)[:35] + "…"
+            out.append(f'<text x="20" y="{y + 15}">{e(short)}</text>')
+            out.append(f'<rect x="{left}" y="{y + 4}" width="{bar_w}" height="14" '
+                       'fill="#eee"/>')
+            out.append(f'<rect x="{left}" y="{y + 4}" width="{bw:.1f}" height="14" '
+                       'fill="#0072B2"/>')
+            out.append(f'<line x1="{lo:.1f}" x2="{hi:.1f}" y1="{y + 11}" y2="{y + 11}" '
+                       'stroke="#000" stroke-width="1.5"/>')
+            out.append(f'<text x="{left + bar_w + 8}" y="{y + 15}">{100 * s.share:.1f} % · '
+                       f"~{e(people(s.count))}</text>")
+        y += row_h
+    footer = ("Assumes everyone chooses as the class did, each choice depending only on the "
+              "scene." if est.weighted else "Every life chose uniformly among its open "
+              "choices (no class given): random lives, not real people.")
+    out.append(f'<text x="10" y="{y + 20}" fill="#555" font-size="11">{footer}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def to_html(est: CityEstimate) -> str:
+    """A page with the chart, the assumptions and the table."""
+    e = escape
+    rows = []
+    for key, title in SECTIONS:
+        for s in getattr(est, key):
+            rows.append(f"<tr><td>{e(title)}</td><td>{e(clean(s.label))}</td>"
+                        f"<td>{100 * s.share:.1f} %</td><td>{100 * s.low:.1f}–"
+                        f"{100 * s.high:.1f} %</td><td>{s.count:,}</td><td>"
+                        f"{e(people_range(s.low_count, s.high_count))}</td></tr>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'\">"
+            f"<title>City estimate: {e(clean(est.title))}</title><style>body{{font-family:"
+            "sans-serif;max-width:60rem;margin:2rem auto}}td,th{padding:.2rem .6rem;"
+            "text-align:left}</style></head><body>"
+            f"<h1>City estimate: {e(clean(est.title))}</h1>"
+            f"<p>{e(headline(est))} " + "; ".join(e(x) for x in sentences(est)) + ".</p>"
+            + to_svg(est) + f"<p>{e(ASSUMES)}</p><table><thead><tr><th>What</th><th>Outcome"
+            "</th><th>Share</th><th>95 % interval</th><th>People</th><th>Range</th></tr>"
+            "</thead><tbody>" + "".join(rows) + "</tbody></table></body></html>\n")
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+def with_variant(story: m.Story, variant: str | None) -> m.Story:
+    """The story under variant ``variant`` (the story itself for None).
+
+    ``variants:`` is added to the story model beside this work; until a story model
+    carries them, naming one is a one-line error. At merge, this is the one place
+    to call the overlay (the story with the variant's rating).
+    """
+    if variant is None:
+        return story
+    variants = getattr(story, "variants", None)
+    if not variants:
+        raise CityError(f"--variant {variant}: the story '{story.id}' has no variants")
+    if variant not in variants:
+        raise CityError(f"--variant {variant}: the story has no such variant; its variants "
+                        f"are: {', '.join(variants)}")
+    overlay = getattr(story, "with_variant", None)
+    if overlay is None:
+        raise CityError("--variant: this version of Standing cannot play variants yet")
+    return overlay(variant)
+
+
+def city_estimate(story: m.Story, *, lives: int = DEFAULT_LIVES, seed: int = 0,
+                  sessions: list[Session] | None = None, population: int | None = None,
+                  label: str | None = None, jobs: int = 1,
+                  weights: dict[str, dict[str, int]] | None = None) -> CityEstimate:
+    """Sample ``lives`` lives (weighted by ``sessions``' choices, or ``weights``, when
+    given) and scale them."""
+    pop = story.population
+    count = population if population is not None else (pop.count if pop else None)
+    if count is None:
+        raise CityError(f"the story '{story.id}' has no population: give --population N "
+                        "(how many people to scale to)")
+    if label is None:
+        label = pop.label if pop is not None and population in (None, pop.count) else "people"
+    if weights is None and sessions:
+        weights = class_weights(sessions, story)
+    tally = sample_lives(story, lives, seed, weights, jobs)
+    return estimate(story, tally, count, label, seed, weighted=bool(weights))
+
+
+def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
+             lives: int = DEFAULT_LIVES, seed: int = 0, variant: str | None = None,
+             population: int | None = None, jobs: int | None = None, as_json: bool = False,
+             chart: Path | None = None) -> int:
+    """``python -m game city``: 0 when the estimate was made (bad input raises, exit 2)."""
+    import gc
+
+    from game.engine.plan import plan_for
+    from game.story.cache import load_story_cached
+    from game.story.memory import collector_paused
+
+    if lives < 1 or lives > 100_000_000:
+        raise CityError("--runs must be from 1 to 100,000,000")
+    if jobs is not None and jobs < 1:
+        raise CityError("--jobs must be 1 or more")
+    if population is not None and not 1 <= population <= MAX_POPULATION:
+        raise CityError(f"--population must be from 1 to {MAX_POPULATION:,}")
+    if chart is not None and chart.suffix.lower() not in (".html", ".svg"):
+        raise CityError(f"--out {chart}: write the chart as .html or .svg")
+    if class_dir is not None and not class_dir.is_dir() and len(class_dir.parts) == 1:
+        from game.classroom.records import class_folder
+
+        by_code = class_folder(str(class_dir))
+        if by_code.is_dir():
+            class_dir = by_code
+    if class_dir is not None and not class_dir.is_dir():
+        raise CityError(f"--class {class_dir}: no such class folder")
+    with collector_paused():
+        story = load_story_cached(story_path)
+        gc.freeze()
+    story = with_variant(story, variant)
+    sessions = None
+    if class_dir is not None:
+        from game.classroom.sessions import read_class
+
+        sessions = sessions_of(read_class(class_dir), story)
+        if not sessions:
+            raise CityError(f"--class {class_dir}: no session of '{story.id}' in this folder")
+    plan_for(story)  # made once, shared by forked workers
+    est = city_estimate(story, lives=lives, seed=seed, sessions=sessions,
+                        population=population, jobs=default_jobs() if jobs is None else jobs)
+    if as_json:
+        doc = est.to_json()
+        if variant is not None:
+            doc["variant"] = variant
+        out.write(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    else:
+        write_text(est, out)
+    if chart is not None:
+        from game.files import write_atomic
+
+        body = to_svg(est) if chart.suffix.lower() == ".svg" else to_html(est)
+        try:
+            write_atomic(chart, body)
+        except OSError as exc:
+            raise RecordError(f"cannot write {chart}: {exc.strerror or exc}") from None
+        if not as_json:
+            out.write(f"wrote {chart}\n")
+    return 0
+
+
+def base_rates(est: CityEstimate) -> tuple[str, ...]:
+    """The base-rate exhibit: every rule about a match, and the false matches of one search
+    against the whole population (none when no rule speaks of a match)."""
+    found = [s for s in est.recorded if MATCH_RULE.search(s.label)]
+    if not found:
+        return ()
+    out = [f"{s.label}: in {100 * s.share:.0f} % ({100 * s.low:.0f}–{100 * s.high:.0f} %) of "
+           f"{est.runs:,} sampled lives choosing as this class did." for s in found]
+    strangers = est.population / FALSE_MATCH_RATE
+    out.append(f"Base rate at city scale: at a false-match rate of 1 in "
+               f"{FALSE_MATCH_RATE:,} (an illustration, not a measured rate), every search "
+               f"against the photos of {people(est.population)} {est.population_label} puts "
+               f"~{people(strangers)} strangers above the line; when the real person is not "
+               "in the database, the system still lists the closest face.")
+    return tuple(out)
+
+
+def city_section(sessions: list[Session], story: m.Story | None, lives: int = REPORT_LIVES,
+                 seed: int = 0, show_small: bool = False,
+                 jobs: int = 1) -> tuple[CitySection | None, str | None]:
+    """The report's "Scaled to the city" from the class's sessions, or None and why not.
+
+    Needs the story's ``population:`` and, unless small counts are shown, at least
+    ``SMALL`` sessions that chose (the estimate of one or two players' choices would
+    show their paths).
+    """
+    if story is None or story.population is None:
+        return None, None
+    chose = [s for s in sessions if s.choices]
+    if not chose:
+        return None, None
+    if len(chose) < SMALL and not show_small:
+        return None, (f"Scaled to the city needs the choices of at least {SMALL} sessions "
+                      "(or --show-small).")
+    weights = class_weights(chose, story)
+    # The dashboard asks every second: the same choices give the same section.
+    key = (id(story), story.content_hash, lives, seed, len(chose),
+           tuple(sorted((sid, tuple(sorted(c.items()))) for sid, c in weights.items())))
+    if _LAST and _LAST[0] == key:
+        return _LAST[1], None
+    est = city_estimate(story, lives=lives, seed=seed, weights=weights, jobs=jobs)
+    said = sentences(est)
+    rows = []
+    for what, found in (("lists", est.lists), ("refused", est.refused),
+                        ("endings", est.endings)):
+        for s in found:
+            label = {"lists": "On the list at the end: ", "refused": "Refused at least once: ",
+                     "endings": "Ending: "}[what] + s.label
+            rows.append(CityRow(what, label, s.share, s.low, s.high, f"~{people(s.count)}",
+                                people_range(s.low_count, s.high_count)))
+    headline_ = f"{headline(est)} " + "; ".join(said) + "." if said else headline(est)
+    notes = (ASSUMES, f"From {est.runs:,} sampled lives choosing at each scene as the "
+                      f"{len(chose)} sessions of this class did (uniformly where none of "
+                      f"them chose); seed {seed}. Shares have 95 % (Wilson) intervals; "
+                      "`python -m game city` gives more lives and a chart.")
+    section = CitySection(headline_, tuple(rows), notes, base_rates(est))
+    _LAST[:] = [key, section]
+    return section, None
+
+
+_LAST: list = []
+"""The last section made, and what it was made from (see ``city_section``)."""

@@ -1,0 +1,228 @@
+"""`city` from a class: weights from records, the command, its errors, the report section."""
+
+from __future__ import annotations
+
+import json
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from game.classroom.city import (
+    class_weights,
+    city_estimate,
+    people,
+    people_range,
+    sessions_of,
+)
+from game.classroom.records import RecordWriter, mark_class_folder
+from game.classroom.render import write_report
+from game.classroom.sessions import read_class
+from game.cli import main
+from game.engine.engine import Engine
+from game.story.loader import load_story
+
+ROOT = Path(__file__).resolve().parents[2]
+KNOWN = ROOT / "tests" / "engine" / "fixtures" / "known_shares.yaml"
+# Who chose what: three paid late and took the first door, one refused and walked.
+PATHS = {"ann": ("x", "p"), "ben": ("x", "p"), "cy": ("x", "p"), "dee": ("y", "walk")}
+
+
+@pytest.fixture(scope="module")
+def known_class(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("records") / "8c"
+    mark_class_folder(folder)
+    story = load_story(KNOWN)
+    for name, path in PATHS.items():
+        engine = Engine(story, seed=1)
+        writer = RecordWriter.create(folder, name, folder.name)
+        writer.attach(engine)
+        try:
+            for choice in path:
+                engine.take(choice)
+        finally:
+            writer.close()
+    return folder
+
+
+def test_weights_are_the_class_counts_per_scene(known_class: Path) -> None:
+    story = load_story(KNOWN)
+    sessions = sessions_of(read_class(known_class), story)
+    assert class_weights(sessions, story) == {
+        "fork": {"x": 3, "y": 1}, "three": {"p": 3}, "station": {"walk": 1}}
+
+
+def test_the_estimate_follows_the_class(known_class: Path) -> None:
+    story = load_story(KNOWN)
+    sessions = sessions_of(read_class(known_class), story)
+    est = city_estimate(story, lives=4_000, seed=5, sessions=sessions)
+    by_id = {s.id: s for s in est.endings}
+    assert by_id["end_one"].low <= 0.75 <= by_id["end_one"].high
+    assert by_id["end_two"].hits == 0 and by_id["end_three"].hits == 0
+    assert est.weighted and est.population == 1_000_000
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["city", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_city_json_has_the_contract_fields(capsys, known_class: Path) -> None:
+    code, out, _ = run(capsys, KNOWN, "--runs", 1500, "--class", known_class, "--json",
+                       "--jobs", 1)
+    assert code == 0
+    doc = json.loads(out)
+    assert {"story", "runs", "population", "endings", "tiers", "lists", "refused"} <= set(doc)
+    assert doc["story"] == "known_shares" and doc["runs"] == 1500
+    assert doc["population"] == 1_000_000
+    for section in ("endings", "tiers", "lists", "refused"):
+        for value in doc[section].values():
+            assert set(value) == {"share", "low", "high", "count"}
+            assert value["low"] <= value["share"] <= value["high"]
+    assert set(doc["refused"]) == {"rail"} and set(doc["lists"]) == {"debtors"}
+
+
+def test_city_with_jobs_prints_what_one_job_prints(capsys) -> None:
+    one = run(capsys, KNOWN, "--runs", 4_500, "--seed", 7, "--json", "--jobs", 1)
+    two = run(capsys, KNOWN, "--runs", 4_500, "--seed", 7, "--json", "--jobs", 2)
+    assert one == two and one[0] == 0
+
+
+def test_city_table_and_chart(capsys, tmp_path: Path) -> None:
+    chart = tmp_path / "city.svg"
+    code, out, _ = run(capsys, KNOWN, "--runs", 600, "--population", 2_000, "--out", chart)
+    assert code == 0
+    assert "600 sampled lives (uniform at every scene)" in out
+    assert "scaled to 2,000 people" in out and "Walked" in out
+    svg = chart.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "Walked" in svg
+    page = tmp_path / "city.html"
+    assert run(capsys, KNOWN, "--runs", 600, "--out", page)[0] == 0
+    assert "If Testville's 1 million chose at random:" in unescape(page.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--runs", "0"], "--runs must be"),
+    (["--population", "0"], "--population must be"),
+    (["--jobs", "0"], "--jobs must be"),
+    (["--variant", "no_cameras"], "--variant no_cameras: the story 'known_shares' has no "
+                                  "variants"),
+    (["--out", "city.png"], "write the chart as .html or .svg"),
+    (["--class", "/nonexistent/class/dir"], "no such class folder"),
+])
+def test_bad_arguments_are_one_line_and_exit_2(capsys, args: list[str], says: str) -> None:
+    code, out, err = run(capsys, KNOWN, "--runs", 10, *args) if args[0] != "--runs" else run(
+        capsys, KNOWN, *args)
+    assert code == 2, err
+    assert says in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_story_without_population_needs_the_option(capsys, tmp_path: Path) -> None:
+    story = tmp_path / "s.yaml"
+    story.write_text(KNOWN.read_text(encoding="utf-8").replace(
+        "population: {count: 1000000, label: Testville residents}\n", ""), encoding="utf-8")
+    code, _, err = run(capsys, story, "--runs", 10)
+    assert code == 2 and "has no population: give --population N" in err
+    code, out, _ = run(capsys, story, "--runs", 10, "--population", 500, "--json")
+    assert code == 0 and json.loads(out)["population"] == 500
+
+
+def test_a_bad_population_in_the_story_is_a_load_error(capsys, tmp_path: Path) -> None:
+    story = tmp_path / "s.yaml"
+    story.write_text(KNOWN.read_text(encoding="utf-8").replace(
+        "count: 1000000", "count: -3"), encoding="utf-8")
+    code, _, err = run(capsys, story, "--runs", 10)
+    assert code == 2
+    assert f"{story}:6:21: population count should be a whole number" in err
+
+
+def test_the_class_without_sessions_of_the_story(capsys, tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    mark_class_folder(folder)
+    code, _, err = run(capsys, KNOWN, "--class", folder, "--runs", 10)
+    assert code == 2 and "no session of 'known_shares'" in err
+
+
+def test_people_are_said_as_a_sentence_says_them() -> None:
+    assert people(1_912_345) == "1.9 million" and people(21_700_000) == "21.7 million"
+    assert people(1_000_000) == "1 million" and people(651_234) == "650,000" and people(42) == "42"
+    assert people_range(1_700_000, 2_100_000) == "1.7–2.1 M"
+    assert people_range(600_000, 700_000) == "600,000–700,000"
+
+
+def test_the_report_is_scaled_to_the_city(known_class: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    write_report(known_class, out, [], KNOWN)
+    text = out.read_text(encoding="utf-8")
+    assert "## Scaled to the city" in text
+    assert "If Testville's 1 million chose as this class did:" in text
+    assert "refused The train at least once" in text
+    assert "| Refused at least once: The train |" in text
+    assert "everyone in the city chooses as this class did" in text
+    html = tmp_path / "report.html"
+    write_report(known_class, html, [], KNOWN)
+    assert 'id="city"' in html.read_text(encoding="utf-8")
+
+
+def test_the_report_leaves_the_city_out_for_fewer_than_three_players(
+        known_class: Path, tmp_path: Path) -> None:
+    small = tmp_path / "small"
+    mark_class_folder(small)
+    for name in ("ann", "dee"):
+        (small / f"{name}.jsonl").write_bytes((known_class / f"{name}.jsonl").read_bytes())
+    out = tmp_path / "report.md"
+    said = write_report(small, out, [], KNOWN)
+    assert "## Scaled to the city" not in out.read_text(encoding="utf-8")
+    assert any("at least 3 sessions" in line for line in said)
+
+
+def test_the_live_numbers_carry_the_city_and_reuse_it(known_class: Path) -> None:
+    """The dashboard reads every second: the same choices give the very same section."""
+    from game.classroom.live import live_numbers
+
+    story = load_story(KNOWN)
+    records = read_class(known_class)
+    first = live_numbers(records, story, story.id).report.city
+    assert first is not None and first.headline.startswith(
+        "If Testville's 1 million chose as this class did:")
+    assert live_numbers(records, story, story.id).report.city is first
+
+
+async def test_the_dashboard_shows_the_city(known_class: Path) -> None:
+    from textual.widgets import Static
+
+    from game.classroom.desk import FolderDesk
+    from game.ui.dashboard import DashboardApp
+
+    app = DashboardApp(FolderDesk(known_class, load_story(KNOWN)), poll_seconds=0.1)
+    async with app.run_test(size=(120, 60)) as pilot:
+        for _ in range(400):  # the first read plays 2,000 lives in a worker
+            text = str(app.query_one("#city", Static).render())
+            if app.numbers is not None and text:
+                break
+            await pilot.pause(0.05)
+        assert "If Testville's 1 million chose as this class did:" in text
+        assert "chooses as this class did" in text
+
+
+def test_a_match_rule_brings_the_base_rate_exhibit(known_class: Path, tmp_path: Path) -> None:
+    """A rule about a (face) match: its share of lives, and the strangers one search of the
+    whole population puts above the line (1,000,000 / 100,000 = 10), in the report and
+    beside the debrief question about false matches."""
+    story = tmp_path / "known_shares.yaml"
+    story.write_text(KNOWN.read_text(encoding="utf-8").replace(
+        "label: Paid late", "label: Auto-listed on a face match").replace(
+        "scenes:\n", "debrief:\n  - How many false matches does one search give?\nscenes:\n", 1),
+        encoding="utf-8")
+    out = tmp_path / "report.md"
+    write_report(known_class, out, [], story)
+    text = out.read_text(encoding="utf-8")
+    assert "### Base rate at city scale" in text
+    assert "Auto-listed on a face match: in 75 %" in text  # 3 of the 4 paid late
+    assert "Testville residents puts \\~10 strangers above the line" in text
+    question = text[text.index("How many false matches"):text.index("## How the class chose")]
+    assert "\\~10 strangers above the line" in question
+    plain = tmp_path / "plain.md"
+    write_report(known_class, plain, [], KNOWN)
+    assert "Base rate" not in plain.read_text(encoding="utf-8")
