@@ -14,8 +14,10 @@ pace, as bench_serve.py), and goes on, to an ending or --steps steps.
 Measured:
 
 - first page: the page asked for -> the join page received; and the join
-  form sent -> the first story page received (a resume code is hashed with
-  scrypt on the way);
+  form sent -> the first story page received (through the page showing the
+  resume code, which waits until the code is hashed with scrypt and kept; the
+  hash starts when the join page is drawn, so --read MIN MAX, the seconds a
+  student spends on the join page before pressing Join, hides it);
 - choice to page: the form sent -> the next page received, p50/p95/max over
   every step of every student, and the p95 of the steps sent once every
   student had joined (while a class joins, scrypt keeps the cores busy);
@@ -80,6 +82,19 @@ def memory_kib(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def scrypt_ms() -> float:
+    """How long one resume code's hash takes on this machine now (the joins' floor)."""
+    sys.path.insert(0, str(ROOT))
+    from game.classroom.seat import hash_resume_code
+
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        hash_resume_code("ABCD-EFGH")
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -91,8 +106,10 @@ class Student:
     """One browser without JavaScript: forms and redirects."""
 
     def __init__(self, url: str, steps: int, rng: random.Random, think: tuple[float, float],
-                 delay: float) -> None:
+                 delay: float, read: tuple[float, float] = (0.0, 0.0)) -> None:
         self.url, self.steps, self.rng, self.think, self.delay = url, steps, rng, think, delay
+        self.read = read
+        """Seconds spent on the join page before pressing Join (0: at once)."""
         self.first = self.joined = float("nan")
         self.latencies: list[tuple[float, float]] = []
         """(when the form was sent, how long until its page came back)."""
@@ -112,6 +129,8 @@ class Student:
             if 'action="/join"' not in page:
                 self.errors.append(f"no join page ({response.status})")
                 return
+            if self.read[1] > 0:
+                await asyncio.sleep(self.rng.uniform(*self.read))
             started = time.perf_counter()
             async with session.post(self.url + "/join", data={"codename": "", "resume": ""}):
                 pass
@@ -159,7 +178,7 @@ async def wait_up(url: str) -> None:
 
 
 async def run_class(size: int, story: str, steps: int, seed: int, think: tuple[float, float],
-                    arrive: float) -> dict:
+                    arrive: float, read: tuple[float, float] = (0.0, 0.0)) -> dict:
     data = Path(tempfile.mkdtemp(prefix="bench-web-"))
     port = free_port()
     env = {**os.environ, "STANDING_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
@@ -186,7 +205,7 @@ async def run_class(size: int, story: str, steps: int, seed: int, think: tuple[f
         cpu0 = os.times()
         rng = random.Random(seed)
         students = [Student(url, steps, random.Random(rng.random()), think,
-                            arrive * n / max(1, size - 1)) for n in range(size)]
+                            arrive * n / max(1, size - 1), read) for n in range(size)]
         sampler = asyncio.create_task(sample())
         started = time.perf_counter()
         await asyncio.wait_for(asyncio.gather(*(s.play() for s in students)), 1800)
@@ -276,16 +295,25 @@ def main() -> None:
                              "reads for 20 s or more: this is a class at 8x its pace)")
     parser.add_argument("--arrive", type=float, default=1.0,
                         help="students arrive spread over this many seconds")
+    parser.add_argument("--read", type=float, nargs=2, default=(0.0, 0.0),
+                        metavar=("MIN", "MAX"),
+                        help="seconds each student reads the join page before pressing Join "
+                        "(default 0 0: at once, the worst case)")
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}; story {args.story}; think {args.think[0]:g}-"
-          f"{args.think[1]:g} s; arriving within {args.arrive:g} s")
+          f"{args.think[1]:g} s; arriving within {args.arrive:g} s; reading the join page "
+          f"{args.read[0]:g}-{args.read[1]:g} s")
     print("| students | server RSS / PSS (MiB, peak) | idle RSS | first page p95 / max (s) | "
           "joined p95 / max (s) | choice→page p50 / p95 / max (ms) | p95 once all joined (ms, "
           "steps) | steps | server CPU (s) | endings | floor: hello RSS (MiB), GET p95 (ms) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
+        hash_ms = scrypt_ms()
+        print(f"  (a resume code's scrypt hash takes {hash_ms:.0f} ms here now: {size} of them "
+              f"on {os.cpu_count()} cores are {size * hash_ms / 1000 / (os.cpu_count() or 1):.1f} s "
+              "at the least)", flush=True)
         r = asyncio.run(run_class(size, args.story, args.steps, args.seed, tuple(args.think),
-                                  args.arrive))
+                                  args.arrive, tuple(args.read)))
         f = asyncio.run(run_floor(size, args.arrive))
         print(f"| {size} | {r['rss']:.0f} / {r['pss']:.0f} | {r['idle_rss']:.0f} | "
               f"{r['first_p95']:.2f} / {r['first_max']:.2f} | {r['joined_p95']:.2f} / "

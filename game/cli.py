@@ -100,6 +100,19 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
                       help="keep class records in DIR/CODE (e.g. a shared drive) instead of "
                            "the user data folder")
 
+    whatif = sub.add_parser("whatif", help="replay a path under each of the story's variants")
+    whatif.add_argument("story", metavar="STORY")
+    source = whatif.add_mutually_exclusive_group(required=True)
+    source.add_argument("--choices", default=None,
+                        help="the path: choice numbers or ids, e.g. 1,2,1 or cross,train")
+    source.add_argument("--slot", default=None, metavar="NAME",
+                        help="the path of this save slot (autosave: the game in progress)")
+    whatif.add_argument("--variant", default=None, metavar="ID",
+                        help="only this variant (beside the story as written)")
+    whatif.add_argument("--seed", type=seed_number, default=None,
+                        help="the seed (default: the save's, or 0)")
+    whatif.add_argument("--json", action="store_true", help="print one JSON object")
+
     classes = sub.add_parser("class", help="classroom: serve a class, its dashboard, its records")
     class_sub = classes.add_subparsers(dest="class_command", metavar="ACTION", required=True)
     wipe = class_sub.add_parser("wipe", help="delete every record of a class")
@@ -159,6 +172,17 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
                         help="add a table with one row per codename")
     report.add_argument("--show-small", action="store_true",
                         help="show counts under 3 (hidden by default)")
+
+    export = sub.add_parser("export", help="a folder that plays a story in any browser, "
+                            "offline (Pyodide)")
+    export.add_argument("story", metavar="STORY", help="a story name or path")
+    export.add_argument("--out", "-o", type=Path, required=True, metavar="DIR",
+                        help="the folder to write (new, empty, or an earlier export)")
+    export.add_argument("--pyodide", type=Path, default=None, metavar="TGZ",
+                        help="the pinned Pyodide tarball ('npm pack pyodide@VERSION'); "
+                        "default: $STANDING_PYODIDE, then the user cache")
+    export.add_argument("--download", action="store_true",
+                        help="fetch the pinned Pyodide from the npm registry if not cached")
 
     sub.add_parser("list", help="list the available stories")
 
@@ -304,6 +328,31 @@ def dispatch(args: argparse.Namespace) -> int:
         numbers = parse_choices(args.choices)
         story = load_story(resolve_story(args.story, args.stories))
         return run(Engine(story, seed=args.seed), numbers, sys.stdout, args.json)
+    if args.command == "export":
+        from game.export.build import run_export
+
+        return run_export(resolve_story(args.story, args.stories), args.out, args.pyodide,
+                          args.download, sys.stdout)
+    if args.command == "whatif":
+        from game.engine.saves import SaveStore, default_folder, read_save
+        from game.errors import SaveError
+        from game.headless import run_whatif
+        from game.story.loader import load_story
+
+        story = load_story(resolve_story(args.story, args.stories))
+        saved = None
+        if args.slot is not None:
+            where = SaveStore(default_folder(), story).file(args.slot)
+            try:
+                saved = read_save(where)
+            except (FileNotFoundError, NotADirectoryError):
+                raise SaveError(f"--slot: no save '{args.slot}' for {story.id} "
+                                f"(looked for {where})") from None
+            if saved["story"] != story.id:
+                raise SaveError(f"{where}: this save is for the story '{saved['story']}', "
+                                f"not '{story.id}'")
+        return run_whatif(story, args.choices, saved, args.seed, args.variant, args.json,
+                          sys.stdout)
     if args.command == "schema":
         from game.authoring.schema import write_schema
 

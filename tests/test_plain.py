@@ -146,6 +146,23 @@ def test_the_debrief_shows_reflect_and_debrief_questions(monkeypatch, capsys):
     assert "Think back on your choices" not in out  # took no choice with a reflect
 
 
+def test_the_debrief_has_a_what_if_panel_replayed_from_the_players_path(monkeypatch, capsys):
+    """Issue 17: the player's own path under each variant, one line each, in plain mode."""
+    story = Path(__file__).parent / "fixtures" / "variants.yaml"
+    code, out, _ = play(monkeypatch, capsys, story, ["1", "", "2", "2", ""])
+    assert code == 0
+    panel = out[out.index("What if: your own choices under another system"):]
+    panel = panel[:panel.index("What the system recorded")]
+    assert panel.splitlines()[1:4] == [
+        "  If every rule were announced: same score, but you would have been told why: "
+        "Crossed against the light",
+        "  Without the street cameras: 1000 instead of 850, tier Trusted (not Dishonest) — "
+        "The train would have been open to you",
+        "  If the railway refused debtors: nothing changes for your path (same score, "
+        "same doors)",
+    ]
+
+
 def test_locked_choices_are_marked_and_explained(monkeypatch, capsys):
     _, out, _ = play(monkeypatch, capsys, FIXTURES / "city.yaml", ["1"])
     assert "4. [locked] Take the train — Ticket refused, Warning citizen.\n" in out

@@ -95,8 +95,9 @@ def _exprs_of_effects(effects: Iterable[m.Effect]) -> Iterator[Expr]:
 def expressions(story: m.Story) -> Iterator[Expr]:
     """Every expression in the story, including those inside texts."""
     texts: list[Text] = []
-    rating = story.rating
-    if rating is not None:
+    ratings = (story.rating, *(v.rating for v in story.variants.values())) \
+        if story.rating is not None else ()
+    for rating in ratings:  # the story's, then each variant's (``variants:``)
         yield from spec_of(rating).expressions(rating)
         for service in rating.services.values():
             if service.requires is not None:

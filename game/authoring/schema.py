@@ -40,6 +40,7 @@ from game.story.loader import (
     TOP_KEYS,
     WEIGHTS,
 )
+from game.story.variants import FIXED, VARIANT_KEYS
 
 Schema = dict[str, Any]
 
@@ -269,6 +270,7 @@ def _definitions() -> dict[str, Schema]:
         "rating": {**_closed(_in_step(RATING_KEYS, rating_properties),
                              "The rating system the player lives under."),
                    "type": ["object", "null"], "allOf": _by_model()},
+        "rating_overlay": _overlay(rating_properties),
         "vars": _map_of(
             {"anyOf": [value, _closed(
                 {"value": value,
@@ -329,7 +331,27 @@ def _top_properties() -> dict[str, Schema]:
                            {"type": "string"}),
         "expect": _described("expectations",
                              "Checked by `test` after every step (never in play)."),
+        "variants": _map_of(_closed(_in_step(VARIANT_KEYS, {
+            "label": _described("text", "What the variant changes, said as a condition "
+                                        "(\"Without the street cameras\")."),
+            "rating": _ref("rating_overlay"),
+        }), "The same story under another rating.", ("label", "rating")),
+            "Other ratings the same scenes can be replayed under (`whatif`, the debrief's "
+            "What-if panel): each overlays rating:."),
     }
+
+
+def _overlay(rating_properties: dict[str, Schema]) -> Schema:
+    """What a variant may lay over ``rating:``: any of its keys but the model, every
+    value as in a rating, nothing required (a feature may change only its weight)."""
+    properties = {key: value for key, value in rating_properties.items() if key not in FIXED}
+    if "features" in properties:
+        feature = dict(properties["features"]["additionalProperties"])
+        feature.pop("required", None)
+        properties["features"] = {**properties["features"], "additionalProperties": feature,
+                                  "minProperties": 1}
+    return _closed(properties, "Keys of rating: to change: mappings merge with the story's, "
+                               "anything else replaces it; ids must exist.")
 
 
 def build_schema(part: str = "story") -> Schema:

@@ -262,24 +262,15 @@ def to_html(est: CityEstimate) -> str:
 
 
 def with_variant(story: m.Story, variant: str | None) -> m.Story:
-    """The story under variant ``variant`` (the story itself for None).
-
-    ``variants:`` is added to the story model beside this work; until a story model
-    carries them, naming one is a one-line error. At merge, this is the one place
-    to call the overlay (the story with the variant's rating).
-    """
-    if variant is None:
+    """The story under variant ``variant`` (the story itself for None or ``as_written``)."""
+    if variant is None or variant == m.AS_WRITTEN:
         return story
-    variants = getattr(story, "variants", None)
-    if not variants:
+    if not story.variants:
         raise CityError(f"--variant {variant}: the story '{story.id}' has no variants")
-    if variant not in variants:
+    if variant not in story.variants:
         raise CityError(f"--variant {variant}: the story has no such variant; its variants "
-                        f"are: {', '.join(variants)}")
-    overlay = getattr(story, "with_variant", None)
-    if overlay is None:
-        raise CityError("--variant: this version of Standing cannot play variants yet")
-    return overlay(variant)
+                        f"are: {', '.join(story.variants)}")
+    return story.under(variant)
 
 
 def city_estimate(story: m.Story, *, lives: int = DEFAULT_LIVES, seed: int = 0,

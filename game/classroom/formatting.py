@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from game.classroom.summary import ClassReport, Decision, PollResult
+from game.classroom.variants import variant_sentence
 from game.engine import format as fmt
 
 HIDDEN = "<3"
@@ -69,3 +70,18 @@ def decision_caption(report: ClassReport, d: Decision) -> str:
     """n for a decision, and the players when some came back to it."""
     who = f"n = {d.n} choices" + (f" by {d.players} players" if d.players != d.n else "")
     return who
+
+
+def variant_cell(report: ClassReport, count: int, n: int) -> str:
+    """A count of paths under a variant: '9 (32 %)', or <3 when it is hidden."""
+    share = share_text(report, count, n)
+    return f"{count_text(report, count)} ({share})" if share else count_text(report, count)
+
+
+def variants_caption(report: ClassReport) -> str:
+    """What the variants table is, in a sentence, with its headline numbers."""
+    n = report.variants[0].n if report.variants else 0
+    return (f"The class's {n} finished path{'s' * (n != 1)}, choice for choice, replayed under "
+            "each of the story's variants (the same decisions under other rules; a path "
+            "breaks where a choice it took would have been closed). "
+            + variant_sentence(report.variants, lambda c: count_text(report, c)) + ".")

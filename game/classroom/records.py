@@ -155,6 +155,9 @@ class RecordWriter:
         self._unsubscribe: Callable[[], None] | None = None
         self._lost = False
         """Another player claimed this codename: nothing more is recorded."""
+        self.source: str | None = None
+        """The story's source kind for the header when its path cannot tell (an export's
+        story has no path on this computer); None: ``source_kind`` of the story."""
 
     # -- opening ------------------------------------------------------------------------
 
@@ -259,7 +262,7 @@ class RecordWriter:
         version = story.version
         return Header(kind, self.codename, self.class_code, story.id, story.title,
                       None if version is None else str(version), story.content_hash, SCHEMA,
-                      source_kind(story),  # bundled or other: never a path
+                      self.source or source_kind(story),  # bundled or other: never a path
                       engine.step if kind == "resumed" else None)
 
     def _lines(self, events: Iterable[ev.Event]) -> Iterable[Line]:

@@ -23,9 +23,12 @@ from game.classroom.formatting import (
     decision_title,
     number_text,
     share_text,
+    variant_cell,
+    variants_caption,
 )
 from game.classroom.report_html import to_html
 from game.classroom.summary import ClassReport
+from game.classroom.variants import variant_rows
 from game.safetext import clean
 
 __all__ = ["FORMATS", "run_report", "to_csv", "to_html", "to_markdown", "write_report"]
@@ -104,6 +107,11 @@ def to_markdown(report: ClassReport) -> str:
              count_text(report, x.players)] for x in report.listings]), ""]
     else:
         out += ["Nobody was put on a list.", ""]
+    if report.variants:
+        out += ["## Under other systems", "", md(variants_caption(report)), ""]
+        out += [_md_table(["", *(c.label for c in report.variants)], [
+            [label, *(variant_cell(report, count, report.variants[0].n) for count in counts)]
+            for label, counts in variant_rows(report.variants)]), ""]
     out += ["## What the system recorded", ""]
     if report.rules:
         out += [_md_table(["Rule", "Source", "Players", "Times", "Total change", "Mistakes",
@@ -202,6 +210,14 @@ def to_csv(report: ClassReport) -> str:
         row("tag", "", t.key, t.detail, t.count, t.n)
     for c in report.endings:
         row("ending", c.detail, c.key, c.label, c.count, c.n)
+    for v in report.variants:
+        row("variant", v.id, "listed", "on a list at the end", v.listed, v.n)
+        row("variant", v.id, "refused", "refused a service at least once", v.refused, v.n)
+        row("variant", v.id, "broke", "path breaks (a choice closed)", v.broke, v.n)
+        for group, counts in (("ending", v.endings), ("tier", v.tiers), ("list", v.lists),
+                              ("refused", v.services)):
+            for c in counts:
+                row("variant", v.id, f"{group}:{c.key}", c.label, c.count, v.n)
     s = report.scores
     if s is not None:
         for key, value in (("mean", s.mean), ("median", s.median), ("lowest", s.low),

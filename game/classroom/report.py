@@ -16,6 +16,7 @@ from game.classroom.city import city_section
 from game.classroom.questions import debrief_items
 from game.classroom.sessions import ClassRecords
 from game.classroom.summary import SMALL, ClassReport, gini
+from game.classroom.variants import variant_columns
 from game.errors import StoryErrors
 from game.story.model import Story
 
@@ -125,6 +126,6 @@ def build_report(records: ClassRecords, story: Story | None, story_id: str,
         scores=sections.scores(finished, story), listings=listings, listed=listed,
         rules=rules, sources=sources, polls=sections.polls(sessions, story, resolve),
         debrief=(), players=sections.players(sessions) if per_player else None,
-        show_small=show_small, city=city)
+        show_small=show_small, city=city, variants=variant_columns(sessions, story))
     # The debrief's facts are read from the finished numbers.
     return replace(report, debrief=debrief_items(report, story))

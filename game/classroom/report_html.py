@@ -24,8 +24,11 @@ from game.classroom.formatting import (
     decision_title,
     number_text,
     share_text,
+    variant_cell,
+    variants_caption,
 )
 from game.classroom.summary import ClassReport, Count
+from game.classroom.variants import variant_rows
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
@@ -48,6 +51,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.2rem; }
 th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid var(--rule);
          vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+#variants th.num { white-space: normal; vertical-align: bottom; }  /* variant labels are long */
 td.bar { width: 30%; }
 span.bar { display: block; width: 100%; }
 span.bar > span { display: block; height: .8rem; background: var(--bar);
@@ -89,6 +93,8 @@ def to_html(report: ClassReport) -> str:
         ("endings", "Endings", lambda: _html_endings(report)),
         ("scores", "Final scores and tiers", lambda: _html_scores(report)),
         ("lists", "Who was listed, by which rule and source", lambda: _html_lists(report)),
+        *([("variants", "Under other systems", lambda: _html_variants(report))]
+          if report.variants else []),
         ("recorded", "What the system recorded", lambda: _html_rules(report)),
         ("polls", "Polls", lambda: _html_polls(report)),
     ]
@@ -222,6 +228,16 @@ def _html_lists(report: ClassReport) -> str:
     return summary + _table(("List", "Where", "After the rule", "Source", "A mistake",
                              "Players"), rows, {5},
                             "A mistake: the story marks that listing as the system's error")
+
+
+def _html_variants(report: ClassReport) -> str:
+    """The class's finished paths under each variant, beside the story as written."""
+    n = report.variants[0].n
+    rows = [[label, *(variant_cell(report, count, n) for count in counts)]
+            for label, counts in variant_rows(report.variants)]
+    return (f"<p>{escape(variants_caption(report))}</p>"
+            + _table(["", *(c.label for c in report.variants)], rows,
+                     set(range(1, len(report.variants) + 1))))
 
 
 def _html_rules(report: ClassReport) -> str:

@@ -98,10 +98,23 @@ def _scrypt(code: str, salt: bytes) -> bytes:
     return hashlib.scrypt(code.encode("utf-8"), salt=salt, dklen=SCRYPT_LENGTH, **SCRYPT)
 
 
-def write_resume_code(student: Path, code: str) -> None:
-    """Keep a player's resume code, salted and slowly hashed (OSError when it cannot be written)."""
+Hashed = tuple[bytes, bytes]
+"""A resume code salted and hashed: (salt, scrypt digest), ready to keep."""
+
+
+def hash_resume_code(code: str) -> Hashed:
+    """A new salt and the code's scrypt hash under it (the slow part: ~40 ms of CPU, the GIL
+    released; a server runs it off its event loop, ahead of the join when it can)."""
     salt = secrets.token_bytes(SALT_BYTES)
-    digest = _scrypt(normalise_resume_code(code), salt)
+    return salt, _scrypt(normalise_resume_code(code), salt)
+
+
+def write_resume_code(student: Path, code: str, hashed: Hashed | None = None) -> None:
+    """Keep a player's resume code, salted and slowly hashed (OSError when it cannot be written).
+
+    ``hashed``: ``hash_resume_code(code)`` done earlier (the same strength: the same
+    salt size, scrypt and cost; only when it ran differs)."""
+    salt, digest = hashed if hashed is not None else hash_resume_code(code)
     student.mkdir(parents=True, exist_ok=True)
     write_atomic(student / RESUME_FILE, json.dumps(
         {"format": RESUME_FORMAT, "version": RESUME_VERSION, "kdf": "scrypt", **SCRYPT,
@@ -270,6 +283,8 @@ class ClassSeat:
         self.writer: RecordWriter | None = None
         self._lock_fd: int | None = None
         self._watch = ClassWatch(folder)
+        self._keeping: tuple[Path, Callable[[str], None]] | None = None
+        """A new player's folder and warning callback until their code is kept."""
 
     # -- joining -----------------------------------------------------------------------
 
@@ -283,12 +298,20 @@ class ClassSeat:
         """A random codename not taken in the class, and a new resume code (reads files)."""
         return random_codename(taken=taken_codenames(self.folder)), new_resume_code()
 
+    def prepare(self, offered_code: str) -> Hashed:
+        """The offered resume code, salted and hashed ahead of the join (slow: scrypt)."""
+        return hash_resume_code(offered_code)
+
     def join(self, codename: str, resume_code: str, offered_code: str,
+             hashed: Hashed | None = None, later: bool = False,
              ) -> tuple[Engine, SaveStore, str | None]:
         """Take a seat: a new player (no resume code typed) or one coming back.
 
-        Returns the game, its saves and a message for the player; raises
-        SeatError (or CodenameError) saying what to correct.
+        A new player's code is kept with ``hashed`` when given (``prepare``'s
+        result), else hashed now; with ``later``, it is not kept here at all: the
+        caller calls ``keep_code`` before it shows the code. Returns the game, its
+        saves and a message for the player; raises SeatError (or CodenameError)
+        saying what to correct.
         """
         name = normalise_codename(codename)
         typed = normalise_resume_code(resume_code)
@@ -325,12 +348,9 @@ class ClassSeat:
                 raise SeatError(f"the codename '{name}' is already taken in class {code}: "
                                 "choose another one (if it is yours, type your resume code "
                                 "too)") from None
-            try:
-                write_resume_code(student, offered_code)
-            except OSError as exc:
-                store.warnings.append(
-                    f"cannot keep your resume code ({exc.strerror or exc}): if your browser "
-                    "closes, you will have to start again under a new codename")
+            self._keeping = (student, store.warnings.append)
+            if not later:
+                self.keep_code(offered_code, hashed)
             self._lock(student, name)
             self.resume_code = offered_code
             engine = Engine(self.story, seed=self.seed if self.seed is not None
@@ -339,6 +359,19 @@ class ClassSeat:
             self.writer.attach(engine)
         self.codename = name
         return engine, store, note
+
+    def keep_code(self, offered_code: str, hashed: Hashed | None = None) -> None:
+        """Keep a new player's resume code (after ``join(..., later=True)``); a folder that
+        cannot be written warns the player, as play goes on."""
+        if self._keeping is None:
+            return
+        student, warn = self._keeping
+        self._keeping = None
+        try:
+            write_resume_code(student, offered_code, hashed)
+        except OSError as exc:
+            warn(f"cannot keep your resume code ({exc.strerror or exc}): if your browser "
+                 "closes, you will have to start again under a new codename")
 
     def _resume(self, store: SaveStore, name: str) -> tuple[Engine, str]:
         loaded = store.load(AUTOSAVE)

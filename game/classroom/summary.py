@@ -166,6 +166,29 @@ class CitySection:
 
 
 @dataclass(frozen=True, slots=True)
+class VariantColumn:
+    """The class's finished paths replayed under one variant (or the story as written)."""
+
+    id: str
+    """``as_written`` or the variant's id."""
+    label: str
+    n: int
+    """Paths replayed (the finished sessions)."""
+    listed: int
+    """Paths that end on at least one list (or stand on one where they break)."""
+    refused: int
+    """Paths on which a service refused the player at least once."""
+    broke: int
+    """Paths that could not be played to their end: a choice was closed or absent."""
+    endings: tuple[Count, ...]
+    tiers: tuple[Count, ...]
+    lists: tuple[Count, ...]
+    """Per list: paths on it at the end."""
+    services: tuple[Count, ...] = ()
+    """Per service: paths it refused at least once."""
+
+
+@dataclass(frozen=True, slots=True)
 class ClassReport:
     """Everything the class report shows."""
 
@@ -193,6 +216,9 @@ class ClassReport:
     show_small: bool = False
     city: CitySection | None = None
     """Scaled to the city (None: not asked for, or the story has no population)."""
+    variants: tuple[VariantColumn, ...] = ()
+    """The finished paths under the story as written, then under each of its variants
+    (empty when the story has none)."""
 
     def hidden(self, count: int) -> bool:
         """Whether a count is too small to show (under 3, unless asked)."""

@@ -17,6 +17,8 @@ from game.engine.models import behaviour_of
 from game.engine.models.base import ModelReport
 from game.engine.notices import record_line, told
 from game.engine.state import State, tidy
+from game.engine.whatif import WhatIfLine
+from game.engine.whatif import panel as whatif_panel
 from game.story.model import Rating, Story
 
 
@@ -107,6 +109,9 @@ class Debrief:
     model: ModelReport | None = None
     """A computed model (risk) laid open: each feature, its weight, the player's value
     and contribution, and what would have changed the result."""
+    whatif: tuple[WhatIfLine, ...] = ()
+    """The What-if panel: the player's own path under each of the story's variants, one
+    line each (``game.engine.whatif``; empty when the story has none)."""
 
     @property
     def days(self) -> tuple[tuple[int, tuple[LedgerLine, ...]], ...]:
@@ -224,6 +229,7 @@ def build_debrief(engine: Engine) -> Debrief:
         lines=ledger_lines(ledger, story),
         rating=story.rating,
         model=behaviour_of(story.rating).report(st, story.rating) if story.rating else None,
+        whatif=whatif_panel(engine),
     )
 
 

@@ -36,6 +36,8 @@ def event_lines(engine: Engine, events: list[ev.Event]) -> list[str]:
 
 
 NOT_TOLD = "[you were not told]"
+WHATIF_HEADING = "What if: your own choices under another system"
+"""The heading of the debrief's What-if panel (every front end uses it)."""
 
 
 def debrief_text(debrief: Debrief) -> str:
@@ -64,6 +66,10 @@ def debrief_text(debrief: Debrief) -> str:
         lines.append("")
         lines.append(f"How your {debrief.score_name} was worked out:")
         lines.extend(f"  {line}" for line in model_lines(debrief.model, rating))
+    if debrief.whatif:
+        lines.append("")
+        lines.append(WHATIF_HEADING)
+        lines.extend(f"  {line.text}" for line in debrief.whatif)
     lines.append("")
     lines.append("What the system recorded (every reason and source revealed):")
     if not debrief.lines:

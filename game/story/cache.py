@@ -58,12 +58,12 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 10  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 11  # 2: poll ids; source, note and mistake on list and record effects
 # 3: decimals; 4: expect: on the story and on scenes;
 # 5: text cleaned of control characters at load (older entries may hold them);
 # 6: the rating's start_ratings; 7: debrief questions' if:
-# 8: the risk model's features, bias and link; 9: population
-# 10: the generic codec (game/story/codec.py): every model class by its fields, and their
+# 8: the risk model's features, bias and link; 9: population; 10: variants
+# 11: the generic codec (game/story/codec.py): every model class by its fields, and their
 #    shapes in the entry (an entry for other shapes is a miss, even without a bump here)
 
 
@@ -214,14 +214,8 @@ def _restore(entry: Path, given: str, key: bytes, main: Path, digest: str) -> m.
     doc = json.loads(body)
     if not isinstance(doc, dict) or doc.get("engine") != _engine_version():
         return None
-    if doc.get("shapes") != codec.shapes():
-        return None  # written for other model classes: a field or an effect came or went
+    _check_story(doc)  # first: an entry for other model classes is a miss, read no further
     _check_files(doc.get("files"), main, digest)
-    if type(doc.get("exprs")) is not list:
-        raise _Damaged("no expressions")
-    for item in doc["exprs"]:
-        if not (type(item) is list and len(item) == 2 and type(item[0]) is str):
-            raise _Damaged("an expression")
     return _Restorer(doc, given).story()
 
 
@@ -251,6 +245,19 @@ def _check_files(files: object, main: Path, digest: str) -> None:
 
 _SCENE = codec.keyed_index
 """Where a field of a scene sits in its JSON (scenes are stored under their id)."""
+
+
+def _check_story(doc: dict) -> None:
+    """The parts of an entry read before the story is built: the model classes' shapes
+    and the expression table (the story's fields are checked as they are decoded)."""
+    if doc.get("shapes") != codec.shapes():
+        raise _Damaged("written for other model classes")
+    table = doc.get("exprs")
+    if type(table) is not list or type(doc.get("story")) is not dict:
+        raise _Damaged("no story")
+    for item in table:
+        if not (type(item) is list and len(item) == 2 and type(item[0]) is str):
+            raise _Damaged("an expression")
 
 
 def _check_outline(story: dict, scenes: object) -> None:
@@ -290,6 +297,38 @@ def _write(entry: Path, story: m.Story, key: bytes) -> None:
     signed = _MAC_HEAD + _mac(key, body) + b'",' + body[1:]
     # Not fsynced: a cache entry lost in a crash is only a miss next time.
     write_atomic(entry, signed.decode("utf-8"), durable=False)
+
+
+def dump_compiled(story: m.Story) -> str:
+    """A loaded story as its compiled JSON (no MAC: for ``export``, which ships it)."""
+    with collector_paused():
+        doc = _Dumper(story).dump()
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+
+
+def load_compiled(text: str, given: str) -> m.Story:
+    """A story from ``dump_compiled``'s text, with no YAML anywhere (the static export).
+
+    ``given`` is the story's name in messages. ValueError when the text is not a
+    compiled story of this engine version; a scene that cannot be built later
+    is a StoryRuntimeError (there are no YAML files to fall back on).
+    """
+    try:
+        doc = json.loads(text)
+        if not isinstance(doc, dict) or doc.get("engine") != _engine_version():
+            raise ValueError(f"{given}: not a compiled story of this engine version")
+        _check_story(doc)
+
+        def damaged() -> Mapping[str, m.Scene]:
+            raise StoryRuntimeError(f"{given}: a scene of the compiled story is damaged; "
+                                    "export the story again")
+
+        with collector_paused():
+            return _Restorer(doc, given, damaged).story()
+    except _DAMAGE as exc:
+        if isinstance(exc, ValueError) and str(exc).startswith(given):
+            raise
+        raise ValueError(f"{given}: the compiled story is damaged ({exc})") from None
 
 
 def _unescape(piece: str) -> str:
@@ -357,7 +396,9 @@ class _Dumper:
 
 
 class _Restorer:
-    def __init__(self, doc: dict, given: str) -> None:
+    def __init__(self, doc: dict, given: str,
+                 fallback: Callable[[], Mapping[str, m.Scene]] | None = None) -> None:
+        self.fallback = fallback
         self.files = [f[0] for f in doc["files"]]
         self.table = doc["exprs"]
         # Each distinct expression is rebuilt now, not lazily, so a damaged tree
@@ -400,8 +441,8 @@ class _Restorer:
         raw = fields["scenes"]
         _check_outline(fields, raw)
         fields["path"] = self.given
-        fields["scenes"] = _LazyScenes(raw, self.scene, _from_yaml(self.given,
-                                                                   fields["content_hash"]))
+        fields["scenes"] = _LazyScenes(raw, self.scene, self.fallback or _from_yaml(
+            self.given, fields["content_hash"]))
         return m.Story(**fields)
 
     def scene(self, sid: str, raw: list) -> m.Scene:

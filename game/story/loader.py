@@ -39,6 +39,7 @@ from game.story.memory import collector_paused
 from game.story.models import DEFAULT as DEFAULT_MODEL
 from game.story.models import MODELS as MODEL_SPECS
 from game.story.models import ModelSpec, model_keys, spec_of
+from game.story.variants import read_variants
 from game.story.yamlhints import flow_hint
 from game.story.yamlread import (
     MAX_ERRORS,
@@ -63,7 +64,7 @@ LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 TOP_KEYS = (
     "title", "id", "author", "language", "version", "summary", "minutes",
     "content_notes", "audience", "start", "rating", "vars", "people", "scenes",
-    "debrief", "include", "renamed", "expect", "population",
+    "debrief", "include", "renamed", "expect", "population", "variants",
 )
 MAX_POPULATION = 10_000_000_000
 """The most people a ``population:`` may count (more than live on Earth)."""
@@ -408,9 +409,15 @@ class _Loader:
         debrief, debrief_if = self._debrief(r, top["debrief"][1]) if "debrief" in top else ((), ())
         expect = self._expectations(r, top["expect"][1], "expect") if "expect" in top else ()
         population = self._population(r, top["population"][1]) if "population" in top else None
+        before = len(self.errors)
         rating = self._rating(r, top["rating"][1]) if "rating" in top else None
         if "rating" in top and top["rating"][1].tag == NULL:
             rating = None
+        variants = {}
+        if "variants" in top:  # checked against the rating only when it is valid itself
+            variants = read_variants(self, r, *top["variants"],
+                                     top["rating"][1] if "rating" in top else None,
+                                     rating if len(self.errors) == before else None)
         variables, var_formats = self._vars(names)
         people = self._people(names, rating)
         scenes = {}
@@ -464,6 +471,7 @@ class _Loader:
             files=tuple(f.source.display for f in self.files),
             expect=expect,
             population=population,
+            variants=m.frozen_map(variants),
         )
 
     @staticmethod

@@ -6,7 +6,7 @@ after the loader sees raw YAML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal, Mapping, NamedTuple, Union
 
@@ -123,6 +123,22 @@ class Rating:
             if tier.id == tier_id:
                 return len(self.tiers) - index
         return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """The same story under another rating: ``variants:`` overlaid on ``rating:``."""
+
+    id: str
+    label: str
+    """What the variant changes, said as a condition ("If every rule were announced")."""
+    rating: Rating
+    """The whole rating under this variant (the story's, with the overlay applied)."""
+    location: Location
+
+
+AS_WRITTEN = "as_written"
+"""The id ``whatif`` and the debrief give the story's own rating (no variant may take it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +321,18 @@ class Story:
     """Checked by ``test`` after every step (never in play)."""
     population: Population | None = None
     """Who the city estimate scales to (None: only ``--population`` can say)."""
+    variants: Mapping[str, Variant] = field(default_factory=lambda: EMPTY)
+    """Alternative ratings the same scenes can be played under (``variants:``), in file order."""
+
+    def under(self, variant: str) -> "Story":
+        """This story with a variant's rating in place of its own (``as_written``: itself).
+
+        The scenes, vars and text are shared; only the rating differs, so an engine
+        started on the result plays the same life under the other system.
+        """
+        if variant == AS_WRITTEN:
+            return self
+        return replace(self, rating=self.variants[variant].rating)
 
     @property
     def chapters(self) -> tuple[str, ...]:

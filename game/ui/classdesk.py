@@ -51,6 +51,21 @@ class City(Protocol):
     def notes(self) -> Sequence[str]: ...
 
 
+class VariantColumn(Protocol):
+    """The finished paths replayed under one variant (or the story as written)."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def listed(self) -> int: ...
+    @property
+    def refused(self) -> int: ...
+    @property
+    def broke(self) -> int: ...
+
+
 class Report(Protocol):
     """The class report's numbers the dashboard shows."""
 
@@ -65,6 +80,9 @@ class Report(Protocol):
     @property
     def city(self) -> City | None:
         """Scaled to the city (None without a population or enough players)."""
+
+    @property
+    def variants(self) -> Sequence[VariantColumn]: ...
 
     def hidden(self, count: int) -> bool:
         """Whether a count is too small to show (under 3, unless the teacher shows them)."""

@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 
 from game.safetext import clean
-from game.ui.classdesk import ClassDesk, Count, LiveNumbers, Pacing
+from game.ui.classdesk import ClassDesk, Count, LiveNumbers, Pacing, Report
 from game.ui.widgets.keyline import KeyLine
 
 POLL_SECONDS = 1.0
@@ -50,6 +50,27 @@ def counts_text(rows: tuple[Count, ...], hidden, empty: str) -> Content:
         if parts:
             parts.append("\n")
         parts.extend([Content(clean(row.label)), "  ", bar(row.count, row.n, hidden(row.count))])
+    return Content.assemble(*parts)
+
+
+def variants_text(report: Report) -> Content:
+    """The finished paths under each variant beside the story as written, a line each."""
+    if not report.variants:
+        return Content("")
+    if not report.variants[0].n:
+        return Content.styled("Nobody has finished yet.", "$text-muted")
+
+    def shown(count: int) -> str:
+        return "<3" if report.hidden(count) else str(count)
+
+    parts: list = []
+    for column in report.variants:
+        if parts:
+            parts.append("\n")
+        parts.extend([(clean(column.label), "bold"), (
+            f": {shown(column.listed)} of {column.n} on a list, "
+            f"{shown(column.refused)} refused a service"
+            + (f", {shown(column.broke)} paths break" if column.broke else ""), "")])
     return Content.assemble(*parts)
 
 
@@ -151,6 +172,10 @@ class DashboardApp(App[int]):
                 yield Static("", id="listings")
                 yield Static("Scaled to the city", classes="h2")
                 yield Static("", id="city")
+                if self.story.variants:
+                    yield Static("Under other systems (finished paths replayed)",
+                                 classes="h2")
+                    yield Static("", id="variants")
         yield KeyLine()
 
     def on_mount(self) -> None:
@@ -205,6 +230,8 @@ class DashboardApp(App[int]):
             if city is not None else Content.assemble(
                 ("Shown once 3 players have chosen (the story needs a population:).",
                  "$text-muted")))
+        if self.story.variants:
+            self.query_one("#variants", Static).update(variants_text(report))
 
     # -- controls --------------------------------------------------------------------------
 

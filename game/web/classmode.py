@@ -45,9 +45,20 @@ class Seat(Protocol):
     def offer(self) -> tuple[str, str]:
         """A free random codename and a new resume code (reads files)."""
 
+    def prepare(self, offered_code: str) -> tuple[bytes, bytes]:
+        """The offered resume code salted and hashed, ahead of the join (slow: scrypt)."""
+
     def join(self, codename: str, resume_code: str, offered_code: str,
+             hashed: tuple[bytes, bytes] | None = None, later: bool = False,
              ) -> tuple[Engine, SaveStore, str | None]:
-        """Take the seat (new when ``resume_code`` is empty); raises StandingError to correct."""
+        """Take the seat (new when ``resume_code`` is empty); raises StandingError to correct.
+
+        A new player's code is kept with ``hashed`` (``prepare``'s), or hashed now;
+        with ``later`` it is kept only by ``keep_code``, which the caller must call
+        before it shows the code."""
+
+    def keep_code(self, offered_code: str, hashed: tuple[bytes, bytes] | None = None) -> None:
+        """Keep a new player's resume code after ``join(..., later=True)``."""
 
     def pacing(self) -> Pacing:
         """The controls now (reads a file)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from game.engine import format as fmt
 from game.engine.debrief import Debrief, build_debrief, describe, model_lines, signed
 from game.engine.engine import Engine
+from game.engine.lines import WHATIF_HEADING
 from game.web.classmode import ClassSplit
 from game.web.html import Markup, join, story, tag
 from game.web.pages import shell
@@ -33,6 +34,15 @@ def _mattered(d: Debrief) -> Markup | None:
              tag("em", " (you were not told)", class_="not-told") if not knew else None]
             for i, (label, knew) in enumerate(d.listed)]))
     return tag("section", parts)
+
+
+def _whatif(d: Debrief) -> Markup | None:
+    """The player's own path under each of the story's variants, one line each."""
+    if not d.whatif:
+        return None
+    return tag("section", tag("h2", WHATIF_HEADING), tag("ul", [
+        tag("li", tag("strong", line.label + ": "), line.says,
+            class_="broke" if line.broke else None) for line in d.whatif]), class_="whatif")
 
 
 def _ledger(d: Debrief) -> Markup:
@@ -132,6 +142,7 @@ def debrief_page(engine: Engine, splits: dict[str, ClassSplit] | None, classroom
         parts.append(tag("section", tag("h2", f"How your {d.score_name} was worked out"),
                          tag("ul", [tag("li", line)
                                     for line in model_lines(d.model, d.rating)])))
+    parts.append(_whatif(d))
     parts.append(_ledger(d))
     parts.append(_counts("Who reported you", d.by_source, d))
     parts.append(_counts("By rule", d.by_rule, d))

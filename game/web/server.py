@@ -20,6 +20,7 @@ a browser may do is bounded here, as ``class serve``'s terminal page is:
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -58,6 +59,12 @@ OFFER_TRIES = 20
 """New codenames drawn at most, to offer one no other browser is being offered."""
 JOIN_THREADS = 8
 """Joins at once (each waits on scrypt and on fsync: more threads than cores)."""
+HASH_THREADS = max(1, os.cpu_count() or 1)
+"""Threads hashing offered resume codes ahead of their joins (scrypt is all CPU: one a core;
+their own pool, so that a join whose hash is done never queues behind other students')."""
+PREPARED_AT_ONCE_PER_SEAT = 1
+"""Offered resume codes being hashed ahead of their join, at most, per seat of the class:
+a flood of new browsers cannot queue more scrypt work than the class could use."""
 STATIC = Path(__file__).parent / "static"
 TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
@@ -115,6 +122,12 @@ class Visitor:
     seen: float = field(default_factory=time.monotonic)
     fresh_code: bool = False
     """Joined as a new player and not yet shown the resume code page."""
+    hashing: asyncio.Future | None = None
+    """The offered resume code being salted and hashed while the student reads the join
+    page (scrypt, in the join threads), so that joining need not wait for it."""
+    keeping: asyncio.Future | None = None
+    """A new player's resume code being kept (hashed, written): the code page waits for
+    it, so that a code is never shown before it is stored."""
 
 
 class WebReader:
@@ -144,12 +157,16 @@ class WebReader:
         self.visitors: dict[str, Visitor] = {}
         self.joining = 0
         """Joins under way (their seat is held while the seat checks the code)."""
+        self.preparing = 0
+        """Offered resume codes being hashed ahead of their join now."""
         self._static = {p.name: p.read_bytes() for p in STATIC.iterdir() if p.suffix in TYPES}
         self._tasks: list[asyncio.Task] = []
         self._joins = ThreadPoolExecutor(max_workers=JOIN_THREADS, thread_name_prefix="join")
-        """Joins hash a resume code with scrypt (~40 ms of CPU, the GIL released) and create
-        and fsync files: their own threads, so a class joining at once never queues the
-        pages and steps behind them."""
+        self._hashes = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="hash")
+        """Joins create and fsync files, and hash a resume code with scrypt (~40 ms of CPU,
+        the GIL released) when it was not hashed ahead (a returning student's, or past
+        the ahead-of-time limit): their own threads, so a class joining at once never
+        queues the pages and steps behind them."""
         self._pacing: tuple[float, Any] = (-1e9, None)
 
     # -- the application ---------------------------------------------------------------
@@ -272,6 +289,7 @@ class WebReader:
         for player in players:
             await asyncio.to_thread(self._leave, player)
         self._joins.shutdown(wait=False)
+        self._hashes.shutdown(wait=False, cancel_futures=True)
 
     def _leave(self, player: Player) -> None:
         try:
@@ -351,6 +369,7 @@ class WebReader:
         if visitor is None:
             seat = self.seat_factory()
             visitor = Visitor(seat=seat, offer=await self._offer(seat))
+            self._prepare(visitor)
             token = self._new_visitor(visitor)
         else:
             token = request.cookies[COOKIE]
@@ -369,6 +388,24 @@ class WebReader:
                 break
             offer = await asyncio.to_thread(seat.offer)
         return offer
+
+    def _prepare(self, visitor: Visitor) -> None:
+        """Start hashing the offered resume code while the student reads the join page
+        (unless as many are being hashed as the class has seats: then the join does it)."""
+        visitor.hashing = None
+        seat, offer = visitor.seat, visitor.offer
+        if seat is None or offer is None or self.preparing >= max(
+                1, self.seats * PREPARED_AT_ONCE_PER_SEAT):
+            return
+        self.preparing += 1
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._hashes, seat.prepare, offer[1])
+
+        def done(_f: asyncio.Future) -> None:
+            self.preparing -= 1
+
+        future.add_done_callback(done)
+        visitor.hashing = future
 
     def _solo(self) -> Player:
         seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
@@ -398,16 +435,17 @@ class WebReader:
         self.joining += 1
         try:
             try:
-                engine, store, note = await self._join(visitor.seat, codename or name, resume,
+                engine, store, note = await self._join(visitor, codename or name, resume,
                                                        offered)
             except StandingError:
                 if not codename and not resume:
                     # The offered codename was taken meanwhile (by a student who typed it):
                     # a new offer, as the student asked for none in particular.
                     visitor.offer = name, offered = await self._offer(visitor.seat)
+                    self._prepare(visitor)
                 elif not (resume and self._take_over(codename)):
                     raise
-                engine, store, note = await self._join(visitor.seat, codename or name, resume,
+                engine, store, note = await self._join(visitor, codename or name, resume,
                                                        offered)
         except StandingError as exc:
             return self._join_form(visitor, _sentence(str(exc)), codename, 400)
@@ -417,9 +455,33 @@ class WebReader:
         visitor.fresh_code = not resume
         raise self._see("/welcome" if not resume else "/#now")
 
-    async def _join(self, seat: Seat, codename: str, resume: str, offered: str):
+    async def _join(self, visitor: Visitor, codename: str, resume: str, offered: str):
+        """Take the seat in a join thread. A new player's code, if its hash is under way, is
+        kept when that hash is done (``visitor.keeping``), not before the first page."""
+        seat = visitor.seat
+        assert seat is not None
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._joins, seat.join, codename, resume, offered)
+        hashing = visitor.hashing if not resume else None
+        hashed = None
+        if hashing is not None and hashing.done() and not hashing.cancelled() \
+                and hashing.exception() is None:
+            hashed = hashing.result()
+        later = hashing is not None and hashed is None
+        joined = await loop.run_in_executor(self._joins, seat.join, codename, resume, offered,
+                                            hashed, later)
+        if later:
+            assert hashing is not None
+            visitor.keeping = asyncio.ensure_future(self._keep(seat, offered, hashing))
+        return joined
+
+    async def _keep(self, seat: Seat, offered: str, hashing: asyncio.Future) -> None:
+        """Keep a new player's code once its hash is done (hashed again if that failed)."""
+        try:
+            hashed = await hashing
+        except Exception:  # noqa: BLE001 - a failed hash is done again by keep_code
+            hashed = None
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._joins, seat.keep_code, offered, hashed)
 
     def _take_over(self, codename: str) -> bool:
         """Free a seat whose owner is coming back from another browser, if that seat's own
@@ -443,6 +505,8 @@ class WebReader:
         seat = visitor.seat
         if not visitor.fresh_code or not seat.resume_code:
             raise self._see()
+        if visitor.keeping is not None:
+            await asyncio.shield(visitor.keeping)  # stored before it is shown
         visitor.fresh_code = False
         note, visitor.player.note = visitor.player.note, None
         return self._html(code_page(self.story.title, seat.codename or "", seat.resume_code,

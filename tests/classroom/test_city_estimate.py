@@ -226,3 +226,19 @@ def test_a_match_rule_brings_the_base_rate_exhibit(known_class: Path, tmp_path: 
     plain = tmp_path / "plain.md"
     write_report(known_class, plain, [], KNOWN)
     assert "Base rate" not in plain.read_text(encoding="utf-8")
+
+
+def test_city_under_a_variant_plays_the_variants_rating(capsys) -> None:
+    """`--variant ID` samples the same lives under the variant's rating: Green Channel
+    without the street cameras refuses the flight and the loan less often."""
+    green = ROOT / "stories" / "green_channel"
+    code, out, _ = run(capsys, green, "--runs", 1500, "--json", "--jobs", 1)
+    assert code == 0
+    written = json.loads(out)["refused"]
+    code, out, _ = run(capsys, green, "--runs", 1500, "--json", "--jobs", 1,
+                       "--variant", "no_cameras")
+    assert code == 0
+    cameras_off = json.loads(out)["refused"]
+    assert cameras_off["loan"]["high"] < written["loan"]["low"]
+    code, _, err = run(capsys, green, "--runs", 10, "--variant", "nope")
+    assert code == 2 and "its variants are: " in err and "no_cameras" in err

@@ -548,3 +548,36 @@ def test_results_day_every_path_reads_under_6000_words() -> None:
     story = load_story(STORIES / "results_day")
     longest = max(play_words(story, seed, choices=False) for seed in range(400))
     assert 4000 < longest <= 6000
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_every_full_story_offers_variants_that_change_some_path(name: str) -> None:
+    """Issue #17: every full story has 2-4 variants, and each one changes the outcome
+    (score, tier, lists, ending, refusals, what the player was not told, or where the
+    path breaks) on some of 60
+    random paths: a variant that never changes anything teaches nothing."""
+    from game.engine.whatif import decisions, whatif
+
+    story = load_story(STORIES / name)
+    assert 2 <= len(story.variants) <= 4
+    changed: set[str] = set()
+    for run in range(60):
+        rng = random.Random(run)
+        engine = Engine(story, seed=0)
+        while not engine.ended:
+            view = engine.view()
+            if view.continues:
+                engine.proceed()
+            else:
+                engine.take(rng.choice(view.open_choices).id)
+        written, *others = whatif(story, decisions(engine.path), 0)
+        assert written.broke_at is None and written.ending == engine.state.ending
+        for other in others:
+            if (other.score, other.tier, other.lists, other.ending, other.refused,
+                    other.untold, other.broke_at) != (
+                        written.score, written.tier, written.lists, written.ending,
+                        written.refused, written.untold, None):
+                changed.add(other.id)
+        if changed == set(story.variants):
+            break
+    assert changed == set(story.variants)

@@ -167,3 +167,23 @@ async def test_a_choice_ending_in_a_full_stop_gets_no_second_one(tmp_path) -> No
         assert isinstance(screen, DebriefScreen)
         said = shown(screen, "#reflections")
     assert "You chose “Keep your hand down. Tea is waiting.” Was that fair?" in said
+
+
+async def test_the_debrief_has_a_what_if_panel() -> None:
+    """Issue 17: the player's own path under each of the story's variants, one line each."""
+    from pathlib import Path
+
+    variants = Path(__file__).parents[1] / "fixtures" / "variants.yaml"
+    app = make_app(variants)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        for key in ("1", "enter", "2", "2", "enter"):
+            if isinstance(pilot.app.screen, DebriefScreen):
+                break
+            await pilot.press(key)
+            await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, DebriefScreen)
+        panel = shown(screen, "#whatif")
+        assert panel.splitlines()[1].startswith(
+            "Without the street cameras: 1000 instead of 850, tier Trusted (not Dishonest)")
+        assert "If the railway refused debtors: nothing changes for your path" in panel

@@ -83,3 +83,26 @@ def test_a_log_line_carries_no_escape_code_to_the_teachers_terminal() -> None:
 
     line = one_line("bad form from \x1b]0;owned\x07\x1b[2Jbob\nsecond line")
     assert "\x1b" not in line and "\n" not in line and "bob second line" in line
+
+
+def test_the_debrief_has_a_what_if_panel_with_labels_escaped(tmp_path) -> None:
+    """Issue 17: the web reader's debrief shows the same What-if lines, as text."""
+    from pathlib import Path
+
+    from game.engine.engine import Engine
+    from game.story.loader import load_story
+    from game.web.debrief import debrief_page
+
+    source = (Path(__file__).parents[1] / "fixtures" / "variants.yaml").read_text()
+    path = tmp_path / "v.yaml"
+    path.write_text(source.replace("label: If the railway refused debtors",
+                                   "label: \"<b>If</b> the railway refused debtors\""))
+    engine = Engine(load_story(path), seed=0)
+    for cid in ("wait", "continue", "borrow", "walk"):
+        engine.take(cid)
+    page = debrief_page(engine, None, classroom=False)
+    assert "<h2>What if: your own choices under another system</h2>" in page
+    assert ("<li><strong>Without the street cameras: </strong>nothing changes for your path "
+            "(same score, same doors)</li>") in page
+    assert "<strong>&lt;b&gt;If&lt;/b&gt; the railway refused debtors: </strong>" in page
+    assert "<b>If</b>" not in page

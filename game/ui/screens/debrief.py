@@ -18,6 +18,7 @@ from textual.widgets import Button, Static
 
 from game.engine.debrief import NEVER_SHOWN, Debrief, describe, model_lines, signed
 from game.engine import format as fmt
+from game.engine.lines import WHATIF_HEADING
 from game.ui.classmode import ClassSplit
 from game.engine.history import Decision
 from game.ui.screens.decisions import DecisionPicker
@@ -76,6 +77,9 @@ class DebriefScreen(Screen[int | str | None]):
             if d.model is not None:
                 yield Static(f"How your {d.score_name} was worked out", classes="h2")
                 yield Static(self._model(), id="model")
+            if d.whatif:
+                yield Static(WHATIF_HEADING, classes="h2")
+                yield Static(self._whatif(), id="whatif")
             yield Static("What the system recorded — every reason and source revealed",
                          classes="h2")
             yield Static(self._ledger(), id="ledger")
@@ -126,6 +130,16 @@ class DebriefScreen(Screen[int | str | None]):
                 parts.append(literal((", " if index else "") + label))
                 if not knew:
                     parts.append((" (you were not told)", "$text-error italic"))
+        return joined(*parts)
+
+    def _whatif(self):
+        """The player's own path under each of the story's variants, one line each."""
+        parts: list = []
+        for index, line in enumerate(self.debrief.whatif):
+            if index:
+                parts.append("\n")
+            parts.extend([(line.label + ": ", "bold"),
+                          (line.says, "$text-warning") if line.broke else literal(line.says)])
         return joined(*parts)
 
     def _model(self):

@@ -1,0 +1,265 @@
+"""``variants:`` in the loader: the overlay's merge rules, and every bad overlay as one
+located error at the variant."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from game.errors import StoryErrors
+from game.story.cache import load_story_cached
+from game.story.loader import load_story
+
+POINTS = """\
+title: T
+rating:
+  start: 1000
+  min: 0
+  max: 2000
+  tiers:
+    - {id: A, label: Trusted, min: 1000}
+    - {id: D, label: Dishonest, min: 0}
+  sources: {cam: Street cameras}
+  rules:
+    jaywalking: {change: -150, label: Crossed against the light, source: cam}
+  lists:
+    debtors: Debtors' list
+  services:
+    rail: {requires: "tier >= 'A'", refusal: The gate stays shut.}
+variants:
+VARIANTS
+scenes:
+  street:
+    text: A red light.
+    choices:
+      - {id: cross, text: Cross, goto: station, do: [{record: jaywalking}]}
+      - {id: wait, text: Wait, goto: station}
+  station:
+    text: The station.
+    choices:
+      - {id: train, text: Take the train, service: rail, goto: home}
+      - {id: walk, text: Walk, goto: home}
+  home:
+    text: Home.
+    ending: {title: Home, kind: good}
+"""
+
+
+def write(tmp_path: Path, variants: str, base: str = POINTS) -> Path:
+    path = tmp_path / "story.yaml"
+    path.write_text(base.replace("VARIANTS", textwrap.indent(textwrap.dedent(variants), "  ")))
+    return path
+
+
+def errors_of(path: Path) -> list[str]:
+    with pytest.raises(StoryErrors) as caught:
+        load_story(path)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_a_mapping_merges_key_by_key_and_anything_else_replaces(tmp_path):
+    story = load_story(write(tmp_path, """\
+        no_cameras:
+          label: Without the street cameras
+          rating:
+            explain: true
+            rules: {jaywalking: {change: 0}}
+            tiers: [{id: A, min: 500}, {id: D, min: 0}]
+        """))
+    variant = story.variants["no_cameras"]
+    rule = variant.rating.rules["jaywalking"]
+    assert (rule.change, rule.label, rule.source) == (0, "Crossed against the light", "cam")
+    assert variant.rating.explain is True and rule.explain is True  # the rating's explain reaches it
+    assert [(t.id, t.label, t.min) for t in variant.rating.tiers] == [("A", "A", 500),
+                                                                     ("D", "D", 0)]
+    assert variant.rating.services["rail"].requires.source == "tier >= 'A'"
+    assert variant.label == "Without the street cameras"
+    assert (variant.location.line, variant.location.column) == (17, 3)
+    # The story as written is untouched, and the scenes are shared.
+    assert story.rating.rules["jaywalking"].change == -150 and story.rating.explain is False
+    under = story.under("no_cameras")
+    assert under.rating is variant.rating and under.scenes is story.scenes
+    assert story.under("as_written") is story
+
+
+def test_variants_keep_file_order(tmp_path):
+    story = load_story(write(tmp_path, """\
+        zeta: {label: Z, rating: {explain: true}}
+        alpha: {label: A, rating: {show: hidden}}
+        """))
+    assert list(story.variants) == ["zeta", "alpha"]
+
+
+@pytest.mark.parametrize("overlay, line, column, words", [
+    ("rules: {jaywalk: {change: 0}}", 20, 15, "the rating has no rule 'jaywalk'"),
+    ("lists: {debtor: Debtors}", 20, 15, "the rating has no list 'debtor'"),
+    ("services: {train: {requires: 'true'}}", 20, 18, "the rating has no service 'train'"),
+    ("rules: {jaywalking: {change: lots}}", 20, 36, "variant 'v': change should be a number"),
+    ("services: {rail: {requires: \"tier >= 'Z'\"}}", 20, 44, "variant 'v': unknown tier 'Z'"),
+    ("colour: red", 20, 7, "variant 'v': unknown key 'colour' in rating"),
+    ("model: peer", 20, 7, "a variant cannot change the rating's model"),
+    ("tiers: [{id: X, min: 0}]", 20, 7, "changes the tiers' ids or order"),
+    ("show: loud", 20, 13, "variant 'v': show 'loud' is unknown"),
+])
+def test_a_bad_overlay_is_one_error_at_the_variant(tmp_path, overlay, line, column, words):
+    found = errors_of(write(tmp_path, f"v:\n  label: V\n  rating:\n    {overlay}\n"))
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{tmp_path / 'story.yaml'}:{line}:{column}: "), found
+    assert words in found[0]
+
+
+def test_an_overlay_that_breaks_the_storys_own_values_points_at_the_variant(tmp_path):
+    # min 1500 leaves the story's start (1000, line 3) outside min..max.
+    found = errors_of(write(tmp_path, "v:\n  label: V\n  rating: {min: 1500}\n"))
+    assert found == [f"{tmp_path / 'story.yaml'}:17:3: variant 'v' leaves an invalid rating: "
+                     f"rating start (1000) is outside min..max "
+                     f"(at {tmp_path / 'story.yaml'}:3:10)"]
+
+
+@pytest.mark.parametrize("variants, words", [
+    ("as_written: {label: X, rating: {explain: true}}", "'as_written' names the story as written"),
+    ("Bad-Id: {label: X, rating: {explain: true}}", "not a valid variant id"),
+    ("v: {rating: {explain: true}}", "variant 'v' needs 'label:'"),
+    ("v: {label: X}", "variant 'v' needs 'rating:'"),
+    ("v: {label: X, rating: true}", "variant 'v' rating should be a mapping"),
+    ("v: {label: X, rating: {explain: true}, colour: red}", "unknown key 'colour' in variant 'v'"),
+])
+def test_the_variants_own_shape_is_checked(tmp_path, variants, words):
+    found = errors_of(write(tmp_path, variants))
+    assert len(found) == 1 and words in found[0], found
+
+
+def test_variants_without_a_rating_is_an_error(tmp_path):
+    base = "title: T\nvariants:\n  v: {label: V, rating: {explain: true}}\n" \
+           "scenes:\n  a: {text: Hi, ending: {title: E, kind: good}}\n"
+    path = tmp_path / "s.yaml"
+    path.write_text(base)
+    found = errors_of(path)
+    assert found == [f"{path}:2:1: variants: change the rating, and the story has no rating:"]
+
+
+def test_a_bad_story_rating_is_reported_once_not_again_per_variant(tmp_path):
+    base = POINTS.replace("start: 1000", "start: 5000")
+    found = errors_of(write(tmp_path, "v: {label: V, rating: {explain: true}}", base))
+    assert len(found) == 1 and "rating start (5000) is outside min..max" in found[0]
+
+
+PEER = """\
+title: P
+rating:
+  model: peer
+  start: 3.9
+  weight: rater
+  memory: 40
+  tiers: [{id: radiant, min: 4.5}, {id: dim, min: 1}]
+variants:
+  equal:
+    label: If every rating weighed the same
+    rating: {weight: equal, memory: 5}
+  start_ratings:
+    label: bad
+    rating: {bias: 2}
+people:
+  mei: {name: Mei, rating: 4}
+scenes:
+  a:
+    text: Hi
+    do: [{rated: {by: mei, stars: 1}}]
+    ending: {title: E, kind: good}
+"""
+
+
+def test_peer_variants_change_weight_and_memory_and_refuse_a_risk_key(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(PEER)
+    found = errors_of(path)
+    assert len(found) == 1 and "variant 'start_ratings': bias is for a risk rating" in found[0]
+    path.write_text(PEER.replace("  start_ratings:\n    label: bad\n    rating: {bias: 2}\n", ""))
+    rating = load_story(path).variants["equal"].rating
+    assert (rating.weight, rating.memory, rating.model) == ("equal", 5, "peer")
+
+
+RISK = """\
+title: R
+rating:
+  model: risk
+  bias: -3
+  features:
+    dual: {value: dual, weight: 2.0, label: Second nationality}
+    late: {value: "recorded('late')", weight: 0.8}
+  rules:
+    late: {label: A form arrived late}
+  tiers: [{id: high, min: 70}, {id: low, min: 0}]
+variants:
+  no_nationality:
+    label: Without the nationality feature
+    rating: {features: {dual: {weight: 0}}}
+  new_feature:
+    label: bad
+    rating: {features: {income: {value: "1", weight: 1}}}
+vars: {dual: true}
+scenes:
+  a: {text: Hi, ending: {title: E, kind: good}}
+"""
+
+
+def test_risk_variants_change_a_features_weight_but_cannot_add_a_feature(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text(RISK)
+    found = errors_of(path)
+    assert len(found) == 1 and "the rating has no feature 'income'" in found[0]
+    path.write_text(RISK[:RISK.index("  new_feature:")] + RISK[RISK.index("vars:"):])
+    story = load_story(path)
+    features = {f.id: f for f in story.variants["no_nationality"].rating.features}
+    assert features["dual"].weight == 0 and features["dual"].label == "Second nationality"
+    assert features["late"].weight == 0.8
+    assert [f.weight for f in story.rating.features] == [2.0, 0.8]
+
+
+def test_variants_survive_the_compiled_cache(tmp_path):
+    path = write(tmp_path, """\
+        strict:
+          label: If the railway wanted more
+          rating: {services: {rail: {requires: "tier >= 'A' and not listed('debtors')"}}}
+        """)
+    load_story_cached(path, tmp_path / "cache")
+    story = load_story_cached(path, tmp_path / "cache")
+    assert type(story.scenes).__name__ == "_LazyScenes"  # restored, not loaded again
+    variant = story.variants["strict"]
+    assert variant.label == "If the railway wanted more"
+    assert variant.rating.services["rail"].requires.source == \
+        "tier >= 'A' and not listed('debtors')"
+    assert variant.location == load_story(path).variants["strict"].location
+
+
+def test_lint_reads_the_variants_expressions(tmp_path):
+    """A list only a variant's service checks is read: lint says nobody is put on it, not
+    that it is never used."""
+    from game.authoring.lint import lint_story
+
+    path = write(tmp_path, "v: {label: V, rating: {services: {rail: {requires: "
+                           "\"not listed('debtors')\"}}}}")
+    said = [d.message for d in lint_story(load_story(path)) if d.code == "unused-list"]
+    assert said == ["nobody is ever put on list 'debtors' (no `list: debtors`), so "
+                    "listed('debtors') is always false"]
+    path.write_text(path.read_text().replace("\"not listed('debtors')\"", "'true'"))
+    said = [d.message for d in lint_story(load_story(path)) if d.code == "unused-list"]
+    assert said and "is never used" in said[0]
+
+
+def test_the_schema_knows_variants():
+    import jsonschema
+    import yaml
+
+    from game.authoring.schema import build_schema
+
+    validator = jsonschema.Draft7Validator(build_schema())
+    good = yaml.safe_load(POINTS.replace("VARIANTS", "  v: {label: V, rating: {rules: "
+                                                     "{jaywalking: {change: 0}}}}"))
+    assert list(validator.iter_errors(good)) == []
+    for bad in ("v: {label: V, rating: {model: peer}}", "v: {rating: {explain: true}}",
+                "v: {label: V, rating: {explain: maybe}}"):
+        doc = yaml.safe_load(POINTS.replace("VARIANTS", "  " + bad))
+        assert list(validator.iter_errors(doc)), bad
