@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import product
 
 from game.errors import Location, StandingError
+from game.story import effects as effect_kinds
 from game.story import model as m
 from game.story.models import spec_of
 from game.story.expressions import Expr, Text, format_value
@@ -83,32 +84,12 @@ def can_end(story: m.Story, blocked: frozenset[int] = frozenset()) -> set[str]:
 
 
 def _texts_of_effects(effects: Iterable[m.Effect]) -> Iterator[Text]:
-    for effect in m.walk(tuple(effects)):
-        if isinstance(effect, m.Record) and effect.note is not None:
-            yield effect.note
-        elif isinstance(effect, m.Notify):
-            yield effect.text
+    # What each effect holds is in its declaration (game/story/effects/).
+    return effect_kinds.texts(effects)
 
 
 def _exprs_of_effects(effects: Iterable[m.Effect]) -> Iterator[Expr]:
-    effects = tuple(effects)
-    yield from _branch_conditions(effects)
-    for effect in m.walk(effects):
-        if isinstance(effect, (m.SetVars, m.AddVars, m.Rate)):
-            yield from (expr for _, expr in (effect.values if not isinstance(effect, m.Rate)
-                                              else effect.stars))
-        elif isinstance(effect, m.Rated):
-            yield effect.stars
-        elif isinstance(effect, m.Advance):
-            yield effect.days
-
-
-def _branch_conditions(effects: tuple[m.Effect, ...]) -> Iterator[Expr]:
-    for effect in effects:
-        if isinstance(effect, m.Branch):
-            yield effect.condition
-            yield from _branch_conditions(effect.then)
-            yield from _branch_conditions(effect.otherwise)
+    return effect_kinds.expressions(effects)
 
 
 def expressions(story: m.Story) -> Iterator[Expr]:

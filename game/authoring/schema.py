@@ -18,23 +18,21 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from game.authoring.output import emit
+from game.story.effects import EFFECTS
 from game.story.expressions import VAR_FORMATS
 from game.story.loader import (
     CHOICE_KEYS,
-    EFFECTS,
     ENDING_KINDS,
     DEBRIEF_KEYS,
     EXPECT_KEYS,
     ID,
     INCLUDED_KEYS,
     LANGUAGE,
-    LIST_KEYS,
     DEFAULT_MODEL,
     MODELS,
     MODEL_SPECS,
     POLL_KEYS,
     RATING_KEYS,
-    RECORD_KEYS,
     RESERVED_NAMES,
     SCENE_KEYS,
     SHOWS,
@@ -113,22 +111,6 @@ def _described(ref: str, description: str) -> Schema:
     return {"allOf": [_ref(ref)], "description": description}
 
 
-def _list_change(description: str) -> Schema:
-    return {
-        "description": description,
-        "anyOf": [
-            _ref("id"),
-            _closed(_in_step(LIST_KEYS, {
-                "list": _ref("id"),
-                "source": _described("id", "Which source reports it."),
-                "note": _ref("text"),
-                "mistake": {"type": "boolean",
-                            "description": "The system's mistake: the class report shows it as one."},
-            }), "A list change with its source and a note for the ledger.", ("list",)),
-        ],
-    }
-
-
 def _definitions() -> dict[str, Schema]:
     text = {
         # The loader reads any plain value as text (a title of 1984 is text), but never
@@ -141,36 +123,14 @@ def _definitions() -> dict[str, Schema]:
         "description": "An expression, e.g. score < 1000 and not listed('debtors').",
     }
     texts = {"anyOf": [_ref("text"), {"type": "array", "items": _ref("text")}]}
-    effect_properties: dict[str, Schema] = {
-        "set": _map_of(_ref("expression"), "Assign vars: {var: EXPR}. Text is written \"'Li'\".",
-                       _ref("id")),
-        "add": _map_of(_ref("expression"), "Add to vars (negative to subtract): {var: EXPR}."),
-        "record": {
-            "description": "The system registers a behaviour: apply the rule, write the ledger.",
-            "anyOf": [
-                _ref("id"),
-                _closed(_in_step(RECORD_KEYS, {
-                    "rule": _ref("id"),
-                    "note": _ref("text"),
-                    "mistake": {"type": "boolean",
-                                "description": "The system's mistake: the class report shows it as one."},
-                }), "A rule with a note for the ledger.", ("rule",)),
-            ],
-        },
-        "list": _list_change("Put the player on a list."),
-        "unlist": _list_change("Take the player off a list."),
-        "rate": _map_of(_ref("expression"), "The player rates people: {person: STARS}."),
-        "rated": _closed({"by": _ref("id"), "stars": _ref("expression")},
-                         "A person rates the player.", ("by", "stars")),
-        "notify": _described("text", "A phone notification."),
-        "advance": _closed({"days": _ref("expression")}, "Time passes.", ("days",)),
-    }
+    # Each effect's schema is in its declaration (game/story/effects/).
+    effect_properties = {key: spec.schema(key) for key, spec in EFFECTS.items()}
     effect = {
         "type": "object",
         "description": "One effect: a mapping with exactly one key, like record: jaywalking.",
         "minProperties": 1,
         "maxProperties": 1,
-        "properties": _in_step(EFFECTS, effect_properties),
+        "properties": effect_properties,
         "additionalProperties": False,
     }
     choice_properties: dict[str, Schema] = {

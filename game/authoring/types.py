@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from game.authoring.diagnostic import Diagnostic
 from game.errors import Location
+from game.story import effects as effect_kinds
 from game.story import model as m
 from game.story.expressions import COUNTING_FUNCTIONS, Expr, Text
 from game.story.expressions.nodes import (
@@ -184,44 +185,39 @@ class _Checker:
     # -- effects and the story
 
     def effects(self, effects: tuple[m.Effect, ...]) -> None:
-        for effect in effects:
-            if isinstance(effect, m.Branch):
-                self.condition(effect.condition, "if")
-                self.effects(effect.then)
-                self.effects(effect.otherwise)
-            elif isinstance(effect, (m.SetVars, m.AddVars)):
-                self.assignment(effect)
-            elif isinstance(effect, m.Rate):
-                for _pid, stars in effect.stars:
-                    self.number(stars, "stars")
-            elif isinstance(effect, m.Rated):
-                self.number(effect.stars, "stars")
-            elif isinstance(effect, m.Advance):
-                self.number(effect.days, "days")
-            elif isinstance(effect, m.Notify):
-                self.text(effect.text)
-            elif isinstance(effect, (m.Record, m.ListChange)):
-                self.text(effect.note)
+        # What each effect holds, and what it must give, is in its declaration.
+        for effect in effect_kinds.walk(effects):
+            spec = effect_kinds.spec_for(effect)
+            for use in spec.uses(effect):
+                if use.var is not None:
+                    self.assignment(use.var, use.expr, adding=use.want == "number")
+                elif use.want == "truth":
+                    self.condition(use.expr, use.what)
+                elif use.want == "number":
+                    self.number(use.expr, use.what)
+                else:
+                    self.expr(use.expr)
+            for text in spec.texts(effect):
+                self.text(text)
 
-    def assignment(self, effect: m.SetVars | m.AddVars) -> None:
-        adding = isinstance(effect, m.AddVars)
-        for var, expr in effect.values:
-            declared = self.vars.get(var)
-            kind = self.expr(expr)
-            if adding and declared is not None and declared != NUMBER:
-                self.error(expr.location,
-                           f"add: works on number vars, and '{var}' is {_NAMES[declared]} "
-                           f"(its value under vars:); use set: to give it a new value")
-            elif adding and kind not in (None, NUMBER):
-                self.error(expr.location,
-                           f"add: to '{var}' needs a number, not {_NAMES[kind]} "
-                           f"(in `{expr.source.strip()}`)")
-            elif not adding and declared is not None and kind is not None and kind != declared:
-                hint = (f"; text is written in quotes inside quotes: \"'{expr.source.strip()}'\""
-                        if declared == TEXT and kind != TEXT else "")
-                self.error(expr.location,
-                           f"set: '{var}' is {_NAMES[declared]} (its value under vars:), but "
-                           f"`{expr.source.strip()}` is {_NAMES[kind]}{hint}")
+    def assignment(self, var: str, expr: Expr, adding: bool) -> None:
+        """A value given to a var (``set:``) or added to it (``add:``)."""
+        declared = self.vars.get(var)
+        kind = self.expr(expr)
+        if adding and declared is not None and declared != NUMBER:
+            self.error(expr.location,
+                       f"add: works on number vars, and '{var}' is {_NAMES[declared]} "
+                       f"(its value under vars:); use set: to give it a new value")
+        elif adding and kind not in (None, NUMBER):
+            self.error(expr.location,
+                       f"add: to '{var}' needs a number, not {_NAMES[kind]} "
+                       f"(in `{expr.source.strip()}`)")
+        elif not adding and declared is not None and kind is not None and kind != declared:
+            hint = (f"; text is written in quotes inside quotes: \"'{expr.source.strip()}'\""
+                    if declared == TEXT and kind != TEXT else "")
+            self.error(expr.location,
+                       f"set: '{var}' is {_NAMES[declared]} (its value under vars:), but "
+                       f"`{expr.source.strip()}` is {_NAMES[kind]}{hint}")
 
     def story_(self) -> list[Diagnostic]:
         story = self.story

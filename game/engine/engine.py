@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from game.engine import events as ev
+from game.engine.effects import APPLY
 from game.engine.events import Event, LedgerEntry
 from game.engine.plan import StoryPlan, plan_for
 from game.engine.models import Behaviour, behaviour_of
@@ -18,7 +19,6 @@ from game.engine.state import State, kept, next_random, tidy
 from game.engine.view import EndingView, Option, PollView, View
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
-from game.story.models import spec_of
 from game.story.expressions import MAX_RENDERED, Expr
 
 LOCKED = "Not available yet."
@@ -472,7 +472,7 @@ class Engine:
                 if choice.once:
                     st.taken.add((scene.id, cid))
                 for effect in choice.effects:
-                    _APPLY[type(effect)](self, effect, events)  # self._apply, one call less
+                    APPLY[type(effect)](self, effect, events)  # self._apply, one call less
             self._enter(goto, events)
             if self._recomputes:
                 self._recompute(events)
@@ -657,65 +657,8 @@ class Engine:
             events.append(ev.Ended(scene_id, scene.ending.title.render(st), scene.ending.kind))
 
     def _apply(self, effect: m.Effect, events: list[Event]) -> None:
-        """Apply one effect (each kind has its method in ``_APPLY``)."""
-        _APPLY[type(effect)](self, effect, events)
-
-    def _set(self, effect: m.SetVars, events: list[Event]) -> None:
-        st = self.state
-        for var, expr in effect.values:
-            st.vars[var] = expr.evaluate(st)
-
-    def _add(self, effect: m.AddVars, events: list[Event]) -> None:
-        st = self.state
-        for var, expr in effect.values:
-            amount = expr.constant
-            if amount is None:
-                amount = expr.evaluate(st)
-            current = st.vars.get(var, 0)
-            if type(amount) is int and type(current) is int:  # the usual case, kept short
-                st.vars[var] = current + amount
-                continue
-            if not _is_number(amount) or not _is_number(current):
-                raise StoryRuntimeError(
-                    f"add: {var} needs numbers (it is {current!r}, adding {amount!r})",
-                    effect.location, expression=expr.source)
-            st.vars[var] = tidy(current + amount) if isinstance(
-                current + amount, float) else current + amount
-
-    def _rate_all(self, effect: m.Rate, events: list[Event]) -> None:
-        for pid, expr in effect.stars:
-            self._rate(pid, self._stars(expr, effect.location), events)
-
-    def _rated_by(self, effect: m.Rated, events: list[Event]) -> None:
-        self._rated(effect.by, self._stars(effect.stars, effect.location), events)
-
-    def _notify(self, effect: m.Notify, events: list[Event]) -> None:
-        events.append(ev.Notified(effect.text.render(self.state)))
-
-    def _branch(self, effect: m.Branch, events: list[Event]) -> None:
-        for inner in effect.then if effect.condition.test(self.state) else effect.otherwise:
-            self._apply(inner, events)
-
-    def _advance(self, effect: m.Advance, events: list[Event]) -> None:
-        st = self.state
-        days = effect.days.evaluate(st)
-        if not _is_number(days) or days != int(days) or days < 0:
-            raise StoryRuntimeError(
-                f"advance: days should be a whole number of days, 0 or more, not {days!r}",
-                effect.location, expression=effect.days.source)
-        st.day += int(days)
-        events.append(ev.DayAdvanced(int(days), st.day))
-
-    def _stars(self, expr, location) -> float:
-        value = expr.evaluate(self.state)
-        rating = self.story.rating
-        low, high = spec_of(rating).stars_range(rating)
-        if not _is_number(value) or (low is not None and value < low) or (
-                high is not None and value > high):
-            raise StoryRuntimeError(
-                f"stars should be a number from {low} to {high}, not {value!r}",
-                location, expression=expr.source)
-        return value
+        """Apply one effect (each kind's behaviour is in ``game.engine.effects``)."""
+        APPLY[type(effect)](self, effect, events)
 
     def _entry(self, kind, subject, label, asked, applied, source=None, explained=False,
                note=None, mistake=False, source_label=None) -> LedgerEntry:
@@ -751,63 +694,6 @@ class Engine:
                                          old_tier.label if old_tier else None, new_tier.label,
                                          old_tier is None or new_rank > old_rank))
         return entry
-
-    def _record(self, effect: m.Record, events: list[Event]) -> None:
-        st = self.state
-        rating = self.story.rating
-        rule = self._plan.rules[effect.rule]
-        st.records[effect.rule] = st.records.get(effect.rule, 0) + 1
-        note = effect.note.render(st) if effect.note else None
-        new = self._model.record(st, rating, rule)
-        if new is None:  # counted and written down; the model moves the score itself
-            self._entry("rule", rule.id, rule.label, rule.asked, 0, rule.source,
-                        rule.explain, note, effect.mistake, rule.source_label)
-            return
-        self._move_score(new, events, "rule", rule.id, rule.label, rule.asked, rule.source,
-                         rule.source_label, rule.explain, note, effect.mistake)
-
-    def _list(self, effect: m.ListChange, events: list[Event]) -> None:
-        st = self.state
-        rating = self.story.rating
-        if effect.on == (effect.list in st.lists):
-            return
-        if effect.on:
-            st.lists[effect.list] = None
-        else:
-            del st.lists[effect.list]
-        found = rating.lists[effect.list]
-        note = effect.note.render(st) if effect.note else None
-        entry = self._entry("list" if effect.on else "unlist", effect.list, found.label, 0, 0,
-                            effect.source, rating.explain and found.announce, note,
-                            effect.mistake)
-        events.append(ev.ListChanged(effect.list, found.label, effect.on, entry, found.announce))
-
-    def _rate(self, pid: str, stars: float, events: list[Event]) -> None:
-        st = self.state
-        rating = self.story.rating
-        weight = st.score if rating and spec_of(rating).rater_weighted(rating) else 1
-        old = st.rating_of(pid)
-        st.people.setdefault(pid, []).append((stars, weight))
-        new = st.rating_of(pid)
-        name = st.person_name(pid)
-        entry = self._entry("rate", pid, name, stars, new - old, explained=True)
-        events.append(ev.PersonRated(pid, name, tidy(stars), old, new, entry))
-
-    def _rated(self, pid: str, stars: float, events: list[Event]) -> None:
-        st = self.state
-        rating = self.story.rating
-        name = st.person_name(pid)
-        weight = st.rating_of(pid) if rating.weight == "rater" else 1
-        if rating.weight == "rater" and pid not in st.people:
-            weight = rating.start
-        new = self._model.rated(st, rating, stars, weight)
-        if new is None:
-            entry = self._entry("rated", pid, name, stars, 0, explained=rating.explain)
-            events.append(ev.RatedByPerson(pid, name, tidy(stars), entry))
-            return
-        entry = self._move_score(new, events, "rated", pid, name, tidy(stars),
-                                 explained=rating.explain)
-        events.append(ev.RatedByPerson(pid, name, tidy(stars), entry))
 
     def _recompute(self, events: list[Event], opening: bool = False) -> None:
         """A recomputing model (risk): work the score out again, and write one ``model``
@@ -859,13 +745,3 @@ class Engine:
         return data
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-_APPLY: dict[type, Callable[[Engine, m.Effect, list[Event]], None]] = {
-    m.SetVars: Engine._set, m.AddVars: Engine._add, m.Record: Engine._record,
-    m.ListChange: Engine._list, m.Rate: Engine._rate_all, m.Rated: Engine._rated_by,
-    m.Notify: Engine._notify, m.Branch: Engine._branch, m.Advance: Engine._advance,
-}
-"""How to apply each kind of effect."""

@@ -3,8 +3,12 @@
 Loading a large story parses YAML, checks every key and compiles every
 expression. The cache keeps the result as JSON (never pickle or marshal: a
 writable cache file must not become a way to run code) with each distinct
-expression stored once as its compiled tree. Scenes are rebuilt on first
-use, so a cached load costs little more than ``json.loads``.
+expression stored once as its compiled tree. The story itself is written by
+the generic codec (``game.story.codec``), which reads the model's dataclasses
+field by field: a new field or kind of effect is stored without a line here,
+and an entry written for other classes (the ``shapes`` it records differ) or
+with a field unknown or missing is a miss, never a wrong story. Scenes are
+rebuilt on first use, so a cached load costs little more than ``json.loads``.
 
 Any problem with a cache file (missing, damaged, stale, for another version)
 is a miss: the story is loaded from its YAML and the cache rewritten.
@@ -25,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
+import dataclasses
 import os
 import secrets
 import stat
@@ -34,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from game.errors import Location, StandingError, StoryRuntimeError
+from game.story import codec
 from game.story import model as m
 from game.story.expressions import Expr, Text
 from game.story.memory import collector_paused
@@ -53,11 +58,13 @@ def load_story(path: str | os.PathLike[str]) -> m.Story:
 
     return from_yaml(path)
 
-CACHE_FORMAT = 10  # 2: poll ids; source, note and mistake on list and record effects
+CACHE_FORMAT = 11  # 2: poll ids; source, note and mistake on list and record effects
 # 3: decimals; 4: expect: on the story and on scenes;
 # 5: text cleaned of control characters at load (older entries may hold them);
 # 6: the rating's start_ratings; 7: debrief questions' if:
 # 8: the risk model's features, bias and link; 9: population; 10: variants
+# 11: the generic codec (game/story/codec.py): every model class by its fields, and their
+#    shapes in the entry (an entry for other shapes is a miss, even without a bump here)
 
 
 def _engine_version() -> str:
@@ -207,8 +214,8 @@ def _restore(entry: Path, given: str, key: bytes, main: Path, digest: str) -> m.
     doc = json.loads(body)
     if not isinstance(doc, dict) or doc.get("engine") != _engine_version():
         return None
+    _check_story(doc)  # first: an entry for other model classes is a miss, read no further
     _check_files(doc.get("files"), main, digest)
-    _check_story(doc)
     return _Restorer(doc, given).story()
 
 
@@ -236,64 +243,49 @@ def _check_files(files: object, main: Path, digest: str) -> None:
             raise _Damaged("changed since")
 
 
-def _is_text(value: object) -> bool:
-    return type(value) is str
+_SCENE = codec.keyed_index
+"""Where a field of a scene sits in its JSON (scenes are stored under their id)."""
+
+
+def _check_story(doc: dict) -> None:
+    """The parts of an entry read before the story is built: the model classes' shapes
+    and the expression table (the story's fields are checked as they are decoded)."""
+    if doc.get("shapes") != codec.shapes():
+        raise _Damaged("written for other model classes")
+    table = doc.get("exprs")
+    if type(table) is not list or type(doc.get("story")) is not dict:
+        raise _Damaged("no story")
+    for item in table:
+        if not (type(item) is list and len(item) == 2 and type(item[0]) is str):
+            raise _Damaged("an expression")
+
+
+def _check_outline(story: dict, scenes: object) -> None:
+    """Every scene's outline, read before any scene is built (see ``_LazyScenes.outline``)."""
+    if type(scenes) is not dict or not scenes:
+        raise _Damaged("no scenes")
+    if story["start"] not in scenes:
+        raise _Damaged("no start scene")
+    count = len(dataclasses.fields(m.Scene)) - 1
+    choices, goto = _SCENE(m.Scene, "choices"), _SCENE(m.Scene, "goto")
+    ending, chapter = _SCENE(m.Scene, "ending"), _SCENE(m.Scene, "chapter")
+    for sid, d in scenes.items():
+        # Plain loops: this runs over every choice of the story on every cached load.
+        if type(d) is not list or len(d) != count or type(d[choices]) is not list:
+            raise _Damaged(f"scene {sid}")
+        for c in d[choices]:
+            if type(c) is not list or not c or type(c[0]) is not str:
+                raise _Damaged(f"a choice of scene {sid}")
+        target = d[goto]
+        if not (_is_optional_text(target) and _is_optional_text(d[chapter])
+                and (d[ending] is None or type(d[ending]) is list)):
+            raise _Damaged(f"scene {sid}")
+        if target is not None and target not in scenes:
+            raise _Damaged(f"scene {sid} leads nowhere")
 
 
 def _is_optional_text(value: object) -> bool:
     return value is None or type(value) is str
-
-
-def _is_number(value: object) -> bool:
-    return type(value) in (int, float) and math.isfinite(value)
-
-
-def _is_texts(value: object) -> bool:
-    return type(value) is list and all(type(x) is str for x in value)
-
-
-_STORY_FIELDS = {
-    "id": _is_text, "title": _is_text, "path": _is_text, "hash": _is_text, "start": _is_text,
-    "author": _is_optional_text, "language": _is_text, "version": _is_optional_text,
-    "summary": _is_optional_text, "audience": _is_optional_text,
-    "minutes": lambda v: v is None or _is_number(v), "content_notes": _is_texts,
-    "debrief": _is_texts, "files": _is_texts,
-    "vars": lambda v: type(v) is dict and all(
-        type(x) in (bool, str) or _is_number(x) for x in v.values()),
-    "renamed": lambda v: type(v) is dict and all(type(x) is str for x in v.values()),
-    "people": lambda v: type(v) is list and all(type(p) is list and len(p) == 4
-                                                and type(p[0]) is str for p in v),
-    "rating": lambda v: v is None or type(v) is dict,
-    "scenes": lambda v: type(v) is dict and len(v) > 0,
-    "population": lambda v: v is None or (
-        type(v) is list and len(v) == 2 and type(v[0]) is int and v[0] >= 1
-        and type(v[1]) is str),
-}
-
-
-def _check_story(doc: dict) -> None:
-    """The story's own fields, and every scene's outline (read before any scene is built)."""
-    story, table = doc.get("story"), doc.get("exprs")
-    if type(story) is not dict or type(table) is not list:
-        raise _Damaged("no story")
-    for name, valid in _STORY_FIELDS.items():
-        if not valid(story.get(name)):
-            raise _Damaged(f"the story's {name}")
-    scenes = story["scenes"]
-    if story["start"] not in scenes:
-        raise _Damaged("no start scene")
-    for item in table:
-        if not (type(item) is list and len(item) == 2 and type(item[0]) is str):
-            raise _Damaged("an expression")
-    for sid, d in scenes.items():
-        # What the outline reads without building the scene (see _LazyScenes.outline).
-        if not (type(d) is list and len(d) >= 8 and type(d[2]) is list
-                and _is_optional_text(d[3]) and (d[4] is None or type(d[4]) is list)
-                and _is_optional_text(d[5])
-                and all(type(c) is list and c and type(c[0]) is str for c in d[2])):
-            raise _Damaged(f"scene {sid}")
-        if d[3] is not None and d[3] not in scenes:
-            raise _Damaged(f"scene {sid} leads nowhere")
 
 
 def _write(entry: Path, story: m.Story, key: bytes) -> None:
@@ -365,28 +357,9 @@ class _Dumper:
             self.files[display] = len(files)
             real = Path(display).resolve(strict=True)
             files.append([display, str(real), _sha(real.read_bytes())])
-        scenes = {sid: self.scene(scene) for sid, scene in s.scenes.items()}
-        return {
-            "engine": _engine_version(),
-            "files": files,
-            "exprs": self.table,
-            "story": {
-                "id": s.id, "title": s.title, "path": s.path, "hash": s.content_hash,
-                "start": s.start, "rating": self.rating(s.rating), "vars": dict(s.vars),
-                "var_formats": dict(s.var_formats),
-                "people": [[p.id, p.name, p.rating, p.ratings] for p in s.people.values()],
-                "debrief": list(s.debrief), "debrief_if": [self.expr(c) for c in s.debrief_if],
-                "renamed": dict(s.renamed), "author": s.author,
-                "language": s.language, "version": s.version, "summary": s.summary,
-                "minutes": s.minutes, "content_notes": list(s.content_notes),
-                "audience": s.audience, "files": list(s.files), "scenes": scenes,
-                "expect": self.expectations(s.expect),
-                "population": None if s.population is None else [
-                    s.population.count, s.population.label],
-                "variants": [[v.id, v.label, self.rating(v.rating), *self.loc(v.location)]
-                             for v in s.variants.values()],
-            },
-        }
+        story = codec.encode_story(self, s)
+        return {"engine": _engine_version(), "shapes": codec.shapes(), "files": files,
+                "exprs": self.table, "story": story}
 
     def loc(self, loc: Location) -> list[int]:
         return [self.files.get(loc.file, 0), loc.line, loc.column]
@@ -417,64 +390,6 @@ class _Dumper:
                 at = start + len(part.source) + 2
                 spans.append([start, at, self.expr(part)])
         return [*head, spans]
-
-    def rating(self, r: m.Rating | None) -> dict | None:
-        if r is None:
-            return None
-        return {
-            "name": r.name, "model": r.model, "min": r.min, "max": r.max, "start": r.start,
-            "show": r.show, "explain": r.explain, "memory": r.memory, "weight": r.weight,
-            "decimals": r.decimals, "start_ratings": r.start_ratings,
-            "features": [[f.id, f.label, self.expr(f.value), f.weight, f.explain,
-                          *self.loc(f.location)] for f in r.features],
-            "bias": r.bias, "link": r.link,
-            "tiers": [[t.id, t.label, t.min] for t in r.tiers],
-            "sources": dict(r.sources),
-            "rules": [[u.id, u.change, u.label, u.source, u.explain, *self.loc(u.location)]
-                      for u in r.rules.values()],
-            "lists": [[x.id, x.label, x.announce] for x in r.lists.values()],
-            "services": [[v.id, v.label, self.expr(v.requires), self.text(v.refusal)]
-                         for v in r.services.values()],
-        }
-
-    def expectations(self, found: tuple[m.Expectation, ...]) -> list:
-        return [[self.expr(x.that), x.says, *self.loc(x.location)] for x in found]
-
-    def effect(self, e: m.Effect) -> list:
-        loc = self.loc(e.location)
-        kind = type(e)
-        if kind in (m.SetVars, m.AddVars):
-            return ["set" if kind is m.SetVars else "add", loc,
-                    [[var, self.expr(x)] for var, x in e.values]]
-        if kind is m.Record:
-            return ["record", loc, e.rule, self.text(e.note), e.mistake]
-        if kind is m.ListChange:
-            return ["list", loc, e.list, e.on, e.source, self.text(e.note), e.mistake]
-        if kind is m.Rate:
-            return ["rate", loc, [[pid, self.expr(x)] for pid, x in e.stars]]
-        if kind is m.Rated:
-            return ["rated", loc, e.by, self.expr(e.stars)]
-        if kind is m.Notify:
-            return ["notify", loc, self.text(e.text)]
-        if kind is m.Branch:
-            return ["if", loc, self.expr(e.condition), [self.effect(x) for x in e.then],
-                    [self.effect(x) for x in e.otherwise]]
-        return ["advance", loc, self.expr(e.days)]
-
-    def scene(self, s: m.Scene) -> list:
-        return [
-            [[self.text(b.text), self.expr(b.condition)] for b in s.text],
-            [self.effect(e) for e in s.effects],
-            [[c.id, self.text(c.text), c.goto, self.expr(c.condition), self.expr(c.requires),
-              self.text(c.locked), c.service, [self.effect(e) for e in c.effects], c.once,
-              c.reflect, list(c.tags), *self.loc(c.location)] for c in s.choices],
-            s.goto,
-            [self.text(s.ending.title), s.ending.kind] if s.ending else None,
-            s.chapter,
-            self.loc(s.location),
-            [s.poll.question, list(s.poll.options), s.poll.id] if s.poll else None,
-            self.expectations(s.expect),
-        ]
 
 
 # --- restoring ---------------------------------------------------------------------
@@ -522,87 +437,16 @@ class _Restorer:
         return Text(source, where, tuple(parts))
 
     def story(self) -> m.Story:
-        d = self.doc
-        return m.Story(
-            id=d["id"], title=d["title"], path=self.given, content_hash=d["hash"],
-            start=d["start"], scenes=_LazyScenes(d["scenes"], self.scene,
-                                                 self.fallback
-                                                 or _from_yaml(self.given, d["hash"])),
-            rating=self.rating(d["rating"]), vars=m.frozen_map(d["vars"]),
-            var_formats=m.frozen_map(d["var_formats"]),
-            people=m.frozen_map({p[0]: m.Person(*p) for p in d["people"]}),
-            debrief=tuple(d["debrief"]),
-            debrief_if=tuple(self.expr(c) for c in d["debrief_if"]),
-            renamed=m.frozen_map(d["renamed"]),
-            author=d["author"], language=d["language"], version=d["version"],
-            summary=d["summary"], minutes=d["minutes"],
-            content_notes=tuple(d["content_notes"]), audience=d["audience"],
-            files=tuple(d["files"]), expect=self.expectations(d["expect"]),
-            population=None if d["population"] is None else m.Population(*d["population"]),
-            variants=m.frozen_map({v[0]: m.Variant(v[0], v[1], self.rating(v[2]),
-                                                   self.loc(*v[3:6]))
-                                   for v in d.get("variants", ())}),
-        )
+        fields = codec.decode_story_fields(self, self.doc, lazy=("scenes",))
+        raw = fields["scenes"]
+        _check_outline(fields, raw)
+        fields["path"] = self.given
+        fields["scenes"] = _LazyScenes(raw, self.scene, self.fallback or _from_yaml(
+            self.given, fields["content_hash"]))
+        return m.Story(**fields)
 
-    def expectations(self, found: list) -> tuple[m.Expectation, ...]:
-        return tuple(m.Expectation(self.expr(x[0]), x[1], self.loc(*x[2:5])) for x in found)
-
-    def rating(self, r: dict | None) -> m.Rating | None:
-        if r is None:
-            return None
-        return m.Rating(
-            name=r["name"], model=r["model"], min=r["min"], max=r["max"], start=r["start"],
-            show=r["show"], explain=r["explain"], memory=r["memory"], weight=r["weight"],
-            decimals=r["decimals"], start_ratings=r["start_ratings"],
-            features=tuple(m.Feature(f[0], f[1], self.expr(f[2]), f[3], f[4], self.loc(*f[5:]))
-                           for f in r["features"]),
-            bias=r["bias"], link=r["link"],
-            tiers=tuple(m.Tier(*t) for t in r["tiers"]),
-            sources=m.frozen_map(r["sources"]),
-            rules=m.frozen_map({u[0]: m.Rule(*u[:5], self.loc(*u[5:])) for u in r["rules"]}),
-            lists=m.frozen_map({x[0]: m.ListDef(*x) for x in r["lists"]}),
-            services=m.frozen_map({v[0]: m.Service(v[0], v[1], self.expr(v[2]), self.text(v[3]))
-                                   for v in r["services"]}),
-        )
-
-    def effect(self, e: list) -> m.Effect:
-        kind, loc = e[0], self.loc(*e[1])
-        if kind in ("set", "add"):
-            values = tuple((var, self.expr(x)) for var, x in e[2])
-            return (m.SetVars if kind == "set" else m.AddVars)(values, loc)
-        if kind == "record":
-            return m.Record(e[2], self.text(e[3]), loc, e[4])
-        if kind == "list":
-            return m.ListChange(e[2], e[3], loc, e[4], self.text(e[5]), e[6])
-        if kind == "rate":
-            return m.Rate(tuple((pid, self.expr(x)) for pid, x in e[2]), loc)
-        if kind == "rated":
-            return m.Rated(e[2], self.expr(e[3]), loc)
-        if kind == "notify":
-            return m.Notify(self.text(e[2]), loc)
-        if kind == "if":
-            return m.Branch(self.expr(e[2]), tuple(self.effect(x) for x in e[3]),
-                            tuple(self.effect(x) for x in e[4]), loc)
-        return m.Advance(self.expr(e[2]), loc)
-
-    def scene(self, sid: str, d: list) -> m.Scene:
-        blocks, effects, choices, goto, ending, chapter, loc, poll, expect = d
-        return m.Scene(
-            id=sid,
-            text=tuple(m.TextBlock(self.text(t), self.expr(c)) for t, c in blocks),
-            effects=tuple(self.effect(e) for e in effects),
-            choices=tuple(
-                m.Choice(c[0], self.text(c[1]), c[2], self.expr(c[3]), self.expr(c[4]),
-                         self.text(c[5]), c[6], tuple(self.effect(e) for e in c[7]), c[8],
-                         c[9], tuple(c[10]), self.loc(*c[11:14]))
-                for c in choices),
-            goto=goto,
-            ending=m.Ending(self.text(ending[0]), ending[1]) if ending else None,
-            chapter=chapter,
-            location=self.loc(*loc),
-            poll=m.Poll(poll[0], tuple(poll[1]), poll[2]) if poll else None,
-            expect=self.expectations(expect),
-        )
+    def scene(self, sid: str, raw: list) -> m.Scene:
+        return codec.keyed_decoder(m.Scene)(self, sid, raw)
 
 
 def _from_yaml(given: str, content_hash: str) -> Callable[[], Mapping[str, m.Scene]]:
@@ -667,6 +511,8 @@ class _LazyScenes(Mapping):
 
     def outline(self) -> tuple[m.SceneOutline, ...]:
         """``Story.outline`` from the cached data, building no scene."""
-        return tuple(m.SceneOutline(sid, d[5], d[4] is not None, d[3],
-                                     tuple(c[0] for c in d[2]))
+        chapter, ending = _SCENE(m.Scene, "chapter"), _SCENE(m.Scene, "ending")
+        goto, choices = _SCENE(m.Scene, "goto"), _SCENE(m.Scene, "choices")
+        return tuple(m.SceneOutline(sid, d[chapter], d[ending] is not None, d[goto],
+                                     tuple(c[0] for c in d[choices]))
                      for sid, d in self._raw.items())

@@ -31,6 +31,8 @@ from game.story.expressions import (
     compile_expr,
     compile_text,
 )
+from game.story.effects import BRANCH
+from game.story.effects import EFFECTS as EFFECT_SPECS
 from game.story.expressions import nodes as ex
 from game.story.expressions.analysis import calls_random
 from game.story.memory import collector_paused
@@ -76,7 +78,8 @@ CHOICE_KEYS = (
     "text", "goto", "id", "if", "requires", "locked", "service", "do", "once",
     "reflect", "tags",
 )
-EFFECTS = ("set", "add", "record", "list", "unlist", "rate", "rated", "notify", "advance")
+EFFECTS = tuple(EFFECT_SPECS)
+"""The keys of the one-key effects under ``do:`` (declared in ``game.story.effects``)."""
 POLL_KEYS = ("id", "question", "options")
 EXPECT_KEYS = ("that", "says")
 DEBRIEF_KEYS = ("text", "if")
@@ -86,8 +89,6 @@ NOT_TRUTHS: dict[type[ex.Node], str] = {
     ex.TierRank: "a number", ex.Call: "a number",
 }
 """Compiled roots that can never be a truth value, and what they are instead."""
-RECORD_KEYS = ("rule", "note", "mistake")
-LIST_KEYS = ("list", "source", "note", "mistake")
 MODELS = tuple(MODEL_SPECS)
 SHOWS = ("number", "stars", "tier", "hidden")
 WEIGHTS = ("equal", "rater")
@@ -974,135 +975,61 @@ class _Loader:
 
     def _effects(self, r: Reader, node: Node, rating: m.Rating | None,
                  names: _Names) -> tuple[m.Effect, ...]:
+        build = _EffectBuild(self, r, rating, names)
+        return build.effects(node)
+
+
+class _EffectBuild:
+    """What an effect's declaration (``game.story.effects``) may ask of the loader."""
+
+    __slots__ = ("loader", "reader", "rating", "vars", "people")
+
+    def __init__(self, loader: _Loader, r: Reader, rating: m.Rating | None,
+                 names: _Names) -> None:
+        self.loader = loader
+        self.reader = r
+        self.rating = rating
+        self.vars = names.vars
+        self.people = names.people
+
+    def expr(self, node: Node, what: str) -> Expr | None:
+        return self.loader._expr(self.reader, node, what)
+
+    def text(self, node: Node, what: str) -> Text | None:
+        return self.loader._text(self.reader, node, what)
+
+    def refuse_ratings(self, key: str) -> str | None:
+        spec = spec_of(self.rating)
+        return None if self.rating is None or spec.ratings else spec.refuse_ratings(key)
+
+    def effects(self, node: Node) -> tuple[m.Effect, ...]:
+        """A ``do:`` list: each item a one-key effect, or a branch (a mapping with ``if``)."""
+        r = self.reader
         out: list[m.Effect] = []
+        branch_key = BRANCH.keys[0]
         for item in r.sequence(node, "do") or []:
-            if isinstance(item, MappingNode) and any(
-                    isinstance(k, ScalarNode) and k.value == "if" for k, _ in item.value):
-                branch = self._branch(r, item, rating, names)
-                if branch is not None:
-                    out.append(branch)
-                continue
+            if isinstance(item, MappingNode):
+                head = next((k for k, _ in item.value
+                             if isinstance(k, ScalarNode) and k.value == branch_key), None)
+                if head is not None:
+                    effect = BRANCH.parse(self, branch_key, head, item)
+                    if effect is not None:
+                        out.append(effect)
+                    continue
             if not isinstance(item, MappingNode) or len(item.value) != 1:
                 r.error("each effect in do: is a one-key mapping, like '- record: jaywalking'",
                         item)
                 continue
             knode, vnode = item.value[0]
             kind = knode.value
-            if kind not in EFFECTS:
+            spec = EFFECT_SPECS.get(kind)
+            if spec is None:
                 r.error(f"unknown effect '{kind}'{suggest(str(kind), EFFECTS)}", knode)
                 continue
-            effect = self._effect(r, kind, knode, vnode, rating, names)
+            effect = spec.parse(self, kind, knode, vnode)
             if effect is not None:
                 out.append(effect)
         return tuple(out)
-
-    def _branch(self, r: Reader, node: MappingNode, rating: m.Rating | None,
-                names: _Names) -> m.Branch | None:
-        keys = r.mapping(node, "a conditional effect (if:)", ("if", "do", "else"),
-                         required=("if", "do"))
-        if not keys or "if" not in keys or "do" not in keys:
-            return None
-        condition = self._expr(r, keys["if"][1], "if")
-        then = self._effects(r, keys["do"][1], rating, names)
-        otherwise = self._effects(r, keys["else"][1], rating, names) if "else" in keys else ()
-        if condition is None:
-            return None
-        return m.Branch(condition, then, otherwise, r.at(keys["if"][0]))
-
-    def _effect(self, r: Reader, kind: str, knode: Node, vnode: Node,
-                rating: m.Rating | None, names: _Names) -> m.Effect | None:
-        at = r.at(knode)
-        if kind in ("set", "add"):
-            values = []
-            for var, (vk, vv) in (r.mapping(vnode, kind) or {}).items():
-                if var not in names.vars:
-                    r.error(f"unknown var '{var}' (declare it under vars:){suggest(var, names.vars)}",
-                            vk)
-                    continue
-                expr = self._expr(r, vv, f"{kind} {var}")
-                if expr is not None:
-                    values.append((var, expr))
-            return (m.SetVars if kind == "set" else m.AddVars)(tuple(values), at)
-        if kind == "record":
-            mistake = False
-            if isinstance(vnode, ScalarNode):
-                rule, note = r.text(vnode, "record"), None
-                rule_node = vnode
-            else:
-                sub = r.mapping(vnode, "record", RECORD_KEYS, required=("rule",))
-                if not sub or "rule" not in sub:
-                    return None
-                rule_node = sub["rule"][1]
-                rule = r.text(rule_node, "rule")
-                note = self._text(r, sub["note"][1], "note") if "note" in sub else None
-                mistake = bool(r.boolean(sub["mistake"][1], "mistake")) if "mistake" in sub \
-                    else False
-            known = rating.rules if rating else {}
-            if rule is not None and rule not in known:
-                hint = "" if rating else " (the story has no rating:)"
-                r.error(f"unknown rule '{rule}'{suggest(rule, known)}{hint}", rule_node)
-                return None
-            return m.Record(rule, note, at, mistake) if rule else None
-        if kind in ("list", "unlist"):
-            source, note, mistake, list_node = None, None, False, vnode
-            if isinstance(vnode, ScalarNode):
-                lid = r.text(vnode, kind)
-            else:
-                sub = r.mapping(vnode, kind, LIST_KEYS, required=("list",))
-                if not sub or "list" not in sub:
-                    return None
-                list_node = sub["list"][1]
-                lid = r.text(list_node, "list")
-                if "source" in sub:
-                    source = r.text(sub["source"][1], "source")
-                    sources = rating.sources if rating else {}
-                    if source is not None and source not in sources:
-                        r.error(f"unknown source '{source}'{suggest(source, sources)}",
-                                sub["source"][1])
-                        source = None
-                note = self._text(r, sub["note"][1], "note") if "note" in sub else None
-                mistake = bool(r.boolean(sub["mistake"][1], "mistake")) if "mistake" in sub \
-                    else False
-            known = rating.lists if rating else {}
-            if lid is not None and lid not in known:
-                r.error(f"unknown list '{lid}'{suggest(lid, known)}", list_node)
-                return None
-            return m.ListChange(lid, kind == "list", at, source, note, mistake) if lid else None
-        if kind in ("rate", "rated") and rating is not None and not spec_of(rating).ratings:
-            r.error(spec_of(rating).refuse_ratings(kind), knode)
-            return None
-        if kind == "rate":
-            stars = []
-            for pid, (pk, pv) in (r.mapping(vnode, "rate") or {}).items():
-                if pid not in names.people:
-                    r.error(f"unknown person '{pid}'{suggest(pid, names.people)}", pk)
-                    continue
-                expr = self._expr(r, pv, "stars")
-                if expr is not None:
-                    stars.append((pid, expr))
-            return m.Rate(tuple(stars), at)
-        if kind == "rated":
-            sub = r.mapping(vnode, "rated", ("by", "stars"), required=("by", "stars"))
-            if not sub or "by" not in sub or "stars" not in sub:
-                return None
-            by = r.text(sub["by"][1], "by")
-            if by is not None and by not in names.people:
-                r.error(f"unknown person '{by}'{suggest(by, names.people)}", sub["by"][1])
-                return None
-            expr = self._expr(r, sub["stars"][1], "stars")
-            if rating is None:
-                r.error("rated: needs a rating: in the story", knode)
-                return None
-            return m.Rated(by, expr, at) if by and expr else None
-        if kind == "notify":
-            text = self._text(r, vnode, "notify")
-            return m.Notify(text, at) if text else None
-        # advance
-        sub = r.mapping(vnode, "advance", ("days",), required=("days",))
-        if not sub or "days" not in sub:
-            return None
-        days = self._expr(r, sub["days"][1], "days")
-        return m.Advance(days, at) if days else None
 
 
 def _looks_like_scene(node: Node) -> bool:

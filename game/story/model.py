@@ -154,101 +154,29 @@ class Person:
 
 
 # --- effects -----------------------------------------------------------------
+# Each kind is declared once, with its model class, in game/story/effects/.
 
+from game.story.effects import KINDS, spec_for  # noqa: E402
+from game.story.effects.advance import Advance  # noqa: E402,F401 - the model's names
+from game.story.effects.assign import AddVars, SetVars  # noqa: E402,F401
+from game.story.effects.branch import Branch  # noqa: E402,F401
+from game.story.effects.listing import ListChange  # noqa: E402,F401
+from game.story.effects.notify import Notify  # noqa: E402,F401
+from game.story.effects.record import Record  # noqa: E402,F401
+from game.story.effects.stars import Rate, Rated  # noqa: E402,F401
 
-@dataclass(frozen=True, slots=True)
-class SetVars:
-    """``set:`` assign expressions to vars."""
-
-    values: tuple[tuple[str, Expr], ...]
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class AddVars:
-    """``add:`` add expressions to vars."""
-
-    values: tuple[tuple[str, Expr], ...]
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """``record:`` the system registers a behaviour under a rule."""
-
-    rule: str
-    note: Text | None
-    location: Location
-    mistake: bool = False
-    """The story says this record is the system's mistake (shown as such in the class report)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ListChange:
-    """``list:`` / ``unlist:`` put on or take off a blacklist."""
-
-    list: str
-    on: bool
-    location: Location
-    source: str | None = None
-    """Which linked database put the player on (or took them off) the list, if the story says."""
-    note: Text | None = None
-    mistake: bool = False
-    """The story says this listing is the system's mistake (shown as such in the class report)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    """``rate:`` the player rates people."""
-
-    stars: tuple[tuple[str, Expr], ...]
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class Rated:
-    """``rated:`` a person rates the player."""
-
-    by: str
-    stars: Expr
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class Notify:
-    """``notify:`` a phone notification."""
-
-    text: Text
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class Advance:
-    """``advance:`` time passes."""
-
-    days: Expr
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class Branch:
-    """``if:`` effects that apply only when a condition holds (``else:`` otherwise)."""
-
-    condition: Expr
-    then: tuple["Effect", ...]
-    otherwise: tuple["Effect", ...]
-    location: Location
-
-
-Effect = Union[SetVars, AddVars, Record, ListChange, Rate, Rated, Notify, Advance, Branch]
+Effect = Union[KINDS]  # type: ignore[valid-type]
+"""Any effect: a member of one of the kinds in ``game.story.effects``."""
 
 
 def walk(effects: tuple[Effect, ...]):
-    """Every effect in a list, both sides of each branch included, in order."""
+    """Every effect in a list, both sides of each branch included, in order (the
+    branches themselves left out)."""
     for effect in effects:
-        if type(effect) is Branch:
-            yield from walk(effect.then)
-            yield from walk(effect.otherwise)
+        nested = spec_for(effect).nested(effect)
+        if nested:
+            for inner in nested:
+                yield from walk(inner)
         else:
             yield effect
 

@@ -14,6 +14,8 @@ from game.cli import main
 from game.errors import StoryErrors
 from game.story import loader
 from game.story.catalog import bundled_folder, find_stories
+from game.story.effects.listing import LIST_KEYS
+from game.story.effects.record import RECORD_KEYS
 from game.story.loader import load_story
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,9 +70,9 @@ def test_schema_keys_are_the_loaders_keys() -> None:
     assert tuple(defs["choice"]["properties"]) == loader.CHOICE_KEYS
     assert tuple(defs["effect"]["properties"]) == loader.EFFECTS
     record = defs["effect"]["properties"]["record"]["anyOf"][1]
-    assert tuple(record["properties"]) == loader.RECORD_KEYS
+    assert tuple(record["properties"]) == RECORD_KEYS
     listing = defs["effect"]["properties"]["list"]["anyOf"][1]
-    assert tuple(listing["properties"]) == loader.LIST_KEYS
+    assert tuple(listing["properties"]) == LIST_KEYS
     assert tuple(defs["scene"]["properties"]["poll"]["properties"]) == loader.POLL_KEYS
     assert set(defs["included_file"]["properties"]) == set(loader.INCLUDED_KEYS)
     assert set(schema["required"]) == {"title", "scenes"}
