@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from game.authoring.output import emit
 from game.story.effects import EFFECTS
+from game.story.effects.base import Schema, closed, described, map_of, ref
 from game.story.expressions import VAR_FORMATS
 from game.story.loader import (
     CHOICE_KEYS,
@@ -42,11 +43,6 @@ from game.story.loader import (
 )
 from game.story.variants import FIXED, VARIANT_KEYS
 
-Schema = dict[str, Any]
-
-
-def _ref(name: str) -> Schema:
-    return {"$ref": f"#/definitions/{name}"}
 
 
 def _anchored(pattern: str) -> str:
@@ -58,30 +54,6 @@ def _in_step(keys: tuple[str, ...], properties: dict[str, Schema]) -> dict[str, 
     if set(keys) != set(properties):
         raise RuntimeError(f"schema and loader disagree on keys: {set(keys) ^ set(properties)}")
     return {key: properties[key] for key in keys}
-
-
-def _closed(properties: dict[str, Schema], description: str,
-            required: tuple[str, ...] = ()) -> Schema:
-    """A mapping with only these keys: unknown keys are errors, as in the loader."""
-    out: Schema = {
-        "type": "object",
-        "description": description,
-        "properties": properties,
-        "additionalProperties": False,
-    }
-    if required:
-        out["required"] = list(required)
-    return out
-
-
-def _map_of(value: Schema, description: str, names: Schema | None = None) -> Schema:
-    """A mapping from ids to values; empty (nothing after the colon) is allowed."""
-    return {
-        "type": ["object", "null"],
-        "description": description,
-        "propertyNames": names or _ref("id"),
-        "additionalProperties": value,
-    }
 
 
 def _by_model() -> list[Schema]:
@@ -106,11 +78,6 @@ def _by_model() -> list[Schema]:
     return out
 
 
-def _described(ref: str, description: str) -> Schema:
-    # draft 7 ignores keywords beside $ref, so the description wraps it
-    return {"allOf": [_ref(ref)], "description": description}
-
-
 def _definitions() -> dict[str, Schema]:
     text = {
         # The loader reads any plain value as text (a title of 1984 is text), but never
@@ -122,7 +89,7 @@ def _definitions() -> dict[str, Schema]:
         "type": ["string", "number", "boolean"],
         "description": "An expression, e.g. score < 1000 and not listed('debtors').",
     }
-    texts = {"anyOf": [_ref("text"), {"type": "array", "items": _ref("text")}]}
+    texts = {"anyOf": [ref("text"), {"type": "array", "items": ref("text")}]}
     # Each effect's schema is in its declaration (game/story/effects/).
     effect_properties = {key: spec.schema(key) for key, spec in EFFECTS.items()}
     effect = {
@@ -134,71 +101,71 @@ def _definitions() -> dict[str, Schema]:
         "additionalProperties": False,
     }
     choice_properties: dict[str, Schema] = {
-        "text": _described("text", "What the player chooses. Required."),
-        "goto": _described("id", "The next scene. Required."),
-        "id": _described("id", "Defaults to a slug of the text; unique within the scene."),
-        "if": _described("expression", "The choice is shown only when this holds."),
-        "requires": _described("expression", "Shown always, selectable only when this holds."),
-        "locked": _described("text", "Why the choice is locked when requires fails."),
-        "service": _described("id", "Requires this service; locked with its refusal."),
-        "do": _ref("effects"),
+        "text": described("text", "What the player chooses. Required."),
+        "goto": described("id", "The next scene. Required."),
+        "id": described("id", "Defaults to a slug of the text; unique within the scene."),
+        "if": described("expression", "The choice is shown only when this holds."),
+        "requires": described("expression", "Shown always, selectable only when this holds."),
+        "locked": described("text", "Why the choice is locked when requires fails."),
+        "service": described("id", "Requires this service; locked with its refusal."),
+        "do": ref("effects"),
         "once": {"type": "boolean", "description": "The choice disappears once taken."},
-        "reflect": _described("text", "A debrief question for players who took this choice."),
-        "tags": {"type": "array", "items": _ref("id"),
+        "reflect": described("text", "A debrief question for players who took this choice."),
+        "tags": {"type": "array", "items": ref("id"),
                  "description": "Labels for the class report: comply, resist, ..."},
     }
     block = {
         "anyOf": [
-            _ref("text"),
-            _closed({"if": _ref("expression"), "text": _ref("text")},
+            ref("text"),
+            closed({"if": ref("expression"), "text": ref("text")},
                     "A paragraph shown only when the condition holds.", ("if", "text")),
         ]
     }
     scene_properties: dict[str, Schema] = {
         "text": {
             "description": "What the player reads: text, or a list of paragraphs.",
-            "anyOf": [_ref("text"), {"type": "array", "items": block}],
+            "anyOf": [ref("text"), {"type": "array", "items": block}],
         },
-        "do": _ref("effects"),
-        "choices": {"type": "array", "minItems": 1, "items": _ref("choice"),
+        "do": ref("effects"),
+        "choices": {"type": "array", "minItems": 1, "items": ref("choice"),
                     "description": "The choices offered."},
-        "goto": _described("id", "The next scene when there are no choices (one Continue)."),
-        "ending": _closed(
-            {"title": _ref("text"),
+        "goto": described("id", "The next scene when there are no choices (one Continue)."),
+        "ending": closed(
+            {"title": ref("text"),
              "kind": {"enum": list(ENDING_KINDS), "description": "good, bad or mixed."}},
             "The story ends here.", ("title", "kind")),
-        "chapter": _described("text", "A chapter title starting at this scene."),
-        "poll": _closed(
+        "chapter": described("text", "A chapter title starting at this scene."),
+        "poll": closed(
             _in_step(POLL_KEYS, {
-                "id": _described("id", "Polls sharing an id are one question asked again."),
-                "question": _ref("text"),
-                "options": {"type": "array", "minItems": 2, "items": _ref("text")},
+                "id": described("id", "Polls sharing an id are one question asked again."),
+                "question": ref("text"),
+                "options": {"type": "array", "minItems": 2, "items": ref("text")},
             }),
             "A classroom question with no effect on the rating.", ("question", "options")),
-        "expect": _described("expectations",
+        "expect": described("expectations",
                              "Checked by `test` on every arrival in this scene (never in play)."),
     }
-    scene = _closed(_in_step(SCENE_KEYS, scene_properties),
+    scene = closed(_in_step(SCENE_KEYS, scene_properties),
                     "A scene: exactly one of choices, goto or ending.")
     scene["oneOf"] = [{"required": [way]} for way in ("choices", "goto", "ending")]
-    tier = _closed(
+    tier = closed(
         {"id": {"type": "string", "pattern": _anchored(TIER_ID.pattern),
                 "description": "Tier id; capitals allowed: AAA, B."},
-         "label": _ref("text"),
+         "label": ref("text"),
          "min": {"type": "number"}},
         "A band of the score.", ("id", "min"))
-    rule = _closed(
+    rule = closed(
         {"change": {"type": "number", "description": "Added to the score (negative to take)."},
-         "source": _described("id", "Which source reports it."),
-         "label": _ref("text"),
+         "source": described("id", "Which source reports it."),
+         "label": ref("text"),
          "explain": {"type": "boolean", "description": "Overrides the rating's explain."}},
         "A behaviour the system registers (a change is required, or refused, by the model).")
-    service = _closed(
-        {"label": _ref("text"), "requires": _ref("expression"), "refusal": _ref("text")},
+    service = closed(
+        {"label": ref("text"), "requires": ref("expression"), "refusal": ref("text")},
         "Something the rating opens or closes.")
     service["type"] = ["object", "null"]
     rating_properties: dict[str, Schema] = {
-        "name": _ref("text"),
+        "name": ref("text"),
         "model": {"enum": list(MODELS),
                   "description": "; ".join(spec.summary for spec in MODEL_SPECS.values())
                                  + "."},
@@ -218,24 +185,24 @@ def _definitions() -> dict[str, Schema]:
         "weight": {"enum": list(WEIGHTS),
                    "description": "Peer model: weight ratings equally or by the rater's rating."},
         "tiers": {"type": "array", "items": tier, "description": "Highest first."},
-        "sources": _map_of(_ref("text"), "Who reports behaviour: {id: label}."),
-        "rules": _map_of(rule, "The algorithm: behaviour -> change."),
-        "lists": _map_of(
-            {"anyOf": [_ref("text"), _closed(
-                {"label": _ref("text"),
+        "sources": map_of(ref("text"), "Who reports behaviour: {id: label}."),
+        "rules": map_of(rule, "The algorithm: behaviour -> change."),
+        "lists": map_of(
+            {"anyOf": [ref("text"), closed(
+                {"label": ref("text"),
                  "announce": {"type": "boolean",
                               "description": "false: the player is not told when listed."}},
                 "A list.")]},
             "Blacklists."),
-        "services": _map_of(service, "What the rating opens and closes."),
+        "services": map_of(service, "What the rating opens and closes."),
     }
-    person = _closed({"name": _ref("text"), "rating": {"type": "number"},
+    person = closed({"name": ref("text"), "rating": {"type": "number"},
                       "ratings": {"type": "integer", "minimum": 1,
                                   "description": "How many ratings the starting rating stands for."}},
                      "A character with a rating of their own.", ("name",))
     value = {"type": ["string", "number", "boolean"]}
     var_name = {
-        "allOf": [_ref("id")],
+        "allOf": [ref("id")],
         "not": {"enum": sorted(n for n in RESERVED_NAMES if ID.fullmatch(n))},
     }
     return {
@@ -248,93 +215,93 @@ def _definitions() -> dict[str, Schema]:
         "expectations": {
             "type": "array",
             "description": "What must always hold: checked by `test`, never in play.",
-            "items": _closed(_in_step(EXPECT_KEYS, {
-                "that": _described("expression", "A condition: true or false."),
-                "says": _described("text", "What it means, in a sentence (shown when it fails)."),
+            "items": closed(_in_step(EXPECT_KEYS, {
+                "that": described("expression", "A condition: true or false."),
+                "says": described("text", "What it means, in a sentence (shown when it fails)."),
             }), "An expectation.", ("that", "says")),
         },
         "branch": {
             "type": "object",
             "description": "Effects applied only when a condition holds: if, do, and optionally else.",
-            "properties": {"if": _ref("expression"), "do": _ref("effects"),
-                           "else": _ref("effects")},
+            "properties": {"if": ref("expression"), "do": ref("effects"),
+                           "else": ref("effects")},
             "required": ["if", "do"],
             "additionalProperties": False,
         },
-        "effects": {"type": "array", "items": {"anyOf": [_ref("effect"), _ref("branch")]},
+        "effects": {"type": "array", "items": {"anyOf": [ref("effect"), ref("branch")]},
                     "description": "Effects, applied in order."},
-        "choice": _closed(_in_step(CHOICE_KEYS, choice_properties), "A choice.",
+        "choice": closed(_in_step(CHOICE_KEYS, choice_properties), "A choice.",
                           ("text", "goto")),
         "scene": scene,
-        "scenes": _map_of(_ref("scene"), "The scenes, by id."),
-        "rating": {**_closed(_in_step(RATING_KEYS, rating_properties),
+        "scenes": map_of(ref("scene"), "The scenes, by id."),
+        "rating": {**closed(_in_step(RATING_KEYS, rating_properties),
                              "The rating system the player lives under."),
                    "type": ["object", "null"], "allOf": _by_model()},
         "rating_overlay": _overlay(rating_properties),
-        "vars": _map_of(
-            {"anyOf": [value, _closed(
+        "vars": map_of(
+            {"anyOf": [value, closed(
                 {"value": value,
                  "format": {"enum": list(VAR_FORMATS),
                             "description": "How the player reads it in text: thousands "
                                            "groups digits (5,400)."}},
                 "A starting value and how it reads.", ("value",))]},
             "Starting values: numbers, text, true/false (or {value, format}).", var_name),
-        "people": _map_of(person, "Characters with ratings of their own."),
-        "included_file": _closed(
-            _in_step(INCLUDED_KEYS, {"scenes": _ref("scenes"), "vars": _ref("vars"),
-                                     "people": _ref("people")}),
+        "people": map_of(person, "Characters with ratings of their own."),
+        "included_file": closed(
+            _in_step(INCLUDED_KEYS, {"scenes": ref("scenes"), "vars": ref("vars"),
+                                     "people": ref("people")}),
             "A file named under include: in a story.yaml."),
     }
 
 
 def _top_properties() -> dict[str, Schema]:
     return {
-        "title": _described("text", "Shown in the picker and the title bar. Required."),
-        "id": _described("id", "Defaults to the file (or folder) name."),
-        "author": _ref("text"),
+        "title": described("text", "Shown in the picker and the title bar. Required."),
+        "id": described("id", "Defaults to the file (or folder) name."),
+        "author": ref("text"),
         "language": {
             # YAML 1.1 reads `no` (Norwegian) as false; the engine keeps the spelling.
             "type": ["string", "boolean"],
             "pattern": _anchored(LANGUAGE.pattern),
             "description": "A language tag: en, fr, pt-BR.",
         },
-        "version": _ref("text"),
-        "summary": _ref("text"),
+        "version": ref("text"),
+        "summary": ref("text"),
         "minutes": {"type": "number", "description": "How long one playthrough takes."},
-        "population": _closed({
+        "population": closed({
             "count": {"type": "integer", "minimum": 1, "maximum": 10_000_000_000,
                       "description": "How many people."},
-            "label": _described("text", "Who they are, e.g. Beijing residents."),
+            "label": described("text", "Who they are, e.g. Beijing residents."),
         }, "The people the story's system would reach: `city` scales its estimate to them.",
             ("count", "label")),
-        "content_notes": _ref("texts"),
-        "audience": _ref("text"),
-        "start": _described("id", "The first scene; defaults to the first in the file."),
-        "rating": _ref("rating"),
-        "vars": _ref("vars"),
-        "people": _ref("people"),
-        "scenes": _ref("scenes"),
+        "content_notes": ref("texts"),
+        "audience": ref("text"),
+        "start": described("id", "The first scene; defaults to the first in the file."),
+        "rating": ref("rating"),
+        "vars": ref("vars"),
+        "people": ref("people"),
+        "scenes": ref("scenes"),
         "debrief": {
             "description": "Questions for the discussion after the ending; a question may "
                            "carry `if:` to be asked only of players for whom it holds.",
-            "anyOf": [_ref("text"), {"type": "array", "items": {"anyOf": [
-                _ref("text"),
-                _closed(_in_step(DEBRIEF_KEYS, {
-                    "text": _described("text", "The question."),
-                    "if": _described("expression",
+            "anyOf": [ref("text"), {"type": "array", "items": {"anyOf": [
+                ref("text"),
+                closed(_in_step(DEBRIEF_KEYS, {
+                    "text": described("text", "The question."),
+                    "if": described("expression",
                                      "Asked only when this is true at the end."),
                 }), "A question asked only when its condition holds.", ("text",)),
             ]}}],
         },
-        "include": _ref("texts"),
-        "renamed": _map_of(_ref("id"), "{old_scene_id: new_scene_id}.",
+        "include": ref("texts"),
+        "renamed": map_of(ref("id"), "{old_scene_id: new_scene_id}.",
                            {"type": "string"}),
-        "expect": _described("expectations",
+        "expect": described("expectations",
                              "Checked by `test` after every step (never in play)."),
-        "variants": _map_of(_closed(_in_step(VARIANT_KEYS, {
-            "label": _described("text", "What the variant changes, said as a condition "
+        "variants": map_of(closed(_in_step(VARIANT_KEYS, {
+            "label": described("text", "What the variant changes, said as a condition "
                                         "(\"Without the street cameras\")."),
-            "rating": _ref("rating_overlay"),
+            "rating": ref("rating_overlay"),
         }), "The same story under another rating.", ("label", "rating")),
             "Other ratings the same scenes can be replayed under (`whatif`, the debrief's "
             "What-if panel): each overlays rating:."),
@@ -350,7 +317,7 @@ def _overlay(rating_properties: dict[str, Schema]) -> Schema:
         feature.pop("required", None)
         properties["features"] = {**properties["features"], "additionalProperties": feature,
                                   "minProperties": 1}
-    return _closed(properties, "Keys of rating: to change: mappings merge with the story's, "
+    return closed(properties, "Keys of rating: to change: mappings merge with the story's, "
                                "anything else replaces it; ids must exist.")
 
 
@@ -361,7 +328,7 @@ def build_schema(part: str = "story") -> Schema:
         root: Schema = dict(definitions["included_file"])
         title = "Standing story: included file"
     elif part == "story":
-        root = _closed(_in_step(TOP_KEYS, _top_properties()), "A Standing story.",
+        root = closed(_in_step(TOP_KEYS, _top_properties()), "A Standing story.",
                        ("title", "scenes"))
         # Without include: the scenes are all here, so there must be some.
         root["if"] = {"not": {"required": ["include"]}}

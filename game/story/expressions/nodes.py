@@ -135,54 +135,40 @@ class IdCall(Node):
 
 
 @dataclass(frozen=True, slots=True)
-class Neg(Node):
+class Unary(Node):
+    """An operator on one operand (the base of ``Neg``, ``Pos`` and ``Not``)."""
+
+    operand: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
+
+    def rebuilt(self, fn: Callable[[Node], Node]) -> Node:
+        return type(self)(fn(self.operand))
+
+    def to_json(self) -> list[Any]:
+        return [self.TAG, self.operand.to_json()]
+
+
+@dataclass(frozen=True, slots=True)
+class Neg(Unary):
     """``-x``."""
 
     TAG: ClassVar[str] = "neg"
-    operand: Node
-
-    def children(self) -> tuple[Node, ...]:
-        return (self.operand,)
-
-    def rebuilt(self, fn: Callable[[Node], Node]) -> Node:
-        return type(self)(fn(self.operand))
-
-    def to_json(self) -> list[Any]:
-        return [self.TAG, self.operand.to_json()]
 
 
 @dataclass(frozen=True, slots=True)
-class Pos(Node):
+class Pos(Unary):
     """``+x``."""
 
     TAG: ClassVar[str] = "pos"
-    operand: Node
-
-    def children(self) -> tuple[Node, ...]:
-        return (self.operand,)
-
-    def rebuilt(self, fn: Callable[[Node], Node]) -> Node:
-        return type(self)(fn(self.operand))
-
-    def to_json(self) -> list[Any]:
-        return [self.TAG, self.operand.to_json()]
 
 
 @dataclass(frozen=True, slots=True)
-class Not(Node):
+class Not(Unary):
     """``not x``."""
 
     TAG: ClassVar[str] = "not"
-    operand: Node
-
-    def children(self) -> tuple[Node, ...]:
-        return (self.operand,)
-
-    def rebuilt(self, fn: Callable[[Node], Node]) -> Node:
-        return type(self)(fn(self.operand))
-
-    def to_json(self) -> list[Any]:
-        return [self.TAG, self.operand.to_json()]
 
 
 BINARY_OPS = ("+", "-", "*", "/", "//", "%")
