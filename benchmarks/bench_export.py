@@ -58,7 +58,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def one_load(url: str) -> tuple[float, float, list[float]]:
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         async with chromium(Path(profile)) as page:
             await page.call("Page.navigate", url=url)
             ready = await page.until("window.STANDING_READY_MS || window.STANDING_FAILED", 300)
