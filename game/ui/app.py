@@ -154,19 +154,18 @@ class StandingApp(App[int]):
             self.set_interval(0.5, self.check_story)
         if self.engine is not None:
             store = self.store or self.make_store(self.engine.story)
-            self.push_screen(self._play(self.engine, store, self.resumed))
-            if self.title_card and self.resumed is None and self.engine.step == 0:
-                from game.ui.screens.titlecard import TitleCard
-
-                self.push_screen(TitleCard(self.engine.story))
+            card = self.title_card and self.resumed is None and self.engine.step == 0
+            self.push_screen(self._play(self.engine, store, self.resumed, card))
         else:
             from game.ui.screens.title import TitleScreen
 
             self.push_screen(TitleScreen(self.folders,
                                          lambda folders: read_shelf(folders, self.make_store)))
 
-    def _play(self, engine: Engine, store: SaveStore, resumed: str | None) -> PlayScreen:
-        return PlayScreen(engine, Saver(store), resumed, motion_reduced(self.settings))
+    def _play(self, engine: Engine, store: SaveStore, resumed: str | None,
+              title_card: bool = False) -> PlayScreen:
+        return PlayScreen(engine, Saver(store), resumed, motion_reduced(self.settings),
+                          title_card)
 
     # -- from the title screen ---------------------------------------------------------
 

@@ -29,3 +29,27 @@ async def test_a_resumed_game_has_no_title_card() -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen)
+
+
+async def test_an_opening_poll_waits_for_the_title_card(tmp_path) -> None:
+    """The Letter opens with a poll: it was drawn over the title card, covering its
+    "Press Enter to begin", and Enter did nothing. The poll now comes after the card."""
+    from game.ui.screens.poll import PollDialog
+    from ui_helpers import written_story
+
+    path = written_story(tmp_path, {
+        "  alarm:\n    chapter: Monday\n":
+            "  alarm:\n    chapter: Monday\n    poll:\n      id: fair\n"
+            "      question: Is the score fair?\n      options: [Yes, No]\n",
+    }, name="opening_poll")
+    app = make_app(path, title_card=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TitleCard)
+        assert not any(isinstance(s, PollDialog) for s in app.screen_stack)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PollDialog)
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.screen.engine.poll_answer() == 0

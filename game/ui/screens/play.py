@@ -65,7 +65,7 @@ class PlayScreen(Saving, Screen[None]):
         engine: Engine
 
     def __init__(self, engine: Engine, saver: Saver, resumed: str | None = None,
-                 reduced_motion: bool = False) -> None:
+                 reduced_motion: bool = False, title_card: bool = False) -> None:
         super().__init__()
         self.engine = engine
         """The game; the screen changes it only through the engine's public methods."""
@@ -73,6 +73,9 @@ class PlayScreen(Saving, Screen[None]):
         self.resumed = resumed
         self.reduced_motion = reduced_motion
         """Set by the app from the settings: no flashes, no animated scrolling."""
+        self.title_card = title_card
+        """Show the story's title card first; the opening's poll (or a class's hold)
+        waits until it is closed, never drawn over it."""
         self.view_now: View | None = None
         """The moment on screen (None after a story error in the scene's text)."""
         self._bar = ""
@@ -123,6 +126,15 @@ class PlayScreen(Saving, Screen[None]):
             self.notify(self.resumed, title="Welcome back", markup=False)
         self._warnings()
         self.query_one(ChoiceList).focus()
+        if self.title_card:
+            from game.ui.screens.titlecard import TitleCard
+
+            self.app.push_screen(TitleCard(self.engine.story), lambda _closed: self._begin())
+            return
+        self._begin()
+
+    def _begin(self) -> None:
+        """The story's first moment is the player's: a class's hold, then the scene's poll."""
         if self._wait_for_class():
             return
         if self.view_now is not None and self.view_now.poll is not None:
