@@ -1,4 +1,4 @@
-"""By hand, never in CI: the web reader in a real headless Chromium, keyboard only.
+"""By hand (and, through check_web, in the suite): the web reader in a real headless Chromium, keyboard only.
 
     npm install axe-core        # in a temporary folder; give it with --axe
     python benchmarks/web_check.py --axe /tmp/x/node_modules/axe-core/axe.min.js \
@@ -15,7 +15,8 @@ only (Tab, typing, Enter), as a keyboard user does:
 - at 200 % zoom (a 550x450 CSS-pixel window at scale 2) and at 320 px wide:
   the story page and the debrief, checking nothing scrolls sideways.
 
-Screenshots go to --out. axe-core (WCAG 2.x A and AA rules, 2.2 included) runs
+Screenshots go to --out. tests/web/test_web_in_chromium.py runs the same walk
+(``check_web``) in the suite, with axe-core fetched at a pinned version. axe-core (WCAG 2.x A and AA rules, 2.2 included) runs
 on every page, in the light and the dark colour scheme: its violations are
 printed by impact. Every URL the browser asked for is checked to be this server's.
 """
@@ -27,6 +28,7 @@ import asyncio
 import base64
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -57,7 +59,14 @@ class Page:
         self.next_id = 0
         self.requests: list[str] = []
         self.violations: dict[str, set[str]] = {}
+        """axe-core's findings: "impact: rule (help)" -> the pages it was found on."""
         self.scripts_off = False
+        self.sideways: list[str] = []
+        """Pages that scroll sideways."""
+        self.focus_after_choice: dict[str, str | None] = {}
+        """Per mode, the id of the element focused after a choice."""
+        self.foreign: list[str] = []
+        """Requests to anywhere but the server (set by check_web)."""
 
     async def call(self, method: str, **params) -> dict:
         self.next_id += 1
@@ -128,6 +137,7 @@ class Page:
                              "document.documentElement.clientWidth + 1")
         if wide:
             print(f"  {name}: the page scrolls sideways")
+            self.sideways.append(name)
         if self.axe is None or self.scripts_off:
             return  # axe-core is a script: the pages are the same with scripts on
         for scheme in ("light", "dark"):
@@ -183,6 +193,7 @@ async def play(page: Page, url: str, mode: str, codename: str) -> None:
     await page.press(".choices li:nth-child(1) button", "document.querySelector('.decision')")
     focused = await page.js("document.activeElement?.id")
     print(f"  {mode}: after a choice, focus is on #{focused}")
+    page.focus_after_choice[mode] = focused
     await page.shot(f"{mode}-5-chosen")
     await page.check(f"{mode}/chosen")
     await page.press("nav a[href='/record']", "document.querySelector('ol.record')")
@@ -226,41 +237,36 @@ async def drive(url: str, debug_port: int, out: Path, axe: str | None) -> Page:
             return page
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--story", type=Path, default=STORY)
-    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "standing-web")
-    parser.add_argument("--axe", type=Path, default=None, help="axe.min.js from axe-core")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+def check_web(story: Path, out: Path, axe: str | None,
+              chromium: str = "/usr/bin/chromium") -> Page:
+    """Serve ``story`` to a class, walk it in headless Chromium keyboard-only (with and
+    without JavaScript, a phone, 200 % zoom, 320 px), screenshots to ``out``; the Page
+    returned holds what was found (requests, axe-core violations, sideways pages)."""
+    out.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="web-check-"))
     port, debug_port = free_port(), free_port()
     env = {**os.environ, "STANDING_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
     (data / "classes" / "7b").mkdir(parents=True)
     (data / "classes" / "7b" / "pacing.json").write_text(
         '{"format": "standing-pacing", "version": 1, "reveal": true, "show_small": true}\n')
-    log = (args.out / "serve.log").open("wb")
+    log = (out / "serve.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "game", "class", "serve", str(args.story), "--class", "7b",
+        [sys.executable, "-m", "game", "class", "serve", str(story), "--class", "7b",
          "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
+    profile = tempfile.mkdtemp(prefix="chromium-")
     browser = subprocess.Popen(
-        [args.chromium, *FLAGS, f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
+        [chromium, *FLAGS, f"--user-data-dir={profile}",
          f"--remote-debugging-port={debug_port}", "about:blank"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    axe = args.axe.read_text(encoding="utf-8") if args.axe else None
     try:
-        time.sleep(2)
+        _wait_for(port)
         page = asyncio.run(asyncio.wait_for(
-            drive(f"http://127.0.0.1:{port}/", debug_port, args.out, axe), 900))
-        foreign = [u for u in page.requests if not u.startswith(f"http://127.0.0.1:{port}/")]
-        print(f"requests: {len(page.requests)}, to anywhere else: {foreign or 'none'}")
-        if axe is not None:
-            print("axe-core violations:" if page.violations else "axe-core: no violations")
-            for key, where in sorted(page.violations.items()):
-                print(f"  {key}: {', '.join(sorted(where))}")
+            drive(f"http://127.0.0.1:{port}/", debug_port, out, axe), 900))
+        page.foreign = [u for u in page.requests
+                        if not u.startswith(f"http://127.0.0.1:{port}/")]
+        return page
     finally:
         for process in (browser, server):
             try:
@@ -269,7 +275,38 @@ def main() -> None:
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(process.pid, signal.SIGKILL)
         log.close()
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait_for(port: int, seconds: float = 30.0) -> None:
+    """Until the server answers on ``port`` (a loaded machine starts it slowly)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"class serve did not answer on port {port} in {seconds:g} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--story", type=Path, default=STORY)
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "standing-web")
+    parser.add_argument("--axe", type=Path, default=None, help="axe.min.js from axe-core")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    axe = args.axe.read_text(encoding="utf-8") if args.axe else None
+    try:
+        page = check_web(args.story, args.out, axe, args.chromium)
+    finally:
         print("serve.log:", (args.out / "serve.log").read_text(errors="replace")[-600:])
+    print(f"requests: {len(page.requests)}, to anywhere else: {page.foreign or 'none'}")
+    if axe is not None:
+        print("axe-core violations:" if page.violations else "axe-core: no violations")
+        for key, where in sorted(page.violations.items()):
+            print(f"  {key}: {', '.join(sorted(where))}")
 
 
 if __name__ == "__main__":
