@@ -11,9 +11,17 @@ import re
 from collections import defaultdict
 
 from game.classroom.formatting import decision_title
+from game.classroom.sessions import Session
 from game.classroom.summary import SMALL, ClassReport, DebriefItem
 from game.engine import format as fmt
+from game.engine.engine import Engine
+from game.engine.state import State
+from game.engine.whatif import settle
+from game.errors import StandingError
 from game.story.model import Story
+
+REPLAY_SEED = 0
+"""Records keep no seed: a path is replayed with this one (as the variants section does)."""
 
 _TOPICS = (
     ("sources", re.compile(r"\b(source|sources|report(ed|s)?|watch\w*|data|camera\w*)\b", re.I)),
@@ -31,21 +39,63 @@ _TOPICS = (
 )
 
 
-def debrief_items(report: ClassReport, story: Story | None) -> tuple[DebriefItem, ...]:
-    """The story's debrief questions, each with the facts of its topics."""
+def debrief_items(report: ClassReport, story: Story | None,
+                  finished: list[Session] | None = None) -> tuple[DebriefItem, ...]:
+    """The story's debrief questions, each with the facts of its topics; a question with
+    ``if:`` says how many of the ``finished`` players it was asked of."""
     if story is None:
         return ()
     facts = _facts(report)
+    conditions = story.debrief_if or (None,) * len(story.debrief)
+    ends = _final_states(story, finished or []) if any(conditions) else []
     items = []
-    for question in story.debrief:
+    for question, condition in zip(story.debrief, conditions):
+        asked = None
+        if condition is not None:
+            asked = sum(1 for state in ends if _holds(condition, state))
         found: list[str] = []
         for topic, pattern in _TOPICS:
             if pattern.search(question):
                 found.extend(f for f in facts.get(topic, ()) if f not in found)
         if not found:
             found = list(facts.get("choices", ()))[:1] or ["See the class data above."]
-        items.append(DebriefItem(question, tuple(found)))
+        items.append(DebriefItem(question, tuple(found), asked, len(ends)))
     return tuple(items)
+
+
+def _final_states(story: Story, finished: list[Session]) -> list[State]:
+    """Each finished player's state at their ending, by replaying their path (a path this
+    version of the story cannot replay is left out)."""
+    states = []
+    for session in finished:
+        engine = Engine(story, seed=REPLAY_SEED)
+        try:
+            settle(engine)
+            for choice in session.choices:
+                engine.take(choice.choice)
+                settle(engine)
+        except StandingError:
+            continue
+        if engine.ended:
+            states.append(engine.state)
+    return states
+
+
+def _holds(condition, state: State) -> bool:
+    try:
+        return bool(condition.evaluate(state))
+    except StandingError:
+        return False
+
+
+def asked_text(report: ClassReport, item: DebriefItem) -> str | None:
+    """"Asked of 12 of 28 players (those whose path fits)", for a question with ``if:``."""
+    if item.asked is None:
+        return None
+    if not item.of:
+        return "Asked only of players whose path fits (no finished path could be replayed)."
+    count = "fewer than 3" if report.hidden(item.asked) and item.asked else str(item.asked)
+    return f"Asked of {count} of {item.of} finished players (those whose path fits its condition)."
 
 
 def _share(report: ClassReport, count: int, n: int, noun: str = "") -> str:

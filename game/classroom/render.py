@@ -27,6 +27,7 @@ from game.classroom.formatting import (
     variants_caption,
 )
 from game.classroom.report_html import to_html
+from game.classroom.questions import asked_text
 from game.classroom.summary import ClassReport
 from game.classroom.variants import variant_rows
 from game.safetext import clean
@@ -71,6 +72,9 @@ def to_markdown(report: ClassReport) -> str:
     out += ["## Debrief questions and their numbers", ""]
     for i, item in enumerate(report.debrief, 1):
         out.append(f"{i}. **{md(item.question)}**")
+        asked = asked_text(report, item)
+        if asked:
+            out.append(f"   - *{md(asked)}*")
         out += [f"   - {md(fact)}" for fact in item.facts]
     if not report.debrief:
         out.append("The story has no debrief questions (or was not found).")

@@ -128,4 +128,4 @@ def build_report(records: ClassRecords, story: Story | None, story_id: str,
         debrief=(), players=sections.players(sessions) if per_player else None,
         show_small=show_small, city=city, variants=variant_columns(sessions, story))
     # The debrief's facts are read from the finished numbers.
-    return replace(report, debrief=debrief_items(report, story))
+    return replace(report, debrief=debrief_items(report, story, finished))

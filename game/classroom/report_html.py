@@ -27,6 +27,7 @@ from game.classroom.formatting import (
     variant_cell,
     variants_caption,
 )
+from game.classroom.questions import asked_text
 from game.classroom.summary import ClassReport, Count
 from game.classroom.variants import variant_rows
 
@@ -153,7 +154,9 @@ def _html_debrief(report: ClassReport) -> str:
         return '<p class="muted">The story has no debrief questions (or was not found).</p>'
     parts = ["<ol>"]
     for item in report.debrief:
-        facts = "".join(f"<li>{escape(f)}</li>" for f in item.facts)
+        asked = asked_text(report, item)
+        facts = (f'<li class="muted">{escape(asked)}</li>' if asked else "") + "".join(
+            f"<li>{escape(f)}</li>" for f in item.facts)
         parts.append(f'<li><strong>{escape(item.question)}</strong><ul class="facts">{facts}'
                      "</ul></li>")
     parts.append("</ol>")

@@ -120,6 +120,11 @@ class DebriefItem:
 
     question: str
     facts: tuple[str, ...]
+    asked: int | None = None
+    """A question with ``if:``: how many of the finished players' paths it was asked on
+    (None: asked of everyone)."""
+    of: int = 0
+    """The finished players ``asked`` counts among."""
 
 
 @dataclass(frozen=True, slots=True)

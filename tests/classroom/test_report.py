@@ -310,3 +310,32 @@ def test_a_share_of_players_reads_as_a_sentence(lesson_class: Path) -> None:
     facts = [f for item in report.debrief for f in item.facts]
     assert not [f for f in facts if re.search(r"% players", f)]
     assert any(re.search(r"\b\d+ of \d+ players, \d+ %", f) for f in facts)
+
+
+def test_a_question_with_if_says_how_many_it_was_asked_of(lesson_class: Path,
+                                                           tmp_path: Path) -> None:
+    """Questions with `if:` were listed as if everyone had been asked them; each now
+    says how many finished players' paths fit its condition (replayed from the records)."""
+    from game.story.loader import load_story
+
+    text = LESSON.read_text(encoding="utf-8").replace(
+        "  - Did your opinion change?\n",
+        "  - Did your opinion change?\n"
+        "  - text: You were put on the list. How could you get off it?\n"
+        "    if: \"listed('debtors')\"\n"
+        "  - text: You helped. Would you have without the points?\n"
+        "    if: \"recorded('helped') >= 1\"\n")
+    assert "How could you get off it" in text
+    story_file = tmp_path / "lesson.yaml"
+    story_file.write_text(text, encoding="utf-8")
+    report = build_report(read_class(lesson_class), load_story(story_file), "lesson")
+    *everyone, listed, helped = report.debrief
+    assert all(item.asked is None for item in everyone)
+    # Finished: ant, bee, cat, dog paid late (listed); eel, fox, gnu helped; hen waited.
+    assert (listed.asked, listed.of) == (4, 8) and (helped.asked, helped.of) == (3, 8)
+    md = to_markdown(report)
+    assert "*Asked of 4 of 8 finished players (those whose path fits its condition).*" in md
+    assert "Asked of 3 of 8 finished players" in to_html(report)
+    hidden = build_report(read_class(lesson_class), load_story(story_file), "lesson",
+                          show_small=False)
+    assert hidden.debrief[-1].asked == 3  # 3 is not a small count (under 3 is)
