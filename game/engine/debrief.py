@@ -8,7 +8,8 @@ every source, the counts, the reflect questions and the story's questions.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from game.engine import format as fmt
 from game.engine.engine import Engine
@@ -19,6 +20,7 @@ from game.engine.notices import record_line, told
 from game.engine.state import State, tidy
 from game.engine.whatif import WhatIfLine
 from game.engine.whatif import panel as whatif_panel
+from game.story.expressions.nodes import IdCall, walk
 from game.story.model import Rating, Story
 
 
@@ -103,6 +105,9 @@ class Debrief:
     """The (up to) three biggest moves of the score, biggest first."""
     listed: tuple[tuple[str, bool], ...] = ()
     """Every list the player was put on during the story: (label, told at the time)."""
+    found_out: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """A list the player was not told of, by label -> the services that refused them
+    because of it (how they found out), by label."""
     lines: tuple[LedgerLine, ...] = ()
     """The revealed ledger, a rater's ratings of one day folded into one line."""
     rating: Rating | None = None
@@ -178,6 +183,35 @@ def questions_for(story: Story, state: State) -> tuple[str, ...]:
                  if cond is None or cond.evaluate(state))
 
 
+def _found_out(story: Story, ledger: tuple[LedgerEntry, ...],
+               refused: set[str]) -> dict[str, tuple[str, ...]]:
+    """For each list the player was put on untold: the refused services whose
+    condition reads that list (a refusal is how such a list is found out)."""
+    rating = story.rating
+    if rating is None or not refused:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in ledger:
+        if entry.kind != "list" or told(entry, story) or entry.label in out:
+            continue
+        by = tuple(service.label for sid, service in rating.services.items()
+                   if sid in refused and service.requires is not None
+                   and any(type(node) is IdCall and node.function == "listed"
+                           and node.ident == entry.subject
+                           for node in walk(service.requires.tree)))
+        if by:
+            out[entry.label] = by
+    return out
+
+
+def untold_note(debrief: Debrief, label: str) -> str:
+    """What the debrief says beside a list the player was not told of."""
+    by = debrief.found_out.get(label)
+    if by:
+        return f"you were not told; you found out when refused: {', '.join(by)}"
+    return "you were not told"
+
+
 def build_debrief(engine: Engine) -> Debrief:
     """Gather the debrief of the game as it stands."""
     st = engine.state
@@ -208,6 +242,7 @@ def build_debrief(engine: Engine) -> Debrief:
     moves = tuple(sorted(movers, key=lambda e: -abs(e.applied))[:3])
     listed = tuple(dict.fromkeys(
         (e.label, told(e, story)) for e in ledger if e.kind == "list"))
+    found_out = _found_out(story, ledger, st.refused)
     return Debrief(
         ending_title=view.ending.title if view.ending else None,
         ending_kind=view.ending.kind if view.ending else None,
@@ -226,6 +261,7 @@ def build_debrief(engine: Engine) -> Debrief:
         lists=tuple(st.list_label(i) for i in st.lists),
         moves=moves,
         listed=listed,
+        found_out=found_out,
         lines=ledger_lines(ledger, story),
         rating=story.rating,
         model=behaviour_of(story.rating).report(st, story.rating) if story.rating else None,

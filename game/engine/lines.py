@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from game.engine import events as ev
 from game.engine import format as fmt
-from game.engine.debrief import Debrief, describe, model_lines, signed
+from game.engine.debrief import Debrief, describe, model_lines, signed, untold_note
 from game.engine.emphasis import plain
 from game.engine.engine import Engine
 from game.engine.notices import notices, standing
@@ -61,7 +61,8 @@ def debrief_text(debrief: Debrief) -> str:
         lines.append("Rules you were never shown: " + ", ".join(debrief.hidden_rules))
     if debrief.listed:
         lines.append("Lists you were put on: " + ", ".join(
-            label + ("" if knew else f" {NOT_TOLD}") for label, knew in debrief.listed))
+            label + ("" if knew else f" [{untold_note(debrief, label)}]")
+            for label, knew in debrief.listed))
     if debrief.model is not None:
         lines.append("")
         lines.append(f"How your {debrief.score_name} was worked out:")

@@ -7,7 +7,8 @@ end shows); the class's reveal from the seat's ``class_choices``.
 from __future__ import annotations
 
 from game.engine import format as fmt
-from game.engine.debrief import Debrief, build_debrief, describe, model_lines, signed
+from game.engine.debrief import (
+    Debrief, build_debrief, describe, model_lines, signed, untold_note)
 from game.engine.engine import Engine
 from game.engine.lines import WHATIF_HEADING
 from game.web.classmode import ClassSplit
@@ -31,7 +32,7 @@ def _mattered(d: Debrief) -> Markup | None:
     if d.listed:
         parts.append(tag("p", tag("strong", "Lists you were put on: "), [
             [", " if i else "", label,
-             tag("em", " (you were not told)", class_="not-told") if not knew else None]
+             tag("em", f" ({untold_note(d, label)})", class_="not-told") if not knew else None]
             for i, (label, knew) in enumerate(d.listed)]))
     return tag("section", parts)
 

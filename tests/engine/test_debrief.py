@@ -218,3 +218,32 @@ def test_under_show_hidden_an_explained_rule_was_told(tmp_path):
     assert f"Aligned with priorities  {NOT_TOLD}" in text
     # the number stays hidden: My record gives the reason, never the amount
     assert record_lines(eng) == ["Day 1: Delivered on time"]
+
+
+def test_a_silent_list_found_out_at_a_refusal_says_so() -> None:
+    """'(you were not told)' beside a silent list is true; when a refusal was how the
+    player found out, the debrief says which (Green Channel: the weekend update lists
+    the player without a word, and the flight booking refuses them)."""
+    from pathlib import Path
+
+    from game.engine.debrief import untold_note
+    from game.engine.engine import Engine
+    from game.engine.lines import debrief_text
+    from game.story.loader import load_story
+
+    story = load_story(Path(__file__).resolve().parents[2] / "stories" / "green_channel")
+    played = Engine(story, seed=19)
+    for number in "2,2,1,1,2,1,1,3,1,1,2,1,1,2,1,1,1".split(","):
+        while played.view().continues:
+            played.proceed()
+        played.take(played.view().choices[int(number) - 1].id)
+    while not played.ended and played.view().continues:
+        played.proceed()
+    d = build_debrief(played)
+    (label, knew), = d.listed
+    assert not knew
+    assert untold_note(d, label) == ("you were not told; you found out when refused: "
+                                     "Flights (Green Channel booking)")
+    assert "[you were not told; you found out when refused: Flights" in debrief_text(d)
+    # A list the player was told of, or one no refusal reads, keeps the plain words.
+    assert untold_note(d, "Some other list") == "you were not told"

@@ -16,7 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from game.engine.debrief import NEVER_SHOWN, Debrief, describe, model_lines, signed
+from game.engine.debrief import (
+    NEVER_SHOWN, Debrief, describe, model_lines, signed, untold_note)
 from game.engine import format as fmt
 from game.engine.lines import WHATIF_HEADING
 from game.ui.classmode import ClassSplit
@@ -129,7 +130,7 @@ class DebriefScreen(Screen[int | str | None]):
             for index, (label, knew) in enumerate(d.listed):
                 parts.append(literal((", " if index else "") + label))
                 if not knew:
-                    parts.append((" (you were not told)", "$text-error italic"))
+                    parts.append((f" ({untold_note(d, label)})", "$text-error italic"))
         return joined(*parts)
 
     def _whatif(self):
