@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import shutil
@@ -40,24 +39,20 @@ from pathlib import Path
 import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "export"))
+
+from export_chromium import CHROMIUM, chromium, free_port  # noqa: E402
+from export_chromium import Page as DevToolsPage  # noqa: E402
+
 STORY = ROOT / "tests" / "web" / "fixtures" / "reader.yaml"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Page:
-    """A minimal Chrome DevTools protocol client for one page."""
+class Page(DevToolsPage):
+    """The tab, with a keyboard user's steps, screenshots and axe-core on top."""
 
     def __init__(self, ws: aiohttp.ClientWebSocketResponse, out: Path, axe: str | None) -> None:
-        self.ws, self.out, self.axe = ws, out, axe
-        self.next_id = 0
-        self.requests: list[str] = []
+        super().__init__(ws)
+        self.out, self.axe = out, axe
         self.violations: dict[str, set[str]] = {}
         """axe-core's findings: "impact: rule (help)" -> the pages it was found on."""
         self.scripts_off = False
@@ -67,36 +62,6 @@ class Page:
         """Per mode, the id of the element focused after a choice."""
         self.foreign: list[str] = []
         """Requests to anywhere but the server (set by check_web)."""
-
-    async def call(self, method: str, **params) -> dict:
-        self.next_id += 1
-        number = self.next_id
-        await self.ws.send_json({"id": number, "method": method, "params": params})
-        async for message in self.ws:
-            data = json.loads(message.data)
-            if data.get("method") == "Network.requestWillBeSent":
-                self.requests.append(data["params"]["request"]["url"])
-            if data.get("id") == number:
-                if "error" in data:
-                    raise RuntimeError(f"{method}: {data['error']}")
-                return data.get("result", {})
-        raise RuntimeError("DevTools closed")
-
-    async def js(self, expression: str, wait: bool = False):
-        result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True,
-                                 awaitPromise=wait)
-        return result.get("result", {}).get("value")
-
-    async def until(self, expression: str, seconds: float = 10.0) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            try:
-                if await self.js(f"!!({expression})"):
-                    return
-            except RuntimeError:
-                pass
-            await asyncio.sleep(0.1)
-        raise RuntimeError(f"timed out waiting for {expression}")
 
     async def key(self, key: str) -> None:
         """Press one key: a character, Tab or Enter."""
@@ -123,12 +88,13 @@ class Page:
         await self.tab_to(selector)
         await self.key("Enter")
         await asyncio.sleep(0.3)
-        await self.until(f"document.readyState === 'complete' && ({settled})")
+        await self.until(f"document.readyState === 'complete' && !!({settled})", 10,
+                         navigating=True)
 
-    async def shot(self, name: str) -> None:
-        data = await self.call("Page.captureScreenshot", format="png", captureBeyondViewport=False)
+    async def snap(self, name: str) -> None:
+        """A screenshot named ``name`` in the output folder."""
         path = self.out / f"{name}.png"
-        path.write_bytes(base64.b64decode(data["data"]))
+        await self.shot(path)
         print("screenshot:", path)
 
     async def check(self, name: str) -> None:
@@ -147,7 +113,7 @@ class Page:
             found = await self.js(
                 "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
                 "'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}}).then(r => "
-                "r.violations.map(v => [v.impact, v.id, v.nodes.length, v.help]))", wait=True)
+                "r.violations.map(v => [v.impact, v.id, v.nodes.length, v.help]))")
             for impact, rule, nodes, help_ in found or []:
                 key = f"{impact}: {rule} ({help_})"
                 self.violations.setdefault(key, set()).add(f"{name}/{scheme} x{nodes}")
@@ -155,96 +121,79 @@ class Page:
             {"name": "prefers-color-scheme", "value": "light"}])
 
 
-async def open_page(debug_port: int) -> str:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(100):
-            try:
-                async with http.get(f"http://127.0.0.1:{debug_port}/json") as response:
-                    pages = [p for p in await response.json() if p.get("type") == "page"]
-                    if pages:
-                        return pages[0]["webSocketDebuggerUrl"]
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("no page in Chromium")
-
-
 async def play(page: Page, url: str, mode: str, codename: str) -> None:
     """Join and play to the debrief with the keyboard, screenshots and checks on the way."""
     await page.call("Network.clearBrowserCookies")
     await page.call("Page.navigate", url=url)
-    await page.until("document.querySelector('form.join')")
-    await page.shot(f"{mode}-1-join")
+    await page.until("!!document.querySelector('form.join')", 10, navigating=True)
+    await page.snap(f"{mode}-1-join")
     await page.check(f"{mode}/join")
     await page.tab_to("#codename")
     for char in codename:
         await page.key(char)
     await page.press("form.join button", "document.querySelector('.code')")
-    await page.shot(f"{mode}-2-code")
+    await page.snap(f"{mode}-2-code")
     await page.check(f"{mode}/code")
     await page.press("main form button", "document.querySelector('form.poll')")
-    await page.shot(f"{mode}-3-poll")
+    await page.snap(f"{mode}-3-poll")
     await page.check(f"{mode}/poll")
     await page.press("form.poll li:nth-child(2) button",
                      "document.querySelector('form.choices-form')")
     await page.press(".locked button", "document.querySelector('.message')")
-    await page.shot(f"{mode}-4-locked")
+    await page.snap(f"{mode}-4-locked")
     await page.check(f"{mode}/locked")
     await page.press(".choices li:nth-child(1) button", "document.querySelector('.decision')")
     focused = await page.js("document.activeElement?.id")
     print(f"  {mode}: after a choice, focus is on #{focused}")
     page.focus_after_choice[mode] = focused
-    await page.shot(f"{mode}-5-chosen")
+    await page.snap(f"{mode}-5-chosen")
     await page.check(f"{mode}/chosen")
     await page.press("nav a[href='/record']", "document.querySelector('ol.record')")
-    await page.shot(f"{mode}-6-record")
+    await page.snap(f"{mode}-6-record")
     await page.check(f"{mode}/record")
     await page.press("main a.button", "document.querySelector('form.choices-form')")
     await page.press(".choices li:nth-child(1) button",
                      "document.querySelector('a[href=\"/debrief\"].button')")
-    await page.shot(f"{mode}-7-ending")
+    await page.snap(f"{mode}-7-ending")
     await page.press("main a[href='/debrief']", "document.querySelector('svg.chart')")
-    await page.shot(f"{mode}-8-debrief")
+    await page.snap(f"{mode}-8-debrief")
     await page.check(f"{mode}/debrief")
 
 
-async def drive(url: str, debug_port: int, out: Path, axe: str | None) -> Page:
-    async with aiohttp.ClientSession() as http:
-        ws_url = await open_page(debug_port)
-        async with http.ws_connect(ws_url, max_msg_size=0) as ws:
-            page = Page(ws, out, axe)
-            await page.call("Network.enable")
-            await page.call("Page.enable")
-            await page.call("Page.setBypassCSP", enabled=True)  # only to inject axe-core
-            metrics = {"width": 1100, "height": 900, "deviceScaleFactor": 1, "mobile": False}
-            await page.call("Emulation.setDeviceMetricsOverride", **metrics)
-            await play(page, url, "desktop", "amber-otter")
-            await page.call("Emulation.setScriptExecutionDisabled", value=True)
-            page.scripts_off = True
-            await page.call("Emulation.setDeviceMetricsOverride", width=390, height=844,
-                            deviceScaleFactor=1, mobile=True)
-            await play(page, url, "phone-nojs", "blue-heron")
-            await page.call("Emulation.setScriptExecutionDisabled", value=False)
-            page.scripts_off = False
-            for name, width, height, scale in (("zoom200", 550, 450, 2), ("w320", 320, 640, 1)):
-                await page.call("Emulation.setDeviceMetricsOverride", width=width,
-                                height=height, deviceScaleFactor=scale, mobile=False)
-                for path, ready in (("/debrief", "svg.chart"), ("/record", "ol.record")):
-                    await page.call("Page.navigate", url=url.rstrip("/") + path)
-                    await page.until(f"document.querySelector('{ready}')")
-                    await page.shot(f"{name}-{path.strip('/')}")
-                    await page.check(f"{name}{path}")
-            return page
+async def drive(url: str, out: Path, axe: str | None, binary: str) -> Page:
+    async with chromium(offline=False, binary=binary,
+                        make_page=lambda ws: Page(ws, out, axe)) as page:
+        assert isinstance(page, Page)
+        await page.call("Page.setBypassCSP", enabled=True)  # only to inject axe-core
+        metrics = {"width": 1100, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+        await page.call("Emulation.setDeviceMetricsOverride", **metrics)
+        await play(page, url, "desktop", "amber-otter")
+        await page.call("Emulation.setScriptExecutionDisabled", value=True)
+        page.scripts_off = True
+        await page.call("Emulation.setDeviceMetricsOverride", width=390, height=844,
+                        deviceScaleFactor=1, mobile=True)
+        await play(page, url, "phone-nojs", "blue-heron")
+        await page.call("Emulation.setScriptExecutionDisabled", value=False)
+        page.scripts_off = False
+        for name, width, height, scale in (("zoom200", 550, 450, 2), ("w320", 320, 640, 1)):
+            await page.call("Emulation.setDeviceMetricsOverride", width=width,
+                            height=height, deviceScaleFactor=scale, mobile=False)
+            for path, ready in (("/debrief", "svg.chart"), ("/record", "ol.record")):
+                await page.call("Page.navigate", url=url.rstrip("/") + path)
+                await page.until(f"!!document.querySelector('{ready}')", 10,
+                                 navigating=True)
+                await page.snap(f"{name}-{path.strip('/')}")
+                await page.check(f"{name}{path}")
+        return page
 
 
-def check_web(story: Path, out: Path, axe: str | None,
-              chromium: str = "/usr/bin/chromium") -> Page:
+def check_web(story: Path, out: Path, axe: str | None, binary: str = CHROMIUM) -> Page:
     """Serve ``story`` to a class, walk it in headless Chromium keyboard-only (with and
     without JavaScript, a phone, 200 % zoom, 320 px), screenshots to ``out``; the Page
     returned holds what was found (requests, axe-core violations, sideways pages)."""
     out.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="web-check-"))
-    port, debug_port = free_port(), free_port()
+    port = free_port()
     env = {**os.environ, "STANDING_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
     (data / "classes" / "7b").mkdir(parents=True)
     (data / "classes" / "7b" / "pacing.json").write_text(
@@ -255,28 +204,21 @@ def check_web(story: Path, out: Path, axe: str | None,
          "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
-    profile = tempfile.mkdtemp(prefix="chromium-")
-    browser = subprocess.Popen(
-        [chromium, *FLAGS, f"--user-data-dir={profile}",
-         f"--remote-debugging-port={debug_port}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait_for(port)
         page = asyncio.run(asyncio.wait_for(
-            drive(f"http://127.0.0.1:{port}/", debug_port, out, axe), 900))
+            drive(f"http://127.0.0.1:{port}/", out, axe, binary), 900))
         page.foreign = [u for u in page.requests
                         if not u.startswith(f"http://127.0.0.1:{port}/")]
         return page
     finally:
-        for process in (browser, server):
-            try:
-                os.killpg(process.pid, signal.SIGINT if process is server else signal.SIGKILL)
-                process.wait(15)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(process.pid, signal.SIGKILL)
+        try:
+            os.killpg(server.pid, signal.SIGINT)
+            server.wait(15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(server.pid, signal.SIGKILL)
         log.close()
         shutil.rmtree(data, ignore_errors=True)
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _wait_for(port: int, seconds: float = 30.0) -> None:
@@ -295,7 +237,7 @@ def main() -> None:
     parser.add_argument("--story", type=Path, default=STORY)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "standing-web")
     parser.add_argument("--axe", type=Path, default=None, help="axe.min.js from axe-core")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     args = parser.parse_args()
     axe = args.axe.read_text(encoding="utf-8") if args.axe else None
     try:

@@ -17,7 +17,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +72,18 @@ class Page:
             raise RuntimeError(f"{expression[:60]}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    async def until(self, expression: str, seconds: float = 120.0) -> Any:
-        """Poll until ``expression`` is truthy; its value (TimeoutError past ``seconds``)."""
+    async def until(self, expression: str, seconds: float = 120.0,
+                    navigating: bool = False) -> Any:
+        """Poll until ``expression`` is truthy; its value (TimeoutError past ``seconds``).
+        ``navigating``: the page is loading another, so an error evaluating is "not yet"."""
         deadline = time.monotonic() + seconds
         while True:
-            value = await self.js(expression)
+            try:
+                value = await self.js(expression)
+            except RuntimeError:
+                if not navigating:
+                    raise
+                value = None
             if value:
                 return value
             if time.monotonic() > deadline:
@@ -89,14 +96,17 @@ class Page:
 
 
 @contextlib.asynccontextmanager
-async def chromium(profile: Path | None = None, offline: bool = True) -> AsyncIterator[Page]:
+async def chromium(profile: Path | None = None, offline: bool = True,
+                   make_page: Callable[[aiohttp.ClientWebSocketResponse], Page] = Page,
+                   binary: str = CHROMIUM) -> AsyncIterator[Page]:
     """A fresh headless Chromium (its own profile folder) and its one tab, offline (unless
-    ``offline`` is False: a page served on the loopback interface, as a school site)."""
+    ``offline`` is False: a page served on the loopback interface, as a school site);
+    ``make_page`` builds the tab's client (a subclass of Page adds its own steps)."""
     port = free_port()
     own = profile is None
     folder = Path(tempfile.mkdtemp(prefix="standing-chromium-")) if own else profile
     process = subprocess.Popen(
-        [CHROMIUM, *FLAGS, f"--remote-debugging-port={port}", f"--user-data-dir={folder}",
+        [binary, *FLAGS, f"--remote-debugging-port={port}", f"--user-data-dir={folder}",
          "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         async with aiohttp.ClientSession() as http:
@@ -113,7 +123,7 @@ async def chromium(profile: Path | None = None, offline: bool = True) -> AsyncIt
             if not pages:
                 raise RuntimeError("Chromium did not start")
             async with http.ws_connect(pages[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
-                page = Page(ws)
+                page = make_page(ws)
                 await page.call("Page.enable")
                 await page.call("Runtime.enable")
                 await page.call("Network.enable")
