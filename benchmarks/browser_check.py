@@ -19,54 +19,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import aiohttp
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "export"))
+
+from export_chromium import CHROMIUM, chromium, free_port  # noqa: E402
+from export_chromium import Page as DevToolsPage  # noqa: E402
 LESSON = ROOT / "tests" / "classroom" / "fixtures" / "lesson.yaml"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1100,900"]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class DevTools:
-    """A minimal Chrome DevTools protocol client for one page."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        self.ws = ws
-        self.next_id = 0
-        self.requests: list[str] = []
-        """Every URL the page asked for (Network.requestWillBeSent)."""
-
-    async def call(self, method: str, **params) -> dict:
-        self.next_id += 1
-        number = self.next_id
-        await self.ws.send_json({"id": number, "method": method, "params": params})
-        async for message in self.ws:
-            data = json.loads(message.data)
-            if data.get("method") == "Network.requestWillBeSent":
-                self.requests.append(data["params"]["request"]["url"])
-            if data.get("id") == number:
-                if "error" in data:
-                    raise RuntimeError(f"{method}: {data['error']}")
-                return data.get("result", {})
-        raise RuntimeError("DevTools closed")
+class DevTools(DevToolsPage):
+    """The tab, with key presses into xterm.js on top."""
 
     async def key(self, key: str) -> None:
         """Press one key (a character, or Enter)."""
@@ -85,71 +55,58 @@ class DevTools:
             await self.key(char)
 
     async def shot(self, path: Path) -> None:
-        data = await self.call("Page.captureScreenshot", format="png")
-        path.write_bytes(base64.b64decode(data["data"]))
+        await super().shot(path)
         print("screenshot:", path)
 
 
-async def drive(url: str, debug_port: int, out: Path, record: Path) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(100):
-            try:
-                async with http.get(f"http://127.0.0.1:{debug_port}/json") as response:
-                    pages = [p for p in await response.json() if p.get("type") == "page"]
-                    if pages:
-                        break
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-        async with http.ws_connect(pages[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
-            dt = DevTools(ws)
-            await dt.call("Page.enable")
-            await dt.call("Network.enable")
-            await dt.call("Page.navigate", url=url)
-            await asyncio.sleep(5)  # the player process starts and draws the join screen
-            # Keys go to xterm's hidden textarea, as when a student clicks the page's edge.
-            await dt.call("Runtime.evaluate",
-                          expression="document.querySelector('.xterm-helper-textarea').focus()")
-            await asyncio.sleep(0.5)
-            await dt.shot(out / "1-join.png")
-            await dt.type("amber-otter")
-            await dt.key("\r")
-            # xterm.js draws on a canvas: progress is read from the record being written.
-            await lines(record, '"type":"joined"')
-            await asyncio.sleep(1)
-            await dt.shot(out / "2-poll.png")
-            await dt.key("1")
-            await lines(record, '"type":"poll"')
-            await asyncio.sleep(0.5)
-            await dt.key("1")  # Continue
-            await asyncio.sleep(1)
-            await dt.key("2")  # the prediction poll
-            await lines(record, '"type":"poll"', 2)
-            await asyncio.sleep(1)
-            await dt.shot(out / "3-choice.png")
-            await dt.key("1")  # pay it late
-            await lines(record, '"type":"choice"')
-            await asyncio.sleep(1)
-            await dt.key("1")  # cross anyway
-            await lines(record, '"type":"ended"')
-            await asyncio.sleep(1)
-            await dt.key("3")  # the last poll
-            await lines(record, '"type":"poll"', 3)
-            await asyncio.sleep(1)
-            await dt.shot(out / "4-ending.png")
-            await dt.key("1")  # the debrief
-            await asyncio.sleep(5)  # the reveal panel reads the class folder
-            await dt.shot(out / "5-debrief.png")
-            await dt.call("Input.dispatchKeyEvent", type="keyDown", key="End", code="End",
-                          windowsVirtualKeyCode=35)
-            await dt.call("Input.dispatchKeyEvent", type="keyUp", key="End", code="End",
-                          windowsVirtualKeyCode=35)
-            await asyncio.sleep(1)
-            await dt.shot(out / "6-reveal.png")
-            local = f"http://127.0.0.1:{url.split(':')[2].split('/')[0]}/"
-            elsewhere = [u for u in dt.requests if not u.startswith((local, "ws://127.0.0.1"))]
-            print(f"the page made {len(dt.requests)} requests; beyond this computer: "
-                  f"{elsewhere or 'none'}")
+async def drive(url: str, out: Path, record: Path, binary: str) -> None:
+    async with chromium(offline=False, make_page=DevTools, binary=binary) as dt:
+        assert isinstance(dt, DevTools)
+        await dt.call("Page.navigate", url=url)
+        await asyncio.sleep(5)  # the player process starts and draws the join screen
+        # Keys go to xterm's hidden textarea, as when a student clicks the page's edge.
+        await dt.call("Runtime.evaluate",
+                      expression="document.querySelector('.xterm-helper-textarea').focus()")
+        await asyncio.sleep(0.5)
+        await dt.shot(out / "1-join.png")
+        await dt.type("amber-otter")
+        await dt.key("\r")
+        # xterm.js draws on a canvas: progress is read from the record being written.
+        await lines(record, '"type":"joined"')
+        await asyncio.sleep(1)
+        await dt.shot(out / "2-poll.png")
+        await dt.key("1")
+        await lines(record, '"type":"poll"')
+        await asyncio.sleep(0.5)
+        await dt.key("1")  # Continue
+        await asyncio.sleep(1)
+        await dt.key("2")  # the prediction poll
+        await lines(record, '"type":"poll"', 2)
+        await asyncio.sleep(1)
+        await dt.shot(out / "3-choice.png")
+        await dt.key("1")  # pay it late
+        await lines(record, '"type":"choice"')
+        await asyncio.sleep(1)
+        await dt.key("1")  # cross anyway
+        await lines(record, '"type":"ended"')
+        await asyncio.sleep(1)
+        await dt.key("3")  # the last poll
+        await lines(record, '"type":"poll"', 3)
+        await asyncio.sleep(1)
+        await dt.shot(out / "4-ending.png")
+        await dt.key("1")  # the debrief
+        await asyncio.sleep(5)  # the reveal panel reads the class folder
+        await dt.shot(out / "5-debrief.png")
+        await dt.call("Input.dispatchKeyEvent", type="keyDown", key="End", code="End",
+                      windowsVirtualKeyCode=35)
+        await dt.call("Input.dispatchKeyEvent", type="keyUp", key="End", code="End",
+                      windowsVirtualKeyCode=35)
+        await asyncio.sleep(1)
+        await dt.shot(out / "6-reveal.png")
+        local = f"http://127.0.0.1:{url.split(':')[2].split('/')[0]}/"
+        elsewhere = [u for u in dt.requests if not u.startswith((local, "ws://127.0.0.1"))]
+        print(f"the page made {len(dt.requests)} requests; beyond this computer: "
+              f"{elsewhere or 'none'}")
 
 
 async def lines(record: Path, needle: str, count: int = 1, timeout: float = 30.0) -> None:
@@ -167,11 +124,11 @@ def main() -> None:
     parser.add_argument("--story", type=Path, default=LESSON)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) /
                         "standing-browser")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="browser-check-"))
-    port, debug_port = free_port(), free_port()
+    port = free_port()
     env = {**os.environ, "STANDING_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
     # Reveal on from the start, so the debrief shows the class panel filled.
     (data / "classes" / "7b").mkdir(parents=True)
@@ -183,15 +140,11 @@ def main() -> None:
          "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=(args.out / "serve.log").open("wb"),
         stderr=subprocess.STDOUT, start_new_session=True)
-    browser = subprocess.Popen(
-        [args.chromium, *FLAGS, f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
-         f"--remote-debugging-port={debug_port}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         time.sleep(2)
         record = data / "classes" / "7b" / "amber-otter.jsonl"
-        asyncio.run(asyncio.wait_for(drive(f"http://127.0.0.1:{port}/", debug_port, args.out,
-                                           record), 180))
+        asyncio.run(asyncio.wait_for(drive(f"http://127.0.0.1:{port}/", args.out, record,
+                                           args.chromium), 180))
         for _ in range(50):
             if record.exists() and '"type":"ended"' in record.read_text():
                 break
@@ -199,16 +152,14 @@ def main() -> None:
         print(f"record {record}:")
         print(record.read_text())
     finally:
-        for process in (browser, server):
-            try:
-                os.killpg(process.pid, signal.SIGINT if process is server else signal.SIGKILL)
-                began = time.monotonic()
-                process.wait(15)
-                if process is server:
-                    print(f"server stopped in {time.monotonic() - began:.1f} s, "
-                          f"exit code {process.returncode}")
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(process.pid, signal.SIGKILL)
+        try:
+            os.killpg(server.pid, signal.SIGINT)
+            began = time.monotonic()
+            server.wait(15)
+            print(f"server stopped in {time.monotonic() - began:.1f} s, "
+                  f"exit code {server.returncode}")
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(server.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":
