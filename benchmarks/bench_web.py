@@ -36,7 +36,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+from bench_serve import free_port, memory_kib, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 HELLO = """
@@ -61,27 +61,6 @@ OPEN = re.compile(r'<button type="submit" name="n" value="(\d+)">')
 POLL = re.compile(r'name="option" value="(\d+)"')
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def memory_kib(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of one process in KiB, from /proc (0, 0 when it is gone)."""
-    rss = pss = 0
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("Rss:"):
-                    rss = int(line.split()[1])
-                elif line.startswith("Pss:"):
-                    pss = int(line.split()[1])
-    except OSError:
-        pass
-    return rss, pss
-
-
 def scrypt_ms() -> float:
     """How long one resume code's hash takes on this machine now (the joins' floor)."""
     sys.path.insert(0, str(ROOT))
@@ -93,13 +72,6 @@ def scrypt_ms() -> float:
         hash_resume_code("ABCD-EFGH")
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 class Student:
