@@ -47,38 +47,52 @@ def debrief_items(report: ClassReport, story: Story | None,
         return ()
     facts = _facts(report)
     conditions = story.debrief_if or (None,) * len(story.debrief)
-    ends = _final_states(story, finished or []) if any(conditions) else []
+    answers = [a for a in (_asked_on(story, s) for s in finished or []) if a is not None] \
+        if any(conditions) else []
     items = []
-    for question, condition in zip(story.debrief, conditions):
-        asked = None
-        if condition is not None:
-            asked = sum(1 for state in ends if _holds(condition, state))
+    for index, (question, condition) in enumerate(zip(story.debrief, conditions)):
+        asked = sum(1 for a in answers if a[index]) if condition is not None else None
         found: list[str] = []
         for topic, pattern in _TOPICS:
             if pattern.search(question):
                 found.extend(f for f in facts.get(topic, ()) if f not in found)
         if not found:
             found = list(facts.get("choices", ()))[:1] or ["See the class data above."]
-        items.append(DebriefItem(question, tuple(found), asked, len(ends)))
+        items.append(DebriefItem(question, tuple(found), asked, len(answers)))
     return tuple(items)
 
 
-def _final_states(story: Story, finished: list[Session]) -> list[State]:
-    """Each finished player's state at their ending, by replaying their path (a path this
-    version of the story cannot replay is left out)."""
-    states = []
-    for session in finished:
-        engine = Engine(story, seed=REPLAY_SEED)
-        try:
+_ASKED: dict[tuple, tuple[bool, ...] | None] = {}
+"""Per story version and path: which debrief questions that path was asked (the live
+dashboard rebuilds the report every second, and a finished path never changes)."""
+_ASKED_MAX = 20_000
+
+
+def _asked_on(story: Story, session: Session) -> tuple[bool, ...] | None:
+    """For one finished player: whether each debrief question was asked at their ending
+    (their path replayed), or None when this version of the story cannot replay it."""
+    path = tuple(c.choice for c in session.choices)
+    key = (story.content_hash, story.path, path)
+    if key in _ASKED:
+        return _ASKED[key]
+    if len(_ASKED) >= _ASKED_MAX:
+        _ASKED.clear()
+    engine = Engine(story, seed=REPLAY_SEED)
+    found: tuple[bool, ...] | None = None
+    try:
+        settle(engine)
+        for choice_id in path:
+            engine.take(choice_id)
             settle(engine)
-            for choice in session.choices:
-                engine.take(choice.choice)
-                settle(engine)
-        except StandingError:
-            continue
+    except StandingError:
+        pass
+    else:
         if engine.ended:
-            states.append(engine.state)
-    return states
+            state = engine.state
+            found = tuple(True if c is None else _holds(c, state)
+                          for c in story.debrief_if or (None,) * len(story.debrief))
+    _ASKED[key] = found
+    return found
 
 
 def _holds(condition, state: State) -> bool:
