@@ -81,22 +81,33 @@ def _check(path: Path) -> None:
                            f"use the tarball of 'npm pack pyodide@{VERSION}'")
 
 
-def _download(target: Path) -> Path:
+def fetch(url: str, target: Path, expected: str, limit: int = LIMIT) -> None:
+    """Download ``url`` to ``target`` (written aside, then renamed into place) and keep it
+    only when its npm-style integrity is ``expected``: OSError when it cannot be had,
+    ValueError when it is larger than ``limit`` or not the pinned file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(target.name + ".part")
     try:
-        with urllib.request.urlopen(URL, timeout=60) as response, part.open("wb") as out:
+        with urllib.request.urlopen(url, timeout=60) as response, part.open("wb") as out:
             while block := response.read(1 << 20):
                 out.write(block)
-                if out.tell() > LIMIT:
-                    raise PyodideError(f"{URL}: larger than expected; not used")
-        _check(part)
+                if out.tell() > limit:
+                    raise ValueError(f"{url}: larger than expected; not used")
+        if integrity(part) != expected:
+            raise ValueError(f"{url}: its sha512 differs from the pinned one; not used")
         os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _download(target: Path) -> Path:
+    try:
+        fetch(URL, target, INTEGRITY)
+    except ValueError as exc:
+        raise PyodideError(f"{exc}: give --pyodide PATH to a copy of {TARBALL}") from None
     except OSError as exc:
         raise PyodideError(f"cannot download Pyodide {VERSION} from {URL} ({exc}): give "
                            f"--pyodide PATH to a copy of {TARBALL}") from None
-    finally:
-        part.unlink(missing_ok=True)
     return target
 
 

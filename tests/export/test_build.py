@@ -131,3 +131,21 @@ def test_a_damaged_tarball_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(pyo.PyodideError, match="cannot read the Pyodide tarball"):
         build.export_story(ROOT / "stories" / "tutorial.yaml", tmp_path / "site",
                            pyo.find(broken))
+
+
+def test_fetch_keeps_only_the_pinned_file(tmp_path, fake_tarball):
+    """The one downloader (Pyodide for the export, axe-core for the tests): written
+    aside and renamed, and refused, leaving nothing, when its sha512 differs or it is
+    larger than the limit (a file:// URL stands in for the registry)."""
+    url = fake_tarball.resolve().as_uri()
+    target = tmp_path / "cache" / "kept.tgz"
+    pyo.fetch(url, target, pyo.integrity(fake_tarball))
+    assert target.read_bytes() == fake_tarball.read_bytes()
+    other = tmp_path / "cache" / "other.tgz"
+    with pytest.raises(ValueError, match="sha512 differs"):
+        pyo.fetch(url, other, "sha512-not-it")
+    with pytest.raises(ValueError, match="larger than expected"):
+        pyo.fetch(url, other, pyo.integrity(fake_tarball), limit=10)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kept.tgz"]
+    with pytest.raises(OSError):
+        pyo.fetch((tmp_path / "absent.tgz").as_uri(), other, "sha512-x")

@@ -11,10 +11,9 @@ from __future__ import annotations
 import io
 import os
 import tarfile
-import urllib.request
 from pathlib import Path
 
-from game.export.pyodide import integrity
+from game.export.pyodide import fetch, integrity
 
 VERSION = "4.14.1"
 INTEGRITY = ("sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFoo"
@@ -36,16 +35,12 @@ def tarball() -> Path:
     if not path.is_file():
         if given:
             raise AssertionError(f"STANDING_AXE={given}: no such file")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(path.name + ".part")
         try:
-            with urllib.request.urlopen(URL, timeout=60) as response:
-                part.write_bytes(response.read())
-        except OSError as exc:
+            fetch(URL, path, INTEGRITY)
+        except (OSError, ValueError) as exc:
             raise AssertionError(f"cannot download axe-core {VERSION} from {URL} ({exc}): "
                                  f"set STANDING_AXE to the tarball of "
                                  f"'npm pack axe-core@{VERSION}'") from None
-        part.replace(path)
     if integrity(path) != INTEGRITY:
         raise AssertionError(f"{path}: not axe-core {VERSION} (its sha512 differs)")
     return path
