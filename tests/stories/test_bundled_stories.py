@@ -65,6 +65,19 @@ PATHS = [
 ]
 
 
+def played_at_random(story, run: int, seed: int = 0) -> Engine:
+    """The story played to its end, each open choice picked at random (``run`` seeds it)."""
+    rng = random.Random(run)
+    engine = Engine(story, seed=seed)
+    while not engine.ended:
+        view = engine.view()
+        if view.continues:
+            engine.proceed()
+        else:
+            engine.take(rng.choice(view.open_choices).id)
+    return engine
+
+
 def words(text: str) -> int:
     return len(re.findall(r"[A-Za-z0-9'’-]+", text))
 
@@ -94,14 +107,7 @@ def test_random_playthroughs_reach_every_ending(name: str) -> None:
     endings = {s.id for s in story.scenes.values() if s.ending}
     reached: set[str] = set()
     for run in range(1500):
-        rng = random.Random(run)
-        engine = Engine(story, seed=run % 97)  # enough seeds for a 1-in-10 roll
-        while not engine.ended:
-            view = engine.view()
-            if view.continues:
-                engine.proceed()
-            else:
-                engine.take(rng.choice(view.open_choices).id)
+        engine = played_at_random(story, run, seed=run % 97)  # seeds for a 1-in-10 roll
         reached.add(engine.state.ending)
         if reached == endings:
             break
@@ -562,14 +568,7 @@ def test_every_full_story_offers_variants_that_change_some_path(name: str) -> No
     assert 2 <= len(story.variants) <= 4
     changed: set[str] = set()
     for run in range(60):
-        rng = random.Random(run)
-        engine = Engine(story, seed=0)
-        while not engine.ended:
-            view = engine.view()
-            if view.continues:
-                engine.proceed()
-            else:
-                engine.take(rng.choice(view.open_choices).id)
+        engine = played_at_random(story, run)
         written, *others = whatif(story, decisions(engine.path), 0)
         assert written.broke_at is None and written.ending == engine.state.ending
         for other in others:
