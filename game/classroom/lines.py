@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterator, Union
 
 from game.engine.events import LedgerEntry
+from game.engine.saves import SEED_RANGE
 
 FORMAT = "standing-record"
 SCHEMA = 1
@@ -54,6 +55,11 @@ class NewerSchema(BadLine):
     """A header of a record schema newer than this Standing reads."""
 
 
+class BadSeed(BadLine):
+    """A header whose ``seed`` is not a seed: the whole file is refused (its paths
+    cannot be replayed as they were played, and a guess would misstate them)."""
+
+
 class TooBig(OSError):
     """A record file over ``MAX_FILE`` bytes (not read)."""
 
@@ -78,6 +84,8 @@ class Header:
     value this Standing does not know)."""
     step: int | None = None
     """For ``resumed``: the steps taken when the block begins."""
+    seed: int | None = None
+    """The seed of the game the block records (None: a record from before seeds were kept)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +216,17 @@ def _texts(data: dict, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _seed(data: dict) -> int | None:
+    """A header's optional ``seed``: a whole number a save could hold (absent or null: none)."""
+    value = data.get("seed")
+    if value is None:
+        return None
+    if type(value) is not int or value not in SEED_RANGE:
+        raise BadSeed(f"'seed' is not a whole number from {SEED_RANGE.start} to "
+                      f"{SEED_RANGE.stop - 1}")
+    return value
+
+
 def _version(data: dict) -> str | None:
     value = data.get("story_version")
     if value is None:
@@ -249,7 +268,8 @@ def parse(raw: bytes | str) -> Line:
                       _req_text(data, "story"), _text(data, "story_title", optional=True),
                       _version(data), _text(data, "content_hash", optional=True), schema,
                       source if source in STORY_SOURCES else None,
-                      _int(data, "step") if kind == "resumed" and "step" in data else None)
+                      _int(data, "step") if kind == "resumed" and "step" in data else None,
+                      _seed(data))
     if kind == "chapter":
         return ChapterLine(_int(data, "step"), _req_text(data, "scene"),
                            _req_text(data, "chapter"))
@@ -304,6 +324,8 @@ def encode(line: Line) -> dict:
             data["story_source"] = line.story_source
         if line.step is not None:
             data["step"] = line.step
+        if line.seed is not None:
+            data["seed"] = line.seed
         return data
     if kind is ChapterLine:
         return {"type": "chapter", "step": line.step, "scene": line.scene,
@@ -346,24 +368,31 @@ def raw_lines(path: Path) -> Iterator[bytes | None]:
     for the reader to count as skipped. TooBig if the file is over ``MAX_FILE``
     bytes; OSError if it cannot be read.
     """
+    return (line for _number, line in numbered_lines(path))
+
+
+def numbered_lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
+    """``raw_lines``, each with its line number in the file (from 1), for messages."""
     with path.open("rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_FILE:
             raise TooBig(f"is {size_text(size)}; record files may be at most "
                          f"{MAX_FILE // (1024 * 1024)} MB")
         budget = MAX_FILE  # a file still being written may grow while it is read
+        number = 0
         while budget > 0:
             line = handle.readline(MAX_LINE + 1)
             if not line:
                 return
+            number += 1
             budget -= len(line)
             if len(line) > MAX_LINE:
                 while line and not line.endswith(b"\n") and budget > 0:
                     line = handle.readline(MAX_LINE)
                     budget -= len(line)
-                yield None
+                yield number, None
             elif line.strip():
-                yield line
+                yield number, line
 
 
 def written_by_standing(path: Path) -> bool:
@@ -374,7 +403,7 @@ def written_by_standing(path: Path) -> bool:
             return False
         for raw in raw_lines(path):
             return raw is not None and type(parse(raw)) is Header
-    except NewerSchema:
+    except (NewerSchema, BadSeed):  # Standing's, if not readable here
         return True
     except (OSError, BadLine):
         return False

@@ -11,17 +11,11 @@ import re
 from collections import defaultdict
 
 from game.classroom.formatting import decision_title
+from game.classroom.replays import replay_session
 from game.classroom.sessions import Session
 from game.classroom.summary import SMALL, ClassReport, DebriefItem
 from game.engine import format as fmt
-from game.engine.engine import Engine
-from game.engine.state import State
-from game.engine.whatif import settle
-from game.errors import StandingError
 from game.story.model import Story
-
-REPLAY_SEED = 0
-"""Records keep no seed: a path is replayed with this one (as the variants section does)."""
 
 _TOPICS = (
     ("sources", re.compile(r"\b(source|sources|report(ed|s)?|watch\w*|data|camera\w*)\b", re.I)),
@@ -62,44 +56,11 @@ def debrief_items(report: ClassReport, story: Story | None,
     return tuple(items)
 
 
-_ASKED: dict[tuple, tuple[bool, ...] | None] = {}
-"""Per story version and path: which debrief questions that path was asked (the live
-dashboard rebuilds the report every second, and a finished path never changes)."""
-_ASKED_MAX = 20_000
-
-
 def _asked_on(story: Story, session: Session) -> tuple[bool, ...] | None:
     """For one finished player: whether each debrief question was asked at their ending
-    (their path replayed), or None when this version of the story cannot replay it."""
-    path = tuple(c.choice for c in session.choices)
-    key = (story.content_hash, story.path, path)
-    if key in _ASKED:
-        return _ASKED[key]
-    if len(_ASKED) >= _ASKED_MAX:
-        _ASKED.clear()
-    engine = Engine(story, seed=REPLAY_SEED)
-    found: tuple[bool, ...] | None = None
-    try:
-        settle(engine)
-        for choice_id in path:
-            engine.take(choice_id)
-            settle(engine)
-    except StandingError:
-        pass
-    else:
-        if engine.ended:
-            state = engine.state
-            found = tuple(True if c is None else _holds(c, state)
-                          for c in story.debrief_if or (None,) * len(story.debrief))
-    _ASKED[key] = found
-    return found
-
-
-def _holds(condition, state: State) -> bool:
-    try:
-        return bool(condition.evaluate(state))
-    except StandingError:
-        return False
+    (their path replayed with their game's seed), or None when this version of the story
+    cannot replay it."""
+    return replay_session(story, session).asked
 
 
 def asked_text(report: ClassReport, item: DebriefItem) -> str | None:

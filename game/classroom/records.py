@@ -263,7 +263,8 @@ class RecordWriter:
         return Header(kind, self.codename, self.class_code, story.id, story.title,
                       None if version is None else str(version), story.content_hash, SCHEMA,
                       self.source or source_kind(story),  # bundled or other: never a path
-                      engine.step if kind == "resumed" else None)
+                      engine.step if kind == "resumed" else None,
+                      engine.seed)  # so the report replays the path the player had
 
     def _lines(self, events: Iterable[ev.Event]) -> Iterable[Line]:
         engine = self._engine

@@ -14,6 +14,7 @@ from pathlib import Path
 from game.classroom import sections
 from game.classroom.city import city_section
 from game.classroom.questions import debrief_items
+from game.classroom.replays import unseeded_note
 from game.classroom.sessions import ClassRecords
 from game.classroom.summary import SMALL, ClassReport, gini
 from game.classroom.variants import variant_columns
@@ -107,6 +108,9 @@ def build_report(records: ClassRecords, story: Story | None, story_id: str,
         notes.append(f"The story '{story_id}' was not found, so choices are shown by id and "
                      "its debrief questions are missing: give it with --story PATH.")
     finished = [s for s in sessions if s.finished]
+    unseeded = unseeded_note(story, finished)
+    if unseeded:
+        notes.append(unseeded)
     city = None
     if city_lives:
         city, why_not = city_section(sessions, story, city_lives, show_small=show_small,

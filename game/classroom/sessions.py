@@ -15,6 +15,7 @@ from pathlib import Path
 from game.classroom.lines import (
     SCHEMA,
     BadLine,
+    BadSeed,
     ChapterLine,
     ChoiceRecord,
     EndingRecord,
@@ -23,14 +24,18 @@ from game.classroom.lines import (
     PollRecord,
     TooBig,
     Undo,
+    numbered_lines,
     parse,
-    raw_lines,
 )
 from game.classroom.records import SUFFIX
 from game.engine.events import LedgerEntry
 
-__all__ = ["ChoiceRecord", "ClassRecords", "EndingRecord", "PollRecord", "Session",
+__all__ = ["NO_SEED", "ChoiceRecord", "ClassRecords", "EndingRecord", "PollRecord", "Session",
            "read_class", "read_session"]
+
+NO_SEED = 0
+"""The seed a path is replayed with when its record keeps none (written by a Standing
+from before records kept the game's seed): the report says how many such paths drew."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,13 @@ class Session:
     """Lines that were cut short, damaged or not understood."""
     source: str | None = None
     """Where the story played came from: "bundled", "other", or None (older records)."""
+    seed: int | None = None
+    """The seed of the game played (None: a record from before seeds were kept)."""
+
+    @property
+    def replay_seed(self) -> int:
+        """The seed to replay this session's path with: its own, or NO_SEED without one."""
+        return NO_SEED if self.seed is None else self.seed
 
     @property
     def finished(self) -> bool:
@@ -129,13 +141,15 @@ def read_session(path: Path) -> tuple[Session | None, int, str | None]:
 
     Every line is checked against the record schema (``lines.parse``); a line
     that fails, is over-long, or comes before any header is skipped and counted.
+    A header whose seed is not a seed refuses the whole file (its line and field
+    say why): the path could not be replayed as it was played.
     """
     skipped = 0
     lines = 0
     block: _Block | None = None
     newer = False
     try:
-        for raw in raw_lines(path):
+        for number, raw in numbered_lines(path):
             lines += 1
             if raw is None:
                 skipped += 1
@@ -146,6 +160,8 @@ def read_session(path: Path) -> tuple[Session | None, int, str | None]:
                 newer, block = True, None  # what follows belongs to that newer block
                 skipped += 1
                 continue
+            except BadSeed as exc:
+                return None, skipped, f"line {number}: {exc}, so its path cannot be replayed"
             except BadLine:
                 skipped += 1
                 continue
@@ -170,7 +186,7 @@ def read_session(path: Path) -> tuple[Session | None, int, str | None]:
         schema=header.schema, choices=tuple(block.choices), ledger=tuple(block.ledger),
         polls=tuple(block.polls[s] for s in sorted(block.polls)),
         chapters=tuple(block.chapters), ending=block.ending, lines=lines, skipped=skipped,
-        source=header.story_source)
+        source=header.story_source, seed=header.seed)
     return session, skipped, None
 
 

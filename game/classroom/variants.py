@@ -2,8 +2,8 @@
 
 Class records hold each player's choices by id, so the class's week can be
 played again, choice for choice, under another rating (``game.engine.whatif``):
-the same decisions, and where they lead when the rules differ. Records do not
-keep the game's seed: a story that draws random numbers is replayed with seed 0.
+the same decisions, and where they lead when the rules differ, each with the
+seed the player's game had (``replays.replay_session``).
 """
 
 from __future__ import annotations
@@ -11,27 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable
 
+from game.classroom.replays import replay_session
 from game.classroom.sessions import Session
 from game.classroom.summary import Count, VariantColumn
-from game.engine.whatif import Outcome, whatif
 from game.story.model import Story
-
-REPLAY_SEED = 0
-"""The seed every replay uses (records do not keep the one the player had)."""
-_MEMO: dict[tuple, tuple[Outcome, ...]] = {}
-"""Replays already made, by story content, variants and path: the live dashboard asks
-again every few seconds, and a finished path never changes."""
-_MEMO_MAX = 20_000
-
-
-def _outcomes(story: Story, path: tuple[str, ...]) -> tuple[Outcome, ...]:
-    key = (story.content_hash, story.path, tuple(story.variants), path)
-    found = _MEMO.get(key)
-    if found is None:
-        if len(_MEMO) >= _MEMO_MAX:
-            _MEMO.clear()
-        found = _MEMO[key] = whatif(story, path, REPLAY_SEED)
-    return found
 
 
 def variant_columns(sessions: list[Session], story: Story | None) -> tuple[VariantColumn, ...]:
@@ -39,7 +22,7 @@ def variant_columns(sessions: list[Session], story: Story | None) -> tuple[Varia
     if story is None or not story.variants or story.rating is None:
         return ()
     finished = [s for s in sessions if s.finished]
-    per_path = [_outcomes(story, tuple(c.choice for c in s.choices)) for s in finished]
+    per_path = [replay_session(story, s).outcomes for s in finished]
     n = len(finished)
     rating = story.rating
     ending_ids = [sid for sid, o in zip(story.scenes, story.outline()) if o.ending]

@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 from game.engine import format as fmt
 from game.engine.engine import CONTINUE, Engine
 from game.engine.notices import told
+from game.engine.state import MASK64, next_random
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story.model import AS_WRITTEN, Story
 
@@ -126,6 +127,12 @@ def path_of_numbers(story: Story, numbers: Sequence[int | str], seed: int = 0) -
 def replay(story: Story, path: Sequence[str], seed: int = 0,
            variant: str = AS_WRITTEN) -> Outcome:
     """Replay a path of choice ids under a variant (or as written) and say how it ended."""
+    return replayed(story, path, seed, variant)[0]
+
+
+def replayed(story: Story, path: Sequence[str], seed: int = 0,
+             variant: str = AS_WRITTEN) -> tuple[Outcome, Engine]:
+    """``replay``, with the engine as the replay left it (to read its state at the end)."""
     playing = story.under(variant)
     label = "As written" if variant == AS_WRITTEN else story.variants[variant].label
     engine = Engine(playing, seed)
@@ -157,7 +164,14 @@ def replay(story: Story, path: Sequence[str], seed: int = 0,
         except (ChoiceError, StoryRuntimeError) as exc:
             broke = Broke(step, scene, choice_id, option.text, str(exc))
             break
-    return _outcome(engine, variant, label, broke)
+    return _outcome(engine, variant, label, broke), engine
+
+
+def drew(engine: Engine) -> bool:
+    """Whether the game has drawn random numbers so far (so its seed mattered: the same
+    choices with another seed may go elsewhere). Its generator has moved from where the
+    seed set it."""
+    return engine.state.rng != next_random(engine.seed & MASK64)[1]
 
 
 def _shut(engine: Engine, choice_id: str) -> set[str]:

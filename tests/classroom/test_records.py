@@ -18,7 +18,7 @@ from game.classroom.sessions import read_session
 from game.engine.engine import Engine
 
 HEADER_KEYS = {"seq", "type", "format", "schema", "codename", "class", "story", "story_title",
-               "story_version", "content_hash", "story_source"}
+               "story_version", "content_hash", "story_source", "seed"}
 ALLOWED = {
     "joined": HEADER_KEYS,
     "resumed": HEADER_KEYS | {"step"},
@@ -49,6 +49,7 @@ def test_a_session_is_one_file_of_numbered_lines(folder: Path) -> None:
     assert joined["codename"] == "amber-otter" and joined["class"] == "7b"
     assert joined["story"] == "lesson" and joined["story_version"] == "2"
     assert joined["schema"] == records.SCHEMA and joined["content_hash"] == lesson().content_hash
+    assert joined["seed"] == 1  # the game's seed: the report replays the path with it
     choice = got[4]
     assert choice == {"seq": 4, "type": "choice", "step": 2, "scene": "bill", "choice": "late",
                       "text": "Pay it late", "tags": ["resist"]}
