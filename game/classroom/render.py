@@ -287,6 +287,10 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
     story = load_story(story_path) if story_path is not None else None
     wanted = story.id if story is not None else story_id
     chosen, notes = pick_story(records, wanted)
+    if chosen is None and records.unreadable:
+        more = len(records.unreadable) - 1
+        raise RecordError(f"{folder}: no session record could be used: {records.unreadable[0]}"
+                          + (f" (and {more} more file{'s' * (more != 1)})" if more else ""))
     if chosen is None:
         raise RecordError(f"{folder}: no session records in this folder yet")
     if story is None:
@@ -301,6 +305,7 @@ def write_report(folder: Path, out: Path, story_folders: list[Path],
                f"{'s' * (records.skipped_lines != 1)} skipped") if records.skipped_lines else ""
     sessions = f"{report.sessions} session{'s' * (report.sessions != 1)}"
     said.append(f"Wrote {out}: {sessions}, {report.finished} finished{skipped}.")
+    said.extend(f"Not used: {item}." for item in report.unreadable)
     said.extend(report.notes)
     return said
 

@@ -289,12 +289,13 @@ opt_texts = st.none() | texts
 steps = st.integers(0, lines.MAX_STEP)
 numbers = (st.integers(-2**53, 2**53)
            | st.floats(-lines.MAX_NUMBER, lines.MAX_NUMBER, allow_nan=False))
+seeds = st.none() | st.integers(lines.SEED_RANGE.start, lines.SEED_RANGE.stop - 1)
 any_line = st.one_of(
     st.builds(lines.Header, st.sampled_from(["joined", "resumed"]), texts, opt_texts, texts,
               opt_texts, opt_texts, opt_texts, st.just(lines.SCHEMA),
-              st.sampled_from([None, "bundled", "other"]), st.none()),
+              st.sampled_from([None, "bundled", "other"]), st.none(), seeds),
     st.builds(lines.Header, st.just("resumed"), texts, opt_texts, texts, opt_texts, opt_texts,
-              opt_texts, st.just(lines.SCHEMA), st.none(), steps),
+              opt_texts, st.just(lines.SCHEMA), st.none(), steps, seeds),
     st.builds(lines.ChapterLine, steps, texts, texts),
     st.builds(lines.ChoiceRecord, steps, texts, texts, opt_texts, st.lists(texts).map(tuple)),
     st.builds(lines.PollRecord, steps, texts, texts, st.integers(0, lines.MAX_OPTIONS - 1),
