@@ -7,6 +7,7 @@ report's "Under other systems" and "Asked of N of M" would misstate the class.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -221,3 +222,29 @@ def test_a_bundled_story_path_that_needs_its_seed_is_counted_as_played(tmp_path:
     assert [e.key for e in written.endings if e.count] == [engine.state.ending]
     asked = [item for item in report.debrief if item.asked is not None]
     assert asked and all(item.of == 1 for item in asked)  # with seed 0: of 0
+
+
+def test_the_terminal_player_in_class_mode_records_its_seed(luck, tmp_path: Path) -> None:
+    from game.launch import play
+
+    out = io.StringIO()
+    # Enter takes the offered codename; "1" takes the one choice the coin left open.
+    assert play(LUCK, seed=2, plain=True, inp=io.StringIO("\n1\n"), out=out,
+                class_code="8a", records=tmp_path) == 0
+    (path,) = (tmp_path / "8a").glob("*.jsonl")
+    session = read_session(path)[0]
+    assert session.seed == 2 and [c.choice for c in session.choices] == ["stopped"]
+    report = build_report(read_class(tmp_path / "8a"), luck, "luck", show_small=True)
+    assert report.variants[0].broke == 0 and report.variants[0].listed == 1
+
+
+def test_a_served_seat_records_the_random_seed_its_game_got(luck, tmp_path: Path) -> None:
+    from game.classroom.seat import ClassSeat
+
+    folder = tmp_path / "8a"
+    folder.mkdir()
+    seat = ClassSeat(luck, folder)  # no seed given: each game gets a random one
+    engine, _, _ = seat.join("ada", "", "K7PM-X3QA")
+    engine.take(engine.view().open_choices[0].id)
+    seat.leave()
+    assert read_session(folder / "ada.jsonl")[0].seed == engine.seed
