@@ -248,3 +248,11 @@ def test_a_served_seat_records_the_random_seed_its_game_got(luck, tmp_path: Path
     engine.take(engine.view().open_choices[0].id)
     seat.leave()
     assert read_session(folder / "ada.jsonl")[0].seed == engine.seed
+
+
+def test_the_live_dashboard_replays_with_the_seeds_too(played: Path, luck) -> None:
+    from game.classroom.live import ClassWatch, live_numbers
+
+    numbers = live_numbers(ClassWatch(played).read(), luck, "luck")
+    written = numbers.report.variants[0]
+    assert (written.broke, written.listed) == (0, 2)
