@@ -176,8 +176,9 @@ def whatif_table(story, path: tuple[str, ...], outcomes: tuple, seed: int = 0,
         return "; ".join(name(label, key) for label, key in zip(labels, keys)) or "-"
 
     others = len(outcomes) - 1
-    lines = [one_line(f"{story.title} — one path, as written and under {others} "
-                      f"variant{'s' * (others != 1)}"), ""]
+    under = (f"as written and under {others} variant{'s' * (others != 1)}" if others
+             else "as written" if story.variants else "as written (the story has no variants)")
+    lines = [one_line(f"{story.title} — one path, {under}"), ""]
     steps = played_steps(story, path, seed)
     lines.append(f"The path ({len(path)} choice{'s' * (len(path) != 1)}):" if path
                  else "The path: no choices (the story as it starts).")
@@ -217,7 +218,8 @@ def whatif_table(story, path: tuple[str, ...], outcomes: tuple, seed: int = 0,
             parts = [(label if i == 0 else "").ljust(head)]
             parts += [(c[i] if i < len(c) else "").ljust(w) for c, w in zip(cells, widths)]
             lines.append("  ".join(parts).rstrip())
-    lines += ["", "What each would have done to this path:"]
+    if others:
+        lines += ["", "What each would have done to this path:"]
     for o in outcomes[1:]:
         if o.broke_at is None:
             said = f"{name(o.label, o.id)}: {says(outcomes[0], o, story)}."

@@ -320,3 +320,14 @@ def test_a_choice_the_variant_does_not_offer_is_named_by_its_words(tmp_path, mon
     assert ("Without the street cameras: the path breaks at step 3, “Hitch a ride” "
             "(“The station.”): the choice would not have been offered.") in out
     assert "hitch" not in out
+
+
+def test_whatif_on_a_story_without_variants_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("STANDING_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "vt.yaml"
+    head, rest = STORY.split("variants:\n", 1)
+    path.write_text(head + rest[rest.index("scenes:"):])
+    code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "1,2,2"])
+    assert code == 0
+    assert out.startswith("Variant test — one path, as written (the story has no variants)\n")
+    assert "What each would have done" not in out and "Home at last" in out
