@@ -208,6 +208,9 @@ def to_csv(report: ClassReport) -> str:
     row("summary", "", "skipped_lines", "damaged record lines skipped", report.skipped_lines,
         None)
     for d in report.decisions:
+        # The scene's id said in words once, as the other formats title the decision.
+        write("decision", d.scene, "scene", (f"{d.chapter} · " if d.chapter else "")
+              + decision_title(d), None, d.n, None)
         for o in d.options:
             row("decision", d.scene, o.key, o.label, o.count, d.n)
     for t in report.tags:
