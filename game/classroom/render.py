@@ -246,6 +246,7 @@ def to_csv(report: ClassReport) -> str:
         city_rows(report.city, write)
     for poll in report.polls:
         for a in poll.asks:
+            write("poll", f"{poll.id}@{a.scene}", "question", a.question, None, a.n, None)
             for o in a.options:
                 row("poll", f"{poll.id}@{a.scene}", o.key, o.label, o.count, a.n)
         if len(poll.asks) > 1:

@@ -133,6 +133,12 @@ def test_small_counts_are_hidden_unless_asked(lesson_class: Path) -> None:
         where = f"{d.chapter} · " if d.chapter else ""
         assert [r["label"] for r in named] == [where + d.prompt] and d.prompt, d.scene
         assert f"### {where + d.prompt}" in md
+    assert report.polls
+    for poll in report.polls:
+        for a in poll.asks:
+            asked = [r["label"] for r in rows if r["section"] == "poll"
+                     and r["where"] == f"{poll.id}@{a.scene}" and r["item"] == "question"]
+            assert asked == [a.question], (poll.id, a.scene)
     shown = report_of(lesson_class, show_small=True)
     assert "| Wait | 1 | 12 % |" in to_markdown(shown)
 
