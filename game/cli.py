@@ -112,6 +112,9 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
     whatif.add_argument("--seed", type=seed_number, default=None,
                         help="the seed (default: the save's, or 0)")
     whatif.add_argument("--json", action="store_true", help="print one JSON object")
+    whatif.add_argument("--ids", action="store_true",
+                        help="show each choice's, scene's and variant's id beside its words "
+                             "(for authors)")
 
     classes = sub.add_parser("class", help="classroom: serve a class, its dashboard, its records")
     class_sub = classes.add_subparsers(dest="class_command", metavar="ACTION", required=True)
@@ -352,7 +355,7 @@ def dispatch(args: argparse.Namespace) -> int:
                 raise SaveError(f"{where}: this save is for the story '{saved['story']}', "
                                 f"not '{story.id}'")
         return run_whatif(story, args.choices, saved, args.seed, args.variant, args.json,
-                          sys.stdout)
+                          sys.stdout, ids=args.ids)
     if args.command == "schema":
         from game.authoring.schema import write_schema
 

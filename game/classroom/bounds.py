@@ -16,7 +16,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urlsplit
+
+from game.origins import Origin, origin_key
 
 log = logging.getLogger("standing.serve")
 """Where ``class serve`` says its problems (one line each)."""
@@ -50,20 +51,8 @@ def clamp_size(width: int | None, height: int | None) -> tuple[int, int]:
     return (min(max(width, MIN_WIDTH), MAX_WIDTH), min(max(height, MIN_HEIGHT), MAX_HEIGHT))
 
 
-def origin_key(url: str) -> tuple[str, str, int] | None:
-    """(scheme, host, port) of a web origin or URL, or None when it is not an http(s) one."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return parts.scheme, parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80)
-
-
 def allowed_origins(public_url: str, port: int, hosts: Iterable[str | None]
-                    ) -> frozenset[tuple[str, str, int]]:
+                    ) -> frozenset[Origin]:
     """The origins of the pages this server gives out: ``public_url``, and each of
     ``hosts`` (with localhost and 127.0.0.1 always) over http on ``port``."""
     allowed = {("http", host.strip("[]").lower(), port)

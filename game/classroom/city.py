@@ -402,13 +402,15 @@ def city_section(sessions: list[Session], story: m.Story | None, lives: int = RE
             label = {"lists": "On the list at the end: ", "refused": "Refused at least once: ",
                      "endings": "Ending: "}[what] + s.label
             rows.append(CityRow(what, label, s.share, s.low, s.high, f"~{people(s.count)}",
-                                people_range(s.low_count, s.high_count)))
+                                people_range(s.low_count, s.high_count), s.id, s.count,
+                                s.low_count, s.high_count))
     headline_ = f"{headline(est)} " + "; ".join(said) + "." if said else headline(est)
     notes = (ASSUMES, f"From {est.runs:,} sampled lives choosing at each scene as the "
                       f"{len(chose)} sessions of this class did (uniformly where none of "
                       f"them chose); seed {seed}. Shares have 95 % (Wilson) intervals; "
                       "`python -m game city` gives more lives and a chart.")
-    section = CitySection(headline_, tuple(rows), notes, base_rates(est))
+    section = CitySection(headline_, tuple(rows), notes, base_rates(est), est.population,
+                          est.population_label, est.runs, len(chose), seed)
     _LAST[:] = [key, section]
     return section, None
 

@@ -28,7 +28,7 @@ from game.classroom.formatting import (
 )
 from game.classroom.report_html import to_html
 from game.classroom.questions import asked_text
-from game.classroom.summary import ClassReport
+from game.classroom.summary import CitySection, ClassReport
 from game.classroom.variants import variant_rows
 from game.safetext import clean
 
@@ -208,6 +208,9 @@ def to_csv(report: ClassReport) -> str:
     row("summary", "", "skipped_lines", "damaged record lines skipped", report.skipped_lines,
         None)
     for d in report.decisions:
+        # The scene's id said in words once, as the other formats title the decision.
+        write("decision", d.scene, "scene", (f"{d.chapter} · " if d.chapter else "")
+              + decision_title(d), None, d.n, None)
         for o in d.options:
             row("decision", d.scene, o.key, o.label, o.count, d.n)
     for t in report.tags:
@@ -215,6 +218,7 @@ def to_csv(report: ClassReport) -> str:
     for c in report.endings:
         row("ending", c.detail, c.key, c.label, c.count, c.n)
     for v in report.variants:
+        write("variant", v.id, "label", v.label, None, None, None)  # what the id stands for
         row("variant", v.id, "listed", "on a list at the end", v.listed, v.n)
         row("variant", v.id, "refused", "refused a service at least once", v.refused, v.n)
         row("variant", v.id, "broke", "path breaks (a choice closed)", v.broke, v.n)
@@ -238,8 +242,11 @@ def to_csv(report: ClassReport) -> str:
     for r in report.rules:
         row("rule", r.source, r.label, f"{r.times} times, total {number_text(r.total)}"
             + (f", {r.mistakes} mistakes" if r.mistakes else ""), r.players, report.sessions)
+    if report.city is not None:
+        city_rows(report.city, write)
     for poll in report.polls:
         for a in poll.asks:
+            write("poll", f"{poll.id}@{a.scene}", "question", a.question, None, a.n, None)
             for o in a.options:
                 row("poll", f"{poll.id}@{a.scene}", o.key, o.label, o.count, a.n)
         if len(poll.asks) > 1:
@@ -251,6 +258,30 @@ def to_csv(report: ClassReport) -> str:
                             ("choices", p.choices)):
             write("player", p.codename, item, value, None, None, None)
     return buf.getvalue()
+
+
+CITY_ITEM = {"lists": "list", "refused": "refused", "endings": "ending"}
+"""A city row's ``what`` as the CSV's item prefix (the variant rows' words)."""
+
+
+def city_rows(city: CitySection, write: Callable[..., None]) -> None:
+    """"Scaled to the city" as CSV rows: how it was made (a number a row), then each
+    outcome three times, its estimate and the bounds of its 95 % interval (``where``
+    says which: count is people, n the population, share the fraction), then the notes
+    that say what the estimate assumes."""
+    write("city", "", "population", city.population_label, city.population, None, None)
+    write("city", "", "lives", "sampled lives", city.lives, None, None)
+    write("city", "", "sessions", "sessions whose choices the lives follow", city.sessions,
+          None, None)
+    write("city", "", "seed", "seed of the sampled lives", city.seed, None, None)
+    for r in city.rows:
+        item = f"{CITY_ITEM.get(r.what, r.what)}:{r.key}"
+        for where, count, share in (("estimate", r.count, r.share),
+                                    ("low_95", r.low_count, r.low),
+                                    ("high_95", r.high_count, r.high)):
+            write("city", where, item, r.label, count, city.population, share)
+    for number, note in enumerate((city.headline, *city.notes, *city.base_rates), start=1):
+        write("city", "note", f"note:{number}", note, None, None, None)
 
 
 FORMATS: dict[str, Callable[[ClassReport], str]] = {

@@ -11,7 +11,7 @@ failed resume gets the same answer, and a codename tried with too many wrong
 codes must wait (``Attempts``), so a seat cannot be guessed from a browser.
 
 The terminal player reaches this only through the ``Seat`` protocol of
-``game.ui.classmode``; ``game.launch`` wires the two together.
+``game.engine.classmode``; ``game.launch`` wires the two together.
 """
 
 from __future__ import annotations
@@ -266,7 +266,7 @@ def student_folder(folder: Path, codename: str) -> Path:
 
 
 class ClassSeat:
-    """One browser's player in a served class (implements ``game.ui.classmode.Seat``)."""
+    """One browser's player in a served class (implements ``game.engine.classmode.Seat``)."""
 
     def __init__(self, story: Story, folder: Path, seed: int | None = None,
                  clock: Callable[[], float] = time.time) -> None:

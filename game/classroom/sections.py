@@ -18,8 +18,7 @@ from game.classroom.summary import (
     Scores,
     gini,
 )
-from game.engine.emphasis import plain
-from game.story.expressions import Text
+from game.engine.naming import chapter_of, prompt, words
 from game.story.model import Story
 
 
@@ -32,23 +31,6 @@ def unmark(text: str) -> str:
     Record text is untrusted: it never goes through the story's emphasis parser.
     """
     return _MARKS.sub("", text)
-
-
-def words(text: Text) -> str:
-    """A story text as the report shows it: emphasis dropped, and what the story
-    computes (``{score}``, ``{rating('pip')}``), which differs from player to
-    player, shown as "…" instead of the story's markup."""
-    source = "".join(part if type(part) is str else "…" for part in text.parts)
-    return " ".join(plain(source).split())
-
-
-def prompt(story: Story | None, scene_id: str, limit: int = 90) -> str:
-    """The scene's first words, to recognise a decision by."""
-    scene = story.scenes.get(scene_id) if story else None
-    if scene is None or not scene.text:
-        return ""
-    text = words(scene.text[0].text)
-    return text if len(text) <= limit else text[:limit - 3].rsplit(" ", 1)[0] + "…"
 
 
 def decisions(sessions: list[Session], story: Story | None, resolve) -> tuple[Decision, ...]:
@@ -85,19 +67,6 @@ def decisions(sessions: list[Session], story: Story | None, resolve) -> tuple[De
         out.append(Decision(scene_id, chapter, prompt(story, scene_id), tuple(options), n,
                             len(players[scene_id])))
     return tuple(out)
-
-
-def chapter_of(story: Story | None, scene_id: str) -> str | None:
-    """The chapter a scene belongs to (the last one started before it in the file)."""
-    if story is None:
-        return None
-    chapter = None
-    for sid, scene in story.scenes.items():
-        if scene.chapter:
-            chapter = scene.chapter
-        if sid == scene_id:
-            return chapter
-    return None
 
 
 def tags(sessions: list[Session]) -> tuple[Count, ...]:

@@ -48,12 +48,12 @@ from game.classroom.bounds import (
     allowed_origins,
     clamp_size,
     one_line,
-    origin_key,
     quiet_errors,
     size_value,
     too_deep,
 )
 from game.classroom.players import SHUTDOWN_QUIT_SECONDS, TERM_SECONDS, PlayerService
+from game.origins import origin_key
 
 STOP_SECONDS = SHUTDOWN_QUIT_SECONDS + TERM_SECONDS + 1.5
 """How long a stopping server waits for all its players (then aiohttp gives up)."""

@@ -153,6 +153,13 @@ class CityRow:
     """About how many people, as a sentence says it (~1.9 million)."""
     people_range: str
     """Their 95 % interval (1.7–2.1 M)."""
+    key: str = ""
+    """The list's, service's or ending scene's id."""
+    count: int = 0
+    """About how many people, as a number (share × population, rounded)."""
+    low_count: int = 0
+    high_count: int = 0
+    """The people at the 95 % interval's bounds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +175,15 @@ class CitySection:
     """The base-rate exhibit, for a story whose rules list people on a (face) match:
     how often the class's choices let a match list someone, and how many strangers
     a search of the whole population puts above the line."""
+    population: int = 0
+    """How many people the lives are scaled to."""
+    population_label: str = ""
+    """Who they are ("Beijing residents")."""
+    lives: int = 0
+    """The sampled lives behind every share."""
+    sessions: int = 0
+    """The class's sessions whose choices weighted the lives."""
+    seed: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from typing import Callable
 from game.classroom.replays import replay_session
 from game.classroom.sessions import Session
 from game.classroom.summary import Count, VariantColumn
+from game.engine.naming import ending_words
 from game.story.model import Story
 
 
@@ -39,7 +40,7 @@ def variant_columns(sessions: list[Session], story: Story | None) -> tuple[Varia
             listed=sum(1 for o in found if o.lists),
             refused=sum(1 for o in found if o.refused),
             broke=sum(1 for o in found if o.broke_at is not None),
-            endings=tuple(Count(sid, _ending_title(story, sid), endings.get(sid, 0), n)
+            endings=tuple(Count(sid, ending_words(story, sid) or sid, endings.get(sid, 0), n)
                           for sid in ending_ids),
             tiers=tuple(Count(t.id, t.label, tiers.get(t.id, 0), n) for t in rating.tiers),
             lists=tuple(Count(lid, ld.label, lists.get(lid, 0), n)
@@ -48,13 +49,6 @@ def variant_columns(sessions: list[Session], story: Story | None) -> tuple[Varia
                            for sid, sv in rating.services.items()),
         ))
     return tuple(columns)
-
-
-def _ending_title(story: Story, scene_id: str) -> str:
-    from game.classroom.sections import words  # noqa: PLC0415 - one helper, kept there
-
-    ending = story.scenes[scene_id].ending
-    return words(ending.title) if ending is not None else scene_id
 
 
 def variant_rows(columns: tuple[VariantColumn, ...]) -> list[tuple[str, list[int]]]:

@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 
 from game.engine import format as fmt
 from game.engine.engine import CONTINUE, Engine
+from game.engine.naming import choice_words
 from game.engine.notices import told
 from game.engine.state import MASK64, next_random
 from game.errors import ChoiceError, StoryRuntimeError
@@ -24,6 +25,8 @@ MAX_CONTINUES = 10_000
 """Most scenes in a row that go on by themselves before a replay gives up (a goto loop)."""
 MAX_NAMED = 3
 """Most reasons a What-if line names before it says how many more."""
+NOT_OFFERED = "the choice was not offered"
+"""A ``Broke.reason``: under the variant the scene did not show the choice at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,7 @@ def replayed(story: Story, path: Sequence[str], seed: int = 0,
         option = next((c for c in engine.view().choices if c.id == choice_id), None)
         if option is None:
             broke = Broke(step, scene, choice_id, "",
-                          "the choice was not offered" if engine.scene.choice(choice_id)
+                          NOT_OFFERED if engine.scene.choice(choice_id)
                           else f"scene '{scene}' has no such choice")
             break
         if option.locked is not None:
@@ -232,18 +235,31 @@ class WhatIfLine:
         return f"{self.label}: {self.says}"
 
 
-def sentence(written: Outcome, other: Outcome) -> str:
+def sentence(written: Outcome, other: Outcome, story: Story | None = None) -> str:
     """One line for the debrief's What-if panel: what the other system would have done
     to the same path, said against what happened as written."""
-    return f"{other.label}: {says(written, other)}"
+    return f"{other.label}: {says(written, other, story)}"
 
 
-def says(written: Outcome, other: Outcome) -> str:
-    """``sentence`` without the variant's label."""
+def broke_choice(broke: Broke, story: Story | None = None) -> str:
+    """The choice a path broke at, in words: its text as the player read it, else as the
+    story writes it (a choice the variant did not offer), else its id."""
+    text = broke.text or choice_words(story, broke.scene, broke.choice)
+    if text:
+        return f"“{text}”"
+    return f"choice '{broke.choice}'" if broke.choice else "the next choice"
+
+
+def says(written: Outcome, other: Outcome, story: Story | None = None) -> str:
+    """``sentence`` without the variant's label (``story`` names a choice the variant did
+    not offer by its text)."""
     head = ""
     if other.broke_at is not None:
         broke = other.broke_at
-        what = f"“{broke.text}”" if broke.text else f"choice '{broke.choice}'"
+        what = broke_choice(broke, story)
+        if broke.reason == NOT_OFFERED:
+            return (f"{head}your path breaks at step {broke.step} — {what} would not have "
+                    "been offered to you")
         return (f"{head}your path breaks at step {broke.step} — {what} would have been "
                 f"closed ({broke.reason.rstrip('.')})")
     parts: list[str] = []
@@ -300,5 +316,5 @@ def panel(engine: Engine) -> tuple[WhatIfLine, ...]:
         return ()
     path = decisions(engine.state.path)
     found = whatif(story, path, engine.seed)
-    return tuple(WhatIfLine(o.id, o.label, says(found[0], o), o.broke_at is not None)
+    return tuple(WhatIfLine(o.id, o.label, says(found[0], o, story), o.broke_at is not None)
                  for o in found[1:])

@@ -16,7 +16,7 @@ from game.engine.engine import Engine
 from game.engine.saves import SaveStore
 from game.story.model import Story
 from game.ui.app import StandingApp
-from game.ui.classmode import Pacing, Seat
+from game.engine.classmode import Pacing, Seat
 from game.ui.screens.join import JoinScreen
 from game.ui.screens.play import PlayScreen
 from game.ui.screens.waiting import WaitingScreen

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from game.engine.classmode import Pacing as PlayerPacing
 from game.story.model import Story
 
 
@@ -112,19 +113,13 @@ class LiveNumbers(Protocol):
     def playing(self) -> int: ...
 
 
-class Pacing(Protocol):
-    """The teacher's controls (a frozen dataclass: the dashboard changes them with
-    ``dataclasses.replace`` and ``held``)."""
+class Pacing(PlayerPacing, Protocol):
+    """The teacher's controls: what players read, and what only the dashboard changes
+    (a frozen dataclass: the dashboard changes them with ``dataclasses.replace`` and
+    ``held``)."""
 
-    @property
-    def limit(self) -> int | None: ...
-    @property
-    def reveal(self) -> bool: ...
     @property
     def show_small(self) -> bool: ...
-
-    def holds(self, chapter_index: int) -> bool:
-        """Whether a player entering that chapter waits for the class."""
 
     def held(self, limit: int | None) -> Pacing:
         """The same controls, held after chapter ``limit`` (None: released)."""

@@ -3,5 +3,5 @@
 A front end like ``ui`` and ``plain``: it imports the engine and the story,
 never another front end. The classroom's seat (codename, resume code,
 records, pacing, reveal) reaches it through the ``Seat`` protocol of
-``classmode.py``; ``game.launch`` wires the two together.
+``game.engine.classmode``; ``game.launch`` wires the two together.
 """

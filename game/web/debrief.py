@@ -11,7 +11,7 @@ from game.engine.debrief import (
     Debrief, build_debrief, describe, model_lines, signed, untold_note)
 from game.engine.engine import Engine
 from game.engine.lines import WHATIF_HEADING
-from game.web.classmode import ClassSplit
+from game.engine.classmode import ClassSplit
 from game.web.html import Markup, join, story, tag
 from game.web.pages import shell
 from game.web.player import Decision

@@ -20,7 +20,7 @@ from game.engine.notices import Notice
 from game.engine.saves import SaveStore
 from game.engine.view import View
 from game.errors import ChoiceError, SaveError, StoryRuntimeError
-from game.web.classmode import Seat
+from game.engine.classmode import Seat
 
 
 def replay(engine: Engine) -> list[Moment]:

@@ -28,15 +28,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from game.engine.chapters import waits
+from game.engine.classmode import Seat
 from game.engine.engine import Engine
 from game.errors import StandingError
+from game.origins import Origin, origin_key
 from game.safetext import one_line as safe_one_line
 from game.story.model import Story
-from game.web.classmode import Seat, waits
 from game.web.debrief import debrief_page
 from game.web.pages import CSP, code_page, join_page, message_page, play_page, record_page
 from game.web.player import Player
@@ -67,23 +68,6 @@ PREPARED_AT_ONCE_PER_SEAT = 1
 a flood of new browsers cannot queue more scrypt work than the class could use."""
 STATIC = Path(__file__).parent / "static"
 TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
-
-Origin = tuple[str, str, int]
-
-
-def origin_key(url: str | None) -> Origin | None:
-    """(scheme, host, port) of a web origin or URL, or None when it is not an http(s) one."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return parts.scheme, parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80)
-
 
 def one_line(text: str, limit: int = 160) -> str:
     """Text on one line, cut to ``limit`` characters (for the teacher's terminal)."""

@@ -242,3 +242,43 @@ def test_city_under_a_variant_plays_the_variants_rating(capsys) -> None:
     assert cameras_off["loan"]["high"] < written["loan"]["low"]
     code, _, err = run(capsys, green, "--runs", 10, "--variant", "nope")
     assert code == 2 and "its variants are: " in err and "no_cameras" in err
+
+
+def test_the_csv_report_has_the_city_rows_with_their_intervals(known_class: Path,
+                                                               tmp_path: Path) -> None:
+    """The CSV carries "Scaled to the city" as the Markdown and HTML do: every outcome's
+    estimate and both bounds of its 95 % interval, as numbers, and how it was made."""
+    import csv
+
+    md, sheet = tmp_path / "report.md", tmp_path / "report.csv"
+    write_report(known_class, md, [], KNOWN)
+    write_report(known_class, sheet, [], KNOWN)
+    with sheet.open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["section"] == "city"]
+    made = {r["item"]: r for r in rows if r["where"] == ""}
+    assert (made["population"]["label"], made["population"]["count"]) == (
+        "Testville residents", "1000000")
+    assert (made["lives"]["count"], made["sessions"]["count"], made["seed"]["count"]) == (
+        "10000", "4", "0")
+    # The Markdown's table, row by row: outcome, share, interval.
+    text = md.read_text(encoding="utf-8")
+    section = text[text.index("| Outcome | Share | 95 % interval |"):].split("\n\n")[0]
+    table = [line.split(" | ") for line in section.splitlines()[2:]]
+    assert len(table) >= 3
+    by = {(r["where"], r["label"]): r for r in rows}
+    for label, share, interval, *_ in table:
+        label = label.removeprefix("| ")
+        low, high = interval.removesuffix(" %").split("–")
+        for where, shown in (("estimate", share.removesuffix(" %")), ("low_95", low),
+                             ("high_95", high)):
+            row = by[(where, label)]
+            assert f"{100 * float(row['share']):.1f}" == shown, (label, where)
+            assert row["n"] == "1000000"
+            assert abs(int(row["count"]) - float(row["share"]) * 1_000_000) <= 50
+        assert float(by[("low_95", label)]["share"]) <= float(by[("estimate", label)]["share"]) \
+            <= float(by[("high_95", label)]["share"])
+    train = by[("estimate", "Refused at least once: The train")]
+    assert train["item"] == "refused:rail"
+    notes = [r["label"] for r in rows if r["where"] == "note"]
+    assert notes[0].startswith("If Testville's 1 million chose as this class did:")
+    assert any("everyone in the city chooses as this class did" in n for n in notes)

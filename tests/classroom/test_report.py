@@ -126,6 +126,19 @@ def test_small_counts_are_hidden_unless_asked(lesson_class: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
     wait = next(r for r in rows if r["section"] == "decision" and r["item"] == "wait")
     assert wait["count"] == "<3" and wait["share"] == ""
+    # Each decision's scene id is said in words once (what the Markdown titles it).
+    for d in report.decisions:
+        named = [r for r in rows if r["section"] == "decision" and r["where"] == d.scene
+                 and r["item"] == "scene"]
+        where = f"{d.chapter} · " if d.chapter else ""
+        assert [r["label"] for r in named] == [where + d.prompt] and d.prompt, d.scene
+        assert f"### {where + d.prompt}" in md
+    assert report.polls
+    for poll in report.polls:
+        for a in poll.asks:
+            asked = [r["label"] for r in rows if r["section"] == "poll"
+                     and r["where"] == f"{poll.id}@{a.scene}" and r["item"] == "question"]
+            assert asked == [a.question], (poll.id, a.scene)
     shown = report_of(lesson_class, show_small=True)
     assert "| Wait | 1 | 12 % |" in to_markdown(shown)
 

@@ -86,6 +86,9 @@ def test_the_markdown_html_and_csv_show_the_variants_beside_the_story(folder, st
     csv = to_csv(report)
     assert '"variant","strict_rail","broke","path breaks (a choice closed)",3,7,0.429' in csv
     assert '"variant","strict_rail","refused:rail","The train",6,7,0.857' in csv
+    # Each variant's id is said in words once, as the other formats head its column.
+    assert '"variant","strict_rail","label","If the railway refused debtors","","",""' in csv
+    assert '"variant","as_written","label","As written","","",""' in csv
     assert [(c.key, c.count) for c in report.variants[2].services] == [("rail", 0)]
 
 

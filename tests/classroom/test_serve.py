@@ -202,7 +202,7 @@ def test_the_seats_are_the_teachers_and_bounded(tmp_path, monkeypatch) -> None:
 
 def test_the_server_only_accepts_pages_of_its_own_addresses(tmp_path, monkeypatch) -> None:
     pytest.importorskip("textual_serve")
-    from game.classroom.bounds import origin_key
+    from game.origins import origin_key
 
     server = serve.make_server("true", "0.0.0.0", 8000, "http://10.0.0.9:8000", "t", None, 5,
                                ["10.0.0.9"])

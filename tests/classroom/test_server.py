@@ -32,11 +32,11 @@ from game.classroom.bounds import (
     Throttle,
     allowed_origins,
     clamp_size,
-    origin_key,
     size_value,
     too_deep,
 )
 from game.classroom.server import FULL, ClassServer
+from game.origins import origin_key
 from ws_player import WsPlayer
 
 FAKE = Path(__file__).with_name("fake_player.py")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -123,17 +124,86 @@ def test_whatif_json_follows_the_contract(tmp_path, monkeypatch, capsys):
     assert [v["id"] for v in json.loads(out)["variants"]] == ["as_written", "no_cameras"]
 
 
-def test_whatif_table_puts_the_outcomes_side_by_side(tmp_path, monkeypatch, capsys):
+def test_whatif_table_names_the_path_and_the_outcomes_in_words(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("STANDING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "100")
     path = tmp_path / "vt.yaml"
     path.write_text(STORY)
-    code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "1,2,2"])
+    code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "2,1,1"])
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "Variant test — path: cross, save, walk"
-    assert lines[2].split() == ["as_written", "open_book", "no_cameras", "strict_rail"]
-    assert lines[3].split() == ["score", "850", "850", "1000", "850"]
-    assert lines[7].split() == ["refused", "rail", "rail", "-", "rail"]
+    assert lines[:7] == ["Variant test — one path, as written and under 3 variants", "",
+                         "The path (3 choices):", "    1. Wait", "    2. Borrow",
+                         "    3. Take the train", ""]
+    table = lines[7:lines.index("What each would have done to this path:")]
+    assert table[0].split("  ")[0] == "" and "As written" in table[0]
+    assert "If the railway" in table[0] and "refused debtors" in table[1]
+    rows = {line[:18].strip(): line[18:].split() for line in table if line[:18].strip()}
+    assert rows["Score"] == ["1000"] * 4 and rows["Tier"] == ["Trusted"] * 4
+    assert rows["Ending"] == ["Home", "at", "last"] * 3 + ["-"]
+    assert rows["Refused"] == ["-", "-", "-", "The", "train"]
+    assert rows["Path breaks"] == ["-", "-", "-", "at", "step", "3"]
+    assert rows["Lists at the end"] == ["Debtors'", "list"] * 4
+    said = " ".join(lines[lines.index("What each would have done to this path:") + 1:])
+    assert said.split() == (
+        "If every rule were announced: nothing changes for your path (same score, same "
+        "doors). Without the street cameras: nothing changes for your path (same score, same "
+        "doors). If the railway refused debtors: the path breaks at step 3, “Take the train” "
+        "(“The station.”): The gate stays shut.").split()
+    # The ids are the author's: none of them is shown to the teacher.
+    for key in ("as_written", "open_book", "no_cameras", "strict_rail", "counter",
+                "borrow", "wait", "rail", "home"):
+        assert not re.search(rf"\b{key}\b", out), key
+
+
+def test_whatif_ids_shows_every_id_beside_its_words(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("STANDING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "160")
+    path = tmp_path / "vt.yaml"
+    path.write_text(STORY)
+    code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "2,1,1",
+                                             "--ids"])
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[3:7] == ["    1. Wait  [street: wait]", "    2. Borrow  [counter: borrow]",
+                          "    3. Take the train  [station: train]",
+                          "  As ids (for --choices): wait,borrow,train"]
+    for shown in ("As written [as_written]", "If the railway refused debtors [strict_rail]",
+                  "Trusted [A]", "Debtors' list [debtors]", "Home at last [home]",
+                  "The train [rail]", "[station: train]: The gate stays shut."):
+        assert shown in out, shown
+    # What it prints for --choices plays the same path.
+    code, again, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices",
+                                               "wait,borrow,train", "--ids"])
+    assert again == out
+
+
+def test_whatif_table_wraps_long_labels_to_the_terminal(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("STANDING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "80")
+    path = tmp_path / "vt.yaml"
+    path.write_text(STORY.replace("label: If the railway refused debtors",
+                                  "label: If the railway had refused everyone on the "
+                                  "debtors' list, as some cities did"))
+    code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "2,1,1"])
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "as some cities did" in " ".join(out.split())
+
+
+def test_whatif_table_shows_story_text_as_text(tmp_path, monkeypatch, capsys):
+    """Story text is untrusted: no escape sequence and no line of its own reaches the terminal."""
+    monkeypatch.setenv("STANDING_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "vt.yaml"
+    path.write_text(STORY.replace("text: Take the train,", 'text: "Take\\nthe \\e[2Jtrain",')
+                    .replace("refusal: The gate stays shut.",
+                             'refusal: "The gate\\e]0;owned\\a stays shut."')
+                    .replace("label: Debtors' list", 'label: "Debtors\\x9b31m list"'))
+    code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "2,1,1"])
+    assert code == 0
+    assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
+    assert "    3. Take the train\n" in out and "The gate stays shut." in " ".join(out.split())
+    assert "Debtors list" in out
 
 
 @pytest.mark.parametrize("args, words", [
@@ -220,3 +290,44 @@ def test_a_peer_story_replayed_with_equal_weights_and_a_short_memory(tmp_path):
     written, other = whatif(story, decisions(engine.state.path))
     assert written.score == engine.view().score and written.ending == "street"
     assert other.score != written.score and other.ending == "street"
+
+
+def test_a_choice_the_variant_does_not_offer_is_named_by_its_words(tmp_path, monkeypatch,
+                                                                    capsys):
+    """Under a variant a choice may be hidden (its ``if:``), not locked: the player never
+    read it there, but the debrief and ``whatif`` still name it by the story's text."""
+    path = tmp_path / "vt.yaml"
+    path.write_text(STORY.replace(
+        "      - {id: walk, text: Walk, goto: home}",
+        "      - {id: walk, text: Walk, goto: home}\n"
+        "      - {id: hitch, text: Hitch a *ride*, if: \"not (tier >= 'A')\", goto: home}"))
+    story = load_story(path)
+    engine = Engine(story, seed=0)
+    for cid in ("cross", "continue", "save", "hitch"):
+        engine.take(cid)
+    found = by_id(whatif(story, decisions(engine.state.path)))
+    broke = found["no_cameras"].broke_at
+    assert (broke.step, broke.scene, broke.choice, broke.text, broke.reason) == (
+        3, "station", "hitch", "", "the choice was not offered")
+    lines = {line.id: line for line in panel(engine)}
+    assert lines["no_cameras"].says == (
+        "your path breaks at step 3 — “Hitch a ride” would not have been offered to you")
+    assert lines["no_cameras"].broke and "'hitch'" not in lines["no_cameras"].text
+    monkeypatch.setenv("STANDING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "cross,save,hitch"])
+    assert code == 0 and "    3. Hitch a ride\n" in out
+    assert ("Without the street cameras: the path breaks at step 3, “Hitch a ride” "
+            "(“The station.”): the choice would not have been offered.") in out
+    assert "hitch" not in out
+
+
+def test_whatif_on_a_story_without_variants_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("STANDING_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "vt.yaml"
+    head, rest = STORY.split("variants:\n", 1)
+    path.write_text(head + rest[rest.index("scenes:"):])
+    code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "1,2,2"])
+    assert code == 0
+    assert out.startswith("Variant test — one path, as written (the story has no variants)\n")
+    assert "What each would have done" not in out and "Home at last" in out

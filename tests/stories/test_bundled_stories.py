@@ -580,3 +580,32 @@ def test_every_full_story_offers_variants_that_change_some_path(name: str) -> No
         if changed == set(story.variants):
             break
     assert changed == set(story.variants)
+
+
+@pytest.mark.parametrize("name", [n for n in FULL if load_story(STORIES / n).variants])
+def test_whatif_and_the_debrief_name_choices_and_scenes_in_words(name: str, monkeypatch) -> None:
+    """A teacher reads `whatif` (and a student the debrief's What-if panel) in the story's
+    words: no choice, scene or ending id of the path appears unless --ids asks for them."""
+    from game.engine.whatif import decisions, panel
+
+    monkeypatch.setenv("COLUMNS", "100")
+    story = load_story(STORIES / name)
+    for run in range(6):
+        engine = played_at_random(story, run)
+        path = decisions(engine.state.path)
+        ids = {cid for cid in path} | {scene for scene, _ in engine.state.path} \
+            | set(story.variants) | {engine.state.ending or ""}
+        ids = {i for i in ids if "_" in i}  # an id like "wait" may be a word of the text too
+        for line in panel(engine):
+            assert "choice '" not in line.text, line.text
+            assert not [i for i in ids if re.search(rf"\b{i}\b", line.text)], line.text
+        out = io.StringIO()
+        with redirect_stdout(out):
+            assert main(["whatif", str(STORIES / name), "--choices", ",".join(path)]) == 0
+        shown = [i for i in ids if re.search(rf"\b{i}\b", out.getvalue())]
+        assert not shown, (shown, out.getvalue())
+        out = io.StringIO()
+        with redirect_stdout(out):
+            assert main(["whatif", str(STORIES / name), "--choices", ",".join(path),
+                         "--ids"]) == 0
+        assert f"As ids (for --choices): {','.join(path)}" in out.getvalue()

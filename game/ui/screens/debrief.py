@@ -20,7 +20,7 @@ from game.engine.debrief import (
     NEVER_SHOWN, Debrief, describe, model_lines, signed, untold_note)
 from game.engine import format as fmt
 from game.engine.lines import WHATIF_HEADING
-from game.ui.classmode import ClassSplit
+from game.engine.classmode import ClassSplit
 from game.engine.history import Decision
 from game.ui.screens.decisions import DecisionPicker
 from game.ui.text import joined, literal, story_text

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Static
 from game.engine.engine import Engine
 from game.engine.saves import SaveStore
 from game.errors import StandingError
-from game.ui.classmode import Seat
+from game.engine.classmode import Seat
 from game.ui.text import joined, literal
 from game.ui.widgets.keyline import KeyLine
 

@@ -14,11 +14,12 @@ from textual.widgets import Static
 from textual.widgets._toast import ToastRack
 
 from game.engine import events as ev
+from game.engine.chapters import waits
+from game.engine.classmode import ClassSplit, Pacing
 from game.engine.engine import CONTINUE, Engine
 from game.engine.view import View
 from game.errors import ChoiceError, StoryRuntimeError
 from game.ui.autosave import Saver
-from game.ui.classmode import ClassSplit, Pacing, waits
 from game.engine.history import decision, decisions, passage, replay
 from game.ui.notices import Notice, notices
 from game.ui.screens.saving import Saving

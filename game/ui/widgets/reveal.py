@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual import work
 from textual.widgets import Static
 
-from game.ui.classmode import ClassSplit
+from game.engine.classmode import ClassSplit
 from game.ui.text import joined, literal
 
 BAR = 20
