@@ -69,14 +69,16 @@ class ScenePlan:
             if text is not None and service is None and choice.requires is None:
                 ready = Option(choice.id, text, None, (), choice.tags)
             condition = choice.condition
+            requires = choice.requires
             choices.append((choice, condition, condition.fn if condition else None,
-                            choice.once, ready, service, choice.requires, text))
+                            choice.once, ready, service, service.requires.fn if service else None,
+                            requires, requires.fn if requires else None, text))
             by_id[choice.id] = choice
         self.choices: tuple[tuple, ...] = tuple(choices)
         """Per choice: (choice, condition, its closure (``Expr.fn``), once, its option
         when shown if it can never be locked and its text is static (else None), the
-        service it needs if that has a condition (else None), its requires, its text
-        when static (else None))."""
+        service it needs if that has a condition (else None) and that condition's
+        closure, its requires and its closure, its text when static (else None))."""
         self.by_id: dict[str, m.Choice] = by_id
 
 

@@ -144,10 +144,16 @@ class State:
         before = self.scored
         if before[0] != self.score:
             before = self._tier_of(self.score)
-        if type(score) is not int and self.story.rating is not None:
-            score = kept(score, self.story.rating.decimals)
+        if type(score) is int:
+            after = self.tiers.get(score)  # _tier_of(score)'s usual case, inlined
+            if after is None:
+                after = self._tier_of(score)
+        else:
+            if self.story.rating is not None:
+                score = kept(score, self.story.rating.decimals)
+            after = self._tier_of(score)
         self.score = score
-        after = self.scored = self._tier_of(score)
+        self.scored = after
         return before, after
 
     def _tier_of(self, score: float) -> tuple:
