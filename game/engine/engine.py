@@ -471,10 +471,10 @@ class Engine:
             moment = self._moment()
         if moment[5]:  # the player saw these services refuse them: now they know
             st.refused.update(moment[5])
-        for number, option in enumerate(moment[1]):  # unexplained locks are fine here
+        for option in moment[1]:  # unexplained locks are fine here
             if option.id == choice_id:
                 if option.locked is not None:
-                    option = self.options()[number]
+                    option = self.options()[moment[1].index(option)]
                     gaps = f" ({'; '.join(option.gaps)})" if option.gaps else ""
                     raise ChoiceError(f"'{option.text}' is locked: {option.locked}{gaps}")
                 choice = here.by_id[choice_id]
