@@ -106,7 +106,7 @@ def play_chunk(story: m.Story, seed: int, chunk: int, lives: int,
         tally.runs += 1
         steps = 0
         try:
-            engine = Engine(story, seed=engine_seed, lazy_gaps=True)
+            engine = Engine(story, seed=engine_seed, lazy_gaps=True, quiet=True)
             state = engine.state
             while state.ending is None and steps < max_steps:
                 steps += 1

@@ -20,6 +20,7 @@ from game.engine.view import EndingView, Option, PollView, View
 from game.errors import ChoiceError, StoryRuntimeError
 from game.story import model as m
 from game.story.expressions import MAX_RENDERED, Expr
+from game.story.expressions.runtime import CAUGHT
 
 LOCKED = "Not available yet."
 """Why a choice is locked when its author did not say (``locked:``)."""
@@ -31,6 +32,9 @@ _new_option = tuple.__new__
 """Makes an ``Option`` from a tuple of its fields: ``Option(...)`` runs the named
 tuple's ``__new__`` in Python first (measured 335 ns against 105 ns here), and a
 step makes one per visible choice."""
+
+
+_NOTHING_REFUSED: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,8 @@ class Engine:
     _listeners: tuple[Listener, ...] = ()
     """Who hears each step's events (copied on write, so a ``fork`` hears nothing)."""
 
-    def __init__(self, story: m.Story, seed: int = 0, *, lazy_gaps: bool = False) -> None:
+    def __init__(self, story: m.Story, seed: int = 0, *, lazy_gaps: bool = False,
+                 quiet: bool = False) -> None:
         """Start a game.
 
         Args:
@@ -66,10 +71,16 @@ class Engine:
             lazy_gaps: For bots: leave what the player lacks for a locked choice to be
                 worked out when someone asks (``options()``, ``view()``), where that
                 changes nothing else; ``options(explain=False)`` then leaves it None.
+            quiet: For samplers that only want where a game ends (``city``): write no
+                ledger and no score history, and make no events (``take`` returns none,
+                listeners hear nothing of the steps). Everything that may draw a random
+                number or fail is still evaluated, so a quiet game goes exactly where a
+                loud one goes, through the same states.
         """
         self.story = story
         self.seed = seed
         self.lazy_gaps = lazy_gaps
+        self.quiet = quiet
         self._plan: StoryPlan = plan_for(story)
         self._model: Behaviour = behaviour_of(story.rating)
         self._recomputes = self._model.recomputes
@@ -85,7 +96,8 @@ class Engine:
     def _fresh(self) -> State:
         story = self.story
         rating = story.rating
-        st = State(story=story, scene=story.start, vars=dict(story.vars))
+        st = State(story=story, scene=story.start, vars=dict(story.vars),
+                   tiers=self._plan.tiers)
         st.rng = next_random(self.seed & ((1 << 64) - 1))[1]
         if rating is not None:
             st.set_score(rating.start)
@@ -109,6 +121,8 @@ class Engine:
         except StoryRuntimeError as exc:
             exc.scene = exc.scene or self.state.scene
             raise
+        if self.quiet:
+            return []
         self.state.history.append(self.state.score)
         return events
 
@@ -158,7 +172,7 @@ class Engine:
         twin = Engine.__new__(Engine)
         twin.story, twin.seed, twin.opening, twin._plan, twin.lazy_gaps = (
             self.story, self.seed, self.opening, self._plan, self.lazy_gaps)
-        twin._model, twin._recomputes = self._model, self._recomputes
+        twin._model, twin._recomputes, twin.quiet = self._model, self._recomputes, self.quiet
         twin.state = self.state.copy()
         twin._view, twin._now = self._view, self._now
         return twin
@@ -267,18 +281,40 @@ class Engine:
         opened: dict[str, bool] = {}
         lazy = self.lazy_gaps
         taken = st.taken
-        for choice, condition, once, ready, service, requires, text in here.choices:
-            if condition is not None and not condition.test(st):
-                continue
+        for (choice, condition, test, once, ready, service, service_test, requires,
+             requires_test, text) in here.choices:
+            if test is not None:  # condition.test(st), one call less
+                try:
+                    if not test(st):
+                        continue
+                except CAUGHT as exc:
+                    raise condition.failure(exc) from None
             if once and (scene.id, choice.id) in taken:
                 continue
             if ready is not None:  # shown, and always the same way
                 options.append(ready)
                 continue
-            if service is None and requires is None:
+            if service is None:
+                is_open = True
+            else:  # a service with a condition (see ``plan``): open now?
+                is_open = opened.get(service.id)
+                if is_open is None:
+                    try:  # service.requires.test(st)
+                        is_open = not not service_test(st)
+                    except CAUGHT as exc:
+                        raise service.requires.failure(exc) from None
+                    if service.requires.safe:  # asking again now could give nothing new
+                        opened[service.id] = is_open
+            met = is_open
+            if met and requires is not None:
+                try:  # requires.test(st)
+                    met = requires_test(st)
+                except CAUGHT as exc:
+                    raise requires.failure(exc) from None
+            if met:
                 locked, gaps = None, ()
             else:
-                locked, unmet = self._lock(choice, service, opened, refused)
+                locked, unmet = self._lock(choice, service, is_open, refused)
                 if locked is None or unmet is None:
                     gaps = ()
                 elif lazy and unmet.safe:
@@ -294,7 +330,9 @@ class Engine:
             title = scene.ending.title.render(st)
         for service in self._plan.services_now:  # may draw or fail: every step, in order
             opened[service.id] = service.requires.test(st)
-        return paragraphs, tuple(options), title, opened, tuple(unexplained), frozenset(refused)
+        return (paragraphs, tuple(options), title, opened,
+                tuple(unexplained) if unexplained else (),
+                frozenset(refused) if refused else _NOTHING_REFUSED)
 
     def _paragraphs(self, scene: m.Scene) -> tuple[str, ...]:
         """The scene's paragraphs whose conditions hold, rendered."""
@@ -375,35 +413,24 @@ class Engine:
                 found.append(service.id)
         return frozenset(found)
 
-    def _lock(self, choice: m.Choice, service: m.Service | None,
-              opened: dict[str, bool],
-              refused: list[str] | None = None) -> tuple[str | None, Expr | None]:
-        """Why a choice is locked and the condition it fails, or (None, None).
+    def _lock(self, choice: m.Choice, service: m.Service | None, is_open: bool,
+              refused: list[str]) -> tuple[str, Expr | None]:
+        """Why a choice found locked is locked, and the condition it fails.
 
-        The condition is None when the author wrote why (``locked:``, ``refusal:``):
-        their words replace the generated reasons rather than being followed by them.
-
-        ``opened`` keeps the safe services' states for the rest of the moment (asking
-        again in the same state could give nothing new).
+        ``is_open``: whether its service (if any) is open; if it is, the choice's own
+        ``requires`` was found false. The condition is None when the author wrote why
+        (``locked:``, ``refusal:``): their words replace the generated reasons rather
+        than being followed by them.
         """
         st = self.state
-        if service is not None and service.requires is not None:
-            is_open = opened.get(service.id)
-            if is_open is None:
-                is_open = service.requires.test(st)
-                if service.requires.safe:
-                    opened[service.id] = is_open
-            if not is_open:
-                if refused is not None:
-                    refused.append(service.id)
-                if service.refusal:  # the author's words replace the generated reason
-                    return service.refusal.render(st), None
-                return f"{service.label} is closed to you.", service.requires
-        if choice.requires is not None and not choice.requires.test(st):
-            if choice.locked:
-                return choice.locked.render(st), None
-            return LOCKED, choice.requires
-        return None, None
+        if not is_open:
+            refused.append(service.id)  # type: ignore[union-attr]
+            if service.refusal:  # type: ignore[union-attr]
+                return service.refusal.render(st), None  # type: ignore[union-attr]
+            return f"{service.label} is closed to you.", service.requires  # type: ignore[union-attr]
+        if choice.locked:
+            return choice.locked.render(st), None
+        return LOCKED, choice.requires
 
     # -- acting ----------------------------------------------------------------------
 
@@ -444,10 +471,10 @@ class Engine:
             moment = self._moment()
         if moment[5]:  # the player saw these services refuse them: now they know
             st.refused.update(moment[5])
-        for number, option in enumerate(moment[1]):  # unexplained locks are fine here
+        for option in moment[1]:  # unexplained locks are fine here
             if option.id == choice_id:
                 if option.locked is not None:
-                    option = self.options()[number]
+                    option = self.options()[moment[1].index(option)]
                     gaps = f" ({'; '.join(option.gaps)})" if option.gaps else ""
                     raise ChoiceError(f"'{option.text}' is locked: {option.locked}{gaps}")
                 choice = here.by_id[choice_id]
@@ -461,14 +488,17 @@ class Engine:
         """Take a choice (None: Continue) whose text, if already rendered, is ``said``."""
         st = self.state
         events: list[Event] = []
+        quiet = self.quiet
         cid = choice.id if choice else CONTINUE
         st.path.append((scene.id, cid))
         self._view = self._now = None
         try:
             if choice is not None:
-                if said is None:
+                if said is None:  # rendered even when quiet: it may draw or fail
                     said = choice.text.render(st)
-                events.append(ev.ChoiceTaken(scene.id, cid, said, choice.tags, len(st.path)))
+                if not quiet:
+                    events.append(ev.ChoiceTaken(scene.id, cid, said, choice.tags,
+                                                 len(st.path)))
                 if choice.once:
                     st.taken.add((scene.id, cid))
                 for effect in choice.effects:
@@ -484,6 +514,8 @@ class Engine:
             exc.scene = exc.scene or st.scene
             self._rebuild(st.path[:-1])
             raise
+        if quiet:
+            return []
         st.history.append(st.score)
         return events
 
@@ -649,12 +681,18 @@ class Engine:
         visits = st.visit_counts[scene_id] = st.visit_counts.get(scene_id, 0) + 1
         if scene.chapter:
             st.chapter = scene.chapter
-        events.append(ev.SceneEntered(scene_id, scene.chapter, visits))
+        quiet = self.quiet
+        if not quiet:
+            events.append(ev.SceneEntered(scene_id, scene.chapter, visits))
         for effect in scene.effects:
             self._apply(effect, events)
         if scene.ending is not None:
             st.ending = scene_id
-            events.append(ev.Ended(scene_id, scene.ending.title.render(st), scene.ending.kind))
+            title = scene.ending.title
+            if not quiet:
+                events.append(ev.Ended(scene_id, title.render(st), scene.ending.kind))
+            elif not title.safe:  # it may draw or fail
+                title.render(st)
 
     def _apply(self, effect: m.Effect, events: list[Event]) -> None:
         """Apply one effect (each kind's behaviour is in ``game.engine.effects``)."""
@@ -662,7 +700,10 @@ class Engine:
 
     def _entry(self, kind, subject, label, asked, applied, source=None, explained=False,
                note=None, mistake=False, source_label=None) -> LedgerEntry:
-        """Append a ledger entry (``source_label`` is looked up unless given)."""
+        """Append a ledger entry (``source_label`` is looked up unless given); a quiet
+        engine writes none and returns None."""
+        if self.quiet:
+            return None  # type: ignore[return-value]
         st = self.state
         rating = self.story.rating
         if source_label is None and source and rating:
@@ -678,9 +719,13 @@ class Engine:
                     mistake=False, moved: tuple = ()) -> LedgerEntry:
         """Set the score, write its ledger entry and emit ScoreChanged (and TierChanged).
 
-        ``asked`` is already tidy (see ``tidy``).
+        ``asked`` is already tidy (see ``tidy``). A quiet engine only sets the score
+        (and returns None).
         """
         st = self.state
+        if self.quiet:
+            st.set_score(new)
+            return None  # type: ignore[return-value]
         old = st.score
         (_, old_tier, old_rank, old_shown), (new, new_tier, new_rank, shown) = st.set_score(new)
         applied = new - old

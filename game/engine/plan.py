@@ -17,7 +17,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping
 
-from game.engine.state import tidy
+from game.engine.state import TierMemo, tidy
 from game.engine.view import Option, ServiceView
 from game.story import model as m
 
@@ -63,16 +63,22 @@ class ScenePlan:
             static = choice.text.is_static
             text = choice.text.render(None) if static else None  # type: ignore[arg-type]
             ready = None
-            if text is not None and choice.service is None and choice.requires is None:
+            service = services[choice.service] if choice.service else None
+            if service is not None and service.requires is None:
+                service = None  # it never closes: the choice is never locked by it
+            if text is not None and service is None and choice.requires is None:
                 ready = Option(choice.id, text, None, (), choice.tags)
-            choices.append((choice, choice.condition, choice.once, ready,
-                            services[choice.service] if choice.service else None,
-                            choice.requires, text))
+            condition = choice.condition
+            requires = choice.requires
+            choices.append((choice, condition, condition.fn if condition else None,
+                            choice.once, ready, service, service.requires.fn if service else None,
+                            requires, requires.fn if requires else None, text))
             by_id[choice.id] = choice
         self.choices: tuple[tuple, ...] = tuple(choices)
-        """Per choice: (choice, condition, once, its option when shown if it can never
-        be locked and its text is static (else None), the service it needs, its
-        requires, its text when static (else None))."""
+        """Per choice: (choice, condition, its closure (``Expr.fn``), once, its option
+        when shown if it can never be locked and its text is static (else None), the
+        service it needs if that has a condition (else None) and that condition's
+        closure, its requires and its closure, its text when static (else None))."""
         self.by_id: dict[str, m.Choice] = by_id
 
 
@@ -95,7 +101,7 @@ class StoryPlan:
     """The per-story facts of one story (see ``plan_for``)."""
 
     __slots__ = ("scenes", "chapters", "chapter_number", "rules", "services", "services_now",
-                 "_rating", "_service_views", "_list_labels")
+                 "tiers", "_rating", "_service_views", "_list_labels")
 
     def __init__(self, story: m.Story) -> None:
         rating = story.rating
@@ -116,6 +122,8 @@ class StoryPlan:
         self.services_now: tuple[m.Service, ...] = tuple(
             s for s in self.services if s.requires is not None and not s.requires.safe)
         """Services whose open state the step must evaluate (the rest wait for a view)."""
+        self.tiers = TierMemo()
+        """Every game's state looks whole scores' tiers up here (see ``State.tiers``)."""
         self._rating = rating
         self._service_views: dict[tuple, tuple[ServiceView, ...]] = {}
         self._list_labels: dict[tuple[str, ...], tuple[str, ...]] = {}

@@ -63,6 +63,13 @@ def kept(value: float, decimals: int) -> float | int:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
+class TierMemo(dict):
+    """Whole score -> ``scored`` (score, tier, tier rank, tidy score), at most ``CAP``
+    of them. A dict of its own kind, so ``State.copy`` shares it instead of copying."""
+
+    CAP = 20_000
+
+
 @dataclass(slots=True)
 class State:
     """Everything that changes while a story is played."""
@@ -105,6 +112,10 @@ class State:
     views and ledger entries read these several times a step, and they only change
     with the score. A score set directly is still read right (see ``scored_now``)."""
 
+    tiers: TierMemo = field(default_factory=lambda: TierMemo(), repr=False, compare=False)
+    """``scored`` of whole scores already worked out, shared by every game of the story
+    (the engine hands each state its plan's; a copy shares it)."""
+
     def copy(self) -> State:
         """A copy that shares nothing mutable with this state (for exploring branches)."""
         twin = State.__new__(State)
@@ -133,14 +144,30 @@ class State:
         before = self.scored
         if before[0] != self.score:
             before = self._tier_of(self.score)
-        if type(score) is not int and self.story.rating is not None:
-            score = kept(score, self.story.rating.decimals)
+        if type(score) is int:
+            after = self.tiers.get(score)  # _tier_of(score)'s usual case, inlined
+            if after is None:
+                after = self._tier_of(score)
+        else:
+            if self.story.rating is not None:
+                score = kept(score, self.story.rating.decimals)
+            after = self._tier_of(score)
         self.score = score
-        after = self.scored = self._tier_of(score)
+        self.scored = after
         return before, after
 
     def _tier_of(self, score: float) -> tuple:
         """``scored`` for a score: its tier is the first whose ``min`` it reaches."""
+        if type(score) is int:  # most scores: looked up once per story
+            found = self.tiers.get(score)
+            if found is None:
+                found = self._work_out_tier(score)
+                if len(self.tiers) < TierMemo.CAP:
+                    self.tiers[score] = found
+            return found
+        return self._work_out_tier(score)
+
+    def _work_out_tier(self, score: float) -> tuple:
         rating = self.story.rating
         shown = score if type(score) is int else tidy(score)  # most scores are whole
         if rating is None or not rating.tiers:

@@ -45,10 +45,11 @@ def locate(name: str, needle: str) -> Location:
 
 
 def frozen(eng: Engine) -> dict:
-    """A deep copy of every field of the engine's state (for before/after comparisons)."""
+    """A deep copy of every field of the engine's state (for before/after comparisons);
+    not the story, nor ``tiers`` (a memo every game of the story shares)."""
     st = eng.state
     return {
         name: copy.deepcopy(getattr(st, name))
         for name in st.__slots__
-        if name != "story"
+        if name not in ("story", "tiers")
     }

@@ -23,6 +23,9 @@ class Runtime(Protocol):
 
     state: State
     story: m.Story
+    quiet: bool
+    """No ledger, no events (``Engine(quiet=True)``): ``_entry`` and ``_move_score`` then
+    only set what the game needs; a hot behaviour may skip calling them."""
     _plan: Any
     """The story's plan (``game.engine.plan.StoryPlan``): rules with their labels looked up."""
     _model: Any

@@ -16,6 +16,10 @@ def record(engine: Runtime, effect: Record, events: list[Event]) -> None:
     st.records[effect.rule] = st.records.get(effect.rule, 0) + 1
     note = effect.note.render(st) if effect.note else None
     new = engine._model.record(st, rating, rule)
+    if engine.quiet:  # no ledger to write (``Engine(quiet=True)``): only the score moves
+        if new is not None:
+            st.set_score(new)
+        return
     if new is None:  # counted and written down; the model moves the score itself
         engine._entry("rule", rule.id, rule.label, rule.asked, 0, rule.source,
                       rule.explain, note, effect.mistake, rule.source_label)

@@ -84,7 +84,7 @@ class Expr:
         try:
             return self._fn(ctx)  # type: ignore[no-any-return]
         except CAUGHT as exc:
-            raise self._failure(exc) from None
+            raise self.failure(exc) from None
 
     def test(self, ctx: Context) -> bool:
         """Evaluate as a condition (truthiness)."""
@@ -93,9 +93,15 @@ class Expr:
         try:
             return bool(self._fn(ctx))
         except CAUGHT as exc:
-            raise self._failure(exc) from None
+            raise self.failure(exc) from None
 
-    def _failure(self, exc: Exception) -> StoryRuntimeError:
+    @property
+    def fn(self) -> Any:
+        """The compiled closure itself, for a loop too hot for ``test``'s call: whoever
+        calls it catches ``CAUGHT`` and raises ``failure(exc)`` (as ``test`` does)."""
+        return self._fn
+
+    def failure(self, exc: Exception) -> StoryRuntimeError:
         """The StoryRuntimeError for an exception raised while evaluating."""
         if isinstance(exc, Fail):
             return self._error(str(exc))
@@ -264,7 +270,7 @@ class Text:
                 try:
                     value = part._fn(ctx)  # type: ignore[union-attr]
                 except CAUGHT as exc:
-                    raise part._failure(exc) from None  # type: ignore[union-attr]
+                    raise part.failure(exc) from None  # type: ignore[union-attr]
                 if formats and bare[index] in formats:  # type: ignore[index]
                     piece = format_var(value, formats[bare[index]])  # type: ignore[index]
                 else:
