@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from game.engine.engine import Engine
+from game.engine.naming import ending_words
 from game.errors import StoryRuntimeError
 from game.story import model as m
 
@@ -274,12 +275,6 @@ def _share(key: str, label: str, hits: int, runs: int, population: int) -> Share
                  round(low * population), round(high * population))
 
 
-def _label(text: m.Text | str) -> str:
-    if isinstance(text, str):
-        return text
-    return "".join(part if type(part) is str else "…" for part in text.parts).strip()
-
-
 def estimate(story: m.Story, tally: CityTally, population: int, label: str, seed: int = 0,
              weighted: bool = False) -> CityEstimate:
     """Shares of every ending, tier, list and service of the story (in the story's order;
@@ -291,7 +286,7 @@ def estimate(story: m.Story, tally: CityTally, population: int, label: str, seed
         return tuple(_share(key, name, counts.get(key, 0), runs, population)
                      for key, name in ids)
 
-    endings = [(sid, _label(story.scenes[sid].ending.title))
+    endings = [(sid, ending_words(story, sid))
                for sid in (o.id for o in story.outline() if o.ending)]
     tiers = [(t.id, t.label) for t in rating.tiers] if rating else []
     lists = [(lid, d.label) for lid, d in rating.lists.items()] if rating else []
