@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_playtest import measure_floor, measure_inkjs, measure_test, median_of  # noqa: E402
+from bench_playtest import child_env, measure_floor, measure_inkjs, measure_test, median_of  # noqa: E402
 from gen_story import generate  # noqa: E402
 
 from game.story.loader import load_story  # noqa: E402
@@ -50,7 +50,7 @@ def run_city(path: Path, lives: int, cache: Path, jobs: int | None = None,
         argv += ["--jobs", str(jobs)]
     if population is not None:
         argv += ["--population", str(population)]
-    env = {**os.environ, "STANDING_CACHE_DIR": str(cache)}
+    env = child_env(cache)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
                             env=env, text=True)
