@@ -190,12 +190,13 @@ def sample_lives(story: m.Story, lives: int = DEFAULT_LIVES, seed: int = 0,
         import concurrent.futures
         import multiprocessing
 
-        shares = [chunks[k::jobs] for k in range(jobs)]
         _FORKED = (story, weights, max_steps)
         try:
             with concurrent.futures.ProcessPoolExecutor(
                     jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                parts = [pool.submit(_chunks_forked, seed, share) for share in shares]
+                # One chunk at a time to whichever worker is free: lives differ in length,
+                # so fixed shares would leave a core idle at the end.
+                parts = [pool.submit(_chunks_forked, seed, [chunk]) for chunk in chunks]
                 for part in parts:
                     total.add(part.result())
         finally:
