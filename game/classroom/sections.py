@@ -14,6 +14,7 @@ from game.classroom.summary import (
     PlayerRow,
     PollAsk,
     PollResult,
+    SMALL,
     RuleRow,
     Scores,
     gini,
@@ -165,9 +166,13 @@ def scores(finished: list[Session], story: Story | None) -> Scores | None:
         gini=gini(values), tiers=tiers)
 
 
-def listings(sessions: list[Session], story: Story | None = None,
+def listings(sessions: list[Session], story: Story | None = None, show_small: bool = False,
              ) -> tuple[tuple[Listing, ...], tuple[Count, ...]]:
     """Who was listed, grouped by list, scene, rules, source and mistake; per list totals.
+
+    A list's detail says how many are still on it at the end: a count of players put
+    into words here, so it is hidden here when under 3 (unless ``show_small``), like
+    every other count of players.
 
     The scene is named by its first words when the story is known.
     """
@@ -194,7 +199,12 @@ def listings(sessions: list[Session], story: Story | None = None,
     listings = tuple(Listing(*key, len(who)) for key, who in
                      sorted(groups.items(), key=lambda kv: (kv[0][0], -len(kv[1]))))
     n = len(sessions)
-    listed = tuple(Count(label, label, len(who), n, f"{len(still[label])} still on it at the end")
+
+    def still_text(count: int) -> str:
+        return "<3" if not show_small and 0 < count < SMALL else str(count)
+
+    listed = tuple(Count(label, label, len(who), n,
+                         f"{still_text(len(still[label]))} still on it at the end")
                    for label, who in sorted(ever.items()))
     return listings, listed
 

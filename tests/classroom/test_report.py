@@ -81,6 +81,21 @@ def test_endings_scores_and_tiers(lesson_class: Path) -> None:
     assert [(t.key, t.count) for t in scores.tiers] == [("A", 4), ("B", 0), ("C", 4)]
 
 
+def test_still_on_a_list_is_a_count_hidden_under_3_in_every_format(lesson_class: Path) -> None:
+    """"(2 still on it at the end)" beside a hidden "<3 listed" gave the count away."""
+    for name in ("cat", "dog", "ibis"):  # two listed players remain: ant and bee
+        (lesson_class / f"{name}.jsonl").unlink()
+    report = report_of(lesson_class)
+    (listed,) = report.listed
+    assert listed.count == 2 and report.hidden(listed.count)
+    assert listed.detail == "<3 still on it at the end"
+    for text in (to_markdown(report), to_csv(report), to_html(report)):
+        assert "2 still on it" not in text
+    assert "<3 still on it" in to_markdown(report)
+    (shown,) = report_of(lesson_class, show_small=True).listed
+    assert shown.detail == "2 still on it at the end"
+
+
 def test_listings_name_the_rule_the_source_and_the_mistake(lesson_class: Path) -> None:
     report = report_of(lesson_class)
     (listing,) = report.listings
