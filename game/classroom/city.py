@@ -104,14 +104,29 @@ def people(n: float) -> str:
 
 
 def people_range(low: float, high: float) -> str:
-    """An interval of people: 1.7–2.1 M, or 600,000–700,000."""
-    if high >= 1_000_000:
-        return f"{_millions(low)}–{_millions(high)} M"
-    return f"{people(low)}–{people(high)}"
+    """An interval of people: 1.7–2.1 M, 21.58–21.63 M, or 600,000–700,000.
+
+    Both ends in millions only when both are a million or more (950,000 to 1.02 million
+    said as "1.0–1.0 M" looked like an exact number, beside an estimate of ~990,000);
+    one more decimal, up to three, while the two ends would read the same.
+    """
+    if round(low) >= 1_000_000:
+        for digits in (1, 2, 3):
+            ends = (_millions(low, digits), _millions(high, digits))
+            if ends[0] != ends[1]:
+                break
+        return f"{ends[0]}–{ends[1]} M"
+    return f"{_thousands(low)}–{_thousands(high)}"
 
 
-def _millions(n: float) -> str:
-    return f"{round(n / 1_000_000, 1):.1f}"
+def _millions(n: float, digits: int = 1) -> str:
+    return f"{round(n / 1_000_000, digits):.{digits}f}"
+
+
+def _thousands(n: float) -> str:
+    """A number of people under a few million with commas (two significant figures)."""
+    n = round(n)
+    return f"{_two_figures(n):,}" if n >= 1_000 else str(n)
 
 
 def _two_figures(n: int) -> int:
