@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 
 from game.safetext import clean
+from game.story.model import Story
 from game.ui.classdesk import ClassDesk, Count, LiveNumbers, Pacing, Report
 from game.ui.widgets.keyline import KeyLine
 
@@ -30,6 +31,8 @@ POLL_SECONDS = 1.0
 """How often the class folder is read."""
 BAR = 24
 """Columns of a 100 % bar."""
+KEEP = "\u00a0"
+"""A space a line never breaks at: a bar and its share wrap together, never "67" above "% (4)"."""
 
 
 def bar(count: int, n: int, hidden: bool) -> Content:
@@ -38,7 +41,8 @@ def bar(count: int, n: int, hidden: bool) -> Content:
         return Content.styled("<3", "$text-muted")
     share = count / n if n else 0.0
     blocks = "█" * max(1 if count else 0, round(share * BAR))
-    return Content.assemble((blocks, "$primary"), f" {round(100 * share)} % ({count})")
+    return Content.assemble((blocks, "$primary"),
+                            f"{KEEP if blocks else ''}{round(100 * share)}{KEEP}%{KEEP}({count})")
 
 
 def counts_text(rows: tuple[Count, ...], hidden, empty: str) -> Content:
@@ -96,10 +100,11 @@ def chapter_prompt(number: int, title: str, players: int, pacing: Pacing,
                    hidden: bool) -> Content:
     """A chapter's line in the pacing list: who is there, and whether it is held."""
     held = number > 0 and pacing.holds(number) and not pacing.holds(number - 1)
+    # Every mark is as wide (a space before the number), so the chapters stay in a column.
     if held:
         mark = ("■ held  ", "$text-warning bold")
     elif number > 0 and pacing.holds(number):
-        mark = ("  closed", "$text-muted")
+        mark = ("closed  ", "$text-muted")
     else:
         mark = ("" if pacing.limit is None else "        ", "")
     here = "<3" if hidden else str(players)
@@ -126,6 +131,14 @@ def pacing_text(pacing: Pacing, chapters: list[str]) -> Content:
                                    "$text-muted"))
 
 
+def city_waiting(story: Story) -> str:
+    """What "Scaled to the city" says before it has numbers."""
+    if story.population is None:
+        return "Not for this story: it names no population to scale to."
+    # 3: the report's smallest count shown (the ui does not import the classroom).
+    return "Shown once 3 players have made a choice (s shows it sooner)."
+
+
 class DashboardApp(App[int]):
     """The live class: progress, splits, endings, listings; pacing and reveal controls."""
 
@@ -134,12 +147,16 @@ class DashboardApp(App[int]):
     ENABLE_COMMAND_PALETTE = False
 
     BINDINGS = [
-        Binding("h", "hold", "Hold before chapter"),
+        Binding("h", "hold", "Hold"),
         Binding("n", "next_chapter", "Open next"),
         Binding("r", "release", "Release"),
         Binding("v", "reveal", "Reveal"),
         Binding("s", "small", "Small counts"),
         Binding("q", "quit", "Quit"),
+        # Priority: the chapter list has the focus, and would take PgUp/PgDn for itself.
+        Binding("pagedown", "scroll_numbers(1)", "Scroll", key_display="PgDn",
+                priority=True),
+        Binding("pageup", "scroll_numbers(-1)", "Scroll up", show=False, priority=True),
     ]
 
     def __init__(self, desk: ClassDesk, poll_seconds: float = POLL_SECONDS) -> None:
@@ -206,7 +223,8 @@ class DashboardApp(App[int]):
         self.query_one("#head", Static).update(Content.assemble(
             ("Class ", "bold"), (clean(self.folder.name), "bold"), ("  ·  ", "$text-muted"),
             Content(clean(self.story.title)), ("  ·  ", "$text-muted"),
-            f"{report.sessions} players: {numbers.playing} playing, "
+            f"{report.sessions} player{'s' * (report.sessions != 1)}: "
+            f"{numbers.playing} playing, "
             f"{numbers.finished} at an ending"))
         chapters = self.query_one(OptionList)
         prompts = [chapter_prompt(c.number, c.title, c.players, pacing,
@@ -227,9 +245,7 @@ class DashboardApp(App[int]):
         city = report.city
         self.query_one("#city", Static).update(
             Content.assemble(clean(city.headline), "\n", (clean(city.notes[0]), "$text-muted"))
-            if city is not None else Content.assemble(
-                ("Shown once 3 players have chosen (the story needs a population:).",
-                 "$text-muted")))
+            if city is not None else Content.styled(city_waiting(self.story), "$text-muted"))
         if self.story.variants:
             self.query_one("#variants", Static).update(variants_text(report))
 
@@ -257,6 +273,14 @@ class DashboardApp(App[int]):
         if self.pacing.limit is not None:
             limit = self.pacing.limit + 1
             self._give(self.pacing.held(None if limit >= len(self.story.chapters) else limit))
+
+    def action_scroll_numbers(self, pages: int) -> None:
+        """Page the class's numbers (decisions, endings, lists, the city) up or down."""
+        numbers = self.query_one("#dash-right", VerticalScroll)
+        if pages > 0:
+            numbers.scroll_page_down(animate=False)
+        else:
+            numbers.scroll_page_up(animate=False)
 
     def action_release(self) -> None:
         """Let everyone play on."""

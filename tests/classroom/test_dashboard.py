@@ -14,7 +14,8 @@ from game.classroom.records import RecordError
 
 
 def shown(app, selector: str) -> str:
-    return str(app.query_one(selector, Static).render())
+    """The widget's text, its unbreakable spaces read as spaces."""
+    return str(app.query_one(selector, Static).render()).replace("\xa0", " ")
 
 
 async def until(pilot, condition, seconds: float = 5.0) -> None:
@@ -51,7 +52,7 @@ async def test_hold_next_and_release_write_the_control_file(folder) -> None:
         await until(pilot, lambda: app.numbers is not None)
         from game.ui.widgets.keyline import KeyLine
 
-        keys = ["Hold before chapter", "Open next", "Release", "Reveal", "Small counts", "Quit"]
+        keys = ["Hold", "Open next", "Release", "Reveal", "Small counts", "Quit", "Scroll"]
         await until(pilot, lambda: [k[2] for k in app.query_one(KeyLine).keys] == keys)
         await pilot.press("down", "h")  # hold before Tuesday (chapter 2)
         await until(pilot, lambda: read_pacing(folder).limit == 1)
@@ -153,3 +154,63 @@ async def test_a_read_that_answers_after_the_dashboard_closed_is_dropped(folder)
         await until(pilot, lambda: app.numbers is not None)
         numbers, pacing = desk.look()
     app.show_numbers(numbers, pacing)  # late: nothing to draw on, nothing raised
+
+
+async def test_at_80_by_24_every_key_is_named_and_the_numbers_page_down(folder) -> None:
+    """A projector at 80x24: the key line had room for the keys alone ("h n r v s q"),
+    and the endings, lists and city below the decisions could not be reached by key."""
+    from game.ui.widgets.keyline import KeyLine
+
+    for name in ("amber-otter", "bold-crane", "calm-deer", "dusty-eagle"):
+        play_session(folder, name)
+    app = DashboardApp(FolderDesk(folder, lesson()), poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        line = app.query_one(KeyLine)
+        await until(pilot, lambda: "Scroll" in [k[2] for k in line.keys])
+        await pilot.pause()
+        assert "Hold" in str(line.render()) and "Small counts" in str(line.render())
+        numbers = app.query_one("#dash-right")
+        assert numbers.max_scroll_y > 0 and numbers.scroll_y == 0
+        await pilot.press("pagedown")  # the chapter list has the focus
+        await until(pilot, lambda: numbers.scroll_y > 0)
+        assert app.query_one(OptionList).highlighted == 0  # the chapter stayed put
+        await pilot.press("pageup")
+        await until(pilot, lambda: numbers.scroll_y == 0)
+
+
+def test_a_bar_and_its_share_wrap_as_one_word() -> None:
+    """At 80 columns a long option wrapped "67" and "% (4)" onto two lines."""
+    from game.ui.dashboard import bar
+
+    assert " " not in str(bar(4, 6, False)) and str(bar(4, 6, False)).endswith("67\xa0%\xa0(4)")
+    assert str(bar(0, 6, False)) == "0\xa0%\xa0(0)"
+
+
+def test_held_and_closed_chapters_stay_in_a_column() -> None:
+    """"  closed4. Thursday" ran the mark into the chapter's number."""
+    from game.ui.dashboard import chapter_prompt
+
+    pacing = Pacing(limit=1, story="lesson")
+    lines = [str(chapter_prompt(n, t, 0, pacing, False)) for n, t in ((1, "Mon"), (2, "Tue"),
+                                                                      (3, "Wed"))]
+    assert [line.index(f"{n}. ") for n, line in zip((1, 2, 3), lines)] == [8, 8, 8]
+    assert lines[1].startswith("■ held ") and lines[2].startswith("closed ")
+
+
+async def test_one_player_and_the_city_line_before_it_has_numbers(folder) -> None:
+    from game.ui.dashboard import city_waiting
+
+    play_session(folder, "amber-otter")
+    app = DashboardApp(FolderDesk(folder, lesson()), poll_seconds=0.1)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        assert "1 player: 0 playing, 1 at an ending" in shown(app, "#head")
+        assert lesson().population is None
+        assert "names no population" in shown(app, "#city")  # not "needs a population:"
+    from game.story.loader import load_story
+    from game.cli import resolve_story
+
+    green = load_story(resolve_story("green_channel", []))
+    assert green.population is not None
+    assert city_waiting(green) == "Shown once 3 players have made a choice (s shows it sooner)."
