@@ -354,3 +354,33 @@ def test_a_question_with_if_says_how_many_it_was_asked_of(lesson_class: Path,
     hidden = build_report(read_class(lesson_class), load_story(story_file), "lesson",
                           show_small=False)
     assert hidden.debrief[-1].asked == 3  # 3 is not a small count (under 3 is)
+
+
+def test_options_with_the_same_words_are_told_apart_by_where_they_lead() -> None:
+    """Green Channel's gate offers "Walk through to the platform" on two paths (to two
+    endings): the report showed two rows of the same words, one 0 % and one 100 %."""
+    from game.classroom.sections import told_apart
+    from game.classroom.summary import Count
+    from game.cli import resolve_story
+    from game.story.loader import load_story
+
+    story = load_story(resolve_story("green_channel", []))
+    scene = next(s for s in story.scenes.values()
+                 if any(c.id == "gate_opens" for c in s.choices))
+    options = [Count(c.id, "Walk through to the platform" if c.id.startswith("gate_opens")
+                     else "Go to window 9", 1, 3) for c in scene.choices]
+    labels = [o.label for o in told_apart(options, scene, story)]
+    assert len(set(labels)) == len(labels) == 3
+    assert labels[2] == "Go to window 9"  # an option of its own words is left alone
+    assert all(label.startswith("Walk through to the platform (then: ") for label in labels[:2])
+    same = [Count("a", "Go", 1, 2), Count("b", "Go", 1, 2)]  # no story: nothing to tell by
+    assert told_apart(same, None, None) == same
+
+
+def test_a_decision_caption_says_one_choice() -> None:
+    from game.classroom.formatting import decision_caption
+    from game.classroom.summary import Decision
+
+    one = Decision("s", None, "", (), 1, 1)
+    assert decision_caption(None, one) == "n = 1 choice"
+    assert decision_caption(None, Decision("s", None, "", (), 3, 1)) == "n = 3 choices by 1 player"
