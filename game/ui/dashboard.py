@@ -295,7 +295,16 @@ class DashboardApp(App[int]):
         self._give(replace(self.pacing, show_small=not self.pacing.show_small))
 
     def _give(self, pacing: Pacing) -> None:
-        """The teacher's control: on screen at once, written in a thread."""
+        """The teacher's control: on screen at once, written in a thread.
+
+        Not before the first read has answered: the controls would be built on blank
+        ones, and a dashboard restarted mid-lesson would turn the reveal off (and forget
+        the served story) at the first key.
+        """
+        if self.numbers is None:
+            self.notify("Still reading the class: press it again in a moment.",
+                        severity="warning", markup=False)
+            return
         self._controls += 1
         self.pacing = pacing
         self.control(pacing)

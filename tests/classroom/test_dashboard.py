@@ -214,3 +214,24 @@ async def test_one_player_and_the_city_line_before_it_has_numbers(folder) -> Non
     green = load_story(resolve_story("green_channel", []))
     assert green.population is not None
     assert city_waiting(green) == "Shown once 3 players have made a choice (s shows it sooner)."
+
+
+async def test_a_key_before_the_first_read_does_not_blank_the_classs_controls(folder) -> None:
+    """A dashboard restarted mid-lesson: a key pressed while it was still reading wrote
+    blank controls over the class's (the reveal went off, the served story was lost)."""
+    play_session(folder, "amber-otter")
+    before = Pacing(limit=None, reveal=True, story="lesson", story_path="/stories/lesson")
+    write_pacing(folder, before)
+    desk = LateDesk(folder, lesson())
+    desk.hold.set()  # the first read waits at the gate
+    app = DashboardApp(desk, poll_seconds=60)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, desk.held.is_set)
+        await pilot.press("r", "v", "s")
+        await pilot.pause(0.2)
+        assert read_pacing(folder) == before
+        desk.gate.set()
+        await until(pilot, lambda: app.numbers is not None)
+        await pilot.press("s")  # once read, a key builds on the class's controls
+        await until(pilot, lambda: read_pacing(folder).show_small)
+        assert read_pacing(folder).reveal and read_pacing(folder).story_path == "/stories/lesson"
