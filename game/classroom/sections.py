@@ -22,7 +22,7 @@ from game.classroom.summary import (
 )
 from game.engine.emphasis import plain
 from game.story.expressions import Text
-from game.story.model import Scene, Story
+from game.story.model import Story
 
 
 _MARKS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
@@ -83,42 +83,11 @@ def decisions(sessions: list[Session], story: Story | None, resolve) -> tuple[De
             label = words(choice.text) if choice else texts.get((scene_id, cid), cid)
             detail = ", ".join(choice.tags) if choice else ""
             options.append(Count(cid, label, counts.get(cid, 0), n, detail))
-        options = told_apart(options, scene, story)
+        options = told_apart(options, scene_id, story)
         chapter = chapter_of(story, scene_id)
         out.append(Decision(scene_id, chapter, prompt(story, scene_id), tuple(options), n,
                             len(players[scene_id])))
     return tuple(out)
-
-
-def told_apart(options: list[Count], scene: Scene | None, story: Story | None,
-               ) -> list[Count]:
-    """Options with the same words (shown on different paths) told apart by where they
-    lead: "Walk through to the platform (then: Eighty Candles)" and "(then: Window
-    Seat)", never two rows a teacher cannot tell apart; by their place when that is the
-    same too."""
-    seen = Counter(o.label for o in options)
-    if scene is None or story is None or all(v == 1 for v in seen.values()):
-        return options
-
-    def then(cid: str) -> str:
-        choice = scene.choice(cid)
-        target = story.scenes.get(choice.goto) if choice else None
-        if target is None:
-            return ""
-        if target.ending is not None:
-            return words(target.ending.title)
-        return prompt(story, choice.goto, 40)
-
-    leads = {o.key: then(o.key) for o in options if seen[o.label] > 1}
-    out = []
-    for number, o in enumerate(options, 1):
-        if seen[o.label] > 1:
-            lead = leads[o.key]
-            alike = [p.key for p in options if p.label == o.label and leads[p.key] == lead]
-            o = replace(o, label=f"{o.label} (then: {lead})" if lead and len(alike) == 1
-                        else f"{o.label} (option {number})")
-        out.append(o)
-    return out
 
 
 def chapter_of(story: Story | None, scene_id: str) -> str | None:
@@ -337,3 +306,34 @@ def players(sessions: list[Session]) -> tuple[PlayerRow, ...]:
             (s.ending.tier_label or s.ending.tier) if s.ending else None, tuple(lists),
             len(s.choices)))
     return tuple(rows)
+
+
+def told_apart(options: list[Count], scene_id: str, story: Story | None) -> list[Count]:
+    """Options with the same words (shown on different paths) told apart by where they
+    lead: "Walk through to the platform (then: Eighty Candles)" and "(then: Window
+    Seat)", never two rows a teacher cannot tell apart; by their place when that is the
+    same too."""
+    seen = Counter(o.label for o in options)
+    scene = story.scenes.get(scene_id) if story else None
+    if scene is None or story is None or all(v == 1 for v in seen.values()):
+        return options
+
+    def then(cid: str) -> str:
+        choice = scene.choice(cid)
+        target = story.scenes.get(choice.goto) if choice else None
+        if target is None:
+            return ""
+        if target.ending is not None:
+            return words(target.ending.title)
+        return prompt(story, choice.goto, 40)
+
+    leads = {o.key: then(o.key) for o in options if seen[o.label] > 1}
+    out = []
+    for number, o in enumerate(options, 1):
+        if seen[o.label] > 1:
+            lead = leads[o.key]
+            alike = [p.key for p in options if p.label == o.label and leads[p.key] == lead]
+            o = replace(o, label=f"{o.label} (then: {lead})" if lead and len(alike) == 1
+                        else f"{o.label} (option {number})")
+        out.append(o)
+    return out

@@ -369,12 +369,12 @@ def test_options_with_the_same_words_are_told_apart_by_where_they_lead() -> None
                  if any(c.id == "gate_opens" for c in s.choices))
     options = [Count(c.id, "Walk through to the platform" if c.id.startswith("gate_opens")
                      else "Go to window 9", 1, 3) for c in scene.choices]
-    labels = [o.label for o in told_apart(options, scene, story)]
+    labels = [o.label for o in told_apart(options, scene.id, story)]
     assert len(set(labels)) == len(labels) == 3
     assert labels[2] == "Go to window 9"  # an option of its own words is left alone
     assert all(label.startswith("Walk through to the platform (then: ") for label in labels[:2])
     same = [Count("a", "Go", 1, 2), Count("b", "Go", 1, 2)]  # no story: nothing to tell by
-    assert told_apart(same, None, None) == same
+    assert told_apart(same, "s", None) == same
 
 
 def test_a_decision_caption_says_one_choice() -> None:
