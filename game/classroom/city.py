@@ -258,7 +258,7 @@ def to_html(est: CityEstimate) -> str:
         for s in getattr(est, key):
             rows.append(f"<tr><td>{e(title)}</td><td>{e(clean(s.label))}</td>"
                         f"<td>{100 * s.share:.1f} %</td><td>{100 * s.low:.1f}–"
-                        f"{100 * s.high:.1f} %</td><td>{s.count:,}</td><td>"
+                        f"{100 * s.high:.1f} %</td><td>~{e(people(s.count))}</td><td>"
                         f"{e(people_range(s.low_count, s.high_count))}</td></tr>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
