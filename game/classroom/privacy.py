@@ -61,14 +61,14 @@ def notice(folder: Path | None, code: str) -> str:
     on the teacher's computer: its path would mean nothing to a student and would show
     them the teacher's user name.
     """
-    where = "on your teacher's computer" if folder is None else f"in {folder}"
+    where = ("on your teacher's computer for the class report" if folder is None
+             else f"in {folder} for your teacher's class report")
     return (
         f"Class {code} records your codename, the choices you make, what the story's "
         "system records about you, your poll answers and your ending, in order; never "
         "your name, your computer's user name, an address, anything you type yourself "
-        f"or the time. They are saved {where} for your teacher's class report, and "
-        "deleted after the class's retention period, or sooner if your teacher deletes "
-        "the class's records."
+        f"or the time. They are saved {where}, and deleted after the class's retention "
+        "period, or sooner if your teacher deletes the class's records."
     )
 
 
