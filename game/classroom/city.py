@@ -333,6 +333,12 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
         if by_code.is_dir():
             class_dir = by_code
     if class_dir is not None and not class_dir.is_dir():
+        from game.classroom.records import class_folder, classes_there
+
+        if len(class_dir.parts) == 1:  # a code mistyped: say which classes there are
+            raise CityError(f"--class {class_dir}: there is no class {class_dir} (nor a "
+                            "folder of that name here); "
+                            f"{classes_there(class_folder(str(class_dir)).parent)}")
         raise CityError(f"--class {class_dir}: no such class folder")
     with collector_paused():
         story = load_story_cached(story_path)

@@ -384,3 +384,20 @@ def test_a_decision_caption_says_one_choice() -> None:
     one = Decision("s", None, "", (), 1, 1)
     assert decision_caption(None, one) == "n = 1 choice"
     assert decision_caption(None, Decision("s", None, "", (), 3, 1)) == "n = 3 choices by 1 player"
+
+
+def test_a_mistyped_class_code_names_the_classes_there(capsys) -> None:
+    """`report 9z`, `city STORY --class 9z` and `class dashboard 9z` said only that there
+    was no such folder: a teacher who typed the code wrong was not told the right ones."""
+    from game.classroom.records import class_folder
+
+    for code in ("9b", "9d"):
+        play_session(class_folder(code), "amber-otter")
+    (class_folder("x").parent / "notes").mkdir()  # not a class: not offered
+    for args in (["report", "9z", "--out", "r.md"], ["city", str(LESSON), "--class", "9z"],
+                 ["class", "dashboard", "9z"]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "there is no class 9z" in err, err
+        assert err.rstrip().endswith(f"the classes in {class_folder('x').parent} are: 9b, 9d")\
+            or err.rstrip().endswith("are: 9b, 9d)"), err
