@@ -150,9 +150,7 @@ def pacing_text(pacing: Pacing, chapters: list[str]) -> Content:
 
 
 def city_waiting(story: Story) -> str:
-    """What "Scaled to the city" says before it has numbers."""
-    if story.population is None:
-        return "Not for this story: it names no population to scale to."
+    """What "Scaled to the city" says before it has numbers (a story with a population)."""
     # 3: the report's smallest count shown (the ui does not import the classroom).
     return "Shown once 3 players have made a choice (s shows it sooner)."
 
@@ -220,8 +218,9 @@ class DashboardApp(App[int]):
                 yield Bars("", id="endings")
                 yield Static("Listings", classes="h2")
                 yield Bars("", id="listings")
-                yield Static("Scaled to the city", classes="h2")
-                yield Static("", id="city")
+                if self.story.population is not None:  # a story to scale, as for variants
+                    yield Static("Scaled to the city", classes="h2")
+                    yield Static("", id="city")
                 if self.story.variants:
                     yield Static("Under other systems (finished paths replayed)",
                                  classes="h2")
@@ -277,9 +276,12 @@ class DashboardApp(App[int]):
         self.query_one("#listings", Static).update(
             counts_text(report.listed, report.hidden, "Nobody has been listed.", width))
         city = report.city
-        self.query_one("#city", Static).update(
-            Content.assemble(clean(city.headline), "\n", (clean(city.notes[0]), "$text-muted"))
-            if city is not None else Content.styled(city_waiting(self.story), "$text-muted"))
+        if self.story.population is not None:
+            self.query_one("#city", Static).update(
+                Content.assemble(clean(city.headline), "\n",
+                                 (clean(city.notes[0]), "$text-muted"))
+                if city is not None else Content.styled(city_waiting(self.story),
+                                                        "$text-muted"))
         if self.story.variants:
             self.query_one("#variants", Static).update(variants_text(report))
 
