@@ -256,7 +256,8 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
         "handouts", help="print-ready handouts for a story or the unit (HTML, and PDF "
                          "when Chromium is installed)")
     handouts.add_argument("target", nargs="?", metavar="STORY|unit",
-                          help="a story (path or id), or 'unit' for the four-lesson unit")
+                          help="a story (path or id), or 'unit' for the unit (six lessons, or a "
+                               "four-lesson short version)")
     handouts.add_argument("--out", "-o", type=Path, default=None, metavar="DIR",
                           help="the folder to write into")
     handouts.add_argument("--pdf", choices=("auto", "yes", "no"), default="auto",

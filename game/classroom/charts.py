@@ -1,7 +1,7 @@
 """The HTML report's charts: matplotlib figures as inline SVG.
 
-matplotlib is an optional extra (``pip install 'standing[report]'``): only the
-HTML report needs it. Figures are made with the object API (no pyplot, no
+matplotlib is an optional extra (``pip install -e '.[report]'`` in Standing's folder):
+only the HTML report needs it. Figures are made with the object API (no pyplot, no
 global backend), text is drawn as paths so the SVG needs no font, and the
 output is deterministic so two reports of the same data are identical files.
 """
@@ -11,13 +11,18 @@ from __future__ import annotations
 import functools
 import io
 import re
+import shlex
+import sys
 import warnings
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence
 
 from game.classroom.records import RecordError
 
-INSTALL = "pip install 'standing[report]'"
+INSTALL = f"{shlex.quote(sys.executable)} -m pip install 'matplotlib>=3.5,<4'"
+"""How to add the ``report`` extra's one package to the Python that runs Standing. Not
+``pip install 'standing[report]'``: Standing is installed from its folder, and that would
+fetch whatever package of that name a package index holds."""
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000")
 """Okabe and Ito's colour-blind-safe palette."""

@@ -104,14 +104,29 @@ def people(n: float) -> str:
 
 
 def people_range(low: float, high: float) -> str:
-    """An interval of people: 1.7–2.1 M, or 600,000–700,000."""
-    if high >= 1_000_000:
-        return f"{_millions(low)}–{_millions(high)} M"
-    return f"{people(low)}–{people(high)}"
+    """An interval of people: 1.7–2.1 M, 21.58–21.63 M, or 600,000–700,000.
+
+    Both ends in millions only when both are a million or more (950,000 to 1.02 million
+    said as "1.0–1.0 M" looked like an exact number, beside an estimate of ~990,000);
+    one more decimal, up to three, while the two ends would read the same.
+    """
+    if round(low) >= 1_000_000:
+        for digits in (1, 2, 3):
+            ends = (_millions(low, digits), _millions(high, digits))
+            if ends[0] != ends[1]:
+                break
+        return f"{ends[0]}–{ends[1]} M"
+    return f"{_thousands(low)}–{_thousands(high)}"
 
 
-def _millions(n: float) -> str:
-    return f"{round(n / 1_000_000, 1):.1f}"
+def _millions(n: float, digits: int = 1) -> str:
+    return f"{round(n / 1_000_000, digits):.{digits}f}"
+
+
+def _thousands(n: float) -> str:
+    """A number of people under a few million with commas (two significant figures)."""
+    n = round(n)
+    return f"{_two_figures(n):,}" if n >= 1_000 else str(n)
 
 
 def _two_figures(n: int) -> int:
@@ -243,7 +258,7 @@ def to_html(est: CityEstimate) -> str:
         for s in getattr(est, key):
             rows.append(f"<tr><td>{e(title)}</td><td>{e(clean(s.label))}</td>"
                         f"<td>{100 * s.share:.1f} %</td><td>{100 * s.low:.1f}–"
-                        f"{100 * s.high:.1f} %</td><td>{s.count:,}</td><td>"
+                        f"{100 * s.high:.1f} %</td><td>~{e(people(s.count))}</td><td>"
                         f"{e(people_range(s.low_count, s.high_count))}</td></tr>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -318,6 +333,12 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
         if by_code.is_dir():
             class_dir = by_code
     if class_dir is not None and not class_dir.is_dir():
+        from game.classroom.records import class_folder, classes_there
+
+        if len(class_dir.parts) == 1:  # a code mistyped: say which classes there are
+            raise CityError(f"--class {class_dir}: there is no class {class_dir} (nor a "
+                            "folder of that name here); "
+                            f"{classes_there(class_folder(str(class_dir)).parent)}")
         raise CityError(f"--class {class_dir}: no such class folder")
     with collector_paused():
         story = load_story_cached(story_path)

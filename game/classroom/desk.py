@@ -13,7 +13,7 @@ from pathlib import Path
 
 from game.classroom.live import ClassWatch, LiveNumbers, live_numbers
 from game.classroom.pacing import Pacing, read_pacing, write_pacing
-from game.classroom.records import RecordError, class_folder
+from game.classroom.records import RecordError, class_folder, classes_there
 from game.story.model import Story
 
 
@@ -75,5 +75,6 @@ def open_class(code: str, records: Path | None, story_path: Path | None,
         where = f" --records {records}" if records else ""
         raise RecordError(f"there is no class {folder.name} in {folder.parent} yet: start "
                           f"`python -m game class serve STORY --class {folder.name}{where}` "
-                          "first, or give the --records folder it uses")
+                          "first, or give the --records folder it uses "
+                          f"({classes_there(folder.parent)})")
     return FolderDesk(folder, find_class_story(folder, story_path, folders))

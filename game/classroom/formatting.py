@@ -68,7 +68,8 @@ def about_lines(report: ClassReport) -> list[str]:
 
 def decision_caption(report: ClassReport, d: Decision) -> str:
     """n for a decision, and the players when some came back to it."""
-    who = f"n = {d.n} choices" + (f" by {d.players} players" if d.players != d.n else "")
+    who = (f"n = {d.n} choice{'s' * (d.n != 1)}"
+           + (f" by {d.players} player{'s' * (d.players != 1)}" if d.players != d.n else ""))
     return who
 
 

@@ -6,6 +6,8 @@ full-screen player alike: it asks on the terminal before the game starts).
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from pathlib import Path
 from typing import TextIO
 
@@ -43,13 +45,13 @@ def join_class(code: str, base: Path | None, engine: Engine, inp: TextIO, out: T
         writer = RecordWriter.reopen(folder, name, code, warn)
         writer.attach(engine, resumed=True)
         return writer
-    out.write(notice(folder, code) + "\n")
+    out.write(fold(notice(folder, code), out) + "\n")
     taken = taken_codenames(folder)
     echo = not (hasattr(inp, "isatty") and inp.isatty())
     while True:
         offer = random_codename(taken=taken)
-        out.write("Choose a codename for this class (not your real name). "
-                  f"Press Enter for {offer}, or type one: ")
+        out.write(fold("Choose a codename for this class (not your real name). "
+                       f"Press Enter for {offer}, or type one:", out) + " ")
         out.flush()
         line = inp.readline()
         if echo and line:
@@ -74,3 +76,13 @@ def join_class(code: str, base: Path | None, engine: Engine, inp: TextIO, out: T
     writer.attach(engine)
     out.write(f"You are {name} in class {code}.\n")
     return writer
+
+
+def fold(text: str, out: TextIO) -> str:
+    """``text`` wrapped between words to the terminal's width when ``out`` is a terminal
+    (a terminal breaks a long line anywhere: "clever-ha" / "wk"); as it is for a pipe or
+    a screen reader, which flow the text themselves. A path or a codename is never cut."""
+    if not (hasattr(out, "isatty") and out.isatty()):
+        return text
+    width = max(40, min(shutil.get_terminal_size().columns, 100) - 1)
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)

@@ -53,15 +53,22 @@ STUDENT_FILES = ("*.json", "playing.lock", ".*.tmp")
 lock, and an atomic write's leftover. Nothing else there is ever deleted."""
 
 
-def notice(folder: Path, code: str) -> str:
-    """The two sentences a player reads before joining a class."""
+def notice(folder: Path | None, code: str) -> str:
+    """The two sentences a player reads before joining a class.
+
+    ``folder`` is where the records go when the player can look there (a terminal on
+    their own computer, or a shared drive); ``None`` for a served class, whose folder is
+    on the teacher's computer: its path would mean nothing to a student and would show
+    them the teacher's user name.
+    """
+    where = ("on your teacher's computer for the class report" if folder is None
+             else f"in {folder} for your teacher's class report")
     return (
         f"Class {code} records your codename, the choices you make, what the story's "
         "system records about you, your poll answers and your ending, in order; never "
         "your name, your computer's user name, an address, anything you type yourself "
-        "or the time. They are saved in "
-        f"{folder} for your teacher's class report, and deleted after the class's "
-        "retention period or by `class wipe`."
+        f"or the time. They are saved {where}, and deleted after the class's retention "
+        "period, or sooner if your teacher deletes the class's records."
     )
 
 

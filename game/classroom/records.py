@@ -62,6 +62,25 @@ def class_folder(code: str, base: Path | None = None) -> Path:
     return (base if base is not None else default_base()) / normalise_class_code(code)
 
 
+def class_codes(base: Path | None = None) -> list[str]:
+    """The codes of the classes in BASE (the default place without it), sorted."""
+    root = base if base is not None else default_base()
+    try:
+        return sorted(p.name for p in root.iterdir() if p.is_dir() and is_class_folder(p))
+    except OSError:
+        return []
+
+
+def classes_there(base: Path, most: int = 12) -> str:
+    """For a class that is not there: the classes that are ("9b, 9c and 9d"), in words."""
+    codes = class_codes(base)
+    if not codes:
+        return f"there is no class in {base} yet"
+    shown = ", ".join(codes[:most]) + (f" and {len(codes) - most} more" if len(codes) > most
+                                       else "")
+    return f"the classes in {base} are: {shown}"
+
+
 CLASS_FILE = "class.json"
 """The class folder's own file: it marks the folder as a Standing class folder
 (``"format": "standing-class"``) and holds its settings (the retention period)."""

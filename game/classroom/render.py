@@ -349,11 +349,13 @@ def run_report(folder: Path, out: Path, story_folders: list[Path], story_path: P
     default records place, as ``play --class 9b`` and ``class serve`` write it.
     """
     if not folder.exists() and len(folder.parts) == 1:
-        from game.classroom.records import class_folder
+        from game.classroom.records import RecordError, class_folder, classes_there
 
         by_code = class_folder(str(folder))
-        if by_code.is_dir():
-            folder = by_code
+        if not by_code.is_dir():  # a code mistyped: say which classes there are
+            raise RecordError(f"{folder}: there is no class {by_code.name} (nor a folder of "
+                              f"that name here); {classes_there(by_code.parent)}")
+        folder = by_code
     for line in write_report(folder, out, story_folders, story_path, show_small=show_small,
                              per_player=per_player):
         say.write(clean(line) + "\n")  # lines quote paths, records and the story

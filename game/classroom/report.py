@@ -117,7 +117,7 @@ def build_report(records: ClassRecords, story: Story | None, story_id: str,
                                      jobs=city_jobs)
         if why_not:
             notes.append(why_not)
-    listings, listed = sections.listings(sessions, story)
+    listings, listed = sections.listings(sessions, story, show_small)
     rules, sources = sections.rules(sessions, story)
     title = story.title if story else (sessions[0].story if sessions else story_id)
     report = ClassReport(

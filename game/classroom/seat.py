@@ -290,7 +290,7 @@ class ClassSeat:
 
     def notice(self, resume_code: str) -> str:
         """What is recorded and where, and what the resume code is for."""
-        return (notice(self.folder, self.class_code) + " Your resume code is "
+        return (notice(None, self.class_code) + " Your resume code is "
                 f"{resume_code}: write it down. If your browser closes, come back with your "
                 "codename and this code to continue your game.")
 

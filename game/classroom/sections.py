@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from game.classroom.sessions import Session
 from game.classroom.summary import (
@@ -14,6 +15,7 @@ from game.classroom.summary import (
     PlayerRow,
     PollAsk,
     PollResult,
+    SMALL,
     RuleRow,
     Scores,
     gini,
@@ -63,6 +65,7 @@ def decisions(sessions: list[Session], story: Story | None, resolve) -> tuple[De
             label = words(choice.text) if choice else texts.get((scene_id, cid), cid)
             detail = ", ".join(choice.tags) if choice else ""
             options.append(Count(cid, label, counts.get(cid, 0), n, detail))
+        options = told_apart(options, scene_id, story)
         chapter = chapter_of(story, scene_id)
         out.append(Decision(scene_id, chapter, prompt(story, scene_id), tuple(options), n,
                             len(players[scene_id])))
@@ -134,9 +137,13 @@ def scores(finished: list[Session], story: Story | None) -> Scores | None:
         gini=gini(values), tiers=tiers)
 
 
-def listings(sessions: list[Session], story: Story | None = None,
+def listings(sessions: list[Session], story: Story | None = None, show_small: bool = False,
              ) -> tuple[tuple[Listing, ...], tuple[Count, ...]]:
     """Who was listed, grouped by list, scene, rules, source and mistake; per list totals.
+
+    A list's detail says how many are still on it at the end: a count of players put
+    into words here, so it is hidden here when under 3 (unless ``show_small``), like
+    every other count of players.
 
     The scene is named by its first words when the story is known.
     """
@@ -163,7 +170,12 @@ def listings(sessions: list[Session], story: Story | None = None,
     listings = tuple(Listing(*key, len(who)) for key, who in
                      sorted(groups.items(), key=lambda kv: (kv[0][0], -len(kv[1]))))
     n = len(sessions)
-    listed = tuple(Count(label, label, len(who), n, f"{len(still[label])} still on it at the end")
+
+    def still_text(count: int) -> str:
+        return "<3" if not show_small and 0 < count < SMALL else str(count)
+
+    listed = tuple(Count(label, label, len(who), n,
+                         f"{still_text(len(still[label]))} still on it at the end")
                    for label, who in sorted(ever.items()))
     return listings, listed
 
@@ -263,3 +275,34 @@ def players(sessions: list[Session]) -> tuple[PlayerRow, ...]:
             (s.ending.tier_label or s.ending.tier) if s.ending else None, tuple(lists),
             len(s.choices)))
     return tuple(rows)
+
+
+def told_apart(options: list[Count], scene_id: str, story: Story | None) -> list[Count]:
+    """Options with the same words (shown on different paths) told apart by where they
+    lead: "Walk through to the platform (then: Eighty Candles)" and "(then: Window
+    Seat)", never two rows a teacher cannot tell apart; by their place when that is the
+    same too."""
+    seen = Counter(o.label for o in options)
+    scene = story.scenes.get(scene_id) if story else None
+    if scene is None or story is None or all(v == 1 for v in seen.values()):
+        return options
+
+    def then(cid: str) -> str:
+        choice = scene.choice(cid)
+        target = story.scenes.get(choice.goto) if choice else None
+        if target is None:
+            return ""
+        if target.ending is not None:
+            return words(target.ending.title)
+        return prompt(story, choice.goto, 40)
+
+    leads = {o.key: then(o.key) for o in options if seen[o.label] > 1}
+    out = []
+    for number, o in enumerate(options, 1):
+        if seen[o.label] > 1:
+            lead = leads[o.key]
+            alike = [p.key for p in options if p.label == o.label and leads[p.key] == lead]
+            o = replace(o, label=f"{o.label} (then: {lead})" if lead and len(alike) == 1
+                        else f"{o.label} (option {number})")
+        out.append(o)
+    return out

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import OptionList, Static
 
 from game.safetext import clean
+from game.story.model import Story
 from game.ui.classdesk import ClassDesk, Count, LiveNumbers, Pacing, Report
 from game.ui.widgets.keyline import KeyLine
 
@@ -32,24 +34,43 @@ BAR = 24
 """Columns of a 100 % bar."""
 
 
-def bar(count: int, n: int, hidden: bool) -> Content:
-    """One option's bar, share and count (or "<3" when hidden)."""
+def bar(count: int, n: int, hidden: bool, columns: int = BAR) -> Content:
+    """One option's bar (``columns`` wide at 100 %), share and count (or "<3" when hidden)."""
     if hidden:
         return Content.styled("<3", "$text-muted")
     share = count / n if n else 0.0
-    blocks = "█" * max(1 if count else 0, round(share * BAR))
+    blocks = "█" * max(1 if count else 0, round(share * columns))
     return Content.assemble((blocks, "$primary"), f" {round(100 * share)} % ({count})")
 
 
-def counts_text(rows: tuple[Count, ...], hidden, empty: str) -> Content:
-    """Rows of labelled bars (endings, listings)."""
+def bar_columns(width: int, indent: str = "") -> int:
+    """How wide a 100 % bar may be to fit, with its share, on a line of its own."""
+    if not width:
+        return BAR
+    return max(4, min(BAR, width - len(indent) - 2 - len(" 100 % (999)")))
+
+
+def labelled(label: str, count: int, n: int, hidden: bool, width: int,
+             indent: str = "") -> list:
+    """A label and its bar: on one line when they fit in ``width`` columns (0: unknown),
+    else the bar (narrowed to fit) on a line of its own under the label, so that a wrap
+    never splits the bar from its share ("100" above "% (4)", as at 70 or 80 columns)."""
+    text = Content(clean(label))
+    shown = bar(count, n, hidden, bar_columns(width, indent))  # one scale for every bar
+    if width and len(indent) + text.cell_length + 2 + shown.cell_length > width:
+        return [indent, text, "\n", indent, "  ", shown]
+    return [indent, text, "  ", shown]
+
+
+def counts_text(rows: tuple[Count, ...], hidden, empty: str, width: int = 0) -> Content:
+    """Rows of labelled bars (endings, listings), ``width`` columns wide (0: unknown)."""
     if not rows:
         return Content.styled(empty, "$text-muted")
     parts: list = []
     for row in rows:
         if parts:
             parts.append("\n")
-        parts.extend([Content(clean(row.label)), "  ", bar(row.count, row.n, hidden(row.count))])
+        parts.extend(labelled(row.label, row.count, row.n, hidden(row.count), width))
     return Content.assemble(*parts)
 
 
@@ -74,8 +95,8 @@ def variants_text(report: Report) -> Content:
     return Content.assemble(*parts)
 
 
-def decisions_text(numbers: LiveNumbers) -> Content:
-    """Each decision so far: its first words, n, and the split."""
+def decisions_text(numbers: LiveNumbers, width: int = 0) -> Content:
+    """Each decision so far: its first words, n, and the split (``width``: as above)."""
     report = numbers.report
     if not report.decisions:
         return Content.styled("No decisions yet.", "$text-muted")
@@ -87,8 +108,9 @@ def decisions_text(numbers: LiveNumbers) -> Content:
         parts.append((clean(f"{where}{d.prompt or d.scene}"), "bold"))
         parts.append((f"  n = {d.n}", "$text-muted"))
         for option in d.options:
-            parts.extend(["\n  ", Content(clean(option.label)), "  ",
-                          bar(option.count, d.n, report.hidden(option.count))])
+            parts.append("\n")
+            parts.extend(labelled(option.label, option.count, d.n,
+                                  report.hidden(option.count), width, "  "))
     return Content.assemble(*parts)
 
 
@@ -96,10 +118,11 @@ def chapter_prompt(number: int, title: str, players: int, pacing: Pacing,
                    hidden: bool) -> Content:
     """A chapter's line in the pacing list: who is there, and whether it is held."""
     held = number > 0 and pacing.holds(number) and not pacing.holds(number - 1)
+    # Every mark is as wide (a space before the number), so the chapters stay in a column.
     if held:
         mark = ("■ held  ", "$text-warning bold")
     elif number > 0 and pacing.holds(number):
-        mark = ("  closed", "$text-muted")
+        mark = ("closed  ", "$text-muted")
     else:
         mark = ("" if pacing.limit is None else "        ", "")
     here = "<3" if hidden else str(players)
@@ -126,6 +149,27 @@ def pacing_text(pacing: Pacing, chapters: list[str]) -> Content:
                                    "$text-muted"))
 
 
+def city_waiting(story: Story) -> str:
+    """What "Scaled to the city" says before it has numbers (a story with a population)."""
+    # 3: the report's smallest count shown (the ui does not import the classroom).
+    return "Shown once 3 players have made a choice (s shows it sooner)."
+
+
+class Bars(Static):
+    """Labelled bars laid out for their width: a new width asks for them again."""
+
+    class Resized(Message):
+        """The bars' width changed."""
+
+    laid_width = 0
+    """The width last laid out for (a change of height alone asks for nothing)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self.laid_width:
+            self.laid_width = event.size.width
+            self.post_message(self.Resized())
+
+
 class DashboardApp(App[int]):
     """The live class: progress, splits, endings, listings; pacing and reveal controls."""
 
@@ -134,12 +178,16 @@ class DashboardApp(App[int]):
     ENABLE_COMMAND_PALETTE = False
 
     BINDINGS = [
-        Binding("h", "hold", "Hold before chapter"),
+        Binding("h", "hold", "Hold"),
         Binding("n", "next_chapter", "Open next"),
         Binding("r", "release", "Release"),
         Binding("v", "reveal", "Reveal"),
         Binding("s", "small", "Small counts"),
         Binding("q", "quit", "Quit"),
+        # Priority: the chapter list has the focus, and would take PgUp/PgDn for itself.
+        Binding("pagedown", "scroll_numbers(1)", "Scroll", key_display="PgDn",
+                priority=True),
+        Binding("pageup", "scroll_numbers(-1)", "Scroll up", show=False, priority=True),
     ]
 
     def __init__(self, desk: ClassDesk, poll_seconds: float = POLL_SECONDS) -> None:
@@ -165,13 +213,14 @@ class DashboardApp(App[int]):
                 yield Static("", id="pacing")
             with VerticalScroll(id="dash-right"):
                 yield Static("Decisions so far", classes="h2")
-                yield Static("", id="decisions")
+                yield Bars("", id="decisions")
                 yield Static("Endings", classes="h2")
-                yield Static("", id="endings")
+                yield Bars("", id="endings")
                 yield Static("Listings", classes="h2")
-                yield Static("", id="listings")
-                yield Static("Scaled to the city", classes="h2")
-                yield Static("", id="city")
+                yield Bars("", id="listings")
+                if self.story.population is not None:  # a story to scale, as for variants
+                    yield Static("Scaled to the city", classes="h2")
+                    yield Static("", id="city")
                 if self.story.variants:
                     yield Static("Under other systems (finished paths replayed)",
                                  classes="h2")
@@ -206,7 +255,8 @@ class DashboardApp(App[int]):
         self.query_one("#head", Static).update(Content.assemble(
             ("Class ", "bold"), (clean(self.folder.name), "bold"), ("  ·  ", "$text-muted"),
             Content(clean(self.story.title)), ("  ·  ", "$text-muted"),
-            f"{report.sessions} players: {numbers.playing} playing, "
+            f"{report.sessions} player{'s' * (report.sessions != 1)}: "
+            f"{numbers.playing} playing, "
             f"{numbers.finished} at an ending"))
         chapters = self.query_one(OptionList)
         prompts = [chapter_prompt(c.number, c.title, c.players, pacing,
@@ -219,19 +269,29 @@ class DashboardApp(App[int]):
             for index, prompt in enumerate(prompts):
                 chapters.replace_option_prompt_at_index(index, prompt)
         self.query_one("#pacing", Static).update(pacing_text(pacing, self.chapters))
-        self.query_one("#decisions", Static).update(decisions_text(numbers))
+        width = self.query_one("#decisions", Static).content_region.width
+        self.query_one("#decisions", Static).update(decisions_text(numbers, width))
         self.query_one("#endings", Static).update(
-            counts_text(report.endings, report.hidden, "Nobody has finished yet."))
+            counts_text(report.endings, report.hidden, "Nobody has finished yet.", width))
         self.query_one("#listings", Static).update(
-            counts_text(report.listed, report.hidden, "Nobody has been listed."))
+            counts_text(report.listed, report.hidden, "Nobody has been listed.", width))
         city = report.city
-        self.query_one("#city", Static).update(
-            Content.assemble(clean(city.headline), "\n", (clean(city.notes[0]), "$text-muted"))
-            if city is not None else Content.assemble(
-                ("Shown once 3 players have chosen (the story needs a population:).",
-                 "$text-muted")))
+        if self.story.population is not None:
+            self.query_one("#city", Static).update(
+                Content.assemble(clean(city.headline), "\n",
+                                 (clean(city.notes[0]), "$text-muted"))
+                if city is not None else Content.styled(city_waiting(self.story),
+                                                        "$text-muted"))
         if self.story.variants:
             self.query_one("#variants", Static).update(variants_text(report))
+
+    @on(Bars.Resized)
+    def _redraw(self) -> None:
+        """Lay the bars out again for a new width."""
+        # The numbers and controls as they are when this runs: a key pressed since the
+        # resize must not be drawn over (nor taken back) by older controls.
+        if self.numbers is not None:
+            self.show_numbers(self.numbers, self.pacing)
 
     # -- controls --------------------------------------------------------------------------
 
@@ -258,6 +318,14 @@ class DashboardApp(App[int]):
             limit = self.pacing.limit + 1
             self._give(self.pacing.held(None if limit >= len(self.story.chapters) else limit))
 
+    def action_scroll_numbers(self, pages: int) -> None:
+        """Page the class's numbers (decisions, endings, lists, the city) up or down."""
+        numbers = self.query_one("#dash-right", VerticalScroll)
+        if pages > 0:
+            numbers.scroll_page_down(animate=False)
+        else:
+            numbers.scroll_page_up(animate=False)
+
     def action_release(self) -> None:
         """Let everyone play on."""
         self._give(self.pacing.held(None))
@@ -271,7 +339,16 @@ class DashboardApp(App[int]):
         self._give(replace(self.pacing, show_small=not self.pacing.show_small))
 
     def _give(self, pacing: Pacing) -> None:
-        """The teacher's control: on screen at once, written in a thread."""
+        """The teacher's control: on screen at once, written in a thread.
+
+        Not before the first read has answered: the controls would be built on blank
+        ones, and a dashboard restarted mid-lesson would turn the reveal off (and forget
+        the served story) at the first key.
+        """
+        if self.numbers is None:
+            self.notify("Still reading the class: press it again in a moment.",
+                        severity="warning", markup=False)
+            return
         self._controls += 1
         self.pacing = pacing
         self.control(pacing)

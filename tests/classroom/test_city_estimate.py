@@ -100,6 +100,13 @@ def test_city_table_and_chart(capsys, tmp_path: Path) -> None:
     page = tmp_path / "city.html"
     assert run(capsys, KNOWN, "--runs", 600, "--out", page)[0] == 0
     assert "If Testville's 1 million chose at random:" in unescape(page.read_text("utf-8"))
+    # The table's people are said as the chart and the sentences say them ("~990,000"),
+    # not to the person ("987,567"): the estimate is not that precise.
+    import re
+
+    cells = re.findall(r"<td>([^<]*)</td>", page.read_text("utf-8"))
+    assert not [c for c in cells if re.fullmatch(r"\d{1,3}(,\d{3})+", c)], cells
+    assert any(re.fullmatch(r"~\d+(\.\d)? million|~\d{1,3}(,000)+|~\d+", c) for c in cells)
 
 
 @pytest.mark.parametrize("args, says", [
@@ -149,6 +156,11 @@ def test_people_are_said_as_a_sentence_says_them() -> None:
     assert people(1_000_000) == "1 million" and people(651_234) == "650,000" and people(42) == "42"
     assert people_range(1_700_000, 2_100_000) == "1.7–2.1 M"
     assert people_range(600_000, 700_000) == "600,000–700,000"
+    # An interval across a million, or one narrower than a decimal of a million, once
+    # read "1.0–1.0 M" beside "~990,000" (Green Channel's "The Green Channel" ending).
+    assert people_range(954_000, 1_026_000) == "950,000–1,000,000"
+    assert people_range(21_581_000, 21_634_000) == "21.58–21.63 M"
+    assert people_range(21_600_100, 21_600_200) == "21.600–21.600 M"
 
 
 def test_the_report_is_scaled_to_the_city(known_class: Path, tmp_path: Path) -> None:

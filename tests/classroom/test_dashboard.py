@@ -13,8 +13,15 @@ from game.classroom.pacing import Pacing, read_pacing, write_pacing
 from game.classroom.records import RecordError
 
 
+def rendered(app) -> str:
+    """Everything on the screen, as text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
 def shown(app, selector: str) -> str:
-    return str(app.query_one(selector, Static).render())
+    """The widget's text, its unbreakable spaces read as spaces."""
+    return str(app.query_one(selector, Static).render()).replace("\xa0", " ")
 
 
 async def until(pilot, condition, seconds: float = 5.0) -> None:
@@ -51,8 +58,10 @@ async def test_hold_next_and_release_write_the_control_file(folder) -> None:
         await until(pilot, lambda: app.numbers is not None)
         from game.ui.widgets.keyline import KeyLine
 
-        keys = ["Hold before chapter", "Open next", "Release", "Reveal", "Small counts", "Quit"]
-        await until(pilot, lambda: [k[2] for k in app.query_one(KeyLine).keys] == keys)
+        keys = ["Hold", "Open next", "Release", "Reveal", "Small counts", "Quit", "Scroll"]
+        # (the priority key, Scroll, comes first or last as the focus settles)
+        await until(pilot, lambda: sorted(k[2] for k in app.query_one(KeyLine).keys)
+                    == sorted(keys))
         await pilot.press("down", "h")  # hold before Tuesday (chapter 2)
         await until(pilot, lambda: read_pacing(folder).limit == 1)
         await until(pilot, lambda: "Held after “Monday”" in shown(app, "#pacing"))
@@ -153,3 +162,116 @@ async def test_a_read_that_answers_after_the_dashboard_closed_is_dropped(folder)
         await until(pilot, lambda: app.numbers is not None)
         numbers, pacing = desk.look()
     app.show_numbers(numbers, pacing)  # late: nothing to draw on, nothing raised
+
+
+async def test_at_80_by_24_every_key_is_named_and_the_numbers_page_down(folder) -> None:
+    """A projector at 80x24: the key line had room for the keys alone ("h n r v s q"),
+    and the endings, lists and city below the decisions could not be reached by key."""
+    from game.ui.widgets.keyline import KeyLine
+
+    for name in ("amber-otter", "bold-crane", "calm-deer", "dusty-eagle"):
+        play_session(folder, name)
+    app = DashboardApp(FolderDesk(folder, lesson()), poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        line = app.query_one(KeyLine)
+        await until(pilot, lambda: "Scroll" in [k[2] for k in line.keys])
+        await pilot.pause()
+        assert "Hold" in str(line.render()) and "Small counts" in str(line.render())
+        numbers = app.query_one("#dash-right")
+        assert numbers.max_scroll_y > 0 and numbers.scroll_y == 0
+        await pilot.press("pagedown")  # the chapter list has the focus
+        await until(pilot, lambda: numbers.scroll_y > 0)
+        assert app.query_one(OptionList).highlighted == 0  # the chapter stayed put
+        await pilot.press("pageup")
+        await until(pilot, lambda: numbers.scroll_y == 0)
+
+
+async def test_at_80_columns_a_bar_is_never_split_from_its_share(folder) -> None:
+    """At 80 columns a long option wrapped "38 %" above "(3)" (or "67" above "% (4)"):
+    a label and its bar that do not fit on a line put the bar on a line of its own."""
+    import re
+
+    for name in ("amber-otter", "bold-crane", "calm-deer", "dusty-eagle"):
+        play_session(folder, name)
+    app = DashboardApp(FolderDesk(folder, lesson()), poll_seconds=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        share = r"\d+ % \(\d+\)"
+
+        def whole(selector: str) -> bool:
+            """Every share on one line with its number, and no bar ending a line."""
+            widget = app.query_one(selector, Static)
+            lines = [s.text for s in widget.render_lines(widget.region.reset_offset)]
+            drawn = "\n".join(line.rstrip() for line in lines) + "\n"
+            wanted = len(re.findall(share, shown(app, selector)))
+            return (wanted > 0 and len(re.findall(share, drawn)) == wanted
+                    and "█\n" not in drawn)
+
+        for columns in range(70, 111):  # every width a projector might have
+            await pilot.resize_terminal(columns, 24)
+            await until(pilot, lambda: whole("#decisions") and whole("#endings"), 2.0)
+        assert "Help the old man with his shopping" in shown(app, "#decisions")
+
+
+def test_a_label_too_long_for_the_line_puts_its_bar_below() -> None:
+    from game.ui.dashboard import bar, labelled
+    from textual.content import Content
+
+    one = Content.assemble(*labelled("Wait", 1, 4, False, 40, "  "))
+    assert "\n" not in str(one)
+    two = str(Content.assemble(*labelled("Help the old man with his shopping", 3, 4, False,
+                                         40, "  ")))
+    head, below = two.split("\n")
+    assert head == "  Help the old man with his shopping"
+    assert below.endswith(" 75 % (3)") and len(below) <= 40
+
+
+def test_held_and_closed_chapters_stay_in_a_column() -> None:
+    """"  closed4. Thursday" ran the mark into the chapter's number."""
+    from game.ui.dashboard import chapter_prompt
+
+    pacing = Pacing(limit=1, story="lesson")
+    lines = [str(chapter_prompt(n, t, 0, pacing, False)) for n, t in ((1, "Mon"), (2, "Tue"),
+                                                                      (3, "Wed"))]
+    assert [line.index(f"{n}. ") for n, line in zip((1, 2, 3), lines)] == [8, 8, 8]
+    assert lines[1].startswith("■ held ") and lines[2].startswith("closed ")
+
+
+async def test_one_player_and_the_city_line_before_it_has_numbers(folder) -> None:
+    from game.ui.dashboard import city_waiting
+
+    play_session(folder, "amber-otter")
+    app = DashboardApp(FolderDesk(folder, lesson()), poll_seconds=0.1)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, lambda: app.numbers is not None)
+        assert "1 player: 0 playing, 1 at an ending" in shown(app, "#head")
+        assert lesson().population is None  # nothing to scale: no section saying so
+        assert not app.query("#city") and "Scaled to the city" not in rendered(app)
+    from game.story.loader import load_story
+    from game.cli import resolve_story
+
+    green = load_story(resolve_story("green_channel", []))
+    assert green.population is not None
+    assert city_waiting(green) == "Shown once 3 players have made a choice (s shows it sooner)."
+
+
+async def test_a_key_before_the_first_read_does_not_blank_the_classs_controls(folder) -> None:
+    """A dashboard restarted mid-lesson: a key pressed while it was still reading wrote
+    blank controls over the class's (the reveal went off, the served story was lost)."""
+    play_session(folder, "amber-otter")
+    before = Pacing(limit=None, reveal=True, story="lesson", story_path="/stories/lesson")
+    write_pacing(folder, before)
+    desk = LateDesk(folder, lesson())
+    desk.hold.set()  # the first read waits at the gate
+    app = DashboardApp(desk, poll_seconds=60)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await until(pilot, desk.held.is_set)
+        await pilot.press("r", "v", "s")
+        await pilot.pause(0.2)
+        assert read_pacing(folder) == before
+        desk.gate.set()
+        await until(pilot, lambda: app.numbers is not None)
+        await pilot.press("s")  # once read, a key builds on the class's controls
+        await until(pilot, lambda: read_pacing(folder).show_small)
+        assert read_pacing(folder).reveal and read_pacing(folder).story_path == "/stories/lesson"

@@ -107,3 +107,33 @@ def test_joining_applies_retention_and_says_what_it_deleted() -> None:
     text = run_play("brave-heron\n\n\nq\n", new=True)
     assert f"Deleted 1 session record older than 30 days from {folder}." in text
     assert "old-owl" not in text  # a student is told no one else's codename
+
+
+class Terminal(io.StringIO):
+    """A terminal's output: 80 columns."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_an_80_column_terminal_the_notice_breaks_between_words(monkeypatch) -> None:
+    """Printed before the game starts, the notice ran past 80 columns and the terminal cut
+    it mid-word ("re" / "cords", the offered codename "clever-ha" / "wk")."""
+    import os
+
+    from game.classroom.join import join_class
+    from game.engine.engine import Engine
+    from class_helpers import lesson
+
+    monkeypatch.setattr("shutil.get_terminal_size", lambda *a: os.terminal_size((80, 24)))
+    out = Terminal()
+    writer = join_class("7b", None, Engine(lesson(), seed=1), io.StringIO("\n"), out)
+    writer.close()
+    text = out.getvalue()
+    assert all(len(line) <= 80 for line in text.splitlines()), text
+    offered = " ".join(text.split()).split("Press Enter for ", 1)[1].split(",", 1)[0]
+    assert f"Press Enter for {offered}," in " ".join(text.split())
+    assert any(offered in line for line in text.splitlines())  # never cut in two
+    assert str(class_folder("7b")) in text  # the path on one line too
+    piped = run_play("\n1\n\n1\n1\n3\n2\n", class_code="7c")  # a pipe: not folded
+    assert "records your codename, the choices you make, what the story's system records" in piped

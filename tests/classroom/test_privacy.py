@@ -28,6 +28,15 @@ def test_the_notice_is_two_sentences_saying_what_and_where(tmp_path: Path) -> No
     assert str(tmp_path / "7b") in text
     for word in ("codename", "choices", "poll", "never your name", "time"):
         assert word in text
+    assert "`" not in text and "class wipe" not in text  # a student does not run commands
+
+
+def test_a_served_class_notice_names_no_folder_of_the_teachers() -> None:
+    """On a served page the folder is on the teacher's computer: its path (with the
+    teacher's user name in it) means nothing to a student."""
+    text = privacy.notice(None, "7b")
+    assert "on your teacher's computer" in text and "/" not in text
+    assert text.count(". ") + text.endswith(".") == 2
 
 
 def test_wipe_deletes_the_class_and_this_computers_codename(tmp_path: Path) -> None:

@@ -81,6 +81,21 @@ def test_endings_scores_and_tiers(lesson_class: Path) -> None:
     assert [(t.key, t.count) for t in scores.tiers] == [("A", 4), ("B", 0), ("C", 4)]
 
 
+def test_still_on_a_list_is_a_count_hidden_under_3_in_every_format(lesson_class: Path) -> None:
+    """"(2 still on it at the end)" beside a hidden "<3 listed" gave the count away."""
+    for name in ("cat", "dog", "ibis"):  # two listed players remain: ant and bee
+        (lesson_class / f"{name}.jsonl").unlink()
+    report = report_of(lesson_class)
+    (listed,) = report.listed
+    assert listed.count == 2 and report.hidden(listed.count)
+    assert listed.detail == "<3 still on it at the end"
+    for text in (to_markdown(report), to_csv(report), to_html(report)):
+        assert "2 still on it" not in text
+    assert "<3 still on it" in to_markdown(report)
+    (shown,) = report_of(lesson_class, show_small=True).listed
+    assert shown.detail == "2 still on it at the end"
+
+
 def test_listings_name_the_rule_the_source_and_the_mistake(lesson_class: Path) -> None:
     report = report_of(lesson_class)
     (listing,) = report.listings
@@ -236,7 +251,10 @@ def test_without_matplotlib_the_html_report_names_the_install(lesson_class: Path
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     assert main(["report", str(lesson_class), "--out", str(tmp_path / "r.html")]) == 2
     err = capsys.readouterr().err.strip()
-    assert "pip install 'standing[report]'" in err and "\n" not in err
+    # The Python running Standing installs it (Standing comes from its folder, not an
+    # index: 'pip install standing[report]' would fetch some other package of that name).
+    assert f"{sys.executable} -m pip install 'matplotlib>=3.5,<4'" in err and "\n" not in err
+    assert "standing[" not in err
     assert main(["--stories", str(FIXTURES), "report", str(lesson_class), "--out",
                  str(tmp_path / "r.md")]) == 0  # Markdown and CSV need no matplotlib
 
@@ -352,3 +370,50 @@ def test_a_question_with_if_says_how_many_it_was_asked_of(lesson_class: Path,
     hidden = build_report(read_class(lesson_class), load_story(story_file), "lesson",
                           show_small=False)
     assert hidden.debrief[-1].asked == 3  # 3 is not a small count (under 3 is)
+
+
+def test_options_with_the_same_words_are_told_apart_by_where_they_lead() -> None:
+    """Green Channel's gate offers "Walk through to the platform" on two paths (to two
+    endings): the report showed two rows of the same words, one 0 % and one 100 %."""
+    from game.classroom.sections import told_apart
+    from game.classroom.summary import Count
+    from game.cli import resolve_story
+    from game.story.loader import load_story
+
+    story = load_story(resolve_story("green_channel", []))
+    scene = next(s for s in story.scenes.values()
+                 if any(c.id == "gate_opens" for c in s.choices))
+    options = [Count(c.id, "Walk through to the platform" if c.id.startswith("gate_opens")
+                     else "Go to window 9", 1, 3) for c in scene.choices]
+    labels = [o.label for o in told_apart(options, scene.id, story)]
+    assert len(set(labels)) == len(labels) == 3
+    assert labels[2] == "Go to window 9"  # an option of its own words is left alone
+    assert all(label.startswith("Walk through to the platform (then: ") for label in labels[:2])
+    same = [Count("a", "Go", 1, 2), Count("b", "Go", 1, 2)]  # no story: nothing to tell by
+    assert told_apart(same, "s", None) == same
+
+
+def test_a_decision_caption_says_one_choice() -> None:
+    from game.classroom.formatting import decision_caption
+    from game.classroom.summary import Decision
+
+    one = Decision("s", None, "", (), 1, 1)
+    assert decision_caption(None, one) == "n = 1 choice"
+    assert decision_caption(None, Decision("s", None, "", (), 3, 1)) == "n = 3 choices by 1 player"
+
+
+def test_a_mistyped_class_code_names_the_classes_there(capsys) -> None:
+    """`report 9z`, `city STORY --class 9z` and `class dashboard 9z` said only that there
+    was no such folder: a teacher who typed the code wrong was not told the right ones."""
+    from game.classroom.records import class_folder
+
+    for code in ("9b", "9d"):
+        play_session(class_folder(code), "amber-otter")
+    (class_folder("x").parent / "notes").mkdir()  # not a class: not offered
+    for args in (["report", "9z", "--out", "r.md"], ["city", str(LESSON), "--class", "9z"],
+                 ["class", "dashboard", "9z"]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "there is no class 9z" in err, err
+        assert err.rstrip().endswith(f"the classes in {class_folder('x').parent} are: 9b, 9d")\
+            or err.rstrip().endswith("are: 9b, 9d)"), err

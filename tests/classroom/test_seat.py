@@ -213,6 +213,8 @@ def test_a_new_player_gets_a_record_a_save_folder_and_a_resume_code(folder) -> N
         assert store.folder == student_folder(folder, codename)
         assert check_resume_code(store.folder, code) is True
         assert code in s.notice(code) and "never your name" in s.notice(code)
+        assert str(folder) not in s.notice(code)  # the teacher's path, not the student's
+        assert "on your teacher's computer" in s.notice(code)
     finally:
         s.leave()
 

@@ -131,3 +131,18 @@ def test_the_unit_says_how_to_teach_it_with_care(load, tmp_path):
     plan = html[html.index('data-handout="lesson-plan"'):html.index('data-handout="curriculum"')]
     assert "Teaching the unit with care" in plan
     assert all(heading in plan for heading in headings)
+
+
+@pytest.mark.parametrize("story_id", TAUGHT)
+def test_a_guide_says_when_its_story_asks_no_polls(load, story_id):
+    """Green Channel's guide had the class data "compare predicted and actual" from a
+    pre-play poll the story never asks: the report's poll section was empty, and the
+    teacher was not told to count the answers by hand."""
+    import re
+
+    story = load(story_id)
+    guide = (ROOT / "docs" / "teachers" / f"{story_id}.md").read_text(encoding="utf-8")
+    asks = any(scene.poll is not None for scene in story.scenes.values())
+    leans = re.search(r"(pre-play|prediction) polls?", guide) is not None
+    if leans and not asks:
+        assert "asks no polls" in " ".join(guide.split()), story_id

@@ -240,3 +240,21 @@ def test_readme_and_the_class_guide_follow_the_unit():
     assert positions == sorted(positions)
     assert "comparison grid" in running and "letter home" in running
     assert "*Good Citizen* or *The Operator*" in " ".join(running.split())
+
+
+def test_the_readme_says_each_storys_own_minutes_and_the_unit_as_it_is(capsys):
+    """The README's table said 30 minutes for two stories whose title cards (and `list`)
+    say 25, and `handouts --help` still offered "the four-lesson unit"."""
+    import re
+
+    from game.cli import main, resolve_story
+    from game.story.loader import load_story
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| [^|]+ \| `(\w+)` \| (\d+) \|", readme, re.M)
+    assert len(rows) >= 8
+    for story_id, minutes in rows:
+        assert load_story(resolve_story(story_id, [])).minutes == int(minutes), story_id
+    with pytest.raises(SystemExit):
+        main(["handouts", "--help"])
+    assert "four-lesson unit" not in " ".join(capsys.readouterr().out.split())
