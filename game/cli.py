@@ -215,14 +215,15 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
                       help="choose at each scene as this class folder's records did "
                            "(default: uniformly)")
     city.add_argument("--runs", type=int, default=100_000, metavar="N",
-                      help="sampled lives (default: 100,000)")
+                      help="sampled lives (default: 100,000; at most 1,000,000)")
     city.add_argument("--seed", type=seed_number, default=0)
     city.add_argument("--variant", default=None, metavar="ID",
                       help="play the story under one of its variants")
     city.add_argument("--population", type=int, default=None, metavar="N",
                       help="scale to N people (default: the story's population:)")
     city.add_argument("--jobs", type=int, default=None,
-                      help="processes (default: the machine's cores); the result is the same")
+                      help="processes (default: the machine's cores, up to 8; never more "
+                           "than its cores); the result is the same")
     city.add_argument("--json", action="store_true", help="print one JSON object")
     city.add_argument("--out", "-o", type=Path, default=None, metavar="city.html|city.svg",
                       help="also draw the shares as a chart")

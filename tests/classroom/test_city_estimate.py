@@ -242,3 +242,90 @@ def test_city_under_a_variant_plays_the_variants_rating(capsys) -> None:
     assert cameras_off["loan"]["high"] < written["loan"]["low"]
     code, _, err = run(capsys, green, "--runs", 10, "--variant", "nope")
     assert code == 2 and "its variants are: " in err and "no_cameras" in err
+
+
+# --- bounds: nothing runs for hours, nothing is computed for an --out that cannot be written ---
+
+LOOP = """\
+title: Round and round
+id: loop
+population: {count: 1000, label: people}
+scenes:
+  a:
+    text: Round.
+    choices:
+      - {id: again, text: Again, goto: b}
+      - {id: stay, text: Stay, goto: a}
+  b:
+    text: And round.
+    choices:
+      - {id: back, text: Back, goto: a}
+      - {id: out, text: Out, goto: end, if: "false"}
+  end:
+    text: End.
+    ending: {title: End, kind: good}
+"""
+
+
+@pytest.fixture
+def no_sampling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the lives are sampled (the command must refuse before)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the lives were sampled before the argument was refused")
+
+    monkeypatch.setattr("game.classroom.city.sample_lives", refuse)
+
+
+def test_a_story_whose_lives_never_end_is_refused_with_the_runs_that_fit(
+        capsys, tmp_path: Path, no_sampling) -> None:
+    """Every life runs to the 2,000-step cap: 100,000 of them were 200 million steps (an
+    hour of a core) to say "no ending"; the first 100 lives judge it, the same everywhere."""
+    story = tmp_path / "loop.yaml"
+    story.write_text(LOOP, encoding="utf-8")
+    code, out, err = run(capsys, story)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert ("--runs 100,000: the first 100 sampled lives took 2,000 steps each; 100 of them "
+            "reached no ending") in err
+    assert err.rstrip().endswith("give --runs 50,000 or fewer")
+
+
+def test_runs_that_fit_the_step_budget_play(capsys, tmp_path: Path) -> None:
+    story = tmp_path / "loop.yaml"
+    story.write_text(LOOP, encoding="utf-8")
+    code, out, _ = run(capsys, story, "--runs", 150, "--json", "--jobs", 1)
+    assert code == 0 and json.loads(out)["unfinished"] == 150
+
+
+@pytest.mark.parametrize("runs", [1_000_001, 10**12])
+def test_runs_past_a_million_are_refused(capsys, runs: int) -> None:
+    code, _, err = run(capsys, KNOWN, "--runs", runs)
+    assert code == 2 and "--runs must be from 1 to 1,000,000" in err
+
+
+@pytest.mark.parametrize("where, says", [
+    ("a_folder.html", "is a folder"),
+    ("a_file.yaml/city.svg", "is not a folder"),
+])
+def test_an_out_that_cannot_be_written_is_refused_before_any_life(
+        capsys, tmp_path: Path, no_sampling, where: str, says: str) -> None:
+    (tmp_path / "a_folder.html").mkdir()
+    (tmp_path / "a_file.yaml").write_text("x")
+    code, out, err = run(capsys, KNOWN, "--runs", 600, "--out", tmp_path / where)
+    assert code == 2 and out == "" and says in err and err.count("\n") == 1, err
+
+
+def test_jobs_beyond_the_cores_use_the_cores(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs 10000 forked one process per chunk of 1,000 lives (100 for the default)."""
+    import game.classroom.city as city
+
+    asked: list[int] = []
+    real = city.sample_lives
+
+    def spy(story, lives, seed, weights, jobs):
+        asked.append(jobs)
+        return real(story, lives, seed, weights, 1)
+
+    monkeypatch.setattr(city, "sample_lives", spy)
+    monkeypatch.setattr(city.os, "cpu_count", lambda: 3)
+    assert run(capsys, KNOWN, "--runs", 50, "--jobs", 10_000)[0] == 0
+    assert asked == [3]
