@@ -364,3 +364,42 @@ def test_any_overlay_loads_or_is_located_errors_and_then_plays(tmp_path, model, 
     except StandingError:
         pass
     assert len(whatif(story, (), 0)) == 1 + len(story.variants)
+
+
+def test_a_story_may_have_at_most_twelve_variants(tmp_path):
+    """20,000 variants loaded, and `whatif` printed a table 200,000 characters wide
+    after 10 s; each is a column of the report and a line of the debrief."""
+    many = "".join(f"v{i}: {{label: V{i}, rating: {{rules: {{jaywalking: {{change: {-i}}}}}}}}}\n"
+                   for i in range(13))
+    found = errors_of(write(tmp_path, many))
+    assert found == [f"{tmp_path / 'story.yaml'}:16:1: a story may have at most 12 variants, "
+                     "not 13: each is a column of the what-if table and the class report, "
+                     "and a line of the debrief; keep the ones that teach most"]
+    assert len(load_story(write(tmp_path, "".join(many.splitlines(True)[:12]))).variants) == 12
+
+
+@pytest.mark.parametrize("label", ['"' + "x" * 121 + '"', '"one\\ntwo"', '" "'])
+def test_a_variants_label_is_one_short_line(tmp_path, label):
+    found = errors_of(write(tmp_path, f"v: {{label: {label}, rating: {{explain: true}}}}"))
+    assert len(found) == 1 and "variant 'v' label should be one line of 1 to 120" in found[0]
+
+
+def test_a_folded_label_loses_its_final_newline(tmp_path):
+    story = load_story(write(tmp_path, "v:\n  label: >\n    Without the\n    cameras\n"
+                                       "  rating: {explain: true}\n"))
+    assert story.variants["v"].label == "Without the cameras"
+
+
+def test_the_schema_knows_the_variant_limits():
+    import jsonschema
+    import yaml
+
+    from game.authoring.schema import build_schema
+
+    validator = jsonschema.Draft7Validator(build_schema())
+    for bad in ("\n".join(f"  v{i}: {{label: V, rating: {{explain: true}}}}" for i in range(13)),
+                "  v: {label: '" + "x" * 121 + "', rating: {explain: true}}"):
+        doc = yaml.safe_load(POINTS.replace("VARIANTS", bad))
+        assert list(validator.iter_errors(doc)), bad[:40]
+    doc = yaml.safe_load(POINTS.replace("VARIANTS", "  v: {label: 1984, rating: {explain: true}}"))
+    assert list(validator.iter_errors(doc)) == []
