@@ -337,12 +337,15 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
         gc.freeze()
     story = with_variant(story, variant)
     sessions = None
+    said_class = ""
     if class_dir is not None:
         from game.classroom.sessions import read_class
 
-        sessions = sessions_of(read_class(class_dir), story)
+        records = read_class(class_dir)
+        sessions = sessions_of(records, story)
         if not sessions:
             raise CityError(f"--class {class_dir}: no session of '{story.id}' in this folder")
+        said_class = class_line(class_dir, len(sessions), records)
     plan_for(story)  # made once, shared by forked workers
     weights = class_weights(sessions, story) if sessions else None
     check_budget(story, lives, seed, weights)
@@ -355,9 +358,13 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
         doc = est.to_json()
         if variant is not None:
             doc["variant"] = variant
+        if sessions is not None:
+            doc["class_sessions"] = len(sessions)
         out.write(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
     else:
         write_text(est, out)
+        if said_class:
+            out.write(clean(said_class) + "\n")
     if chart is not None:
         from game.files import write_atomic
 
@@ -369,6 +376,20 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
         if not as_json:
             out.write(f"wrote {chart}\n")
     return 0
+
+
+def class_line(folder: Path, sessions: int, records) -> str:
+    """Whose choices weighed: how many sessions, and what in the folder could not be read
+    (a teacher must know when damaged or hand-edited records were left out)."""
+    line = f"Weighted by the choices of {sessions} session{'s' * (sessions != 1)} in {folder}"
+    left = []
+    if records.unreadable:
+        n = len(records.unreadable)
+        left.append(f"{n} file{'s' * (n != 1)} could not be read")
+    if records.skipped_lines:
+        n = records.skipped_lines
+        left.append(f"{n:,} damaged line{'s' * (n != 1)} skipped")
+    return line + (f" ({', '.join(left)}: `report` lists them)." if left else ".")
 
 
 def check_chart(chart: Path) -> None:

@@ -329,3 +329,24 @@ def test_jobs_beyond_the_cores_use_the_cores(capsys, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(city.os, "cpu_count", lambda: 3)
     assert run(capsys, KNOWN, "--runs", 50, "--jobs", 10_000)[0] == 0
     assert asked == [3]
+
+
+def test_the_class_line_says_whose_choices_weighed_and_what_was_left_out(
+        capsys, tmp_path: Path, known_class: Path) -> None:
+    """Damaged and hand-edited records were left out of the weights without a word."""
+    import shutil
+
+    folder = tmp_path / "8c"
+    shutil.copytree(known_class, folder)
+    with (folder / "ann.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"seq": 99, "type": "choice", "step": "one"}\n{"cut sh\n')
+    (folder / "junk.jsonl").write_text("not json\n", encoding="utf-8")
+    code, out, _ = run(capsys, KNOWN, "--class", folder, "--runs", 50)
+    assert code == 0
+    assert out.splitlines()[-1] == (f"Weighted by the choices of 4 sessions in {folder} "
+                                    "(1 file could not be read, 3 damaged lines skipped: "
+                                    "`report` lists them).")
+    code, out, _ = run(capsys, KNOWN, "--class", folder, "--runs", 50, "--json")
+    assert json.loads(out)["class_sessions"] == 4
+    code, out, _ = run(capsys, KNOWN, "--runs", 50, "--json")
+    assert "class_sessions" not in json.loads(out)
