@@ -149,3 +149,35 @@ def test_fetch_keeps_only_the_pinned_file(tmp_path, fake_tarball):
     assert sorted(p.name for p in target.parent.iterdir()) == ["kept.tgz"]
     with pytest.raises(OSError):
         pyo.fetch((tmp_path / "absent.tgz").as_uri(), other, "sha512-x")
+
+
+def test_a_link_planted_in_the_folder_is_never_written_through(tmp_path, fake_tarball):
+    """The temporary file had a fixed name (.index.html.part): a link planted under that
+    name in a shared web folder made the export overwrite whatever it pointed to."""
+    out = tmp_path / "site"
+    build.export_story(ROOT / "stories" / "tutorial.yaml", out, fake_tarball)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the teacher's own file", encoding="utf-8")
+    for name in ("index.html", "export.json", "pyodide/pyodide.js"):
+        (out / f"{Path(name).parent}/.{Path(name).name}.part").symlink_to(victim)
+    (out / "boot.js").unlink()
+    (out / "boot.js").symlink_to(victim)  # a link at the file itself is replaced, not followed
+    build.export_story(ROOT / "stories" / "tutorial.yaml", out, fake_tarball)
+    assert victim.read_text(encoding="utf-8") == "the teacher's own file"
+    assert not (out / "boot.js").is_symlink() and (out / "boot.js").stat().st_size > 0
+    leftovers = [p.name for p in out.rglob("*.part") if not p.is_symlink()]
+    assert leftovers == []
+
+
+def test_a_pyodide_folder_that_is_a_link_is_refused(tmp_path, fake_tarball):
+    out = tmp_path / "site"
+    build.export_story(ROOT / "stories" / "tutorial.yaml", out, fake_tarball)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    import shutil
+
+    shutil.rmtree(out / "pyodide")
+    (out / "pyodide").symlink_to(elsewhere)
+    with pytest.raises(build.ExportError, match="is a link or a file"):
+        build.export_story(ROOT / "stories" / "tutorial.yaml", out, fake_tarball)
+    assert list(elsewhere.iterdir()) == []
