@@ -57,6 +57,9 @@ MAX_STEPS_PLAYED = 100_000_000
 """Most engine steps one ``city`` may play, all lives together (a few minutes of a few
 cores): a story whose lives seldom end (each runs to the 2,000-step cap) is refused before
 it runs for hours, with the number of lives that fits."""
+SECTION_STEPS_PER_LIFE = 500
+"""Most steps a life may take on average for the report's and the dashboard's section (the
+bundled stories take 3 to 40; a life that loops takes the cap, 2,000)."""
 PROBE_LIVES = 100
 """Lives played first to measure a story's steps per life (the estimate's own first lives,
 played once more: a few hundredths of a second for a story whose lives end)."""
@@ -465,6 +468,14 @@ def city_section(sessions: list[Session], story: m.Story | None, lives: int = RE
            tuple(sorted((sid, tuple(sorted(c.items()))) for sid, c in weights.items())))
     if _LAST and _LAST[0] == key:
         return _LAST[1], None
+    probe = play_chunk(story, seed, 0, min(lives, PROBE_LIVES), weights)
+    if probe.steps > SECTION_STEPS_PER_LIFE * probe.runs:
+        # The dashboard makes this section again whenever a choice is added: lives that run
+        # to the step cap would keep the teacher's laptop busy for the whole lesson.
+        return None, (f"Scaled to the city is left out: sampled lives of this story take "
+                      f"{probe.steps / probe.runs:,.0f} steps each ({probe.unfinished} of "
+                      f"{probe.runs} reached no ending); `python -m game city` can still "
+                      "sample fewer lives.")
     est = city_estimate(story, lives=lives, seed=seed, weights=weights, jobs=jobs)
     said = sentences(est)
     rows = []

@@ -350,3 +350,31 @@ def test_the_class_line_says_whose_choices_weighed_and_what_was_left_out(
     assert json.loads(out)["class_sessions"] == 4
     code, out, _ = run(capsys, KNOWN, "--runs", 50, "--json")
     assert "class_sessions" not in json.loads(out)
+
+
+def test_the_report_leaves_the_city_out_when_lives_loop(tmp_path: Path, no_sampling) -> None:
+    """The dashboard makes the section again at every new choice: 2,000 lives of 2,000 steps
+    each kept the teacher's laptop busy all lesson; the first lives say so, and it is left
+    out with the reason."""
+    from game.classroom.city import city_section
+
+    path = tmp_path / "loop.yaml"
+    path.write_text(LOOP, encoding="utf-8")
+    story = load_story(path)
+    folder = tmp_path / "records" / "9x"
+    mark_class_folder(folder)
+    for name in ("ann", "ben", "cy"):
+        engine = Engine(story, seed=1)
+        writer = RecordWriter.create(folder, name, folder.name)
+        writer.attach(engine)
+        try:
+            for choice in ("again", "back", "stay"):
+                engine.take(choice)
+        finally:
+            writer.close()
+    sessions = sessions_of(read_class(folder), story)
+    section, why = city_section(sessions, story, lives=2_000)
+    assert section is None
+    assert why == ("Scaled to the city is left out: sampled lives of this story take 2,000 "
+                   "steps each (100 of 100 reached no ending); `python -m game city` can "
+                   "still sample fewer lives.")
