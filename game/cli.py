@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import os
 import re
 import secrets
@@ -28,6 +29,12 @@ SYNONYMS = {
     "init": "new", "create": "new", "playtest": "test", "ls": "list", "stories": "list",
     "serve": "class serve", "dashboard": "class dashboard",
 }
+
+
+PATH_ERRORS = frozenset({errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM,
+                         errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR,
+                         errno.ENOENT})
+"""What the system says of a path it will not use: the user's to fix, never a traceback."""
 
 
 HIDDEN = frozenset({"student"})
@@ -293,6 +300,17 @@ def main(argv: list[str] | None = None) -> int:
     except StandingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        # A path the user named that the system refuses to use (too long, a loop of links,
+        # no permission, a full or read-only disk) is bad input, not our bug: one line.
+        if exc.filename is None or exc.errno not in PATH_ERRORS:
+            raise
+        from game.safetext import one_line
+
+        name = one_line(os.fsdecode(exc.filename))
+        name = name if len(name) <= 80 else name[:60] + "…" + name[-19:]
+        print(f"error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
