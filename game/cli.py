@@ -300,17 +300,6 @@ def main(argv: list[str] | None = None) -> int:
     except StandingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except OSError as exc:
-        # A path the user named that the system refuses to use (too long, a loop of links,
-        # no permission, a full or read-only disk) is bad input, not our bug: one line.
-        if exc.filename is None or exc.errno not in PATH_ERRORS:
-            raise
-        from game.safetext import one_line
-
-        name = one_line(os.fsdecode(exc.filename))
-        name = name if len(name) <= 80 else name[:60] + "…" + name[-19:]
-        print(f"error: {name}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -321,6 +310,17 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError, AttributeError):
             pass
         return 1
+    except OSError as exc:  # after BrokenPipeError, itself an OSError
+        # A path the user named that the system refuses to use (too long, a loop of links,
+        # no permission, a full or read-only disk) is bad input, not our bug: one line.
+        if exc.filename is None or exc.errno not in PATH_ERRORS:
+            raise
+        from game.safetext import one_line
+
+        name = one_line(os.fsdecode(exc.filename))
+        name = name if len(name) <= 80 else name[:60] + "…" + name[-19:]
+        print(f"error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 def wants_plain(flag: bool) -> bool:
