@@ -57,9 +57,10 @@ MAX_STEPS_PLAYED = 100_000_000
 """Most engine steps one ``city`` may play, all lives together (a few minutes of a few
 cores): a story whose lives seldom end (each runs to the 2,000-step cap) is refused before
 it runs for hours, with the number of lives that fits."""
-SECTION_STEPS_PER_LIFE = 500
+SECTION_STEPS_PER_LIFE = 1_000
 """Most steps a life may take on average for the report's and the dashboard's section (the
-bundled stories take 3 to 40; a life that loops takes the cap, 2,000)."""
+bundled stories take 3 to 40; a life that loops takes the cap, 2,000: half the lives
+looping is past it)."""
 PROBE_LIVES = 100
 """Lives played first to measure a story's steps per life (the estimate's own first lives,
 played once more: a few hundredths of a second for a story whose lives end)."""
