@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from game.classroom.records import RecordError
-from game.classroom.sessions import Session
+from game.classroom.sessions import ClassRecords, Session
 from game.classroom.summary import SMALL, CityRow, CitySection
 from game.engine.city import (
     DEFAULT_LIVES,
@@ -382,7 +382,7 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
     return 0
 
 
-def class_line(folder: Path, sessions: int, records) -> str:
+def class_line(folder: Path, sessions: int, records: ClassRecords) -> str:
     """Whose choices weighed: how many sessions, and what in the folder could not be read
     (a teacher must know when damaged or hand-edited records were left out)."""
     line = f"Weighted by the choices of {sessions} session{'s' * (sessions != 1)} in {folder}"
