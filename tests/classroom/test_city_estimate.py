@@ -378,3 +378,16 @@ def test_the_report_leaves_the_city_out_when_lives_loop(tmp_path: Path, no_sampl
     assert why == ("Scaled to the city is left out: sampled lives of this story take 2,000 "
                    "steps each (100 of 100 reached no ending); `python -m game city` can "
                    "still sample fewer lives.")
+
+
+def test_an_out_in_a_folder_that_cannot_be_written_is_refused_before_any_life(
+        capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_sampling) -> None:
+    import game.classroom.city as city
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setattr(city.os, "access", lambda path, mode: Path(path) != locked)
+    code, out, err = run(capsys, KNOWN, "--runs", 600, "--out", locked / "new" / "c.svg")
+    assert code == 2 and out == ""
+    assert err == f"error: --out {locked / 'new' / 'c.svg'}: cannot write in {locked} " \
+                  "(permission denied)\n"
