@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import os
 import re
 import secrets
@@ -28,6 +29,12 @@ SYNONYMS = {
     "init": "new", "create": "new", "playtest": "test", "ls": "list", "stories": "list",
     "serve": "class serve", "dashboard": "class dashboard",
 }
+
+
+PATH_ERRORS = frozenset({errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM,
+                         errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR,
+                         errno.ENOENT})
+"""What the system says of a path it will not use: the user's to fix, never a traceback."""
 
 
 HIDDEN = frozenset({"student"})
@@ -218,14 +225,15 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
                       help="choose at each scene as this class folder's records did "
                            "(default: uniformly)")
     city.add_argument("--runs", type=int, default=100_000, metavar="N",
-                      help="sampled lives (default: 100,000)")
+                      help="sampled lives (default: 100,000; at most 1,000,000)")
     city.add_argument("--seed", type=seed_number, default=0)
     city.add_argument("--variant", default=None, metavar="ID",
                       help="play the story under one of its variants")
     city.add_argument("--population", type=int, default=None, metavar="N",
                       help="scale to N people (default: the story's population:)")
     city.add_argument("--jobs", type=int, default=None,
-                      help="processes (default: the machine's cores); the result is the same")
+                      help="processes (default: the machine's cores, up to 8; never more "
+                           "than its cores); the result is the same")
     city.add_argument("--json", action="store_true", help="print one JSON object")
     city.add_argument("--out", "-o", type=Path, default=None, metavar="city.html|city.svg",
                       help="also draw the shares as a chart")
@@ -306,6 +314,17 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError, AttributeError):
             pass
         return 1
+    except OSError as exc:  # after BrokenPipeError, itself an OSError
+        # A path the user named that the system refuses to use (too long, a loop of links,
+        # no permission, a full or read-only disk) is bad input, not our bug: one line.
+        if exc.filename is None or exc.errno not in PATH_ERRORS:
+            raise
+        from game.safetext import one_line
+
+        name = one_line(os.fsdecode(exc.filename))
+        name = name if len(name) <= 80 else name[:60] + "…" + name[-19:]
+        print(f"error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 def wants_plain(flag: bool) -> bool:

@@ -255,6 +255,8 @@ def run_whatif(story, choices: str | None, saved: dict | None, seed: int | None,
         seed = seed or 0
         path = path_of_numbers(story, parse_path(choices or ""), seed)
     outcomes = whatif(story, path, seed, None if variant == AS_WRITTEN else variant)
+    if variant == AS_WRITTEN:  # only the story as written, as --variant asks
+        outcomes = outcomes[:1]
     if as_json:
         doc = {"story": story.id, "path": list(path), "seed": seed,
                "variants": [o.to_json() for o in outcomes]}

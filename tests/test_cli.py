@@ -198,3 +198,41 @@ def test_version_is_the_package_version_in_one_place(capsys):
     assert done.value.code == 0
     assert capsys.readouterr().out == f"standing {game.__version__}\n"
     assert version("standing") == game.__version__  # pyproject reads it from game/__init__.py
+
+
+LONG = "a" * 300  # past every file system's 255-byte name
+
+
+@pytest.mark.parametrize("args", [
+    ["check", LONG],
+    ["run", LONG],
+    ["test", LONG],
+    ["whatif", LONG, "--choices", "1"],
+    ["city", LONG, "--runs", "5"],
+    ["city", "STORY", "--runs", "5", "--out", f"{LONG}.svg"],
+    ["city", "STORY", "--runs", "5", "--class", LONG],
+    ["export", "STORY", "--out", LONG],
+    ["report", LONG, "--out", "r.md"],
+    ["--stories", LONG, "list"],
+])
+def test_a_path_the_system_refuses_is_one_line_not_a_traceback(monkeypatch, capsys, tmp_path,
+                                                               args) -> None:
+    """A name too long for the file system raised OSError from Path.exists()/is_dir() in every
+    command that takes a path (Python 3.11 lets ENAMETOOLONG through)."""
+    story = Path(__file__).parent / "fixtures" / "variants.yaml"
+    monkeypatch.chdir(tmp_path)
+    args = [str(story) if a == "STORY" else a for a in args]
+    code, out, err = main(monkeypatch, capsys, args)
+    assert code == 2 and "Traceback" not in err and err.count("\n") == 1, err
+    assert err.startswith("error: ") and err.rstrip().endswith(": File name too long"), err
+    assert "…" in err  # the name is shortened, not 300 characters of it
+
+
+def test_an_os_error_that_names_no_path_is_still_a_traceback(monkeypatch) -> None:
+    """Only the system's word on a path the user gave is bad input; anything else is a bug."""
+    def broken(args):
+        raise OSError("something of ours broke")
+
+    monkeypatch.setattr(cli, "dispatch", broken)
+    with pytest.raises(OSError, match="something of ours broke"):
+        cli.main(["list"])

@@ -45,6 +45,17 @@ from game.story.models import spec_of
 DEFAULT_RUNS = 1000
 DEFAULT_MAX_STATES = 50_000
 DEFAULT_MAX_STEPS = 2_000
+MAX_RUNS = 1_000_000
+"""Most random playthroughs per persona (a few minutes of a few cores for a long story)."""
+MAX_STATES = 500_000
+"""Most states ``--exhaustive`` may keep (each ~3 KB: about 1.5 GB at the most)."""
+MAX_STEPS = 100_000
+"""Most steps one playthrough may take before it counts as stopped."""
+LIMITS_WHY = {
+    "--runs": "per persona; a thousand find almost every reachable ending",
+    "--max-states": "each explored state is kept, about 3 KB: this is about 1.5 GB",
+    "--max-steps": "a playthrough still going after that many steps loops",
+}
 PARALLEL_MIN = 1_000
 """Fewest runs per process worth forking for (a fork costs a few milliseconds)."""
 
@@ -948,6 +959,10 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
             max_words is not None and max_words < 1):
         raise ChoiceError("--runs must be 0 or more; --max-states, --max-steps, --jobs and "
                           "--max-words 1 or more")
+    for flag, value, most in (("--runs", runs, MAX_RUNS), ("--max-states", max_states,
+                              MAX_STATES), ("--max-steps", max_steps, MAX_STEPS)):
+        if value > most:
+            raise ChoiceError(f"{flag} must be at most {most:,} ({LIMITS_WHY[flag]})")
     # Through the compiled cache, as ``play`` loads: an author runs ``test`` again and
     # again on the same file, and only an edited file is parsed and checked again.
     # The story lives until the process ends: keep the cycle collector from walking
@@ -961,7 +976,10 @@ def run_test(story_path: Path, story_arg: str, out: TextIO, *, runs: int = DEFAU
     plan_for(story)  # the engine's per-story facts: made once, shared by forked workers
     report = playtest(story, story_arg, runs=runs, seed=seed, personas=parsed or None,
                       exhaustive=exhaustive, max_states=max_states, max_steps=max_steps,
-                      jobs=default_jobs() if jobs is None else jobs, words=words,
+                      # More processes than cores only share them (a fork each: --jobs
+                      # 10000 started ten thousand); the report is the same for any number.
+                      jobs=min(default_jobs() if jobs is None else jobs, os.cpu_count() or 1),
+                      words=words,
                       max_words=max_words)
     report.prog = prog
     if as_json:

@@ -41,7 +41,7 @@ from game.story.loader import (
     TOP_KEYS,
     WEIGHTS,
 )
-from game.story.variants import FIXED, VARIANT_KEYS
+from game.story.variants import FIXED, MAX_LABEL, MAX_VARIANTS, VARIANT_KEYS
 
 
 
@@ -298,13 +298,17 @@ def _top_properties() -> dict[str, Schema]:
                            {"type": "string"}),
         "expect": described("expectations",
                              "Checked by `test` after every step (never in play)."),
-        "variants": map_of(closed(_in_step(VARIANT_KEYS, {
-            "label": described("text", "What the variant changes, said as a condition "
-                                        "(\"Without the street cameras\")."),
+        "variants": {**map_of(closed(_in_step(VARIANT_KEYS, {
+            "label": {"allOf": [ref("text"), {"minLength": 1, "maxLength": MAX_LABEL,
+                                               "pattern": "^[^\\n]*\\n?$"}],
+                      "description": "What the variant changes, said as a condition "
+                                     f"(\"Without the street cameras\"): one line, at most "
+                                     f"{MAX_LABEL} characters."},
             "rating": ref("rating_overlay"),
         }), "The same story under another rating.", ("label", "rating")),
             "Other ratings the same scenes can be replayed under (`whatif`, the debrief's "
-            "What-if panel): each overlays rating:."),
+            f"What-if panel): each overlays rating:. At most {MAX_VARIANTS}."),
+            "maxProperties": MAX_VARIANTS},
     }
 
 

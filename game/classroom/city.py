@@ -14,6 +14,7 @@ same person chose before.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from game.classroom.records import RecordError
-from game.classroom.sessions import Session
+from game.classroom.sessions import ClassRecords, Session
 from game.classroom.summary import SMALL, CityRow, CitySection
 from game.engine.city import (
     DEFAULT_LIVES,
@@ -30,6 +31,7 @@ from game.engine.city import (
     Share,
     default_jobs,
     estimate,
+    play_chunk,
     sample_lives,
 )
 from game.errors import StandingError
@@ -48,6 +50,20 @@ ASSUMES = ("The estimate assumes everyone in the city chooses as this class did,
            "It does not show who would be affected, how lives differ outside the story, or "
            "what people would do once they knew the rules.")
 MAX_POPULATION = 10_000_000_000
+MAX_LIVES = 1_000_000
+"""Most lives ``--runs`` may ask for: the widest 95 % interval is then ±0.1 point, the
+precision the table prints, so more lives could not change what is shown."""
+MAX_STEPS_PLAYED = 100_000_000
+"""Most engine steps one ``city`` may play, all lives together (a few minutes of a few
+cores): a story whose lives seldom end (each runs to the 2,000-step cap) is refused before
+it runs for hours, with the number of lives that fits."""
+SECTION_STEPS_PER_LIFE = 1_000
+"""Most steps a life may take on average for the report's and the dashboard's section (the
+bundled stories take 3 to 40; a life that loops takes the cap, 2,000: half the lives
+looping is past it)."""
+PROBE_LIVES = 100
+"""Lives played first to measure a story's steps per life (the estimate's own first lives,
+played once more: a few hundredths of a second for a story whose lives end)."""
 FALSE_MATCH_RATE = 100_000
 """The base-rate exhibit's illustrative false-match rate: 1 in 100,000 (the fact sheet's
 example, and the Operator's camera room; not a measured rate of any real system)."""
@@ -318,14 +334,15 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
     from game.story.cache import load_story_cached
     from game.story.memory import collector_paused
 
-    if lives < 1 or lives > 100_000_000:
-        raise CityError("--runs must be from 1 to 100,000,000")
+    if not 1 <= lives <= MAX_LIVES:
+        raise CityError(f"--runs must be from 1 to {MAX_LIVES:,} (the 95 % intervals are "
+                        "then ±0.1 point: more lives would not change the table)")
     if jobs is not None and jobs < 1:
         raise CityError("--jobs must be 1 or more")
     if population is not None and not 1 <= population <= MAX_POPULATION:
         raise CityError(f"--population must be from 1 to {MAX_POPULATION:,}")
-    if chart is not None and chart.suffix.lower() not in (".html", ".svg"):
-        raise CityError(f"--out {chart}: write the chart as .html or .svg")
+    if chart is not None:
+        check_chart(chart)
     if class_dir is not None and not class_dir.is_dir() and len(class_dir.parts) == 1:
         from game.classroom.records import class_folder
 
@@ -345,22 +362,34 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
         gc.freeze()
     story = with_variant(story, variant)
     sessions = None
+    said_class = ""
     if class_dir is not None:
         from game.classroom.sessions import read_class
 
-        sessions = sessions_of(read_class(class_dir), story)
+        records = read_class(class_dir)
+        sessions = sessions_of(records, story)
         if not sessions:
             raise CityError(f"--class {class_dir}: no session of '{story.id}' in this folder")
+        said_class = class_line(class_dir, len(sessions), records)
     plan_for(story)  # made once, shared by forked workers
-    est = city_estimate(story, lives=lives, seed=seed, sessions=sessions,
-                        population=population, jobs=default_jobs() if jobs is None else jobs)
+    weights = class_weights(sessions, story) if sessions else None
+    check_budget(story, lives, seed, weights)
+    # More processes than cores only share the same cores (and each is a copy of this one):
+    # the result is the same for any number, so a larger --jobs is bounded, not refused.
+    jobs = min(default_jobs() if jobs is None else jobs, os.cpu_count() or 1)
+    est = city_estimate(story, lives=lives, seed=seed, population=population, jobs=jobs,
+                        weights=weights)
     if as_json:
         doc = est.to_json()
         if variant is not None:
             doc["variant"] = variant
+        if sessions is not None:
+            doc["class_sessions"] = len(sessions)
         out.write(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
     else:
         write_text(est, out)
+        if said_class:
+            out.write(clean(said_class) + "\n")
     if chart is not None:
         from game.files import write_atomic
 
@@ -372,6 +401,53 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
         if not as_json:
             out.write(f"wrote {chart}\n")
     return 0
+
+
+def class_line(folder: Path, sessions: int, records: ClassRecords) -> str:
+    """Whose choices weighed: how many sessions, and what in the folder could not be read
+    (a teacher must know when damaged or hand-edited records were left out)."""
+    line = f"Weighted by the choices of {sessions} session{'s' * (sessions != 1)} in {folder}"
+    left = []
+    if records.unreadable:
+        n = len(records.unreadable)
+        left.append(f"{n} file{'s' * (n != 1)} could not be read")
+    if records.skipped_lines:
+        n = records.skipped_lines
+        left.append(f"{n:,} damaged line{'s' * (n != 1)} skipped")
+    return line + (f" ({', '.join(left)}: `report` lists them)." if left else ".")
+
+
+def check_chart(chart: Path) -> None:
+    """Refuse, before any life is played, an ``--out`` that could not be written."""
+    if chart.suffix.lower() not in (".html", ".svg"):
+        raise CityError(f"--out {chart}: write the chart as .html or .svg")
+    if chart.is_dir():
+        raise CityError(f"--out {chart}: is a folder; give a file name ending .html or .svg")
+    folder = chart.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # write_atomic makes the missing folders, from this one
+    if not folder.is_dir():
+        raise CityError(f"--out {chart}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CityError(f"--out {chart}: cannot write in {folder} (permission denied)")
+
+
+def check_budget(story: m.Story, lives: int, seed: int,
+                 weights: dict[str, dict[str, int]] | None) -> None:
+    """Refuse lives that would play more than ``MAX_STEPS_PLAYED`` steps in all, judged by
+    the first ``PROBE_LIVES`` (played as the estimate plays them, so the judgement is the
+    same on every machine)."""
+    probe = play_chunk(story, seed, 0, min(lives, PROBE_LIVES), weights)
+    per_life = probe.steps / max(1, probe.runs)
+    if per_life * lives <= MAX_STEPS_PLAYED:
+        return
+    fits = max(1, int(MAX_STEPS_PLAYED // per_life))
+    why = (f"; {probe.unfinished} of them reached no ending (the story loops, or a life "
+           "stops where it should end: `test` finds where)" if probe.unfinished else "")
+    raise CityError(f"--runs {lives:,}: the first {probe.runs} sampled lives took "
+                    f"{per_life:,.0f} steps each{why}, so {lives:,} lives would play about "
+                    f"{per_life * lives:,.0f} steps, more than {MAX_STEPS_PLAYED:,}: give "
+                    f"--runs {fits:,} or fewer")
 
 
 def base_rates(est: CityEstimate) -> tuple[str, ...]:
@@ -414,6 +490,14 @@ def city_section(sessions: list[Session], story: m.Story | None, lives: int = RE
            tuple(sorted((sid, tuple(sorted(c.items()))) for sid, c in weights.items())))
     if _LAST and _LAST[0] == key:
         return _LAST[1], None
+    probe = play_chunk(story, seed, 0, min(lives, PROBE_LIVES), weights)
+    if probe.steps > SECTION_STEPS_PER_LIFE * probe.runs:
+        # The dashboard makes this section again whenever a choice is added: lives that run
+        # to the step cap would keep the teacher's laptop busy for the whole lesson.
+        return None, (f"Scaled to the city is left out: sampled lives of this story take "
+                      f"{probe.steps / probe.runs:,.0f} steps each ({probe.unfinished} of "
+                      f"{probe.runs} reached no ending); `python -m game city` can still "
+                      "sample fewer lives.")
     est = city_estimate(story, lives=lives, seed=seed, weights=weights, jobs=jobs)
     said = sentences(est)
     rows = []

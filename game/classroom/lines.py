@@ -5,7 +5,9 @@ it), so every line is read with bounds (``MAX_LINE`` bytes, files up to
 ``MAX_FILE`` bytes) and checked field by field against the schema of
 docs/classroom-records.md: the right types, finite numbers within
 ``MAX_NUMBER``, steps and options in range, text where text is expected and
-no longer than ``MAX_TEXT``. A line that fails is a ``BadLine``: readers skip
+no longer than ``MAX_TEXT``, its escape sequences and control characters removed
+(``safetext.clean``: every report, chart and terminal that shows it gets inert text).
+A line that fails is a ``BadLine``: readers skip
 it and count it. What passes becomes a frozen dataclass, so nothing past this
 module ever sees a raw dict; the writer builds the same dataclasses and
 ``encode`` turns them into JSON, so one module holds the line format both ways.
@@ -22,6 +24,7 @@ from typing import Iterator, Union
 
 from game.engine.events import LedgerEntry
 from game.engine.saves import SEED_RANGE
+from game.safetext import clean
 
 FORMAT = "standing-record"
 SCHEMA = 1
@@ -155,7 +158,7 @@ def _text(data: dict, key: str, optional: bool = False) -> str | None:
         raise BadLine(f"'{key}' is not text")
     if len(value) > MAX_TEXT:
         raise BadLine(f"'{key}' is longer than {MAX_TEXT} characters")
-    return value
+    return clean(value)
 
 
 def _req_text(data: dict, key: str) -> str:
@@ -213,7 +216,7 @@ def _texts(data: dict, key: str) -> tuple[str, ...]:
     for item in value:
         if type(item) is not str or len(item) > MAX_TEXT:
             raise BadLine(f"'{key}' holds something that is not a short text")
-    return tuple(value)
+    return tuple(clean(item) for item in value)
 
 
 def _seed(data: dict) -> int | None:
@@ -232,7 +235,7 @@ def _version(data: dict) -> str | None:
     if value is None:
         return None
     if type(value) is str and len(value) <= MAX_TEXT:
-        return value
+        return clean(value)
     if type(value) is int or (type(value) is float and math.isfinite(value)):
         return str(value)  # a YAML `version: 2` written by an older writer
     raise BadLine("'story_version' is not text")

@@ -21,6 +21,7 @@ for sure when their browser goes.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import shlex
 import shutil
@@ -107,7 +108,7 @@ def qr_text(url: str) -> str | None:
 
 
 def port_problem(host: str, port: int) -> str | None:
-    """Why the server could not listen on host:port (None: it can)."""
+    """Why the server could not listen on host:port, in a line (None: it can)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         if os.name != "nt":
@@ -115,7 +116,11 @@ def port_problem(host: str, port: int) -> str | None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            return exc.strerror or str(exc)
+            why = f"cannot listen on {host}:{port} ({exc.strerror or exc})"
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                # Only then is another port the answer (not for a host that does not exist).
+                why += f": another program may be using the port; try --port {port % 65535 + 1}"
+            return why
     return None
 
 
@@ -181,6 +186,11 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
     when ``web`` is given, else the terminal player through textual-serve)."""
     if not 1 <= seats <= MAX_SEATS:
         raise RecordError(f"--seats {seats}: give the number of students, from 1 to {MAX_SEATS}")
+    if not 1 <= port <= 65535:  # 0 would listen on a port nobody is told; past 65535: a crash
+        raise RecordError(f"--port {port}: give a port from 1 to 65535 (e.g. 8000)")
+    if url is not None and not url.lower().startswith(("http://", "https://")):
+        raise RecordError(f"--public-url {url[:60]}: give the address students type, "
+                          "starting http:// or https://")
     story = load_story(story_path)  # a broken story stops here, with its errors
     try:
         code = normalise_class_code(code or story.id)
@@ -195,8 +205,7 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
     host = host or lan or "127.0.0.1"
     problem = port_problem(host, port)
     if problem:
-        raise RecordError(f"cannot listen on {host}:{port} ({problem}): another program may "
-                          f"be using the port; try --port {port + 1}")
+        raise RecordError(problem)
     # Browsers must be told an address they can reach, never 0.0.0.0.
     address = url or public_url(lan or "127.0.0.1", port)
     watch = RecordsWatch(folder, out)

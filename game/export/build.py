@@ -14,6 +14,7 @@ import base64
 import io
 import json
 import os
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,9 +110,14 @@ for this page, or ask your teacher for the classroom link.</p></noscript>
 
 
 def check_out(out: Path) -> None:
-    """Refuse an --out that is a file, or a folder with other things than an export in it."""
+    """Refuse an --out that is a file, or a folder with other things than an export in it,
+    or whose ``pyodide`` folder is a link (the export would write wherever it points)."""
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out}: is a file; give a folder for the export")
+    inner = out / "pyodide"
+    if inner.is_symlink() or (inner.exists() and not inner.is_dir()):
+        raise ExportError(f"{inner}: is a link or a file, not the export's own folder: "
+                          "remove it, or give a new or empty folder")
     if out.is_dir() and any(out.iterdir()):
         try:
             mark = json.loads((out / "export.json").read_text(encoding="utf-8"))
@@ -166,11 +172,27 @@ def export_story(story_path: Path, out: Path, tarball: Path) -> Exported:
 
 
 def _write(path: Path, body: bytes) -> None:
-    """Write a file whole or not at all (an export opened meanwhile never sees half of it)."""
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.write_bytes(body)
-    temporary.chmod(0o644)  # a school's web server must be able to read it
-    os.replace(temporary, path)
+    """Write a file whole or not at all (an export opened meanwhile never sees half of it).
+
+    The temporary file is made new (``mkstemp``: a random name, created exclusively), never
+    opened by a fixed name: the folder may be shared (a school's web folder), and a link
+    planted there as ``.index.html.part`` would have had the export write through it, over
+    any file the teacher can write. ``os.replace`` then replaces a link at ``path`` itself,
+    never what it points to.
+    """
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
+            # mkstemp made it 0600: a school's web server must be able to read it.
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), 0o644)
+        if not hasattr(os, "fchmod"):  # Windows before Python 3.13: by name, our own file
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def run_export(story_path: Path, out: Path, pyodide: Path | None, download: bool,

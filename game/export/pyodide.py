@@ -58,7 +58,8 @@ def find(explicit: Path | None = None, download: bool = False) -> Path:
                          if os.environ.get("STANDING_PYODIDE") else None)
     if given is not None:
         if not given.is_file():
-            raise PyodideError(f"{given}: no such file (give the {TARBALL} that "
+            what = "no such file" if not given.exists() else "not a file"
+            raise PyodideError(f"{given}: {what} (give the {TARBALL} that "
                                f"'npm pack pyodide@{VERSION}' writes)")
         _check(given)
         return given
@@ -75,6 +76,9 @@ def find(explicit: Path | None = None, download: bool = False) -> Path:
 
 
 def _check(path: Path) -> None:
+    if path.stat().st_size > LIMIT:  # not read whole to learn that: the tarball is 6.5 MB
+        raise PyodideError(f"{path}: not the pinned Pyodide {VERSION} (it is far larger): "
+                           f"use the tarball of 'npm pack pyodide@{VERSION}'")
     found = integrity(path)
     if found != INTEGRITY:
         raise PyodideError(f"{path}: not the pinned Pyodide {VERSION} (its sha512 differs): "

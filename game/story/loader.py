@@ -592,7 +592,9 @@ class _Loader:
         def get(key, read, what, default=None):
             return read(keys[key][1], what) if key in keys else default
 
-        model = get("model", r.text, "rating model", DEFAULT_MODEL)
+        # A value that could not be read (None: its error is already said) takes the
+        # default: no second error about it, and no crash on it.
+        model = _or(get("model", r.text, "rating model", DEFAULT_MODEL), DEFAULT_MODEL)
         if model not in MODEL_SPECS:
             names = ", ".join(MODELS[:-1]) + f" or {MODELS[-1]}"
             r.error(f"rating model '{model}' is unknown; use {names}{suggest(model, MODELS)}",
@@ -602,18 +604,21 @@ class _Loader:
         default_min, default_max = spec.default_range
         low = get("min", r.number, "rating min", default_min)
         high = get("max", r.number, "rating max", default_max)
-        start = get("start", r.number, "rating start", 0) if spec.needs_start else low
+        start = get("start", r.number, "rating start") if spec.needs_start else low
         if low is not None and high is not None and low > high:
-            r.error(f"rating min ({low}) is above max ({high})", keys["min"][1])
+            # One of them may be the model's default: point at the one the author wrote.
+            r.error(f"rating min ({low}) is above max ({high})",
+                    (keys.get("min") or keys["max"])[1])
         elif start is not None and ((low is not None and start < low) or
                                     (high is not None and start > high)):
-            r.error(f"rating start ({start}) is outside min..max", keys["start"][1])
-        show = get("show", r.text, "rating show", "number")
+            r.error(f"rating start ({start}) is outside min..max",
+                    (keys.get("start") or keys.get("min") or keys["max"])[1])
+        show = _or(get("show", r.text, "rating show", "number"), "number")
         if show not in SHOWS:
             r.error(f"show '{show}' is unknown; use one of {', '.join(SHOWS)}{suggest(show, SHOWS)}",
                     keys["show"][1])
             show = "number"
-        weight = get("weight", r.text, "rating weight", "equal")
+        weight = _or(get("weight", r.text, "rating weight", "equal"), "equal")
         if weight not in WEIGHTS:
             r.error(f"weight '{weight}' is unknown; use equal or rater", keys["weight"][1])
             weight = "equal"
@@ -1037,6 +1042,11 @@ def _looks_like_scene(node: Node) -> bool:
     return isinstance(node, MappingNode) and any(
         isinstance(k, ScalarNode) and k.value in ("text", "choices", "goto", "ending")
         for k, _ in node.value)
+
+
+def _or(value, default):
+    """``value``, or ``default`` when it is None (a value whose error is already said)."""
+    return default if value is None else value
 
 
 def _humane(ident: str) -> str:

@@ -36,6 +36,11 @@ class _Loader(Protocol):
     def _words(self, r: Reader, node: Node, what: str) -> str | None: ...
 
 VARIANT_KEYS = ("label", "rating")
+MAX_VARIANTS = 12
+"""Most variants a story may have: each is a column of the whatif table and of the class
+report, a line of the debrief, and a replay of every finished path on the dashboard."""
+MAX_LABEL = 120
+"""Most characters of a variant's label: a column's heading and the start of a debrief line."""
 ID_MAPS = {"rules": "rule", "lists": "list", "services": "service", "sources": "source",
            "features": "feature"}
 """Keys of ``rating:`` whose own keys are ids: a variant may change those, never add one
@@ -63,6 +68,11 @@ def read_variants(loader: _Loader, r: Reader, key: Node, node: Node,
         r.error("variants: change the rating, and the story has no rating:", key)
         return {}
     out: dict[str, m.Variant] = {}
+    if len(found) > MAX_VARIANTS:
+        r.error(f"a story may have at most {MAX_VARIANTS} variants, not {len(found)}: each is "
+                "a column of the what-if table and the class report, and a line of the "
+                "debrief; keep the ones that teach most", key)
+        return {}
     for vid, (knode, vnode) in found.items():
         if not IDENT.fullmatch(vid):
             r.error(f"'{vid}' is not a valid variant id: use lowercase letters, digits and _, "
@@ -76,6 +86,13 @@ def read_variants(loader: _Loader, r: Reader, key: Node, node: Node,
         if not sub or "label" not in sub or "rating" not in sub:
             continue
         label = loader._words(r, sub["label"][1], f"variant '{vid}' label")
+        if label is not None:
+            label = label.strip()
+            if not label or "\n" in label or len(label) > MAX_LABEL:
+                r.error(f"variant '{vid}' label should be one line of 1 to {MAX_LABEL} "
+                        "characters (it heads a column and starts a debrief line), e.g. "
+                        "'Without the street cameras'", sub["label"][1])
+                continue
         over = sub["rating"][1]
         if not isinstance(over, MappingNode):
             r.error(f"variant '{vid}' rating should be a mapping of the rating's keys to "

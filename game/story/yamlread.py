@@ -68,6 +68,43 @@ def kind_of(node: Node) -> str:
     return "text"
 
 
+_EXPONENT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_NUMERIC = re.compile(r"[-+]?(?:\d[\d_]*)?\.?\d+(?:[eE][-+]?\d+)?")
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "..."
+
+
+def number_hint(node: Node) -> str:
+    """Why text that looks like a number is text to YAML, and how to write the number
+    ('' when it does not look like one)."""
+    if not isinstance(node, ScalarNode) or node.tag != STR:
+        return ""
+    text = node.value.strip()
+    if _GROUPED.fullmatch(text):
+        plain = text.replace(",", "")
+        return (f" (YAML reads {_shown(text)} as text: write it without commas, {plain}, "
+                "or with _ between the thousands)")
+    quoted = node.style in ("'", '"')
+    if node.style and not quoted:
+        return ""
+    if _EXPONENT.fullmatch(text):
+        mantissa, _, power = text.lower().partition("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        written = f"{mantissa}e{int(power):+d}"
+        if quoted and written == text:
+            return f" (the quotes make {_shown(text)} text: write it without them)"
+        return (f" (YAML reads {_shown(text)} as text: write {written}"
+                f"{' without quotes' if quoted else ''}, with a dot and a sign in the "
+                "exponent, or the number in full)")
+    if quoted and _NUMERIC.fullmatch(text):
+        return f" (the quotes make {_shown(text)} text: write it without them)"
+    return ""
+
+
 class Source:
     """One story file's text, for turning offsets and marks into locations."""
 
@@ -406,7 +443,11 @@ class Reader:
                 value = None
             if isinstance(value, (int, float)) and value == value and abs(value) < 2**53:
                 return value
-        self.error(f"{what} should be a number, not {kind_of(node)}", node)
+            if isinstance(value, (int, float)):
+                self.error(f"{what} should be a finite number of at most 15 digits, not "
+                           f"{_shown(node.value)}", node)
+                return None
+        self.error(f"{what} should be a number, not {kind_of(node)}{number_hint(node)}", node)
         return None
 
     def boolean(self, node: Node, what: str) -> bool | None:

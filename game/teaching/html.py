@@ -165,8 +165,9 @@ def _render_child(child: Union[Element, str], out: list[str]) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write a file whole (a temporary beside it, then renamed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(path.name + ".tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(path)
+    """Write a file whole (a new temporary beside it, then renamed: ``files.write_atomic``,
+    never a fixed ``NAME.tmp`` that a link planted in a shared folder could redirect)."""
+    from game.files import write_atomic
+
+    write_atomic(path, text)
+    path.chmod(0o644)  # a handout is for sharing (the temporary was made owner-only)

@@ -366,3 +366,35 @@ def test_test_reads_the_story_through_the_compiled_cache(tmp_path, monkeypatch,
     again = StringIO()
     assert run_test(CONTRACT, "c", again, runs=200, seed=3, as_json=True) == 0
     assert json.loads(again.getvalue()) == json.loads(first.getvalue())
+
+
+# --- bounds on what a command line may ask for -------------------------------------------------
+
+
+@pytest.mark.parametrize("flag, value, says", [
+    ("--runs", 10**12, "--runs must be at most 1,000,000"),
+    ("--max-states", 10**10, "--max-states must be at most 500,000"),
+    ("--max-steps", 10**7, "--max-steps must be at most 100,000"),
+])
+def test_sizes_past_their_limits_are_one_line_and_exit_2(capsys, flag: str, value: int,
+                                                         says: str) -> None:
+    assert main(["test", str(CONTRACT), flag, str(value)]) == 2
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1
+
+
+def test_jobs_beyond_the_cores_use_the_cores(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs 10000 opened a pool of ten thousand forked processes."""
+    import game.authoring.playtest as pt
+
+    asked: list[int] = []
+    real = pt.playtest
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs["jobs"])
+        return real(*args, **{**kwargs, "jobs": 1})
+
+    monkeypatch.setattr(pt, "playtest", spy)
+    monkeypatch.setattr(pt.os, "cpu_count", lambda: 3)
+    assert main(["test", str(CONTRACT), "--runs", "20", "--jobs", "10000"]) in (0, 1)
+    assert asked == [3]

@@ -294,3 +294,152 @@ def test_the_csv_report_has_the_city_rows_with_their_intervals(known_class: Path
     notes = [r["label"] for r in rows if r["where"] == "note"]
     assert notes[0].startswith("If Testville's 1 million chose as this class did:")
     assert any("everyone in the city chooses as this class did" in n for n in notes)
+
+
+# --- bounds: nothing runs for hours, nothing is computed for an --out that cannot be written ---
+
+LOOP = """\
+title: Round and round
+id: loop
+population: {count: 1000, label: people}
+scenes:
+  a:
+    text: Round.
+    choices:
+      - {id: again, text: Again, goto: b}
+      - {id: stay, text: Stay, goto: a}
+  b:
+    text: And round.
+    choices:
+      - {id: back, text: Back, goto: a}
+      - {id: out, text: Out, goto: end, if: "false"}
+  end:
+    text: End.
+    ending: {title: End, kind: good}
+"""
+
+
+@pytest.fixture
+def no_sampling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the lives are sampled (the command must refuse before)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the lives were sampled before the argument was refused")
+
+    monkeypatch.setattr("game.classroom.city.sample_lives", refuse)
+
+
+def test_a_story_whose_lives_never_end_is_refused_with_the_runs_that_fit(
+        capsys, tmp_path: Path, no_sampling) -> None:
+    """Every life runs to the 2,000-step cap: 100,000 of them were 200 million steps (an
+    hour of a core) to say "no ending"; the first 100 lives judge it, the same everywhere."""
+    story = tmp_path / "loop.yaml"
+    story.write_text(LOOP, encoding="utf-8")
+    code, out, err = run(capsys, story)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert ("--runs 100,000: the first 100 sampled lives took 2,000 steps each; 100 of them "
+            "reached no ending") in err
+    assert err.rstrip().endswith("give --runs 50,000 or fewer")
+
+
+def test_runs_that_fit_the_step_budget_play(capsys, tmp_path: Path) -> None:
+    story = tmp_path / "loop.yaml"
+    story.write_text(LOOP, encoding="utf-8")
+    code, out, _ = run(capsys, story, "--runs", 150, "--json", "--jobs", 1)
+    assert code == 0 and json.loads(out)["unfinished"] == 150
+
+
+@pytest.mark.parametrize("runs", [1_000_001, 10**12])
+def test_runs_past_a_million_are_refused(capsys, runs: int) -> None:
+    code, _, err = run(capsys, KNOWN, "--runs", runs)
+    assert code == 2 and "--runs must be from 1 to 1,000,000" in err
+
+
+@pytest.mark.parametrize("where, says", [
+    ("a_folder.html", "is a folder"),
+    ("a_file.yaml/city.svg", "is not a folder"),
+])
+def test_an_out_that_cannot_be_written_is_refused_before_any_life(
+        capsys, tmp_path: Path, no_sampling, where: str, says: str) -> None:
+    (tmp_path / "a_folder.html").mkdir()
+    (tmp_path / "a_file.yaml").write_text("x")
+    code, out, err = run(capsys, KNOWN, "--runs", 600, "--out", tmp_path / where)
+    assert code == 2 and out == "" and says in err and err.count("\n") == 1, err
+
+
+def test_jobs_beyond_the_cores_use_the_cores(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs 10000 forked one process per chunk of 1,000 lives (100 for the default)."""
+    import game.classroom.city as city
+
+    asked: list[int] = []
+    real = city.sample_lives
+
+    def spy(story, lives, seed, weights, jobs):
+        asked.append(jobs)
+        return real(story, lives, seed, weights, 1)
+
+    monkeypatch.setattr(city, "sample_lives", spy)
+    monkeypatch.setattr(city.os, "cpu_count", lambda: 3)
+    assert run(capsys, KNOWN, "--runs", 50, "--jobs", 10_000)[0] == 0
+    assert asked == [3]
+
+
+def test_the_class_line_says_whose_choices_weighed_and_what_was_left_out(
+        capsys, tmp_path: Path, known_class: Path) -> None:
+    """Damaged and hand-edited records were left out of the weights without a word."""
+    import shutil
+
+    folder = tmp_path / "8c"
+    shutil.copytree(known_class, folder)
+    with (folder / "ann.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"seq": 99, "type": "choice", "step": "one"}\n{"cut sh\n')
+    (folder / "junk.jsonl").write_text("not json\n", encoding="utf-8")
+    code, out, _ = run(capsys, KNOWN, "--class", folder, "--runs", 50)
+    assert code == 0
+    assert out.splitlines()[-1] == (f"Weighted by the choices of 4 sessions in {folder} "
+                                    "(1 file could not be read, 3 damaged lines skipped: "
+                                    "`report` lists them).")
+    code, out, _ = run(capsys, KNOWN, "--class", folder, "--runs", 50, "--json")
+    assert json.loads(out)["class_sessions"] == 4
+    code, out, _ = run(capsys, KNOWN, "--runs", 50, "--json")
+    assert "class_sessions" not in json.loads(out)
+
+
+def test_the_report_leaves_the_city_out_when_lives_loop(tmp_path: Path, no_sampling) -> None:
+    """The dashboard makes the section again at every new choice: 2,000 lives of 2,000 steps
+    each kept the teacher's laptop busy all lesson; the first lives say so, and it is left
+    out with the reason."""
+    from game.classroom.city import city_section
+
+    path = tmp_path / "loop.yaml"
+    path.write_text(LOOP, encoding="utf-8")
+    story = load_story(path)
+    folder = tmp_path / "records" / "9x"
+    mark_class_folder(folder)
+    for name in ("ann", "ben", "cy"):
+        engine = Engine(story, seed=1)
+        writer = RecordWriter.create(folder, name, folder.name)
+        writer.attach(engine)
+        try:
+            for choice in ("again", "back", "stay"):
+                engine.take(choice)
+        finally:
+            writer.close()
+    sessions = sessions_of(read_class(folder), story)
+    section, why = city_section(sessions, story, lives=2_000)
+    assert section is None
+    assert why == ("Scaled to the city is left out: sampled lives of this story take 2,000 "
+                   "steps each (100 of 100 reached no ending); `python -m game city` can "
+                   "still sample fewer lives.")
+
+
+def test_an_out_in_a_folder_that_cannot_be_written_is_refused_before_any_life(
+        capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_sampling) -> None:
+    import game.classroom.city as city
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setattr(city.os, "access", lambda path, mode: Path(path) != locked)
+    code, out, err = run(capsys, KNOWN, "--runs", 600, "--out", locked / "new" / "c.svg")
+    assert code == 2 and out == ""
+    assert err == f"error: --out {locked / 'new' / 'c.svg'}: cannot write in {locked} " \
+                  "(permission denied)\n"

@@ -20,6 +20,7 @@ from game.classroom.live import class_choices, live_numbers
 from game.classroom.render import to_csv, to_html, to_markdown
 from game.classroom.report import build_report
 from game.classroom.sessions import read_class, read_session
+from game.safetext import clean, is_clean
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +285,8 @@ def test_without_the_story_a_poll_lists_only_the_options_picked(played: Path,
 
 # -- one line format: what the writer encodes, the reader parses back ------------------------
 
-texts = st.text(max_size=40)
+texts = st.text(max_size=40).map(clean)
+"""What the writer writes: text from the engine, whose story text the loader cleaned."""
 opt_texts = st.none() | texts
 steps = st.integers(0, lines.MAX_STEP)
 numbers = (st.integers(-2**53, 2**53)
@@ -332,3 +334,41 @@ def test_a_risk_models_ledger_line_round_trips_with_its_features() -> None:
     entry = engine.ledger[-1]
     assert entry.kind == "model" and entry.moved
     assert parse(_json.dumps({"seq": 1, **encode(entry)})) == entry
+
+
+# -- text from a record reaches terminals, reports and charts: it is read clean -------------
+
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\u202e"
+
+
+def test_escape_sequences_in_a_record_never_reach_a_report(played: Path, tmp_path: Path) -> None:
+    """A hand-edited record (codename, choice text, tags, ending, ledger label) with a
+    screen clear, a window title, a C1 CSI and a bidi override: every report format and the
+    dashboard's text get none of it (`cat report.md` would have cleared the teacher's screen)."""
+    folder = copy_of(played, tmp_path)
+    header = dict(valid_lines(played)[0], codename="eve" + ESCAPES, story_title="T" + ESCAPES)
+    rows = [header,
+            {"seq": 1, "type": "choice", "step": 1, "scene": "bill", "choice": "late",
+             "text": "Pay" + ESCAPES, "tags": ["t" + ESCAPES]},
+            {"seq": 2, "type": "ledger", "step": 1, "day": 0, "scene": "bill", "kind": "rule",
+             "subject": "late", "label": "Late" + ESCAPES, "asked": -5, "applied": -5,
+             "score": 95, "source": "s" + ESCAPES, "source_label": "S" + ESCAPES,
+             "explained": True, "note": "n" + ESCAPES},
+            {"seq": 3, "type": "ended", "step": 2, "scene": "after", "title": "End" + ESCAPES,
+             "kind": "good" + ESCAPES, "score": 95, "tier": "A" + ESCAPES,
+             "tier_label": "Top" + ESCAPES, "lists": ["debtors" + ESCAPES]}]
+    (folder / "eve.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    records = read_class(folder)
+    eve = next(s for s in records.sessions if s.codename.startswith("eve"))
+    assert eve.codename == "eve"  # the window title went with its escape
+    for text in (eve.codename, eve.choices[0].text, *eve.choices[0].tags, eve.ledger[0].label,
+                 eve.ending.title, eve.ending.tier_label, *eve.ending.lists):
+        assert is_clean(text) and "\x1b" not in text, repr(text)
+    for story in (lesson(), None):
+        report = build_report(records, story, "lesson", per_player=True, show_small=True)
+        outputs = [to_markdown(report), to_csv(report)]
+        if story is not None:
+            outputs.append(to_html(report))
+        for out in outputs:
+            assert "eve" in out
+            assert is_clean(out.replace("\t", " ")) and "\x1b" not in out

@@ -94,9 +94,33 @@ def test_serve_refuses_a_busy_port_with_one_line(monkeypatch) -> None:
             run_serve(LESSON, "7b", None, "127.0.0.1", port, None, io.StringIO())
 
 
+@pytest.mark.parametrize("port", [99_999, 65_536, -1, 0])
+def test_a_port_outside_1_to_65535_is_one_line(capsys, port: int) -> None:
+    """99999 and -1 crashed in bind() (OverflowError); 0 listened on a port nobody was told
+    (students were given http://HOST:0)."""
+    from game.cli import main
+
+    assert main(["class", "serve", str(LESSON), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: --port {port}: give a port from 1 to 65535 (e.g. 8000)\n"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "192.168.4.2"])
+def test_a_public_url_that_is_not_http_is_refused(url: str) -> None:
+    """It was printed and drawn as the QR code every student scans."""
+    with pytest.raises(RecordError, match="starting http:// or https://"):
+        run_serve(LESSON, "7b", None, "127.0.0.1", 8000, url, io.StringIO())
+
+
+def test_a_host_that_does_not_exist_is_not_told_to_try_another_port() -> None:
+    problem = port_problem("no-such-host.invalid", 8000)
+    assert problem and problem.startswith("cannot listen on no-such-host.invalid:8000 (")
+    assert "--port" not in problem
+
+
 def test_serve_refuses_a_bad_class_code() -> None:
     with pytest.raises(RecordError, match="cannot be a class code"):
-        run_serve(LESSON, "7b ethics!", None, "127.0.0.1", 0, None, io.StringIO())
+        run_serve(LESSON, "7b ethics!", None, "127.0.0.1", 8000, None, io.StringIO())
 
 
 def test_serve_prints_the_address_and_notes_the_story(tmp_path, monkeypatch) -> None:

@@ -122,6 +122,10 @@ def test_whatif_json_follows_the_contract(tmp_path, monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "2,1,1",
                                              "--variant", "no_cameras", "--json"])
     assert [v["id"] for v in json.loads(out)["variants"]] == ["as_written", "no_cameras"]
+    # Only the story as written (it printed every variant, as without --variant).
+    code, out, _ = run(monkeypatch, capsys, ["whatif", str(path), "--choices", "2,1,1",
+                                             "--variant", "as_written", "--json"])
+    assert [v["id"] for v in json.loads(out)["variants"]] == ["as_written"]
 
 
 def test_whatif_table_names_the_path_and_the_outcomes_in_words(tmp_path, monkeypatch, capsys):
@@ -213,6 +217,11 @@ def test_whatif_table_shows_story_text_as_text(tmp_path, monkeypatch, capsys):
     (["--choices", "1", "--variant", "nope"], "the story has no variant 'nope' (its variants: "
                                               "open_book, no_cameras, strict_rail)"),
     (["--slot", "missing"], "--slot: no save 'missing' for vt"),
+    (["--slot", "../../etc/passwd"], "'../../etc/passwd' is not a slot name"),
+    (["--slot", "/etc/passwd"], "'/etc/passwd' is not a slot name"),
+    (["--choices", ""], "--choices: '' is neither a choice number nor a choice id"),
+    (["--choices", "1,,2"], "--choices: '' is neither a choice number nor a choice id"),
+    (["--choices", "1", "--variant", "\x1b[2Jx"], "the story has no variant 'x'"),
 ])
 def test_whatif_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, args, words):
     monkeypatch.setenv("STANDING_DATA_DIR", str(tmp_path / "data"))

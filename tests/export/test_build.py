@@ -149,3 +149,74 @@ def test_fetch_keeps_only_the_pinned_file(tmp_path, fake_tarball):
     assert sorted(p.name for p in target.parent.iterdir()) == ["kept.tgz"]
     with pytest.raises(OSError):
         pyo.fetch((tmp_path / "absent.tgz").as_uri(), other, "sha512-x")
+
+
+def test_a_link_planted_in_the_folder_is_never_written_through(tmp_path, fake_tarball):
+    """The temporary file had a fixed name (.index.html.part): a link planted under that
+    name in a shared web folder made the export overwrite whatever it pointed to."""
+    out = tmp_path / "site"
+    build.export_story(ROOT / "stories" / "tutorial.yaml", out, fake_tarball)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the teacher's own file", encoding="utf-8")
+    for name in ("index.html", "export.json", "pyodide/pyodide.js"):
+        (out / f"{Path(name).parent}/.{Path(name).name}.part").symlink_to(victim)
+    (out / "boot.js").unlink()
+    (out / "boot.js").symlink_to(victim)  # a link at the file itself is replaced, not followed
+    build.export_story(ROOT / "stories" / "tutorial.yaml", out, fake_tarball)
+    assert victim.read_text(encoding="utf-8") == "the teacher's own file"
+    assert not (out / "boot.js").is_symlink() and (out / "boot.js").stat().st_size > 0
+    leftovers = [p.name for p in out.rglob("*.part") if not p.is_symlink()]
+    assert leftovers == []
+
+
+def test_a_pyodide_folder_that_is_a_link_is_refused(tmp_path, fake_tarball):
+    out = tmp_path / "site"
+    build.export_story(ROOT / "stories" / "tutorial.yaml", out, fake_tarball)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    import shutil
+
+    shutil.rmtree(out / "pyodide")
+    (out / "pyodide").symlink_to(elsewhere)
+    with pytest.raises(build.ExportError, match="is a link or a file"):
+        build.export_story(ROOT / "stories" / "tutorial.yaml", out, fake_tarball)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_pyodide_that_is_a_folder_or_far_too_big_is_said_so_without_reading_it(
+        tmp_path, capsys):
+    code, _, err = run(capsys, "export", "tutorial", "--out", str(tmp_path / "site"),
+                       "--pyodide", str(tmp_path))
+    assert code == 2 and f"{tmp_path}: not a file (give the" in err  # was "no such file"
+    big = tmp_path / "big.tgz"
+    with big.open("wb") as handle:  # sparse: nothing is written, and nothing must be read
+        handle.truncate(pyo.LIMIT + 1)
+    code, _, err = run(capsys, "export", "tutorial", "--out", str(tmp_path / "site"),
+                       "--pyodide", str(big))
+    assert code == 2 and "big.tgz: not the pinned Pyodide" in err and "far larger" in err
+
+
+def test_a_hostile_tarball_is_read_by_name_never_extracted(tmp_path, monkeypatch):
+    """Were the pin ever matched by a hostile tarball: '../' members and links reach nothing
+    (members are read into memory by name, and a link in a needed name is refused)."""
+    evil = tmp_path / "evil.tgz"
+    with tarfile.open(evil, "w:gz") as tar:
+        for name in pyo.FILES:
+            if name == "pyodide.js":
+                info = tarfile.TarInfo(f"package/{name}")
+                info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+                tar.addfile(info)
+                continue
+            body = b"x"
+            info = tarfile.TarInfo(f"package/{name}")
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+        body = b"owned"
+        info = tarfile.TarInfo("../../escaped.txt")
+        info.size = len(body)
+        tar.addfile(info, io.BytesIO(body))
+    monkeypatch.setattr(pyo, "INTEGRITY", pyo.integrity(evil))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(pyo.PyodideError, match="package/pyodide.js is not a regular file"):
+        build.export_story(ROOT / "stories" / "tutorial.yaml", tmp_path / "site", pyo.find(evil))
+    assert not list(tmp_path.parent.glob("escaped.txt")) and not (tmp_path / "site").exists()

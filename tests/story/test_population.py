@@ -56,6 +56,29 @@ def test_a_bad_population_is_an_error_at_its_place(tmp_path: Path, pop: str, say
     assert len(errors) == 1 and errors[0].startswith(f"{path}:{says}"), errors
 
 
+@pytest.mark.parametrize("count, says", [
+    # What an author writes for 21.7 million, and YAML reads as text: the error says how.
+    ("2.17e7", "not text (YAML reads 2.17e7 as text: write 2.17e+7, with a dot and a sign"),
+    ("1e6", "not text (YAML reads 1e6 as text: write 1.0e+6, with a dot"),
+    ("'1e6'", "not text (YAML reads 1e6 as text: write 1.0e+6 without quotes"),
+    ('"21,700,000"', "not text (YAML reads 21,700,000 as text: write it without commas, "
+                     "21700000"),
+    ("'12'", "not text (the quotes make 12 text: write it without them)"),
+    # Read as numbers, but none a story can hold: not "should be a number, not a number".
+    (".nan", "should be a finite number of at most 15 digits, not .nan"),
+    ("-.inf", "should be a finite number of at most 15 digits, not -.inf"),
+    ("9" * 40, "should be a finite number of at most 15 digits, not 99999999999999999999..."),
+])
+def test_a_count_yaml_does_not_read_as_a_number_says_how_to_write_it(
+        tmp_path: Path, count: str, says: str) -> None:
+    path = write(tmp_path, f"{{count: {count}, label: x}}")
+    with pytest.raises(StoryErrors) as caught:
+        load_story(path)
+    errors = [str(e) for e in caught.value.errors]
+    assert len(errors) == 1 and errors[0].startswith(f"{path}:2:21: population count "), errors
+    assert says in errors[0], errors
+
+
 def test_the_cache_keeps_the_population(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("STANDING_CACHE_DIR", str(tmp_path / "cache"))
     path = write(tmp_path, "{count: 740000, label: Rongcheng residents}")

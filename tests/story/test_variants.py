@@ -7,8 +7,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from game.errors import StoryErrors
+from game.errors import StandingError, StoryErrors
 from game.story.cache import load_story_cached
 from game.story.loader import load_story
 
@@ -263,3 +265,141 @@ def test_the_schema_knows_variants():
                 "v: {label: V, rating: {explain: maybe}}"):
         doc = yaml.safe_load(POINTS.replace("VARIANTS", "  " + bad))
         assert list(validator.iter_errors(doc)), bad
+
+
+# --- a careless author's overlay: never a traceback ------------------------------------------
+
+
+@pytest.mark.parametrize("overlay, words", [
+    ("{show: []}", "rating show should be text, not a list"),
+    ("{show: {a: 1}}", "rating show should be text, not a mapping"),
+    ("{weight: []}", "rating weight should be text, not a list"),
+])
+def test_a_rating_word_that_is_not_text_is_one_error_not_a_crash(tmp_path, overlay, words):
+    """Read as None (its error said), the value was then looked up again and crashed."""
+    found = errors_of(write(tmp_path, f"v: {{label: V, rating: {overlay}}}"))
+    assert len(found) == 1 and words in found[0], found
+    # The same mistake in the story's own rating.
+    base = POINTS.replace("  start: 1000\n", f"  start: 1000\n  {overlay[1:-1]}\n")
+    found = errors_of(write(tmp_path, "v: {label: V, rating: {explain: true}}", base))
+    assert len(found) == 1 and words in found[0], found
+
+
+def test_a_model_that_is_not_text_is_one_error_not_a_crash(tmp_path):
+    base = POINTS.replace("  start: 1000\n", "  start: 1000\n  model: []\n")
+    found = errors_of(write(tmp_path, "v: {label: V, rating: {explain: true}}", base))
+    assert len(found) == 1 and "rating model should be text, not a list" in found[0], found
+
+
+@pytest.mark.parametrize("rating, line, words", [
+    # The models' own min (peer 1, risk 0) above the max written: min was never given.
+    ("{model: peer, start: 3, max: 0}", 2, "rating min (1) is above max (0)"),
+    ("{model: risk, max: -3, features: {f: {value: '1', weight: 1}}}", 2,
+     "rating min (0) is above max (-3)"),
+])
+def test_min_above_max_with_min_left_to_the_model_points_at_max(tmp_path, rating, line, words):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"title: T\nrating: {rating}\n"
+                    "scenes:\n  a: {text: Hi, ending: {title: E, kind: good}}\n")
+    found = errors_of(path)
+    assert len(found) == 1 and words in found[0], found
+    assert found[0].startswith(f"{path}:{line}:"), found
+
+
+def test_a_missing_start_is_one_error_not_also_start_outside_min_max(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("title: T\nrating: {min: 10}\n"
+                    "scenes:\n  a: {text: Hi, ending: {title: E, kind: good}}\n")
+    assert errors_of(path) == [f"{path}:2:9: rating needs 'start:'"]
+
+
+_KEYS = ("start", "min", "max", "explain", "show", "tiers", "rules", "lists", "services",
+         "sources", "features", "name", "weight", "memory", "bias", "decimals", "jaywalking",
+         "change", "label", "source", "requires", "refusal", "announce", "id", "dual", "late",
+         "value", "rail", "debtors", "cam", "A", "D", "model", "<<", "colour")
+_SCALARS = st.one_of(
+    st.integers(-10**6, 10**6), st.floats(), st.booleans(), st.none(),
+    st.sampled_from(["true", "tier >= 'A'", "listed('debtors')", "", "1e6", "[bold]x[/]",
+                     "\x1b[2J", "score / 0", "{score}", "A", "D", "hidden", "stars", "tier",
+                     "equal", "rater", "cam", "dual", "late", "-.inf", "0x10"]),
+    st.text(max_size=6))
+_TREE = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4)),
+    max_leaves=12)
+_BASES = {
+    "points": POINTS,
+    "peer": PEER.replace("  start_ratings:\n    label: bad\n    rating: {bias: 2}\n", ""),
+    "risk": RISK[:RISK.index("  new_feature:")] + RISK[RISK.index("vars:"):],
+}
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(model=st.sampled_from(sorted(_BASES)),
+       overlay=st.dictionaries(st.sampled_from(_KEYS), _TREE, min_size=1, max_size=4))
+def test_any_overlay_loads_or_is_located_errors_and_then_plays(tmp_path, model, overlay):
+    """Whatever a variant's rating holds: located errors, or a story whose variant survives
+    the cache, replays a path and samples lives (a runtime error is the story's, said)."""
+    import json
+
+    from game.engine.city import sample_lives
+    from game.engine.whatif import whatif
+    from game.story.cache import dump_compiled, load_compiled
+
+    base = _BASES[model]
+    text = (base.replace("VARIANTS", "  v:\n    label: V\n    rating: " + json.dumps(overlay))
+            if "VARIANTS" in base else base.replace(
+                "variants:\n", "variants:\n  v:\n    label: V\n    rating: "
+                + json.dumps(overlay) + "\n", 1))
+    path = tmp_path / f"{model}.yaml"
+    path.write_text(text)
+    try:
+        story = load_story(path)
+    except StoryErrors as exc:
+        assert all(e.location is not None and e.location.file == str(path)
+                   for e in exc.errors), [str(e) for e in exc.errors]
+        return
+    assert "v" in load_compiled(dump_compiled(story), str(path)).variants
+    try:
+        sample_lives(story.under("v"), 5, 0)
+    except StandingError:
+        pass
+    assert len(whatif(story, (), 0)) == 1 + len(story.variants)
+
+
+def test_a_story_may_have_at_most_twelve_variants(tmp_path):
+    """20,000 variants loaded, and `whatif` printed a table 200,000 characters wide
+    after 10 s; each is a column of the report and a line of the debrief."""
+    many = "".join(f"v{i}: {{label: V{i}, rating: {{rules: {{jaywalking: {{change: {-i}}}}}}}}}\n"
+                   for i in range(13))
+    found = errors_of(write(tmp_path, many))
+    assert found == [f"{tmp_path / 'story.yaml'}:16:1: a story may have at most 12 variants, "
+                     "not 13: each is a column of the what-if table and the class report, "
+                     "and a line of the debrief; keep the ones that teach most"]
+    assert len(load_story(write(tmp_path, "".join(many.splitlines(True)[:12]))).variants) == 12
+
+
+@pytest.mark.parametrize("label", ['"' + "x" * 121 + '"', '"one\\ntwo"', '" "'])
+def test_a_variants_label_is_one_short_line(tmp_path, label):
+    found = errors_of(write(tmp_path, f"v: {{label: {label}, rating: {{explain: true}}}}"))
+    assert len(found) == 1 and "variant 'v' label should be one line of 1 to 120" in found[0]
+
+
+def test_a_folded_label_loses_its_final_newline(tmp_path):
+    story = load_story(write(tmp_path, "v:\n  label: >\n    Without the\n    cameras\n"
+                                       "  rating: {explain: true}\n"))
+    assert story.variants["v"].label == "Without the cameras"
+
+
+def test_the_schema_knows_the_variant_limits():
+    import jsonschema
+    import yaml
+
+    from game.authoring.schema import build_schema
+
+    validator = jsonschema.Draft7Validator(build_schema())
+    for bad in ("\n".join(f"  v{i}: {{label: V, rating: {{explain: true}}}}" for i in range(13)),
+                "  v: {label: '" + "x" * 121 + "', rating: {explain: true}}"):
+        doc = yaml.safe_load(POINTS.replace("VARIANTS", bad))
+        assert list(validator.iter_errors(doc)), bad[:40]
+    doc = yaml.safe_load(POINTS.replace("VARIANTS", "  v: {label: 1984, rating: {explain: true}}"))
+    assert list(validator.iter_errors(doc)) == []

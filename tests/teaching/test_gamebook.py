@@ -207,3 +207,18 @@ def test_a_risk_score_sheet_says_a_formula_works_it_out() -> None:
     html = build_gamebook(load_story(fixture)).document.html()
     assert "Risk score is worked out by a formula on the computer" in html
     assert "Risk score starts at" not in html
+
+
+def test_a_link_planted_as_the_temporary_is_never_written_through(tmp_path):
+    """Handouts and gamebooks went through a fixed NAME.tmp: a link of that name in a shared
+    folder made them overwrite whatever it pointed to."""
+    from game.teaching.html import write_text
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the teacher's own file", encoding="utf-8")
+    target = tmp_path / "book.html"
+    (tmp_path / "book.html.tmp").symlink_to(victim)
+    write_text(target, "<p>the book</p>")
+    assert victim.read_text(encoding="utf-8") == "the teacher's own file"
+    assert target.read_text(encoding="utf-8") == "<p>the book</p>" and not target.is_symlink()
+    assert target.stat().st_mode & 0o644 == 0o644  # readable by a web server, as before
