@@ -51,7 +51,8 @@ class Tags(HTMLParser):
 def test_whatif_prints_the_label_as_text(capsys, hostile: Path) -> None:
     code, out, err = cli(capsys, "whatif", hostile, "--choices", "cross,borrow,walk")
     assert code == 0 and err == "" and is_clean(out)
-    assert "evil: [bold red]X[/] <script>alert(1)</script>&amp;]]>" in out
+    # Variants are named by their labels (ids only with --ids), printed as text.
+    assert "[bold red]X[/] <script>alert(1)</script>&amp;]]>: same score" in out
     code, out, _ = cli(capsys, "whatif", hostile, "--choices", "cross,borrow,walk", "--json")
     labels = [v["label"] for v in json.loads(out)["variants"]]
     assert "[bold red]X[/] <script>alert(1)</script>&amp;]]>" in labels
