@@ -27,6 +27,7 @@ from game.classroom.sessions import ClassRecords, Session
 from game.classroom.summary import SMALL, CityRow, CitySection
 from game.engine.city import (
     DEFAULT_LIVES,
+    MAX_STEPS as MAX_STEPS_PER_LIFE,
     CityEstimate,
     Share,
     default_jobs,
@@ -436,7 +437,9 @@ def check_budget(story: m.Story, lives: int, seed: int,
                  weights: dict[str, dict[str, int]] | None) -> None:
     """Refuse lives that would play more than ``MAX_STEPS_PLAYED`` steps in all, judged by
     the first ``PROBE_LIVES`` (played as the estimate plays them, so the judgement is the
-    same on every machine)."""
+    same on every machine). No probe when even lives that all run to the step cap fit."""
+    if lives * MAX_STEPS_PER_LIFE <= MAX_STEPS_PLAYED:
+        return
     probe = play_chunk(story, seed, 0, min(lives, PROBE_LIVES), weights)
     per_life = probe.steps / max(1, probe.runs)
     if per_life * lives <= MAX_STEPS_PLAYED:

@@ -443,3 +443,16 @@ def test_an_out_in_a_folder_that_cannot_be_written_is_refused_before_any_life(
     assert code == 2 and out == ""
     assert err == f"error: --out {locked / 'new' / 'c.svg'}: cannot write in {locked} " \
                   "(permission denied)\n"
+
+
+def test_no_probe_when_even_lives_at_the_step_cap_fit(capsys, tmp_path: Path,
+                                                       monkeypatch) -> None:
+    """1,000 lives of at most 2,000 steps cannot pass the budget: nothing is played twice."""
+    def probe(*args, **kwargs):
+        raise AssertionError("a probe was played for lives that fit whatever they do")
+
+    monkeypatch.setattr("game.classroom.city.play_chunk", probe)
+    story = tmp_path / "loop.yaml"
+    story.write_text(LOOP, encoding="utf-8")
+    code, out, _ = run(capsys, story, "--runs", 1000, "--json", "--jobs", 1)
+    assert code == 0 and json.loads(out)["unfinished"] == 1000
