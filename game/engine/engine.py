@@ -282,7 +282,7 @@ class Engine:
         lazy = self.lazy_gaps
         taken = st.taken
         for (choice, condition, test, once, ready, service, service_test, requires,
-             requires_test, text) in here.choices:
+             requires_test, text, fixed) in here.choices:
             if test is not None:  # condition.test(st), one call less
                 try:
                     if not test(st):
@@ -312,9 +312,19 @@ class Engine:
                 except CAUGHT as exc:
                     raise requires.failure(exc) from None
             if met:
+                if fixed is not None:
+                    options.append(fixed[0])
+                    continue
                 locked, gaps = None, ()
             else:
-                locked, unmet = self._lock(choice, service, is_open, refused)
+                if not is_open:
+                    refused.append(service.id)  # type: ignore[union-attr]
+                if fixed is not None:
+                    worded = fixed[2] if is_open else fixed[1]
+                    if worded is not None:
+                        options.append(worded)
+                        continue
+                locked, unmet = self._lock(choice, service, is_open)
                 if locked is None or unmet is None:
                     gaps = ()
                 elif lazy and unmet.safe:
@@ -413,8 +423,8 @@ class Engine:
                 found.append(service.id)
         return frozenset(found)
 
-    def _lock(self, choice: m.Choice, service: m.Service | None, is_open: bool,
-              refused: list[str]) -> tuple[str, Expr | None]:
+    def _lock(self, choice: m.Choice, service: m.Service | None,
+              is_open: bool) -> tuple[str, Expr | None]:
         """Why a choice found locked is locked, and the condition it fails.
 
         ``is_open``: whether its service (if any) is open; if it is, the choice's own
@@ -424,7 +434,6 @@ class Engine:
         """
         st = self.state
         if not is_open:
-            refused.append(service.id)  # type: ignore[union-attr]
             if service.refusal:  # type: ignore[union-attr]
                 return service.refusal.render(st), None  # type: ignore[union-attr]
             return f"{service.label} is closed to you.", service.requires  # type: ignore[union-attr]

@@ -70,16 +70,33 @@ class ScenePlan:
                 ready = Option(choice.id, text, None, (), choice.tags)
             condition = choice.condition
             requires = choice.requires
+            fixed = None
+            if text is not None and ready is None:  # a lock's outcomes, where the words are fixed
+                fixed = (Option(choice.id, text, None, (), choice.tags),
+                         _worded(choice, text, service.refusal if service else None),
+                         _worded(choice, text, choice.locked))
             choices.append((choice, condition, condition.fn if condition else None,
                             choice.once, ready, service, service.requires.fn if service else None,
-                            requires, requires.fn if requires else None, text))
+                            requires, requires.fn if requires else None, text, fixed))
             by_id[choice.id] = choice
         self.choices: tuple[tuple, ...] = tuple(choices)
         """Per choice: (choice, condition, its closure (``Expr.fn``), once, its option
         when shown if it can never be locked and its text is static (else None), the
         service it needs if that has a condition (else None) and that condition's
-        closure, its requires and its closure, its text when static (else None))."""
+        closure, its requires and its closure, its text when static (else None), and for a
+        choice that may be locked and whose text is static, its option when open, when
+        its service is closed and when its requires is not met, each where the words
+        are fixed (the author's static ``refusal:``/``locked:``; else None))."""
         self.by_id: dict[str, m.Choice] = by_id
+
+
+def _worded(choice: m.Choice, text: str, why: m.Text | None) -> Option | None:
+    """The option of a choice locked for a reason the author wrote, when it is static
+    (no gaps to explain: the author's words stand in for them)."""
+    if why is None or not why.is_static:
+        return None
+    reason = why.render(None)  # type: ignore[arg-type]
+    return Option(choice.id, text, reason, (), choice.tags) if reason else None
 
 
 class _ScenePlans(dict):
