@@ -1,6 +1,7 @@
 """Throughput and memory of ``city`` beside ``test``, the bare step loop and inkjs (run by hand).
 
     python benchmarks/bench_city.py [--inkjs DIR] [--lives 100000] [--synthetic-lives 20000]
+        [--parts green,synthetic,memory] [--repeat 3] [--pairs N]
 
 - **Green Channel**: ``python -m game city green_channel --runs 100000 --json`` as a
   whole process (start-up and load included, the story in the compiled cache), with the
@@ -11,6 +12,8 @@
   process (default jobs and one job) against inkjs playing 20,000 random playthroughs of
   the same story translated to ink, compiled ahead, by a whole ``node`` process (the
   translation and the player are ``bench_playtest.py``'s). Compared in lives per second.
+- **Pairs** (``--pairs N``): ``city`` (all cores) and inkjs alternately, N times, on the
+  synthetic story: each pair's ratio taken in the same minute, and their median.
 - **Memory**: the peak resident set of one ``city --jobs 1`` process at 10,000, 50,000
   and 100,000 lives of Green Channel: flat, since lives are tallied as they end.
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import os
 import subprocess
 import sys
@@ -34,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_playtest import child_env, measure_floor, measure_inkjs, measure_test, median_of  # noqa: E402
+from bench_playtest import child_env, inkjs_player, measure_floor, measure_inkjs, measure_test, median_of  # noqa: E402
 from gen_story import generate  # noqa: E402
 
 from game.story.loader import load_story  # noqa: E402
@@ -77,6 +81,33 @@ def timed_city(path: Path, lives: int, cache: Path, repeat: int, jobs: int | Non
     return median_of(repeat, once)
 
 
+def pairs_part(work: Path, args, cache: Path) -> None:
+    """``city`` (all cores) and inkjs alternately on the synthetic story, so that each
+    ratio is taken in the same minute (a shared machine's speed drifts by 10-30 %)."""
+    synthetic = work / "synthetic_1000.yaml"
+    synthetic.write_text(generate(1000), encoding="utf-8")
+    n = args.synthetic_lives
+    play = inkjs_player(load_story(synthetic), args.inkjs, n, work)
+    if play is None:
+        print("\n(inkjs not measured: no node or inkjs)")
+        return
+    run_city(synthetic, min(n, 2_000), cache, population=1_000_000)  # cache, untimed
+    ratios = []
+    print(f"\n`city --runs {n:,}` (all cores) and inkjs, alternately:\n")
+    print("| pair | city s | inkjs s | inkjs/city | load average |")
+    print("|---|---|---|---|---|")
+    for pair in range(1, args.pairs + 1):
+        _doc, city_s, _peak = run_city(synthetic, n, cache, population=1_000_000)
+        start = time.perf_counter()
+        play()
+        ink_s = time.perf_counter() - start
+        ratios.append(ink_s / city_s)
+        print(f"| {pair} | {city_s:.2f} | {ink_s:.2f} | {ink_s / city_s:.1f}× | {load()} |",
+              flush=True)
+    print(f"\nmedian of {len(ratios)} pairs: {statistics.median(ratios):.1f}× "
+          f"(range {min(ratios):.1f}–{max(ratios):.1f}×)")
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
@@ -91,6 +122,9 @@ def main() -> None:
     parser.add_argument("--parts", default="green,synthetic,memory",
                         help="which measurements, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="medians of this many runs")
+    parser.add_argument("--pairs", type=int, default=0,
+                        help="also time city (all cores) and inkjs alternately this many "
+                             "times on the synthetic story: each pair's ratio, and their median")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     work = Path(tempfile.mkdtemp(prefix="bench_city_"))
@@ -104,6 +138,8 @@ def main() -> None:
         green_part(green, args, cache)
     if "synthetic" in parts:
         synthetic_part(work, args, cache)
+    if args.pairs and args.inkjs:
+        pairs_part(work, args, cache)
     if "memory" in parts:
         print("\nMemory (peak RSS of one `city --jobs 1` process, Green Channel):")
         for lives in (10_000, 50_000, 100_000):

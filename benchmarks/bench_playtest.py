@@ -309,6 +309,24 @@ console.log(JSON.stringify({steps}));
 
 def measure_inkjs(story: m.Story, inkjs: Path, runs: int, repeat: int,
                   work: Path) -> tuple[int, float] | None:
+    """inkjs playing ``runs`` random playthroughs of the story (a whole ``node`` process):
+    (steps, median wall seconds of ``repeat``), or None where inkjs or the story cannot."""
+    play = inkjs_player(story, inkjs, runs, work)
+    if play is None:
+        return None
+    holder: dict = {}
+
+    def once() -> None:
+        holder["steps"] = play()
+
+    seconds = median_of(repeat, once)
+    return holder["steps"], seconds
+
+
+def inkjs_player(story: m.Story, inkjs: Path, runs: int, work: Path):
+    """The story translated and compiled ahead (untimed); returns a function that plays
+    ``runs`` random playthroughs in a whole ``node`` process and returns the steps
+    (None where node, inkjs or the translation is missing)."""
     node = shutil.which("node")
     if node is None or not (inkjs / "node_modules" / "inkjs").is_dir():
         return None
@@ -325,15 +343,13 @@ def measure_inkjs(story: m.Story, inkjs: Path, runs: int, repeat: int,
     if done.returncode != 0:
         print(f"  (inkjs could not compile {story.id}: {done.stderr.strip()[:200]})")
         return None
-    holder: dict = {}
 
-    def once() -> None:
+    def play() -> int:
         played = subprocess.run([node, str(inkjs / "play_bench.js"), str(compiled), str(runs)],
                                 capture_output=True, text=True, check=True)
-        holder["steps"] = json.loads(played.stdout)["steps"]
+        return json.loads(played.stdout)["steps"]
 
-    seconds = median_of(repeat, once)
-    return holder["steps"], seconds
+    return play
 
 
 # --- the table -----------------------------------------------------------------------------------
