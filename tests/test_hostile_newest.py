@@ -77,24 +77,15 @@ def test_city_table_svg_and_html_hold_the_label_as_text(capsys, tmp_path: Path,
 
 def test_the_class_report_under_other_systems_holds_the_label_as_text(
         capsys, tmp_path: Path, hostile: Path) -> None:
-    from game.classroom.records import RecordWriter, mark_class_folder
-    from game.engine.engine import Engine
+    from game.classroom.records import mark_class_folder
     from game.story.loader import load_story
+    from tests.classroom.class_helpers import record_paths
 
-    story = load_story(hostile)
     folder = tmp_path / "records" / "7h"
     mark_class_folder(folder)
-    for name, path in (("ann", ("cross", "continue", "borrow", "walk")),
-                       ("ben", ("wait", "continue", "save", "train")),
-                       ("cy", ("cross", "continue", "save", "walk"))):
-        engine = Engine(story, seed=1)
-        writer = RecordWriter.create(folder, name, folder.name)
-        writer.attach(engine)
-        try:
-            for choice in path:
-                engine.take(choice)
-        finally:
-            writer.close()
+    record_paths(folder, load_story(hostile), {"ann": ("cross", "continue", "borrow", "walk"),
+                                              "ben": ("wait", "continue", "save", "train"),
+                                              "cy": ("cross", "continue", "save", "walk")})
     for suffix in ("html", "md", "csv"):
         out = tmp_path / f"report.{suffix}"
         code, said, err = cli(capsys, "report", folder, "--story", hostile, "--out", out)

@@ -44,3 +44,21 @@ def play_session(folder: Path, codename: str, bill: str | None = "late",
         return engine
     finally:
         writer.close()
+
+
+def record_paths(folder: Path, story: Story, paths: dict[str, tuple[str, ...]],
+                 seed: int = 1, proceed: bool = False) -> Path:
+    """Record one session per codename in ``folder``, each taking its choice ids in order
+    (``proceed``: Continue wherever a page goes on by itself after a choice)."""
+    for name, path in paths.items():
+        engine = Engine(story, seed=seed)
+        writer = RecordWriter.create(folder, name, folder.name)
+        writer.attach(engine)
+        try:
+            for choice in path:
+                engine.take(choice)
+                if proceed and engine.view().continues:
+                    engine.proceed()
+        finally:
+            writer.close()
+    return folder

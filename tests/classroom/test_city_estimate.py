@@ -15,12 +15,12 @@ from game.classroom.city import (
     people_range,
     sessions_of,
 )
-from game.classroom.records import RecordWriter, mark_class_folder
+from game.classroom.records import mark_class_folder
 from game.classroom.render import write_report
 from game.classroom.sessions import read_class
 from game.cli import main
-from game.engine.engine import Engine
 from game.story.loader import load_story
+from tests.classroom.class_helpers import record_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWN = ROOT / "tests" / "engine" / "fixtures" / "known_shares.yaml"
@@ -32,17 +32,7 @@ PATHS = {"ann": ("x", "p"), "ben": ("x", "p"), "cy": ("x", "p"), "dee": ("y", "w
 def known_class(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("records") / "8c"
     mark_class_folder(folder)
-    story = load_story(KNOWN)
-    for name, path in PATHS.items():
-        engine = Engine(story, seed=1)
-        writer = RecordWriter.create(folder, name, folder.name)
-        writer.attach(engine)
-        try:
-            for choice in path:
-                engine.take(choice)
-        finally:
-            writer.close()
-    return folder
+    return record_paths(folder, load_story(KNOWN), PATHS)
 
 
 def test_weights_are_the_class_counts_per_scene(known_class: Path) -> None:
@@ -415,15 +405,7 @@ def test_the_report_leaves_the_city_out_when_lives_loop(tmp_path: Path, no_sampl
     story = load_story(path)
     folder = tmp_path / "records" / "9x"
     mark_class_folder(folder)
-    for name in ("ann", "ben", "cy"):
-        engine = Engine(story, seed=1)
-        writer = RecordWriter.create(folder, name, folder.name)
-        writer.attach(engine)
-        try:
-            for choice in ("again", "back", "stay"):
-                engine.take(choice)
-        finally:
-            writer.close()
+    record_paths(folder, story, {name: ("again", "back", "stay") for name in ("ann", "ben", "cy")})
     sessions = sessions_of(read_class(folder), story)
     section, why = city_section(sessions, story, lives=2_000)
     assert section is None

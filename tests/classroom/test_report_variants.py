@@ -13,6 +13,7 @@ from game.classroom.report_html import to_html
 from game.classroom.sessions import read_class
 from game.engine.engine import Engine
 from game.story.loader import load_story
+from tests.classroom.class_helpers import record_paths
 
 VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants.yaml"
 PATHS = {  # codename: the choices (bank goes on by itself)
@@ -35,17 +36,7 @@ def story():
 def folder(tmp_path_factory, story) -> Path:
     folder = tmp_path_factory.mktemp("records") / "9c"
     folder.mkdir()
-    for name, path in PATHS.items():
-        engine = Engine(story, seed=1)
-        writer = RecordWriter.create(folder, name, folder.name)
-        writer.attach(engine)
-        try:
-            for choice in path:
-                engine.take(choice)
-                if engine.view().continues:
-                    engine.proceed()
-        finally:
-            writer.close()
+    record_paths(folder, story, PATHS, proceed=True)
     unfinished = Engine(story, seed=1)  # left after one choice: not replayed
     writer = RecordWriter.create(folder, "hal", folder.name)
     writer.attach(unfinished)
