@@ -46,19 +46,26 @@ def play_session(folder: Path, codename: str, bill: str | None = "late",
         writer.close()
 
 
+def record_one(folder: Path, story: Story, name: str, path: tuple[str, ...], seed: int = 1,
+               proceed: bool = False) -> Engine:
+    """One player's game recorded as a class records it: its choice ids taken in order
+    (``proceed``: Continue through any pages that go on by themselves after each)."""
+    engine = Engine(story, seed=seed)
+    writer = RecordWriter.create(folder, name, folder.name)
+    writer.attach(engine)
+    try:
+        for choice in path:
+            engine.take(choice)
+            while proceed and not engine.ended and engine.view().continues:
+                engine.proceed()
+    finally:
+        writer.close()
+    return engine
+
+
 def record_paths(folder: Path, story: Story, paths: dict[str, tuple[str, ...]],
                  seed: int = 1, proceed: bool = False) -> Path:
-    """Record one session per codename in ``folder``, each taking its choice ids in order
-    (``proceed``: Continue wherever a page goes on by itself after a choice)."""
+    """Record one session per codename in ``folder`` (see ``record_one``)."""
     for name, path in paths.items():
-        engine = Engine(story, seed=seed)
-        writer = RecordWriter.create(folder, name, folder.name)
-        writer.attach(engine)
-        try:
-            for choice in path:
-                engine.take(choice)
-                if proceed and engine.view().continues:
-                    engine.proceed()
-        finally:
-            writer.close()
+        record_one(folder, story, name, path, seed, proceed)
     return folder

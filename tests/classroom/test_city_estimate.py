@@ -20,7 +20,7 @@ from game.classroom.render import write_report
 from game.classroom.sessions import read_class
 from game.cli import main
 from game.story.loader import load_story
-from tests.classroom.class_helpers import record_paths
+from class_helpers import record_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWN = ROOT / "tests" / "engine" / "fixtures" / "known_shares.yaml"

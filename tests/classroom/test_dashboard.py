@@ -215,7 +215,7 @@ async def test_at_80_columns_a_bar_is_never_split_from_its_share(folder) -> None
 
 
 def test_a_label_too_long_for_the_line_puts_its_bar_below() -> None:
-    from game.ui.dashboard import bar, labelled
+    from game.ui.dashboard import labelled
     from textual.content import Content
 
     one = Content.assemble(*labelled("Wait", 1, 4, False, 40, "  "))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from class_helpers import FIXTURES, lesson, play_session
+from class_helpers import FIXTURES, lesson, play_session, record_one
 from game.classroom import lines
 from game.classroom.records import RecordWriter
 from game.classroom.render import to_markdown
@@ -39,17 +39,7 @@ def luck():
 
 def record(folder: Path, story, name: str, seed: int, choices: tuple[str, ...]) -> Engine:
     """One player's whole game, recorded as a class records it."""
-    engine = Engine(story, seed=seed)
-    writer = RecordWriter.create(folder, name, folder.name)
-    writer.attach(engine)
-    try:
-        for choice in choices:
-            engine.take(choice)
-            while not engine.ended and engine.view().continues:
-                engine.proceed()
-    finally:
-        writer.close()
-    return engine
+    return record_one(folder, story, name, choices, seed, proceed=True)
 
 
 @pytest.fixture(scope="module")

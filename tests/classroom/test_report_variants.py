@@ -13,7 +13,7 @@ from game.classroom.report_html import to_html
 from game.classroom.sessions import read_class
 from game.engine.engine import Engine
 from game.story.loader import load_story
-from tests.classroom.class_helpers import record_paths
+from class_helpers import record_paths
 
 VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants.yaml"
 PATHS = {  # codename: the choices (bank goes on by itself)

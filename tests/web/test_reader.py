@@ -104,7 +104,7 @@ async def test_my_record_shows_what_the_system_lets_the_student_see(folder: Path
             status, page = await browser.get("/record")
             text = main_text(page)
             assert status == 200 and "My record" in text
-            assert f"You are blue-fox in class 7b. Your resume code: <strong " in text
+            assert "You are blue-fox in class 7b. Your resume code: <strong " in text
             assert code in text
             assert "Paid &lt;b&gt;late&lt;/b&gt;" in text and "Civic Score: 40" in text
         finally:
