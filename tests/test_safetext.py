@@ -78,6 +78,37 @@ def test_one_line_also_flattens_lines() -> None:
     assert one_line("a\nb\tc\x1b[2J") == "a b c"
 
 
+@pytest.mark.parametrize(("text", "kwargs", "expected"), [
+    ("zoë\x1b]0;owned\x07 \n\n 中文\u2028x\ty", {}, "zoë 中文 x y"),  # letters of every script stay
+    ("  two   spaces\r\n", {}, "two spaces"),
+    (ValueError("bad \x1b]52;c;aGk=\x07 thing"), {}, "bad thing"),        # any object, str()-ed
+    ("abcdefghij", {"limit": 5}, "abcd…"),
+    ("abcd efghij", {"limit": 6}, "abcd…"),                              # no space before the mark
+    ("abcdefghij", {"limit": 10}, "abcdefghij"),
+    ("zoë 中文", {"encoding": "latin-1"}, "zoë ??"),                      # an HTTP header
+    ("zoë 中文", {"encoding": "ascii"}, "zo? ??"),
+    ("zoë abcdefghij", {"limit": 8, "encoding": "ascii"}, "zo? a..."),   # "…" said in ASCII
+    ("zoë", {"encoding": "no-such-codec"}, "zo?"),
+    ("abc", {"limit": 0}, ""),
+])
+def test_one_line_is_the_line_both_class_servers_log(text, kwargs, expected) -> None:
+    """One function for the teacher's terminal, in the terminal-in-a-browser server and
+    the web reader (each had its own: one turned every letter outside ASCII into "?")."""
+    assert one_line(text, **kwargs) == expected
+
+
+@given(st.text(), st.integers(min_value=0, max_value=40),
+       st.sampled_from([None, "utf-8", "latin-1", "ascii", "cp1252"]))
+def test_one_line_is_one_clean_line_within_its_limit(text: str, limit: int,
+                                                     encoding: str | None) -> None:
+    line = one_line(text, limit, encoding=encoding)
+    assert_safe(line)
+    assert len(line) <= limit and len(line.splitlines()) <= 1 and "\t" not in line
+    if encoding is not None:
+        line.encode(encoding)  # never raises
+    assert one_line(line, limit, encoding=encoding) == line
+
+
 @given(st.text())
 def test_clean_leaves_nothing_unsafe_and_is_idempotent(text: str) -> None:
     cleaned = clean(text)
