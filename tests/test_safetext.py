@@ -239,6 +239,34 @@ def test_plain_picker_and_list_print_nothing_unsafe(monkeypatch, capsys, tmp_pat
     assert "Hostile Title" in out
 
 
+def test_a_title_with_line_breaks_stays_on_its_line(monkeypatch, capsys, tmp_path) -> None:
+    """``clean`` keeps newlines: a title or label with one forged a line of ``list``, of the
+    picker and of the city table (a fake story, a fake row)."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "forged.yaml").write_text(
+        'title: "Forged\\nfake: Not A Story (en)\\u2028end"\nid: forged\n'
+        'population: {count: 100, label: "people\\nEndings:"}\n'
+        "scenes:\n  start:\n    text: Hi.\n"
+        '    ending: {title: "Out\\n  Fake   99.9 %", kind: good}\n', encoding="utf-8")
+    code, out, err = main(monkeypatch, capsys, ["--stories", str(folder), "list"])
+    assert code == 0 and "forged: Forged fake: Not A Story (en) end (en)" in out.splitlines()
+    assert not [line for line in out.splitlines() if line.startswith("fake")]
+    code, out, err = main(monkeypatch, capsys, ["--stories", str(folder), "--plain"],
+                          stdin="q\n")
+    forged = [line for line in out.splitlines() if "Forged" in line]
+    assert len(forged) == 1 and forged[0].endswith(". Forged fake: Not A Story (en) end")
+    assert not [line for line in out.splitlines() if line.startswith("fake")]
+    code, out, err = main(monkeypatch, capsys, ["city", str(folder / "forged.yaml"), "--runs",
+                                                "10", "--jobs", "1"])
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Forged fake: Not A Story (en) end (forged): 10 sampled lives")
+    assert lines[1] == "scaled to 100 people Endings:"
+    assert [line for line in lines if "Fake" in line] == [
+        "  Out Fake 99.9 %  100.0 % (72.2–100.0)  ~         100 (72–100)"]
+
+
 def test_a_file_name_with_escapes_is_quoted_cleanly_by_check(monkeypatch, capsys,
                                                               tmp_path) -> None:
     path = tmp_path / "evil\x1b[2J\u202e.yaml"

@@ -38,7 +38,7 @@ from game.engine.city import (
     sample_lives,
 )
 from game.errors import StandingError
-from game.safetext import clean
+from game.safetext import clean, one_line
 from game.story import model as m
 
 REPORT_LIVES = 10_000
@@ -214,19 +214,19 @@ SECTIONS = (("endings", "Endings"), ("tiers", "Tiers at the end"),
 
 
 def write_text(est: CityEstimate, out: TextIO) -> None:
-    """The readable table."""
+    """The readable table (each name on its line, as ``one_line`` makes it)."""
     w = out.write
     how = "weighted by the class's choices" if est.weighted else "uniform at every scene"
-    w(f"{clean(est.title)} ({est.story}): {est.runs:,} sampled lives ({how}), seed {est.seed}\n")
-    w(f"scaled to {est.population:,} {clean(est.population_label)}\n")
+    w(f"{one_line(est.title)} ({est.story}): {est.runs:,} sampled lives ({how}), seed {est.seed}\n")
+    w(f"scaled to {est.population:,} {one_line(est.population_label)}\n")
     for key, title in SECTIONS:
         rows: tuple[Share, ...] = getattr(est, key)
         if not rows:
             continue
         w(f"\n{title}:\n")
-        width = max(len(clean(s.label)) for s in rows)
+        width = max(len(one_line(s.label)) for s in rows)
         for s in rows:
-            w(f"  {clean(s.label):<{width}}  {100 * s.share:5.1f} % "
+            w(f"  {one_line(s.label):<{width}}  {100 * s.share:5.1f} % "
               f"({100 * s.low:.1f}–{100 * s.high:.1f})  ~{people(s.count):>12} "
               f"({people_range(s.low_count, s.high_count)})\n")
     if est.unfinished:
