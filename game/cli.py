@@ -135,7 +135,7 @@ def build_parser(prog: str = "standing") -> argparse.ArgumentParser:
                           "(deletes older records, saying which)")
     retention.add_argument("code", metavar="CODE")
     retention.add_argument("days", type=int, nargs="?", default=None, metavar="DAYS",
-                           help="days after a session's last line (0: keep until wiped)")
+                           help="days after a session's last line, 0 to 3650 (0: keep until wiped)")
     retention.add_argument("--days", dest="days_option", type=int, default=None, metavar="N",
                            help="the same as DAYS")
     retention.add_argument("--records", type=Path, metavar="DIR", default=None,

@@ -14,7 +14,7 @@ from typing import TextIO
 from game.engine.engine import Engine
 from game.engine.saves import AUTOSAVE, SaveStore, default_folder
 from game.errors import SaveError
-from game.safetext import clean
+from game.safetext import clean, one_line
 from game.story.cache import load_story_cached
 from game.story.model import Story
 
@@ -32,7 +32,7 @@ def list_stories(folders: list[Path], out: TextIO) -> int:
             continue
         minutes = f", {story.minutes:g} min" if story.minutes else ""
         notes = f" [content: {', '.join(story.content_notes)}]" if story.content_notes else ""
-        out.write(clean(f"{story.id}: {story.title} ({story.language}{minutes}){notes}") + "\n")
+        out.write(clean(f"{story.id}: {one_line(story.title)} ({story.language}{minutes}){notes}") + "\n")
         if story.summary:
             out.write(clean(f"    {story.summary}") + "\n")
     if not entries:
@@ -138,7 +138,7 @@ def title(folders: list[Path], seed: int, plain: bool,
     for number, entry in enumerate(entries, 1):
         story = entry.story
         minutes = f", about {story.minutes:g} minutes" if story.minutes else ""
-        out.write(clean(f"{number}. {story.title}{minutes}") + "\n")
+        out.write(clean(f"{number}. {one_line(story.title)}{minutes}") + "\n")
         if story.summary:
             out.write(clean(f"   {story.summary}") + "\n")
         if story.content_notes:

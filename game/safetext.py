@@ -20,6 +20,10 @@ need them, and they only set the direction of the neutral characters next to
 them: unlike overrides and isolates, they cannot reorder a span of text.
 Zero-width joiners stay too (emoji and many scripts need them).
 
+:func:`one_line` is ``clean`` for a single line (a log line of either class server,
+an error quoting a file name, a header): line breaks and tabs become spaces, it can be
+shortened, and for an output that is not UTF-8 what it cannot encode becomes "?".
+
 Importable from every layer (like ``game.errors``): it imports nothing of ours.
 """
 
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean", "is_clean", "one_line"]
+__all__ = ["ELLIPSIS", "clean", "is_clean", "one_line"]
 
 _UNSAFE = re.compile(
     # CSI (colours, cursor moves, clears), brought by ESC [ or by the C1 control
@@ -57,7 +61,36 @@ def is_clean(text: str) -> bool:
     return _ANY.search(text) is None
 
 
-def one_line(text: str) -> str:
-    """``text`` cleaned and on one line (newlines and tabs become spaces): for a
-    message that quotes untrusted text and must not forge a second line."""
-    return clean(text).replace("\n", " ").replace("\t", " ")
+_SPACES = re.compile(r"[ \t\n\u2028\u2029]+")
+"""Spaces, tabs and line breaks (the only ones ``clean`` keeps, and the Unicode line and
+paragraph separators): one run of them becomes one space on one line."""
+ELLIPSIS = "…"
+
+
+def one_line(text: object, limit: int | None = None, *, encoding: str | None = None) -> str:
+    """``text`` cleaned and on one line: for a log line, a header or a message that quotes
+    untrusted text (a codename, a story title, a browser's words) and must not forge a
+    second line nor send an escape code.
+
+    Runs of spaces, tabs and line breaks become one space, and the ends are trimmed.
+    Letters of every script stay. Args:
+        text: Anything; it is ``str()``-ed first (an exception, a header value).
+        limit: At most this many characters, the last an ellipsis when cut (None: any).
+        encoding: What the line will be written as (a terminal's, or ``"latin-1"`` for an
+            HTTP header): a character it cannot encode becomes "?", so writing the line
+            never fails (None: any, as for UTF-8).
+    """
+    flat = _SPACES.sub(" ", clean(str(text))).strip(" ")
+    mark = ELLIPSIS
+    if encoding is not None:
+        try:
+            flat = flat.encode(encoding, "replace").decode(encoding)
+            mark = mark.encode(encoding, "replace").decode(encoding)
+        except LookupError:  # an encoding Python does not know: be as strict as ASCII
+            flat = flat.encode("ascii", "replace").decode("ascii")
+            mark = "?"
+        if mark != ELLIPSIS:
+            mark = "..."
+    if limit is not None and len(flat) > limit:
+        flat = (flat[:max(0, limit - len(mark))].rstrip(" ") + mark)[:max(0, limit)]
+    return flat

@@ -78,6 +78,37 @@ def test_one_line_also_flattens_lines() -> None:
     assert one_line("a\nb\tc\x1b[2J") == "a b c"
 
 
+@pytest.mark.parametrize(("text", "kwargs", "expected"), [
+    ("zoë\x1b]0;owned\x07 \n\n 中文\u2028x\ty", {}, "zoë 中文 x y"),  # letters of every script stay
+    ("  two   spaces\r\n", {}, "two spaces"),
+    (ValueError("bad \x1b]52;c;aGk=\x07 thing"), {}, "bad thing"),        # any object, str()-ed
+    ("abcdefghij", {"limit": 5}, "abcd…"),
+    ("abcd efghij", {"limit": 6}, "abcd…"),                              # no space before the mark
+    ("abcdefghij", {"limit": 10}, "abcdefghij"),
+    ("zoë 中文", {"encoding": "latin-1"}, "zoë ??"),                      # an HTTP header
+    ("zoë 中文", {"encoding": "ascii"}, "zo? ??"),
+    ("zoë abcdefghij", {"limit": 8, "encoding": "ascii"}, "zo? a..."),   # "…" said in ASCII
+    ("zoë", {"encoding": "no-such-codec"}, "zo?"),
+    ("abc", {"limit": 0}, ""),
+])
+def test_one_line_is_the_line_both_class_servers_log(text, kwargs, expected) -> None:
+    """One function for the teacher's terminal, in the terminal-in-a-browser server and
+    the web reader (each had its own: one turned every letter outside ASCII into "?")."""
+    assert one_line(text, **kwargs) == expected
+
+
+@given(st.text(), st.integers(min_value=0, max_value=40),
+       st.sampled_from([None, "utf-8", "latin-1", "ascii", "cp1252"]))
+def test_one_line_is_one_clean_line_within_its_limit(text: str, limit: int,
+                                                     encoding: str | None) -> None:
+    line = one_line(text, limit, encoding=encoding)
+    assert_safe(line)
+    assert len(line) <= limit and len(line.splitlines()) <= 1 and "\t" not in line
+    if encoding is not None:
+        line.encode(encoding)  # never raises
+    assert one_line(line, limit, encoding=encoding) == line
+
+
 @given(st.text())
 def test_clean_leaves_nothing_unsafe_and_is_idempotent(text: str) -> None:
     cleaned = clean(text)
@@ -206,6 +237,34 @@ def test_plain_picker_and_list_print_nothing_unsafe(monkeypatch, capsys, tmp_pat
     assert code == 0
     assert_safe(out + err)
     assert "Hostile Title" in out
+
+
+def test_a_title_with_line_breaks_stays_on_its_line(monkeypatch, capsys, tmp_path) -> None:
+    """``clean`` keeps newlines: a title or label with one forged a line of ``list``, of the
+    picker and of the city table (a fake story, a fake row)."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "forged.yaml").write_text(
+        'title: "Forged\\nfake: Not A Story (en)\\u2028end"\nid: forged\n'
+        'population: {count: 100, label: "people\\nEndings:"}\n'
+        "scenes:\n  start:\n    text: Hi.\n"
+        '    ending: {title: "Out\\n  Fake   99.9 %", kind: good}\n', encoding="utf-8")
+    code, out, err = main(monkeypatch, capsys, ["--stories", str(folder), "list"])
+    assert code == 0 and "forged: Forged fake: Not A Story (en) end (en)" in out.splitlines()
+    assert not [line for line in out.splitlines() if line.startswith("fake")]
+    code, out, err = main(monkeypatch, capsys, ["--stories", str(folder), "--plain"],
+                          stdin="q\n")
+    forged = [line for line in out.splitlines() if "Forged" in line]
+    assert len(forged) == 1 and forged[0].endswith(". Forged fake: Not A Story (en) end")
+    assert not [line for line in out.splitlines() if line.startswith("fake")]
+    code, out, err = main(monkeypatch, capsys, ["city", str(folder / "forged.yaml"), "--runs",
+                                                "10", "--jobs", "1"])
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Forged fake: Not A Story (en) end (forged): 10 sampled lives")
+    assert lines[1] == "scaled to 100 people Endings:"
+    assert [line for line in lines if "Fake" in line] == [
+        "  Out Fake 99.9 %  100.0 % (72.2–100.0)  ~         100 (72–100)"]
 
 
 def test_a_file_name_with_escapes_is_quoted_cleanly_by_check(monkeypatch, capsys,

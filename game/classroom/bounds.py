@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from game.origins import Origin, origin_key
+from game.safetext import one_line
 
 log = logging.getLogger("standing.serve")
 """Where ``class serve`` says its problems (one line each)."""
@@ -81,12 +82,6 @@ def too_deep(message: str, limit: int = DEEPEST) -> bool:
         elif char in "]}":
             depth -= 1
     return False
-
-
-def one_line(text: object, limit: int = 160) -> str:
-    """Text safe for one line of the teacher's terminal: printable ASCII, shortened."""
-    cleaned = "".join(c if " " <= c <= "~" else "?" for c in " ".join(str(text).split()))
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 class Problems:

@@ -1,7 +1,8 @@
 """The city estimate from a class: "if the city chose as this class did".
 
-The class's records give, for every scene, how many times each choice was
-taken there; ``game.engine.city`` plays sampled lives that choose with those
+The class's records give, for every scene, how many of the class took each choice
+there (a player who came back to a scene counts as fractions summing to one);
+``game.engine.city`` plays sampled lives that choose with those
 weights (uniformly where the class never chose) and counts what they ended
 with. This module turns records into weights, the estimate into sentences,
 a table, JSON, and a chart (SVG, or HTML around it), and runs ``city``.
@@ -14,6 +15,7 @@ same person chose before.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections import Counter, defaultdict
@@ -36,7 +38,7 @@ from game.engine.city import (
     sample_lives,
 )
 from game.errors import StandingError
-from game.safetext import clean
+from game.safetext import clean, one_line
 from game.story import model as m
 
 REPORT_LIVES = 10_000
@@ -79,20 +81,35 @@ class CityError(StandingError):
 # --- from records to weights -------------------------------------------------------------------
 
 
-def class_weights(sessions: Iterable[Session], story: m.Story) -> dict[str, dict[str, int]]:
-    """Per scene, per choice: how many times the class took it there (every visit counts;
-    scenes renamed since are followed; scenes and choices the story no longer has are left
-    out)."""
-    taken: dict[str, Counter[str]] = defaultdict(Counter)
+def class_weights(sessions: Iterable[Session], story: m.Story) -> dict[str, dict[str, float]]:
+    """Per scene, per choice: how much the class took it there, each session weighing 1.
+
+    A session's choices at a scene count as fractions of that session's choices there (a
+    player who came back three times and chose a, a, b gives a 2/3 and b 1/3), so one
+    record, however long, weighs at a scene what one player does. Where nobody came back
+    to a scene, the weights are the number of players who took each choice. Scenes renamed
+    since are followed; scenes and choices the story no longer has are left out (before
+    the fractions are taken). Each weight is summed with ``math.fsum`` (correctly rounded),
+    so the order the sessions are read in cannot change it.
+    """
+    known = {o.id: frozenset(o.choices) for o in story.outline()}
+    shares: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for session in sessions:
+        mine: dict[str, Counter[str]] = defaultdict(Counter)
         for c in session.choices:
             scene_id = story.resolve(c.scene)
             if scene_id is None:
                 continue
-            taken[scene_id][c.choice] += 1
-    known = {o.id: frozenset(o.choices) for o in story.outline()}
-    return {scene_id: {cid: n for cid, n in counts.items() if cid in known[scene_id]}
-            for scene_id, counts in taken.items()}
+            here = mine[scene_id]  # the scene is counted even when no choice is still known
+            if c.choice in known[scene_id]:
+                here[c.choice] += 1
+        for scene_id, counts in mine.items():
+            to_scene = shares[scene_id]
+            visits = sum(counts.values())
+            for cid, n in counts.items():
+                to_scene[cid].append(n / visits)
+    return {scene_id: {cid: math.fsum(parts) for cid, parts in by_choice.items()}
+            for scene_id, by_choice in shares.items()}
 
 
 def sessions_of(records, story: m.Story) -> list[Session]:
@@ -197,19 +214,19 @@ SECTIONS = (("endings", "Endings"), ("tiers", "Tiers at the end"),
 
 
 def write_text(est: CityEstimate, out: TextIO) -> None:
-    """The readable table."""
+    """The readable table (each name on its line, as ``one_line`` makes it)."""
     w = out.write
     how = "weighted by the class's choices" if est.weighted else "uniform at every scene"
-    w(f"{clean(est.title)} ({est.story}): {est.runs:,} sampled lives ({how}), seed {est.seed}\n")
-    w(f"scaled to {est.population:,} {clean(est.population_label)}\n")
+    w(f"{one_line(est.title)} ({est.story}): {est.runs:,} sampled lives ({how}), seed {est.seed}\n")
+    w(f"scaled to {est.population:,} {one_line(est.population_label)}\n")
     for key, title in SECTIONS:
         rows: tuple[Share, ...] = getattr(est, key)
         if not rows:
             continue
         w(f"\n{title}:\n")
-        width = max(len(clean(s.label)) for s in rows)
+        width = max(len(one_line(s.label)) for s in rows)
         for s in rows:
-            w(f"  {clean(s.label):<{width}}  {100 * s.share:5.1f} % "
+            w(f"  {one_line(s.label):<{width}}  {100 * s.share:5.1f} % "
               f"({100 * s.low:.1f}–{100 * s.high:.1f})  ~{people(s.count):>12} "
               f"({people_range(s.low_count, s.high_count)})\n")
     if est.unfinished:
@@ -308,7 +325,7 @@ def with_variant(story: m.Story, variant: str | None) -> m.Story:
 def city_estimate(story: m.Story, *, lives: int = DEFAULT_LIVES, seed: int = 0,
                   sessions: list[Session] | None = None, population: int | None = None,
                   label: str | None = None, jobs: int = 1,
-                  weights: dict[str, dict[str, int]] | None = None) -> CityEstimate:
+                  weights: dict[str, dict[str, float]] | None = None) -> CityEstimate:
     """Sample ``lives`` lives (weighted by ``sessions``' choices, or ``weights``, when
     given) and scale them."""
     pop = story.population
@@ -434,7 +451,7 @@ def check_chart(chart: Path) -> None:
 
 
 def check_budget(story: m.Story, lives: int, seed: int,
-                 weights: dict[str, dict[str, int]] | None) -> None:
+                 weights: dict[str, dict[str, float]] | None) -> None:
     """Refuse lives that would play more than ``MAX_STEPS_PLAYED`` steps in all, judged by
     the first ``PROBE_LIVES`` (played as the estimate plays them, so the judgement is the
     same on every machine). No probe when even lives that all run to the step cap fit."""
@@ -514,8 +531,9 @@ def city_section(sessions: list[Session], story: m.Story | None, lives: int = RE
                                 s.low_count, s.high_count))
     headline_ = f"{headline(est)} " + "; ".join(said) + "." if said else headline(est)
     notes = (ASSUMES, f"From {est.runs:,} sampled lives choosing at each scene as the "
-                      f"{len(chose)} sessions of this class did (uniformly where none of "
-                      f"them chose); seed {seed}. Shares have 95 % (Wilson) intervals; "
+                      f"{len(chose)} sessions of this class did (each session weighing one "
+                      "at a scene however often it came back there; uniformly where none "
+                      f"of them chose); seed {seed}. Shares have 95 % (Wilson) intervals; "
                       "`python -m game city` gives more lives and a chart.")
     section = CitySection(headline_, tuple(rows), notes, base_rates(est), est.population,
                           est.population_label, est.runs, len(chose), seed)

@@ -20,7 +20,8 @@ from typing import Any
 
 from textual_serve.app_service import AppService
 
-from game.classroom.bounds import Problems, clamp_size, one_line
+from game.classroom.bounds import Problems, clamp_size
+from game.safetext import one_line
 
 QUIT_SECONDS = 1.0
 """How long a player told to quit has before it is sent SIGTERM."""

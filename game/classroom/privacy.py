@@ -72,6 +72,11 @@ def notice(folder: Path | None, code: str) -> str:
     )
 
 
+MAX_RETENTION_DAYS = 3650
+"""The longest retention period a class may set, ten years (to keep records longer, 0
+keeps them until the class is wiped)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ClassSettings:
     """A class's settings."""
@@ -89,14 +94,17 @@ def read_settings(folder: Path) -> ClassSettings:
     days = data.get("retention_days") if isinstance(data, dict) else None
     if type(days) is not int or days < 0:
         return ClassSettings()
-    return ClassSettings(retention_days=days)
+    # A hand-edited file may hold any number: past ten years it is read as ten years (the
+    # date arithmetic of a number of days beyond any calendar failed with a traceback).
+    return ClassSettings(retention_days=min(days, MAX_RETENTION_DAYS))
 
 
 def set_retention(folder: Path, days: int) -> ClassSettings:
     """Keep a class's records ``days`` days after their last line (0: until wiped)."""
-    if days < 0:
-        raise RecordError("retention is a number of days, 0 or more (0 keeps records "
-                          "until the class is wiped)")
+    if not 0 <= days <= MAX_RETENTION_DAYS:
+        raise RecordError(f"class retention: DAYS must be from 0 to {MAX_RETENTION_DAYS:,} "
+                          f"(ten years), not {_said(days)}; 0 keeps the records until the "
+                          "class is wiped")
     settings = ClassSettings(retention_days=days)
     if (folder / SETTINGS).exists() and not is_class_folder(folder):
         raise RecordError(f"{folder / SETTINGS} is not Standing's class file: {folder} is not "
@@ -107,6 +115,12 @@ def set_retention(folder: Path, days: int) -> ClassSettings:
     except OSError as exc:
         raise RecordError(f"cannot write {folder / SETTINGS}: {exc.strerror or exc}") from None
     return settings
+
+
+def _said(number: int) -> str:
+    """A number as an error quotes it: a 23-digit one shortened (it is not read anyway)."""
+    text = str(number)
+    return text if len(text) <= 12 else f"{text[:6]}… ({len(text.lstrip('-'))} digits)"
 
 
 def session_files(folder: Path) -> list[Path]:

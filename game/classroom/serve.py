@@ -39,7 +39,7 @@ from game.classroom.pacing import read_pacing, write_pacing
 from game.classroom.privacy import STUDENTS, expire
 from game.classroom.records import RecordError, class_folder, mark_class_folder
 from game.classroom.seat import Attempts, old_resume_file
-from game.safetext import clean
+from game.safetext import clean, one_line
 from game.story.loader import load_story
 
 DEFAULT_PORT = 8000
@@ -219,7 +219,7 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
     if records is not None:
         dashboard += f" --records {shlex.quote(str(records))}"
     # The banner quotes the story and paths: cleaned (game.safetext), like every terminal line.
-    out.write(clean(f"Standing is serving “{story.title}” to class {code}.") + "\n\n")
+    out.write(clean(f"Standing is serving “{one_line(story.title)}” to class {code}.") + "\n\n")
     out.write(clean(f"  Give the class this address:  {address}") + "\n\n")
     qr = qr_text(address)
     if qr:

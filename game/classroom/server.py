@@ -47,13 +47,13 @@ from game.classroom.bounds import (
     Throttle,
     allowed_origins,
     clamp_size,
-    one_line,
     quiet_errors,
     size_value,
     too_deep,
 )
 from game.classroom.players import SHUTDOWN_QUIT_SECONDS, TERM_SECONDS, PlayerService
 from game.origins import origin_key
+from game.safetext import one_line
 
 STOP_SECONDS = SHUTDOWN_QUIT_SECONDS + TERM_SECONDS + 1.5
 """How long a stopping server waits for all its players (then aiohttp gives up)."""

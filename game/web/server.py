@@ -36,7 +36,7 @@ from game.engine.classmode import Seat
 from game.engine.engine import Engine
 from game.errors import StandingError
 from game.origins import Origin, origin_key
-from game.safetext import one_line as safe_one_line
+from game.safetext import one_line
 from game.story.model import Story
 from game.web.debrief import debrief_page
 from game.web.pages import CSP, code_page, join_page, message_page, play_page, record_page
@@ -69,11 +69,6 @@ a flood of new browsers cannot queue more scrypt work than the class could use."
 STATIC = Path(__file__).parent / "static"
 TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
-def one_line(text: str, limit: int = 160) -> str:
-    """Text on one line, cut to ``limit`` characters (for the teacher's terminal)."""
-    flat = " ".join(safe_one_line(str(text)).split())  # no escape code reaches the terminal
-    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
-
 
 class Problems:
     """One line per problem on the teacher's terminal; a repeat within a minute is counted."""
@@ -92,7 +87,8 @@ class Problems:
         more = f" ({skipped} more like it)" if skipped else ""
         self._last[key] = (now, 0)
         if self.out is not None:
-            self.out.write(one_line(text, 300) + more + "\n")
+            self.out.write(one_line(text, 300, encoding=getattr(self.out, "encoding", None))
+                           + more + "\n")
             self.out.flush()
 
 

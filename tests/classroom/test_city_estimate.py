@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from html import unescape
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from game.classroom.city import (
 )
 from game.classroom.records import mark_class_folder
 from game.classroom.render import write_report
-from game.classroom.sessions import read_class
+from game.classroom.sessions import ChoiceRecord, Session, read_class
 from game.cli import main
 from game.story.loader import load_story
 from class_helpers import record_paths
@@ -40,6 +41,83 @@ def test_weights_are_the_class_counts_per_scene(known_class: Path) -> None:
     sessions = sessions_of(read_class(known_class), story)
     assert class_weights(sessions, story) == {
         "fork": {"x": 3, "y": 1}, "three": {"p": 3}, "station": {"walk": 1}}
+
+
+def test_where_nobody_came_back_the_estimate_is_the_one_of_the_counts(
+        known_class: Path) -> None:
+    """Fractions of one are whole counts: a class that never revisited a scene samples the
+    very same lives as the counts of its choices did."""
+    story = load_story(KNOWN)
+    sessions = sessions_of(read_class(known_class), story)
+    counts = {"fork": {"x": 3, "y": 1}, "three": {"p": 3}, "station": {"walk": 1}}
+    assert (city_estimate(story, lives=1_500, seed=3, sessions=sessions)
+            == city_estimate(story, lives=1_500, seed=3, weights=counts))
+
+
+def choice_line(seq: int, scene: str, choice: str) -> str:
+    """One record line of a choice (as a hand-edited record would hold it)."""
+    return json.dumps({"seq": seq, "type": "choice", "step": seq, "scene": scene,
+                       "choice": choice, "text": None, "tags": []}) + "\n"
+
+
+def test_one_long_record_weighs_at_a_scene_what_one_student_does(
+        tmp_path: Path, known_class: Path) -> None:
+    """A hand-edited record of 150,000 lines of one choice outweighed the whole class (every
+    visit counted): now it moves the weights exactly as one student choosing it does."""
+    import shutil
+
+    story = load_story(KNOWN)
+    hostile, ordinary = tmp_path / "hostile", tmp_path / "ordinary"
+    shutil.copytree(known_class, hostile)
+    shutil.copytree(known_class, ordinary)
+    header = (known_class / "dee.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    header = header.replace('"codename":"dee"', '"codename":"mal"') + "\n"
+    with (hostile / "mal.jsonl").open("w", encoding="utf-8") as handle:
+        handle.write(header)
+        handle.writelines(choice_line(seq, "fork", "y") for seq in range(1, 150_001))
+    (ordinary / "eve.jsonl").write_text(header + choice_line(1, "fork", "y"), encoding="utf-8")
+    records = read_class(hostile)
+    assert records.skipped_lines == 0 and len(records.sessions) == 5
+    weights = class_weights(sessions_of(records, story), story)
+    assert weights == class_weights(sessions_of(read_class(ordinary), story), story)
+    assert weights["fork"] == {"x": 3, "y": 2}
+    assert class_weights(sessions_of(read_class(known_class), story), story)["fork"] == {
+        "x": 3, "y": 1}
+
+
+def session_choosing(name: str, *picks: tuple[str, str]) -> Session:
+    """A session of known_shares that took ``picks`` ((scene, choice), in order)."""
+    choices = tuple(ChoiceRecord(n, scene, choice, None, ())
+                    for n, (scene, choice) in enumerate(picks, 1))
+    return Session(file=f"{name}.jsonl", codename=name, story="known_shares",
+                   story_version=None, content_hash=None, schema=1, choices=choices,
+                   ledger=(), polls=(), chapters=(), ending=None, lines=len(picks) + 1,
+                   skipped=0)
+
+
+def test_a_student_back_at_a_scene_counts_as_fractions_summing_to_one() -> None:
+    story = load_story(KNOWN)
+    back = session_choosing("ann", ("fork", "x"), ("fork", "x"), ("fork", "y"),
+                            ("three", "p"), ("three", "gone"), ("nowhere", "p"))
+    once = session_choosing("ben", ("fork", "y"), ("station", "walk"))
+    weights = class_weights([back, once], story)
+    assert weights == {"fork": {"x": 2 / 3, "y": 1 / 3 + 1}, "three": {"p": 1},
+                       "station": {"walk": 1}}
+    # A choice the story no longer has is left out before the fractions: p weighs 1.
+    assert math.fsum(weights["fork"].values()) == 2
+
+
+def test_the_weights_do_not_depend_on_the_order_of_the_sessions() -> None:
+    """Floats added in another order can round differently: the sum must not."""
+    story = load_story(KNOWN)
+    picks = [("x",) * 2 + ("y",), ("x",) * 6 + ("y",), ("y",) * 9 + ("x",), ("x", "y"),
+             ("x",) * 4 + ("y",) * 3, ("y",) * 4 + ("x",) * 6]
+    sessions = [session_choosing(f"p{i}", *(("fork", c) for c in chosen))
+                for i, chosen in enumerate(picks * 5)]
+    first = class_weights(sessions, story)
+    assert class_weights(reversed(sessions), story) == first
+    assert class_weights(sessions[1::2] + sessions[::2], story) == first
+    assert math.fsum(first["fork"].values()) == len(sessions)
 
 
 def test_the_estimate_follows_the_class(known_class: Path) -> None:

@@ -105,6 +105,30 @@ def test_the_retention_command_shows_and_sets(capsys) -> None:
     assert main(["class", "retention", "7b", "-1"]) == 2
 
 
+@pytest.mark.parametrize("days", ["3651", "100000000000000000000000", "-1"])
+def test_retention_past_ten_years_is_one_line_and_exit_2(capsys, days: str) -> None:
+    """10**23 days was taken, written and shown; 10**400 then failed with a traceback."""
+    for args in (["class", "retention", "7b", days], ["class", "retention", "7b", "--days", days]):
+        assert main(args) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and "Traceback" not in err
+        assert err.count("\n") == 1 and "DAYS must be from 0 to 3,650 (ten years)" in err
+    assert len(err) < 200  # a 24-digit number is not echoed whole
+    assert not class_folder("7b").exists()  # nothing was set up for a refused command
+    assert main(["class", "retention", "7b", "3650"]) == 0
+    assert privacy.read_settings(class_folder("7b")).retention_days == 3650
+
+
+def test_a_hand_edited_retention_past_ten_years_is_read_as_ten_years(folder: Path) -> None:
+    play_session(folder, "old-owl")
+    old = time.time() - 4000 * privacy.DAY
+    os.utime(folder / "old-owl.jsonl", (old, old))
+    (folder / privacy.SETTINGS).write_text(
+        '{"format": "standing-class", "retention_days": 1%s}' % ("0" * 400))
+    assert privacy.read_settings(folder).retention_days == privacy.MAX_RETENTION_DAYS
+    assert privacy.expire(folder).records == ("old-owl.jsonl",)
+
+
 def test_a_damaged_settings_file_means_the_defaults(folder: Path) -> None:
     (folder / privacy.SETTINGS).write_text("{not json")
     assert privacy.read_settings(folder).retention_days == privacy.DEFAULT_RETENTION_DAYS

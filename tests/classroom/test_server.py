@@ -8,6 +8,7 @@ so each test can see what a player was given and whether it is still alive.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import os
@@ -167,7 +168,30 @@ def test_log_lines_never_carry_a_traceback_or_control_characters() -> None:
     line = OneLine().format(record)
     assert "\n" not in line and "\x1b" not in line and "\x07" not in line
     assert "Traceback" not in line and "192.168.4.77" not in line
-    assert line.startswith("Note: a connection failed (ValueError: bad ?]52;c;aGk=? thing")
+    assert line.startswith("Note: a connection failed (ValueError: bad thing)")
+
+
+def test_a_log_line_keeps_a_students_letters_and_drops_what_a_terminal_obeys() -> None:
+    """The class server's log and the web reader's said one codename two ways: here every
+    letter outside ASCII was a "?" (zoë, 中文), in the web reader it was kept."""
+    from game.web.server import Problems as WebProblems
+
+    said = "Player zoë-中文\x1b]0;owned\x07 left\n(\u202eevil)"
+    record = logging.getLogger("standing.serve").makeRecord(
+        "standing.serve", logging.WARNING, __file__, 1, said, (), None)
+    out = io.StringIO()
+    WebProblems(out).say("left", said)
+    assert OneLine().format(record) == out.getvalue().rstrip("\n") == \
+        "Player zoë-中文 left (evil)"
+
+
+def test_a_terminal_that_cannot_show_a_letter_gets_a_question_mark_not_an_error() -> None:
+    from game.web.server import Problems as WebProblems
+
+    raw = io.BytesIO()
+    terminal = io.TextIOWrapper(raw, encoding="ascii")  # strict, as sys.stdout is
+    WebProblems(terminal).say("left", "Player zoë left")
+    assert raw.getvalue() == b"Player zo? left\n"
 
 
 def test_the_libraries_repeated_messages_are_one_line_then_a_count() -> None:

@@ -46,3 +46,20 @@ def test_the_cli_picks_the_web_reader_unless_asked_for_the_terminal(monkeypatch)
     from game.launch import serve_web
 
     assert calls == [serve_web, None]
+
+
+def test_a_title_with_line_breaks_and_escapes_is_one_line_in_the_banner(tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    """A story title is the story's author's: it must not forge a line of the teacher's
+    terminal (nor set its title); its letters stay."""
+    story = tmp_path / "evil.yaml"
+    story.write_text('title: "Évil\\nServing stopped.\\u2028\\e]0;owned\\a 中"\nid: evil\n'
+                     "scenes:\n  start:\n    text: Hi.\n    ending: {title: End, kind: good}\n",
+                     encoding="utf-8")
+    monkeypatch.setattr(serve, "lan_address", lambda: "192.168.4.2")
+    monkeypatch.setattr(serve, "port_problem", lambda host, port: None)
+    out = io.StringIO()
+    assert run_serve(story, "7b", tmp_path, None, 8123, None, out, 12,
+                     web=lambda *args: None) == 0
+    first = out.getvalue().splitlines()[0]
+    assert first == "Standing is serving “Évil Serving stopped. 中” to class 7b."

@@ -79,7 +79,7 @@ def test_the_debrief_adds_no_second_full_stop_after_a_choice_that_has_one(tmp_pa
 
 def test_a_log_line_carries_no_escape_code_to_the_teachers_terminal() -> None:
     """A browser's words quoted in a log line are cleaned by the shared cleaner."""
-    from game.web.server import one_line
+    from game.safetext import one_line
 
     line = one_line("bad form from \x1b]0;owned\x07\x1b[2Jbob\nsecond line")
     assert "\x1b" not in line and "\n" not in line and "bob second line" in line
