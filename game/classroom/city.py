@@ -19,7 +19,6 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -257,7 +256,7 @@ def to_svg(est: CityEstimate) -> str:
            f"{est.runs:,} sampled lives, scaled to {est.population:,} "
            f"{e(clean(est.population_label))}</text>",
            f'<text x="10" y="42" fill="#555">Bars: share of lives; whiskers: 95 % interval '
-           f"(Wilson); right: people</text>"]
+           "(Wilson); right: people</text>"]
     y = top
     for label, s in rows:
         if s is None:
