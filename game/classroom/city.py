@@ -255,7 +255,7 @@ def to_svg(est: CityEstimate) -> str:
            f'<text x="10" y="22" font-size="16" font-weight="bold">{e(clean(est.title))}: '
            f"{est.runs:,} sampled lives, scaled to {est.population:,} "
            f"{e(clean(est.population_label))}</text>",
-           f'<text x="10" y="42" fill="#555">Bars: share of lives; whiskers: 95 % interval '
+           '<text x="10" y="42" fill="#555">Bars: share of lives; whiskers: 95 % interval '
            "(Wilson); right: people</text>"]
     y = top
     for label, s in rows:
