@@ -47,10 +47,17 @@ DASHBOARD_LIVES = 2_000
 """Lives behind the dashboard's line (a few tenths of a second, in a worker; ±2.2 points)."""
 UNIFORM = ("Without a class, every life picks uniformly among the choices open to it: "
            "this shows what the system does to random lives, not to real people. ")
+LIMITS = ("It does not show who would be affected, how lives differ outside the story, or "
+          "what people would do once they knew the rules.")
 ASSUMES = ("The estimate assumes everyone in the city chooses as this class did, and that a "
            "choice depends only on the scene, not on the same person's earlier choices. "
-           "It does not show who would be affected, how lives differ outside the story, or "
-           "what people would do once they knew the rules.")
+           + LIMITS)
+
+
+def assumptions(weighted: bool) -> str:
+    """What an estimate assumes: a class's (``ASSUMES``), or random lives' (no class to
+    speak of)."""
+    return ASSUMES if weighted else UNIFORM + LIMITS
 MAX_POPULATION = 10_000_000_000
 MAX_LIVES = 1_000_000
 """Most lives ``--runs`` may ask for: the widest 95 % interval is then ±0.1 point, the
@@ -231,7 +238,7 @@ def write_text(est: CityEstimate, out: TextIO) -> None:
     if est.unfinished:
         w(f"\n{est.unfinished:,} lives reached no ending (step cap, dead end or error): "
           "run `test` on the story\n")
-    w(f"\n{'' if est.weighted else UNIFORM}{ASSUMES}\n")
+    w(f"\n{assumptions(est.weighted)}\n")
 
 
 def to_svg(est: CityEstimate) -> str:
@@ -301,7 +308,7 @@ def to_html(est: CityEstimate) -> str:
             "text-align:left}</style></head><body>"
             f"<h1>City estimate: {e(clean(est.title))}</h1>"
             f"<p>{e(headline(est))} " + "; ".join(e(x) for x in sentences(est)) + ".</p>"
-            + to_svg(est) + f"<p>{e(ASSUMES)}</p><table><thead><tr><th>What</th><th>Outcome"
+            + to_svg(est) + f"<p>{e(assumptions(est.weighted))}</p><table><thead><tr><th>What</th><th>Outcome"
             "</th><th>Share</th><th>95 % interval</th><th>People</th><th>Range</th></tr>"
             "</thead><tbody>" + "".join(rows) + "</tbody></table></body></html>\n")
 
