@@ -437,12 +437,12 @@ def dispatch(args: argparse.Namespace) -> int:
 
         return run_serve(resolve_story(args.story, args.stories), args.class_code, args.records,
                          args.host, args.port, args.public_url, sys.stdout, args.seats,
-                         web=None if args.terminal else serve_web)
+                         web=None if args.terminal else serve_web, prog=args.prog)
     if args.command == "class" and args.class_command == "dashboard":
         from game.launch import run_dashboard
 
         story = resolve_story(args.story, args.stories) if args.story else None
-        return run_dashboard(args.code, args.records, story, folders(args.stories))
+        return run_dashboard(args.code, args.records, story, folders(args.stories), args.prog)
     if args.command == "class" and args.class_command == "student":
         from game.launch import serve_student
 
@@ -458,7 +458,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
         load = story_loader(args.stories)
         if args.sync_guides:
-            return run_sync(load, args.check, sys.stdout)
+            return run_sync(load, args.check, sys.stdout, args.prog)
         if args.target is None or args.out is None:
             raise StandingError("handouts needs STORY|unit and --out DIR "
                                 "(or --sync-guides)")

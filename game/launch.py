@@ -205,7 +205,7 @@ def serve_student(path: Path, class_code: str, records: Path | None) -> int:
 
 
 def run_dashboard(code: str, records: Path | None, story_path: Path | None,
-                  folders: list[Path]) -> int:
+                  folders: list[Path], prog: str = "python -m game") -> int:
     """``class dashboard CODE``: the class live, until q.
 
     Wires the classroom's class folder (live numbers, pacing controls) into the
@@ -214,6 +214,6 @@ def run_dashboard(code: str, records: Path | None, story_path: Path | None,
     from game.classroom.desk import open_class
     from game.ui.dashboard import DashboardApp
 
-    app = DashboardApp(open_class(code, records, story_path, folders))
+    app = DashboardApp(open_class(code, records, story_path, folders, prog))
     app.run()
     return app.return_code or 0

@@ -68,13 +68,14 @@ def find_class_story(folder: Path, story_path: Path | None, folders: list[Path])
 
 
 def open_class(code: str, records: Path | None, story_path: Path | None,
-               folders: list[Path]) -> FolderDesk:
-    """The class folder a ``class dashboard CODE`` shows; a RecordError if there is none."""
+               folders: list[Path], prog: str = "python -m game") -> FolderDesk:
+    """The class folder a ``class dashboard CODE`` shows; a RecordError if there is none
+    (naming ``class serve`` as the teacher runs us: ``prog``)."""
     folder = class_folder(code, records)
     if not folder.is_dir():
         where = f" --records {records}" if records else ""
         raise RecordError(f"there is no class {folder.name} in {folder.parent} yet: start "
-                          f"`python -m game class serve STORY --class {folder.name}{where}` "
+                          f"`{prog} class serve STORY --class {folder.name}{where}` "
                           "first, or give the --records folder it uses "
                           f"({classes_there(folder.parent)})")
     return FolderDesk(folder, find_class_story(folder, story_path, folders))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.classroom.summary import ClassReport, Decision, PollResult
+from game.classroom.summary import ClassReport, Decision, PollResult, Scores
 from game.classroom.variants import variant_sentence
 from game.engine import format as fmt
 
@@ -21,11 +21,21 @@ def share_text(report: ClassReport, count: int, n: int) -> str:
     return f"{round(100 * count / n)} %"
 
 
-def number_text(value: float | None) -> str:
+def number_text(value: float | None, decimals: int = fmt.DEFAULT_DECIMALS) -> str:
     """A number as players read it (the engine's formatter: 4.11384 -> 4.11); – for none."""
     if value is None:
         return "–"
-    return fmt.number(value)  # the players' formatter: 4.5 reads as they saw it
+    return fmt.number(value, decimals)  # the players' formatter: 4.5 reads as they saw it
+
+
+def score_cells(scores: Scores) -> list[str]:
+    """Players, mean, median, lowest, highest and Gini as every format shows them: a mean
+    or median at one decimal more than the scores (938.6 for whole scores), the extremes
+    at the scores' own precision."""
+    average, own = scores.average_decimals, scores.decimals
+    return [str(len(scores.values)), number_text(scores.mean, average),
+            number_text(scores.median, average), number_text(scores.low, own),
+            number_text(scores.high, own), "–" if scores.gini is None else f"{scores.gini:.2f}"]
 
 
 def decision_title(d: Decision) -> str:

@@ -22,6 +22,7 @@ from game.classroom.formatting import (
     decision_caption,
     decision_title,
     number_text,
+    score_cells,
     share_text,
     variant_cell,
     variants_caption,
@@ -96,9 +97,7 @@ def to_markdown(report: ClassReport) -> str:
     if s is not None and s.values:
         out += ["## Final scores and tiers", "", _md_table(
             ["Players", "Mean", "Median", "Lowest", "Highest", "Inequality (Gini)"],
-            [[str(len(s.values)), number_text(s.mean), number_text(s.median),
-              number_text(s.low), number_text(s.high),
-              "–" if s.gini is None else f"{s.gini:.2f}"]]), ""]
+            [score_cells(s)]), ""]
         out += [_md_table(["Tier", "Players", "Share"], [
             [t.label, count_text(report, t.count), share_text(report, t.count, t.n)] for t in s.tiers]), ""]
     out += ["## Who was listed, by which rule and source", ""]

@@ -23,6 +23,7 @@ from game.classroom.formatting import (
     decision_caption,
     decision_title,
     number_text,
+    score_cells,
     share_text,
     variant_cell,
     variants_caption,
@@ -203,10 +204,8 @@ def _html_scores(report: ClassReport) -> str:
         return '<p class="muted">This story has no rating.</p>'
     if not s.values:
         return '<p class="muted">Nobody has reached an ending yet.</p>'
-    gini = "–" if s.gini is None else f"{s.gini:.2f}"
     summary = _table(("Players", "Mean", "Median", "Lowest", "Highest", "Inequality (Gini)"),
-                     [(str(len(s.values)), number_text(s.mean), number_text(s.median), number_text(s.low),
-                       number_text(s.high), gini)], {0, 1, 2, 3, 4, 5},
+                     [tuple(score_cells(s))], {0, 1, 2, 3, 4, 5},
                      "Gini: 0 when everyone ends equal, towards 1 as a few hold most of the "
                      "total")
     parts = [f"<figure>{charts.histogram(s.values, s.name, not report.show_small)}</figure>",

@@ -131,10 +131,20 @@ def scores(finished: list[Session], story: Story | None) -> Scores | None:
     tiers = tuple(Count(t, labels.get(t, t), tier_counts.get(t, 0), n) for t in ids)
     return Scores(
         name=rating.name if rating else "Score", values=values,
-        mean=round(statistics.fmean(values), 2) if values else None,
+        mean=statistics.fmean(values) if values else None,
         median=statistics.median(values) if values else None,
         low=min(values) if values else None, high=max(values) if values else None,
-        gini=gini(values), tiers=tiers)
+        gini=gini(values), tiers=tiers,
+        decimals=rating.decimals if rating else decimals_of(values))
+
+
+def decimals_of(values: tuple[float, ...]) -> int:
+    """The decimals scores were kept at (0 to 2), when the story is not there to say."""
+    most = 0
+    for value in values:
+        while most < 2 and round(value, most) != value:
+            most += 1
+    return most
 
 
 def listings(sessions: list[Session], story: Story | None = None, show_small: bool = False,
@@ -261,7 +271,11 @@ def polls(sessions: list[Session], story: Story | None, resolve) -> tuple[PollRe
 
 
 def players(sessions: list[Session]) -> tuple[PlayerRow, ...]:
-    """One row per codename (only with --per-player)."""
+    """One row per codename (only with --per-player).
+
+    Score and tier are the ending's: every unfinished player shows none ("–"), whether
+    or not a rule moved their score before they stopped (a score so far beside final
+    scores would read as one, and players who stopped before any rule would show none)."""
     rows = []
     for s in sorted(sessions, key=lambda s: s.codename):
         lists: dict[str, None] = {}
@@ -271,7 +285,8 @@ def players(sessions: list[Session]) -> tuple[PlayerRow, ...]:
             elif e.kind == "unlist":
                 lists.pop(e.label, None)
         rows.append(PlayerRow(
-            s.codename, s.ending.title if s.ending else None, s.score,
+            s.codename, s.ending.title if s.ending else None,
+            s.ending.score if s.ending else None,
             (s.ending.tier_label or s.ending.tier) if s.ending else None, tuple(lists),
             len(s.choices)))
     return tuple(rows)

@@ -181,9 +181,11 @@ WebServe = Callable[..., Any]
 
 def run_serve(story_path: Path, code: str | None, records: Path | None, host: str | None,
               port: int, url: str | None, out: TextIO, seats: int = DEFAULT_SEATS,
-              web: WebServe | None = None) -> int:
+              web: WebServe | None = None, prog: str = "python -m game") -> int:
     """``class serve STORY``: serve the story to the class until Ctrl+C (the web reader
-    when ``web`` is given, else the terminal player through textual-serve)."""
+    when ``web`` is given, else the terminal player through textual-serve). ``prog`` is
+    how the teacher started us (``standing`` or ``python -m game``), for the dashboard's
+    command."""
     if not 1 <= seats <= MAX_SEATS:
         raise RecordError(f"--seats {seats}: give the number of students, from 1 to {MAX_SEATS}")
     if not 1 <= port <= 65535:  # 0 would listen on a port nobody is told; past 65535: a crash
@@ -215,7 +217,7 @@ def run_serve(story_path: Path, code: str | None, records: Path | None, host: st
                                      story_path=str(story_path.resolve())))
     except OSError:
         pass  # the watch below says so
-    dashboard = f"python -m game class dashboard {code}"
+    dashboard = f"{prog} class dashboard {code}"
     if records is not None:
         dashboard += f" --records {shlex.quote(str(records))}"
     # The banner quotes the story and paths: cleaned (game.safetext), like every terminal line.

@@ -63,6 +63,15 @@ class Scores:
     gini: float | None
     """Inequality of final scores: 0 all equal, towards 1 very unequal (None if undefined)."""
     tiers: tuple[Count, ...]
+    decimals: int = 2
+    """The story's precision (``Rating.decimals``; read off the scores when the story is
+    not known): lowest and highest are shown at it."""
+
+    @property
+    def average_decimals(self) -> int:
+        """Decimals a mean or median is shown at: one more than the scores' own, 2 at most
+        (whole scores give "938.6", never "938.57")."""
+        return max(self.decimals, min(self.decimals + 1, 2))
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,8 @@ def missing_stories(present: Callable[[str], bool] = bundled) -> list[str]:
     return [story_id for story_id in load_unit_data().stories if not present(story_id)]
 
 
-def run_sync(load: Callable[[str], Story], check: bool, out: TextIO) -> int:
+def run_sync(load: Callable[[str], Story], check: bool, out: TextIO,
+             prog: str = "python -m game") -> int:
     """Rewrite the guides' generated blocks; with ``check``, only say which differ (exit 1)."""
     changed = [s for s in sync_guides(load) if s.changed]
     for story_id in missing_stories():
@@ -123,7 +124,7 @@ def run_sync(load: Callable[[str], Story], check: bool, out: TextIO) -> int:
               "bundle: its guide is not synced and its timings are left out", file=out)
     for sync in changed:
         if check:
-            print(f"{sync.path}: differs from its teaching data (run: python -m game "
+            print(f"{sync.path}: differs from its teaching data (run: {prog} "
                   "handouts --sync-guides)", file=out)
         else:
             try:

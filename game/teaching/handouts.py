@@ -21,6 +21,7 @@ from game.teaching.data import (
     unbundled_title,
 )
 from game.teaching.html import Document, Element, h, write_text
+from game.teaching.pages import share_out, text_height
 from game.teaching.words import PathLength, path_length
 
 WPM = (200, 150)
@@ -67,32 +68,68 @@ def glossary_sheet(story: Story, data: StoryData) -> Element:
              class_="sheet", data_handout="glossary")
 
 
+CARD_COLUMNS = 3
+"""Cards side by side on the card sort (each ~60 mm wide: a mechanic is a sentence)."""
+CARD_MM = 20
+"""The least height of a card's words (room to pick it up and sort it)."""
+KEY_WIDTHS_MM = (10, 48, 28, 94)
+"""The answer key's columns, padding included: card, mechanic, status, source or note
+(180 mm in all, the page's width)."""
+
+
+def _heading_mm(title: str, intro: str, extra_lines: int = 0) -> float:
+    """Room a sheet's heading takes: its title, a small print line or two, an intro."""
+    return (text_height(title, 180, 18) + 4 + 8 + text_height(intro, 180, 9) + 6
+            + extra_lines * 8)
+
+
 def card_sort_sheets(story: Story, data: StoryData) -> list[Element]:
-    """The cards (mechanics only, cut along the dashed lines) and the teacher's answer key."""
+    """The cards (mechanics only, cut along the dashed lines) and the teacher's answer key.
+
+    Both can run over a page: they break where ``pages.share_out`` says, so that every
+    page of them is about as full as the others on A4 and Letter alike (a last row of
+    cards alone on a page is a sheet wasted)."""
     cards = [h("div", h("div", f"Card {n}", class_="small"), h("div", card.mechanic),
                class_="card", data_card=str(n))
              for n, card in enumerate(data.fact_or_fiction, 1)]
-    statuses = sorted({card.status for card in data.fact_or_fiction})
+    rows = [cards[i:i + CARD_COLUMNS] for i in range(0, len(cards), CARD_COLUMNS)]
+    # A card: its number and its words, at least CARD_MM tall, inside 3 mm of padding.
+    heights = [7 + max(CARD_MM, 5 + max(text_height(card.mechanic, 180 / CARD_COLUMNS - 7, 10)
+                                        for card in data.fact_or_fiction[i:i + CARD_COLUMNS]))
+               for i in range(0, len(cards), CARD_COLUMNS)]
+    title = f"{story.title}: fact or fiction? A card sort"
+    intro = ("Cut along the dashed lines. In groups, sort the cards into piles: which "
+             "parts of the story are documented in real systems, which are invented, "
+             "and which are somewhere in between? Then check with the answer key.")
+    pages = share_out(rows, heights, _heading_mm(title, intro, 1))
     sheet = h("section",
               _header(story, "fact or fiction? A card sort"),
-              h("p", "Cut along the dashed lines. In groups, sort the cards into piles: which "
-                     "parts of the story are documented in real systems, which are invented, "
-                     "and which are somewhere in between? Then check with the answer key.",
-                class_="small"),
+              h("p", intro, class_="small"),
               h("p", "✂ cut along the dashed lines", class_="scissors"),
-              h("div", cards, class_="cards"),
+              [h("div", [card for row in page for card in row],
+                 class_="cards" + (" next-page" if n else ""))
+               for n, page in enumerate(pages)],
               class_="sheet", data_handout="card-sort")
+    statuses = sorted({card.status for card in data.fact_or_fiction})
     key_rows = [h("tr", h("td", str(n)), h("td", card.mechanic), h("th", card.status),
                   h("td", card.note), data_card=str(n))
                 for n, card in enumerate(data.fact_or_fiction, 1)]
+    key_heights = [4 + max(text_height(text, width - 4, 9.5) for text, width in
+                           zip((str(n), card.mechanic, card.status, card.note), KEY_WIDTHS_MM))
+                   for n, card in enumerate(data.fact_or_fiction, 1)]
+    key_title = f"{story.title}: fact or fiction? Answer key (for the teacher)"
+    key_intro = ("Statuses used: " + "; ".join(statuses) + ". From the teacher guide's fact "
+                 "or fiction table; check the date attached to each figure before quoting it.")
+    head = h("thead", h("tr", h("th", "Card"), h("th", "Mechanic in the story"),
+                        h("th", "Status"), h("th", "Source / note")))
+    key_pages = share_out(key_rows, [height + 0.5 for height in key_heights],
+                          _heading_mm(key_title, key_intro) + 10)
     key = h("section",
-            h("h1", f"{story.title}: fact or fiction? Answer key (for the teacher)"),
-            h("p", "Statuses used: ", "; ".join(statuses), ". From the teacher guide's fact or "
-                   "fiction table; check the date attached to each figure before quoting it.",
-              class_="small"),
-            h("table", h("thead", h("tr", h("th", "Card"), h("th", "Mechanic in the story"),
-                                    h("th", "Status"), h("th", "Source / note"))),
-              h("tbody", key_rows), class_="answer-key"),
+            h("h1", key_title),
+            h("p", key_intro, class_="small"),
+            [h("table", head, h("tbody", page),
+               class_="answer-key" + (" next-page" if n else ""))
+             for n, page in enumerate(key_pages)],
             class_="sheet", data_handout="card-sort-key")
     return [sheet, key]
 
@@ -155,7 +192,17 @@ def story_handouts(story: Story, data: StoryData, unit: UnitData) -> Document:
     sheets = [glossary_sheet(story, data), *card_sort_sheets(story, data),
               worksheet_sheet(story, data, unit), exit_ticket_sheet(story, data),
               ledger_sheet(story)]
-    return Document(f"{story.title}: handouts", tuple(sheets))
+    return Document(f"{story.title}: handouts", tuple(sheets), STORY_CSS)
+
+
+STORY_CSS = f"""
+.cards {{ grid-template-columns: repeat({CARD_COLUMNS}, 1fr); }}
+.card {{ font-size: 10pt; min-height: {CARD_MM}mm; }}
+.answer-key {{ table-layout: fixed; font-size: 9.5pt; }}
+""" + "".join(f".answer-key th:nth-child({n}) {{ width: {100 * width / 180:.2f}%; }}\n"
+              for n, width in enumerate(KEY_WIDTHS_MM, 1))
+"""Three cards to a row; the answer key's columns as ``KEY_WIDTHS_MM`` (its rows are
+measured at those widths to share them out between pages)."""
 
 
 # --- the unit -------------------------------------------------------------------------
@@ -316,9 +363,12 @@ def care(unit: UnitData) -> Element | None:
     """Teaching the unit with care (the unit guide's section of the same name)."""
     if not unit.care:
         return None
+    # Each heading stays with its text; the section itself runs on over a page break
+    # (kept whole, it left most of a page empty before it and spilled a few lines after).
     return h("div", h("h2", "Teaching the unit with care"),
-             h("dl", [[h("dt", heading), h("dd", text)] for heading, text in unit.care]),
-             class_="keep", data_part="care")
+             h("dl", [h("div", h("dt", heading), h("dd", text), class_="keep")
+                      for heading, text in unit.care]),
+             data_part="care")
 
 
 def curriculum_sheet(unit: UnitData, lessons: list[tuple[Story, StoryData]]) -> Element:
@@ -349,8 +399,8 @@ def differentiation(unit: UnitData) -> Element:
               "scaffolds": "Scaffolds (sentence starters)",
               "extension": "Extension (fast readers)"}
     return h("div", h("h2", "Differentiation"),
-             h("dl", [[h("dt", labels[key]), h("dd", text)] for key, text in unit.differentiation]),
-             class_="keep")
+             h("dl", [h("div", h("dt", labels[key]), h("dd", text), class_="keep")
+                      for key, text in unit.differentiation]))
 
 
 def summative_sheet(unit: UnitData) -> Element:

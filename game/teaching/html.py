@@ -79,9 +79,13 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'none'; img-sr
        "font-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'")
 """No script, no network: only the inline stylesheet is allowed."""
 
-BASE_CSS = """
-@page { margin: 15mm; }
-html { font-family: Georgia, 'Times New Roman', serif; font-size: 11pt; line-height: 1.35;
+PAGE_MARGIN_MM = 12
+"""The printed page's margin on every side."""
+
+BASE_CSS = f"""
+@page {{ margin: {PAGE_MARGIN_MM}mm; }}""" + """
+html { font-family: 'Times New Roman', Times, 'Liberation Serif', 'Nimbus Roman', serif;
+       font-size: 11pt; line-height: 1.35;
        color: #000; background: #fff; }
 body { margin: 0 auto; max-width: 180mm; }
 h1 { font-size: 18pt; margin: 0 0 4mm; }
@@ -90,11 +94,12 @@ h3 { font-size: 12pt; margin: 4mm 0 1mm; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 .sheet { page-break-after: always; break-after: page; }
 .sheet:last-child { page-break-after: auto; break-after: auto; }
+.next-page { break-before: page; page-break-before: always; }
 .meta { font-size: 9pt; color: #333; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #555; padding: 1.5mm 2mm; vertical-align: top; text-align: left; }
 tr, li, .card, .choice, .keep { break-inside: avoid; page-break-inside: avoid; }
-.write { border-bottom: 1px solid #777; height: 8mm; }
+.write { border-bottom: 1px solid #777; height: 7.5mm; }
 .box { display: inline-block; width: 4mm; height: 4mm; border: 1px solid #000;
        vertical-align: middle; margin-right: 1.5mm; }
 .cards { display: grid; grid-template-columns: 1fr 1fr; gap: 0; }

@@ -417,3 +417,61 @@ def test_a_mistyped_class_code_names_the_classes_there(capsys) -> None:
         assert err.count("\n") == 1 and "there is no class 9z" in err, err
         assert err.rstrip().endswith(f"the classes in {class_folder('x').parent} are: 9b, 9d")\
             or err.rstrip().endswith("are: 9b, 9d)"), err
+
+
+def test_the_mean_reads_at_one_decimal_more_than_the_scores(lesson_class: Path) -> None:
+    """Whole scores gave a mean of "63.75" (and "938.57" in a class): one decimal more
+    than the story's scores is what a teacher reads, in every format but CSV, whose
+    numbers keep their precision for a spreadsheet."""
+    for name in ("ant", "eel", "ibis"):  # 20, 20, 20, 100, 110, 110: mean 63.33...
+        (lesson_class / f"{name}.jsonl").unlink()
+    report = report_of(lesson_class)
+    scores = report.scores
+    assert scores.decimals == 0 and scores.mean == pytest.approx(380 / 6)
+    assert "| 6 | 63.3 | 60 | 20 | 110 |" in to_markdown(report)
+    html = to_html(report)
+    assert ">63.3<" in html and "63.33" not in html
+    mean = next(r for r in csv.DictReader(io.StringIO(to_csv(report)))
+                if r["section"] == "score" and r["item"] == "mean")
+    assert mean["count"] == "63.3333"
+
+
+def test_without_the_story_the_mean_follows_the_scores_precision(lesson_class: Path) -> None:
+    from game.classroom.sections import decimals_of
+    assert decimals_of((20, 110.0)) == 0 and decimals_of((4.5, 3)) == 1
+    assert decimals_of((4.25, 1.123)) == 2 and decimals_of(()) == 0
+    for name in ("ant", "eel", "ibis"):
+        (lesson_class / f"{name}.jsonl").unlink()
+    report = build_report(read_class(lesson_class), None, "lesson")
+    assert report.scores.decimals == 0 and "| 63.3 |" in to_markdown(report)
+
+
+def test_a_half_star_story_shows_its_mean_at_two_decimals() -> None:
+    from game.classroom.formatting import score_cells
+    from game.classroom.summary import Scores
+    stars = Scores("Stars", (4.5, 4.1, 3.9), 12.5 / 3, 4.1, 3.9, 4.5, 0.03, (), decimals=1)
+    assert score_cells(stars) == ["3", "4.17", "4.1", "3.9", "4.5", "0.03"]
+    whole = Scores("Score", (938, 939), 938.57142, 938.5, 938, 939, None, (), decimals=0)
+    assert score_cells(whole) == ["2", "938.6", "938.5", "938", "939", "–"]
+
+
+def test_every_unfinished_player_shows_no_score(lesson_class: Path, tmp_path: Path) -> None:
+    """One unfinished player (a rule had moved their score) showed it, another (no rule
+    yet) showed "–": every unfinished row now reads the same, in every format."""
+    play_session(lesson_class, "jay", bill=None)  # stops before any rule applies
+    report = report_of(lesson_class, per_player=True)
+    rows = {p.codename: p for p in report.players}
+    assert rows["ibis"].ending is None and rows["ibis"].lists  # a rule listed ibis
+    assert rows["jay"].ending is None and not rows["jay"].lists
+    assert rows["ibis"].score is None and rows["jay"].score is None
+    assert rows["ant"].score == 20
+    md = to_markdown(report)
+    for name in ("ibis", "jay"):
+        line = next(l for l in md.splitlines() if l.startswith(f"| {name} |"))
+        assert line.split(" | ")[1:3] == ["not finished", "–"], line
+    players = [r for r in csv.reader(io.StringIO(to_csv(report))) if r[0] == "player"
+               and r[2] == "score"]
+    assert {r[1]: r[4] for r in players if r[1] in ("ibis", "jay")} == {"ibis": "", "jay": ""}
+    html = to_html(report)
+    for name in ("ibis", "jay"):
+        assert f'<td>{name}</td><td>not finished</td><td class="num">–</td>' in html

@@ -266,3 +266,29 @@ def test_the_command_line_refuses_a_bad_seat_count_with_one_line(capsys) -> None
     assert main(["class", "serve", str(LESSON), "--seats", "0", "--host", "127.0.0.1"]) == 2
     err = capsys.readouterr().err
     assert err == "error: --seats 0: give the number of students, from 1 to 500\n"
+
+
+@pytest.mark.parametrize(("argv0", "prog"), [
+    ("/usr/local/bin/standing", "standing"), ("/x/game/__main__.py", "python -m game")])
+def test_the_dashboard_command_is_printed_as_the_teacher_typed_it(
+        tmp_path, monkeypatch, capsys, argv0: str, prog: str) -> None:
+    """`standing class serve` printed "python -m game class dashboard ...": a teacher with
+    only the console script could not run it. Every hint names the program as started."""
+    from game import cli
+
+    monkeypatch.setattr("sys.argv", [argv0])
+    monkeypatch.setattr(serve, "make_server", lambda *a: type(
+        "S", (), {"serve": lambda self: None})())
+    monkeypatch.setattr(serve, "lan_address", lambda: "192.168.4.2")
+    monkeypatch.setattr(serve, "port_problem", lambda host, port: None)
+    assert cli.main(["class", "serve", str(LESSON), "--class", "7b", "--records",
+                     str(tmp_path), "--terminal"]) == 0
+    out = capsys.readouterr().out
+    assert f"{prog} class dashboard 7b --records {tmp_path}" in out
+    other = "python -m game" if prog == "standing" else "standing "
+    assert other not in out
+    # The dashboard's own hint, for a class not served yet, names the program the same way.
+    assert cli.main(["class", "dashboard", "9z", "--records", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"start `{prog} class serve STORY --class 9z --records {tmp_path}`" in err
+    assert other not in err

@@ -258,3 +258,16 @@ def test_the_readme_says_each_storys_own_minutes_and_the_unit_as_it_is(capsys):
     with pytest.raises(SystemExit):
         main(["handouts", "--help"])
     assert "four-lesson unit" not in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("prog", ["standing", "python -m game"])
+def test_a_guide_that_differs_names_the_program_as_started(load, monkeypatch, tmp_path, prog):
+    from game.teaching.guides import Sync
+
+    guide = tmp_path / "unit.md"
+    monkeypatch.setattr(commands, "sync_guides", lambda load: [Sync(guide, "old", "new")])
+    monkeypatch.setattr(commands, "missing_stories", lambda: [])
+    out = io.StringIO()
+    assert run_sync(load, check=True, out=out, prog=prog) == 1
+    assert out.getvalue() == (f"{guide}: differs from its teaching data (run: {prog} "
+                              "handouts --sync-guides)\n")

@@ -36,7 +36,7 @@ def test_serve_hands_the_web_reader_the_class_folder_seats_and_origins(tmp_path:
 def test_the_cli_picks_the_web_reader_unless_asked_for_the_terminal(monkeypatch) -> None:
     calls: list = []
 
-    def fake_run_serve(*args, web=None):
+    def fake_run_serve(*args, web=None, prog=None):
         calls.append(web)
         return 0
 
