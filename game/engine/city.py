@@ -117,8 +117,8 @@ def play_chunk(story: m.Story, seed: int, chunk: int, lives: int,
                 if scene in gotos:
                     take(CONTINUE)
                     continue
-                options = engine.options(explain=False)
-                open_ = [o for o in options if o.locked is None]
+                # engine.options(explain=False): the moment every step leaves evaluated
+                open_ = [o for o in engine._now[1] if o.locked is None]
                 if not open_:
                     break
                 if len(open_) == 1:

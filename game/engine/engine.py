@@ -276,8 +276,7 @@ class Engine:
         if paragraphs is None and not here.paragraphs_later:
             paragraphs = self._paragraphs(scene)
         options = []
-        unexplained = []
-        refused: list[str] = []
+        unexplained = refused = None  # made when the first one is found
         opened: dict[str, bool] = {}
         lazy = self.lazy_gaps
         taken = st.taken
@@ -318,6 +317,8 @@ class Engine:
                 locked, gaps = None, ()
             else:
                 if not is_open:
+                    if refused is None:
+                        refused = []
                     refused.append(service.id)  # type: ignore[union-attr]
                 if fixed is not None:
                     worded = fixed[2] if is_open else fixed[1]
@@ -329,6 +330,8 @@ class Engine:
                     gaps = ()
                 elif lazy and unmet.safe:
                     gaps = None
+                    if unexplained is None:
+                        unexplained = []
                     unexplained.append((len(options), unmet))
                 else:
                     gaps = tuple(unmet.explain_false(st))

@@ -156,6 +156,17 @@ class State:
         self.scored = after
         return before, after
 
+    def move_to(self, score: int | float) -> None:
+        """``set_score`` for whoever does not need the tiers before and after (a quiet
+        game's rule)."""
+        if type(score) is int:
+            scored = self.tiers.get(score)
+            if scored is not None:
+                self.score = score
+                self.scored = scored
+                return
+        self.set_score(score)
+
     def _tier_of(self, score: float) -> tuple:
         """``scored`` for a score: its tier is the first whose ``min`` it reaches."""
         if type(score) is int:  # most scores: looked up once per story

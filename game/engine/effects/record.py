@@ -18,7 +18,7 @@ def record(engine: Runtime, effect: Record, events: list[Event]) -> None:
     new = engine._model.record(st, rating, rule)
     if engine.quiet:  # no ledger to write (``Engine(quiet=True)``): only the score moves
         if new is not None:
-            st.set_score(new)
+            st.move_to(new)
         return
     if new is None:  # counted and written down; the model moves the score itself
         engine._entry("rule", rule.id, rule.label, rule.asked, 0, rule.source,
