@@ -21,11 +21,8 @@ import re
 from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import TYPE_CHECKING, Iterable, TextIO
 
-from game.classroom.records import RecordError
-from game.classroom.sessions import ClassRecords, Session
-from game.classroom.summary import SMALL, CityRow, CitySection
 from game.engine.city import (
     DEFAULT_LIVES,
     MAX_STEPS as MAX_STEPS_PER_LIFE,
@@ -39,6 +36,11 @@ from game.engine.city import (
 from game.errors import StandingError
 from game.safetext import clean, one_line
 from game.story import model as m
+
+if TYPE_CHECKING:  # the class's modules are imported where a class is read: `city` on a
+    # story alone starts without them
+    from game.classroom.sessions import ClassRecords, Session
+    from game.classroom.summary import CitySection
 
 REPORT_LIVES = 10_000
 """Lives behind the class report's "Scaled to the city" (about 1.5 s of one core on
@@ -421,6 +423,8 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
         try:
             write_atomic(chart, body)
         except OSError as exc:
+            from game.classroom.records import RecordError
+
             raise RecordError(f"cannot write {chart}: {exc.strerror or exc}") from None
         if not as_json:
             out.write(f"wrote {chart}\n")
@@ -502,6 +506,8 @@ def city_section(sessions: list[Session], story: m.Story | None, lives: int = RE
     ``SMALL`` sessions that chose (the estimate of one or two players' choices would
     show their paths).
     """
+    from game.classroom.summary import SMALL, CityRow, CitySection
+
     if story is None or story.population is None:
         return None, None
     chose = [s for s in sessions if s.choices]
