@@ -54,12 +54,6 @@ LIMITS = ("It does not show who would be affected, how lives differ outside the 
 ASSUMES = ("The estimate assumes everyone in the city chooses as this class did, and that a "
            "choice depends only on the scene, not on the same person's earlier choices. "
            + LIMITS)
-
-
-def assumptions(weighted: bool) -> str:
-    """What an estimate assumes: a class's (``ASSUMES``), or random lives' (no class to
-    speak of)."""
-    return ASSUMES if weighted else UNIFORM + LIMITS
 MAX_POPULATION = 10_000_000_000
 MAX_LIVES = 1_000_000
 """Most lives ``--runs`` may ask for: the widest 95 % interval is then ±0.1 point, the
@@ -84,6 +78,12 @@ MATCH_RULE = re.compile(r"\bmatch(es|ed)?\b", re.I)
 
 class CityError(StandingError):
     """A ``city`` argument the user must fix (exit 2)."""
+
+
+def assumptions(weighted: bool) -> str:
+    """What an estimate assumes: a class's (``ASSUMES``), or random lives' (no class to
+    speak of)."""
+    return ASSUMES if weighted else UNIFORM + LIMITS
 
 
 # --- from records to weights -------------------------------------------------------------------
@@ -310,8 +310,8 @@ def to_html(est: CityEstimate) -> str:
             "text-align:left}</style></head><body>"
             f"<h1>City estimate: {e(clean(est.title))}</h1>"
             f"<p>{e(headline(est))} " + "; ".join(e(x) for x in sentences(est)) + ".</p>"
-            + to_svg(est) + f"<p>{e(assumptions(est.weighted))}</p><table><thead><tr><th>What</th><th>Outcome"
-            "</th><th>Share</th><th>95 % interval</th><th>People</th><th>Range</th></tr>"
+            + to_svg(est) + f"<p>{e(assumptions(est.weighted))}</p>"
+            "<table><thead><tr><th>What</th><th>Outcome</th><th>Share</th><th>95 % interval</th><th>People</th><th>Range</th></tr>"
             "</thead><tbody>" + "".join(rows) + "</tbody></table></body></html>\n")
 
 
@@ -423,9 +423,7 @@ def run_city(story_path: Path, out: TextIO, *, class_dir: Path | None = None,
         try:
             write_atomic(chart, body)
         except OSError as exc:
-            from game.classroom.records import RecordError
-
-            raise RecordError(f"cannot write {chart}: {exc.strerror or exc}") from None
+            raise CityError(f"--out {chart}: cannot write it: {exc.strerror or exc}") from None
         if not as_json:
             out.write(f"wrote {chart}\n")
     return 0
